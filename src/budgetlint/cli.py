@@ -1,0 +1,218 @@
+"""Command line: ``budgetlint check | extract | rules | rule``.
+
+Exit codes (linter convention): 0 — no finding at or above ``--fail-on`` (default: error);
+1 — such findings; 2 — a file could not be read, or the command was used wrongly.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+from budgetlint import __version__
+from budgetlint.config import ConfigError, find_config, load_config
+from budgetlint.pipeline import check_file, read_document
+from budgetlint.report.finding import Severity
+from budgetlint.rules.registry import all_rules, select
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+_SEVERITIES = click.Choice([s.value for s in Severity])
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+def _split(values: tuple[str, ...]) -> list[str]:
+    return [x.strip() for v in values for x in v.split(",") if x.strip()]
+
+
+def _paths(files: tuple[str, ...]) -> list[str]:
+    out: list[str] = []
+    for f in files:
+        if f == "-":
+            out.extend(line.strip() for line in sys.stdin if line.strip())
+        else:
+            out.append(f)
+    return out
+
+
+@click.group(context_settings=CONTEXT)
+@click.version_option(__version__, "-V", "--version", prog_name="budgetlint", message="%(prog)s %(version)s")
+def main() -> None:
+    """budgetlint —— 预决算公开文档检查工具（部门预算 / 单位预算 / 部门决算 / 单位决算 / 绩效目标表）。
+
+    读取公开文档，识别各张表格、情况说明和绩效目标表，检查勾稽关系等问题，
+    报告每个问题的规则、级别、位置（页、表、行、列）、应为值与实际值及依据。
+
+    \b
+    常用命令：
+      budgetlint check 文件…          检查文档并报告问题
+      budgetlint extract 文件 -o x.json  导出识别出的结构化数据
+      budgetlint rules                列出全部检查规则
+      budgetlint rule BL101           查看某条规则的说明
+
+    \b
+    退出码：0 无错误级问题；1 发现问题；2 文件无法读取或用法错误。
+    """
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("files", nargs=-1, required=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="输出格式（output format）：text 终端文本，json 机器可读。")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="写入文件而不是标准输出。")
+@click.option("--select", multiple=True, help="只运行这些规则：编号、编号前缀（BL1）或类别（arithmetic），可用逗号分隔。")
+@click.option("--ignore", multiple=True, help="不运行这些规则（写法同 --select）。")
+@click.option("--severity", "min_severity", type=_SEVERITIES, default="info", show_default=True,
+              help="只显示不低于该级别的问题（error 错误 / warning 警告 / info 提示）。")
+@click.option("--fail-on", type=_SEVERITIES, default=None, help="不低于该级别的问题使退出码为 1（默认 error）。")
+@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="配置文件（默认查找 budgetlint.toml 或 pyproject.toml 的 [tool.budgetlint]）。")
+@click.option("--no-color", is_flag=True, help="不使用颜色。")
+@click.option("-q", "--quiet", is_flag=True, help="只输出汇总。")
+def check(files: tuple[str, ...], fmt: str, output: Path | None, select: tuple[str, ...], ignore: tuple[str, ...],
+          min_severity: str, fail_on: str | None, config_path: Path | None, no_color: bool, quiet: bool) -> None:
+    """检查预决算公开文档（check disclosures）。FILES 为文件路径；"-" 表示从标准输入读取文件列表。
+
+    \b
+    退出码：0 无（不低于 --fail-on 级别的）问题；1 有问题；2 有文件无法读取或用法错误。
+    """
+    try:
+        cfg = load_config(config_path or find_config(Path.cwd()))
+    except ConfigError as e:
+        raise click.UsageError(str(e)) from e
+    rules = _select_rules(_split(select) or cfg.select, _split(ignore) + cfg.ignore)
+    fail_level = Severity(fail_on or cfg.fail_on).rank
+    floor = Severity(min_severity).rank
+    paths = _paths(files)
+    if not paths:
+        raise click.UsageError("没有给出要检查的文件")
+    results = []
+    err = Console(stderr=True, no_color=no_color)
+    show_progress = len(paths) > 3 and fmt == "text" and err.is_terminal
+    if show_progress:
+        from rich.progress import track
+
+        iterator = track(paths, description="检查中…", console=err)
+    else:
+        iterator = paths
+    for p in iterator:
+        res = check_file(p, rules, cfg.severity)
+        res.findings = [f for f in res.findings if f.severity.rank >= floor]
+        results.append(res)
+    if fmt == "json":
+        from budgetlint.report.json_report import render_json
+
+        text = render_json(results)
+        if output:
+            output.write_text(text + "\n", encoding="utf-8")
+        else:
+            click.echo(text)
+    else:
+        from budgetlint.report.text import render_text
+
+        if output:
+            with output.open("w", encoding="utf-8") as fh:
+                render_text(results if not quiet else [], Console(file=fh, no_color=True, width=120))
+        else:
+            console = Console(no_color=no_color, highlight=False)
+            if not console.is_terminal:
+                console.width = 160  # piped output: do not wrap findings at 80 columns
+            if quiet:
+                _quiet_summary(results, console)
+            else:
+                render_text(results, console)
+    if any(r.error for r in results):
+        for r in results:
+            if r.error:
+                err.print(f"budgetlint: {r.path}: {r.error}", highlight=False)
+        sys.exit(EXIT_ERROR)
+    if any(f.severity.rank >= fail_level for r in results for f in r.findings):
+        sys.exit(EXIT_FINDINGS)
+    sys.exit(EXIT_OK)
+
+
+def _quiet_summary(results, console: Console) -> None:
+    for r in results:
+        if r.error:
+            console.print(f"{r.path}: 无法读取")
+        else:
+            n = sum(1 for f in r.findings if f.severity is Severity.ERROR)
+            console.print(f"{r.path}: {n} 个错误，共 {len(r.findings)} 个问题")
+
+
+def _select_rules(sel: list[str], ign: list[str]):
+    rules = all_rules()
+    known = {r.id for r in rules} | {r.family for r in rules}
+    for s in sel + ign:
+        if s.upper() != "ALL" and s.lower() not in known and not any(r.id.startswith(s.upper()) for r in rules):
+            raise click.UsageError(f"未知的规则选择器：{s}（可用 budgetlint rules 查看）")
+    return select(rules, sel, ign)
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("file")
+@click.option("--format", "fmt", type=click.Choice(["json", "xlsx"]), default="json", show_default=True,
+              help="导出格式：json 或 xlsx。")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="输出文件；json 默认写到标准输出，xlsx 必须指定。")
+def extract(file: str, fmt: str, output: Path | None) -> None:
+    """导出识别出的结构化数据（extract）：元数据、各表（含科目编码、层级、各列金额及来源）、
+    情况说明段落、项目清单与绩效目标表。"""
+    from budgetlint.ingest import IngestError
+
+    try:
+        doc = read_document(file)
+    except IngestError as e:
+        click.echo(f"budgetlint: {file}: {e}", err=True)
+        sys.exit(EXIT_ERROR)
+    if fmt == "json":
+        from budgetlint.report.serialize import document_dict
+
+        text = json.dumps(document_dict(doc), ensure_ascii=False, indent=2)
+        if output:
+            output.write_text(text + "\n", encoding="utf-8")
+        else:
+            click.echo(text)
+    else:
+        if output is None:
+            raise click.UsageError("xlsx 格式需要用 -o 指定输出文件")
+        from budgetlint.report.xlsx_extract import write_xlsx
+
+        write_xlsx(doc, output)
+        click.echo(f"已写入 {output}", err=True)
+
+
+@main.command(name="rules", context_settings=CONTEXT)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def rules_cmd(fmt: str) -> None:
+    """列出全部检查规则（list rules）。"""
+    rules = all_rules()
+    if fmt == "json":
+        click.echo(json.dumps([{"id": r.id, "name": r.name, "family": r.family, "severity": r.severity.value,
+                                "title": r.title, "status": r.status, "since": r.since, "doc": r.doc}
+                               for r in rules], ensure_ascii=False, indent=2))
+        return
+    for r in rules:
+        click.echo(f"{r.id}  {r.severity.value:<7}  {r.family:<12}  {r.name:<28}  {r.title}")
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("rule_id")
+def rule(rule_id: str) -> None:
+    """查看一条规则的说明与示例（explain a rule），例如 budgetlint rule BL101。"""
+    found = next((r for r in all_rules() if r.id == rule_id.upper()), None)
+    if found is None:
+        raise click.UsageError(f"没有规则 {rule_id}（可用 budgetlint rules 查看）")
+    click.echo(f"{found.id} {found.name} —— {found.title}")
+    click.echo(f"类别：{found.family}    级别：{found.severity.value}（{found.severity.label}）    状态：{found.status}")
+    click.echo()
+    import inspect
+
+    click.echo(inspect.cleandoc(found.doc))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

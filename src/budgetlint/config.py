@@ -1,0 +1,72 @@
+"""User configuration: ``budgetlint.toml`` or ``[tool.budgetlint]`` in ``pyproject.toml``.
+
+Looked up from the current folder upwards; command-line options win over the file.
+
+    select = ["ALL"]            # ids, id prefixes (BL1) or family names (arithmetic)
+    ignore = ["BL902"]
+    fail-on = "error"           # lowest severity that makes the exit code 1
+    [severity]                  # per-rule severity override
+    BL101 = "warning"
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from budgetlint.report.finding import Severity
+
+
+class ConfigError(Exception):
+    pass
+
+
+@dataclass(slots=True)
+class Config:
+    select: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+    fail_on: str = "error"
+    severity: dict[str, str] = field(default_factory=dict)
+    path: Path | None = None
+
+
+def find_config(start: Path) -> Path | None:
+    for folder in [start, *start.parents]:
+        own = folder / "budgetlint.toml"
+        if own.is_file():
+            return own
+        py = folder / "pyproject.toml"
+        if py.is_file():
+            try:
+                if "budgetlint" in tomllib.loads(py.read_text("utf-8")).get("tool", {}):
+                    return py
+            except (tomllib.TOMLDecodeError, UnicodeDecodeError):
+                continue
+    return None
+
+
+def load_config(path: Path | None) -> Config:
+    if path is None:
+        return Config()
+    try:
+        data = tomllib.loads(path.read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
+        raise ConfigError(f"配置文件 {path} 无法读取：{e}") from e
+    if path.name == "pyproject.toml":
+        data = data.get("tool", {}).get("budgetlint", {})
+    cfg = Config(path=path)
+    for key in ("select", "ignore"):
+        val = data.get(key, [])
+        if not isinstance(val, list) or not all(isinstance(x, str) for x in val):
+            raise ConfigError(f"配置文件 {path}：{key} 应为字符串列表")
+        setattr(cfg, key, val)
+    cfg.fail_on = str(data.get("fail-on", data.get("fail_on", "error")))
+    if cfg.fail_on not in {s.value for s in Severity}:
+        raise ConfigError(f"配置文件 {path}：fail-on 只能是 error、warning 或 info")
+    sev = data.get("severity", {})
+    for rule_id, level in sev.items():
+        if level not in {s.value for s in Severity}:
+            raise ConfigError(f"配置文件 {path}：[severity] {rule_id} 的级别 {level!r} 无效")
+    cfg.severity = dict(sev)
+    return cfg

@@ -1,0 +1,55 @@
+"""What every ingest module produces: pages of lines of cells, with provenance.
+
+Formats differ only here. A text converter gives one cell per tab-separated field; a PDF gives
+cells recovered from geometry; a spreadsheet gives its grid. Recognition never looks at bytes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from budgetlint.model import Provenance
+
+
+class IngestError(Exception):
+    """A file that cannot be read at all. The message is Chinese and names the problem."""
+
+
+@dataclass(slots=True)
+class Line:
+    """One line of the source: its cells (a single cell for prose) and where it came from.
+
+    ``cells`` are raw strings, not yet normalised; empty strings are empty cells the source kept.
+    ``cell_boxes`` gives each cell's bbox where the format has geometry.
+    """
+
+    cells: list[str]
+    provenance: Provenance
+    cell_boxes: list[tuple[float, float, float, float] | None] | None = None
+
+    @property
+    def text(self) -> str:
+        return "\t".join(self.cells)
+
+    @property
+    def is_tabular(self) -> bool:
+        return len(self.cells) > 1
+
+
+@dataclass(slots=True)
+class Page:
+    number: int
+    lines: list[Line] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Source:
+    """An ingested file: its pages and what ingest noticed on the way (notes are Chinese)."""
+
+    path: str
+    format: str  # text | pdf | xlsx | …
+    pages: list[Page] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def lines(self) -> list[Line]:
+        return [line for page in self.pages for line in page.lines]

@@ -1,0 +1,344 @@
+"""The budget-document model: one shape for every template and format.
+
+Every stage after *recognise* reads only these classes. Amounts are ``Decimal`` in the unit the
+table states (``Table.unit``); nothing is converted silently. Every value keeps its provenance so
+a finding can point at the page, line, table, row and column it rests on.
+
+Column and row *keys* are semantic names drawn from the template vocabularies
+(``templates/*.toml``), e.g. ``total``, ``basic``, ``basic.personnel``, ``fiscal.general``,
+``y2024.abroad``. See docs/model.md for the full list.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+
+
+class Unit(StrEnum):
+    """Amount unit stated near a table or in the narrative."""
+
+    YUAN = "元"
+    WAN_YUAN = "万元"
+    YI_YUAN = "亿元"
+
+    @property
+    def in_yuan(self) -> Decimal:
+        return {"元": Decimal(1), "万元": Decimal(10_000), "亿元": Decimal(100_000_000)}[self.value]
+
+
+class DocKind(StrEnum):
+    DEPARTMENT_BUDGET = "部门预算"
+    UNIT_BUDGET = "单位预算"
+    DEPARTMENT_FINAL = "部门决算"
+    UNIT_FINAL = "单位决算"
+    PERFORMANCE = "绩效目标"
+    UNKNOWN = "未知"
+
+
+@dataclass(frozen=True, slots=True)
+class Provenance:
+    """Where a value or block came from in the source.
+
+    ``line`` is the 1-based line in a text source; ``page`` the 1-based page where the format
+    has pages; ``bbox`` (x0, top, x1, bottom in PDF points) where the format has geometry.
+    """
+
+    line: int | None = None
+    page: int | None = None
+    bbox: tuple[float, float, float, float] | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        out: dict[str, object] = {}
+        if self.page is not None:
+            out["page"] = self.page
+        if self.line is not None:
+            out["line"] = self.line
+        if self.bbox is not None:
+            out["bbox"] = [round(v, 2) for v in self.bbox]
+        return out
+
+
+@dataclass(slots=True)
+class Value:
+    """One amount cell.
+
+    ``amount`` is ``None`` only when the cell could not be parsed as a number (``raw`` keeps the
+    text). A blank cell or a dash is ``Decimal(0)`` with ``blank=True``: in these tables blank
+    means zero. ``decimals`` is the number of decimal places written, which bounds the rounding
+    the printed figure carries.
+    """
+
+    amount: Decimal | None
+    raw: str
+    provenance: Provenance
+    decimals: int = 0
+    blank: bool = False
+    confidence: float = 1.0
+
+    @property
+    def half_ulp(self) -> Decimal:
+        """Largest rounding error of this printed figure (half a unit in its last place)."""
+        return Decimal(5).scaleb(-(self.decimals + 1))
+
+
+class CodeScheme(StrEnum):
+    FUNCTION = "function"  # 支出功能分类 (类 3 / 款 5 / 项 7 digits)
+    ECON_DEPT = "econ_dept"  # 部门预算支出经济分类 (301…399)
+    ECON_GOV = "econ_gov"  # 政府预算支出经济分类 (501…599)
+
+
+@dataclass(frozen=True, slots=True)
+class Code:
+    """A classification code split into its levels, e.g. ('208', '05', '05')."""
+
+    scheme: CodeScheme
+    parts: tuple[str, ...]
+
+    @property
+    def digits(self) -> str:
+        return "".join(self.parts)
+
+    @property
+    def level(self) -> int:
+        """1 = 类, 2 = 款, 3 = 项."""
+        return len(self.parts)
+
+    def parent(self) -> Code | None:
+        return Code(self.scheme, self.parts[:-1]) if len(self.parts) > 1 else None
+
+    def to_dict(self) -> dict[str, object]:
+        names = ("类", "款", "项")
+        return {
+            "scheme": self.scheme.value,
+            "code": self.digits,
+            "levels": {names[i]: p for i, p in enumerate(self.parts)},
+        }
+
+
+class RowKind(StrEnum):
+    TOTAL = "total"  # 合计 / 总计 of the whole table
+    SUBTOTAL = "subtotal"  # a 小计 row, or a balance-table 本年收入合计 …
+    ITEM = "item"  # a classified or named line
+
+
+@dataclass(slots=True)
+class Row:
+    """One logical table row (a balance table has separate income and expenditure rows)."""
+
+    index: int  # position in Table.rows
+    label: str
+    kind: RowKind = RowKind.ITEM
+    codes: dict[CodeScheme, Code] = field(default_factory=dict)
+    key: str | None = None  # semantic row key from the template (balance tables, 三公 rows)
+    side: str | None = None  # "income" | "expenditure" for balance tables
+    values: dict[str, Value] = field(default_factory=dict)
+    texts: dict[str, str] = field(default_factory=dict)  # non-amount cells: 项目类型 …
+    provenance: Provenance = field(default_factory=Provenance)
+    parent: int | None = None  # index of the row this one breaks down (balance tables)
+    ambiguous: str | None = None  # why values could not be placed; rules skip the row
+    repaired: str | None = None  # how values were re-placed after a dropped cell
+
+    @property
+    def code(self) -> Code | None:
+        """The row's primary code: function, else departmental economic, else government."""
+        for scheme in (CodeScheme.FUNCTION, CodeScheme.ECON_DEPT, CodeScheme.ECON_GOV):
+            if scheme in self.codes:
+                return self.codes[scheme]
+        return None
+
+    @property
+    def level(self) -> int:
+        """0 for totals, the code level for coded rows, 1 otherwise."""
+        if self.kind is RowKind.TOTAL:
+            return 0
+        code = self.code
+        return code.level if code else 1
+
+    def amount(self, key: str) -> Decimal | None:
+        v = self.values.get(key)
+        return v.amount if v else None
+
+
+@dataclass(slots=True)
+class Column:
+    """One column of a table: semantic key, the header words it came from, its role."""
+
+    key: str
+    header: tuple[str, ...]  # header path, top to bottom, e.g. ('财政拨款收入', '一般公共预算收入')
+    role: str = "amount"  # amount | code | name | text | seq
+    side: str | None = None
+    additive: bool = True  # False for "其中" columns, rates and counts: never a part of a sum
+
+    @property
+    def label(self) -> str:
+        return "/".join(h for h in self.header if h)
+
+
+@dataclass(slots=True)
+class ReadQuality:
+    """How well a table was read (camelot's lesson): rules consult it before checking."""
+
+    score: float = 1.0
+    issues: list[str] = field(default_factory=list)
+
+    @property
+    def readable(self) -> bool:
+        return self.score >= 0.5
+
+
+@dataclass(slots=True)
+class Table:
+    index: int  # 1-based order in the document
+    kind: str  # template table id, e.g. "expenditure_summary"; "unknown" if unrecognised
+    title: str
+    kind_label: str = ""  # Chinese name of the kind
+    unit: Unit | None = None
+    layout: str = "grid"  # grid | balance | matrix
+    columns: list[Column] = field(default_factory=list)
+    rows: list[Row] = field(default_factory=list)
+    provenance: Provenance = field(default_factory=Provenance)
+    end_line: int | None = None
+    pages: list[int] = field(default_factory=list)
+    empty_note: str | None = None  # "注：… 空表列示" when the table is empty by design
+    quality: ReadQuality = field(default_factory=ReadQuality)
+    # Column identities read from the header tree: (sum column key, part column keys).
+    column_sums: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
+    items_sum: bool = False  # the total row is the sum of all item rows (tables without codes)
+    notes: list[str] = field(default_factory=list)
+
+    def column(self, key: str) -> Column | None:
+        return next((c for c in self.columns if c.key == key), None)
+
+    @property
+    def amount_columns(self) -> list[Column]:
+        return [c for c in self.columns if c.role == "amount"]
+
+    def total_row(self, side: str | None = None) -> Row | None:
+        return next(
+            (r for r in self.rows if r.kind is RowKind.TOTAL and (side is None or r.side == side)),
+            None,
+        )
+
+    def row_by_key(self, key: str) -> Row | None:
+        return next((r for r in self.rows if r.key == key), None)
+
+    def coded_rows(self, scheme: CodeScheme | None = None) -> Iterator[Row]:
+        for r in self.rows:
+            if r.code and (scheme is None or scheme in r.codes):
+                yield r
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(
+            v.amount and not v.blank for r in self.rows for v in r.values.values()
+        )
+
+
+@dataclass(slots=True)
+class Paragraph:
+    text: str
+    provenance: Provenance
+    heading_path: tuple[str, ...] = ()
+
+
+@dataclass(slots=True)
+class Section:
+    heading: str
+    level: int
+    provenance: Provenance
+    paragraphs: list[Paragraph] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Indicator:
+    """One 三级 indicator of a performance-target form."""
+
+    level1: str
+    level2: str
+    name: str
+    value_text: str  # as written, e.g. "≥95%"
+    comparator: str | None = None  # ≥ ≤ = > < or None for qualitative values
+    number: Decimal | None = None
+    unit: str | None = None
+    description: str | None = None
+    provenance: Provenance = field(default_factory=Provenance)
+
+
+@dataclass(slots=True)
+class PerformanceForm:
+    """A 绩效目标表 (project, special fund, or department-wide)."""
+
+    title: str
+    project: str
+    layout: str  # "shandong" | "cell_per_line" | "hebei" | …
+    project_code: str | None = None
+    department: str | None = None
+    implementer: str | None = None
+    total: Decimal | None = None
+    fiscal: Decimal | None = None
+    other: Decimal | None = None
+    unit: Unit | None = None
+    objective: str = ""
+    spending_plan: list[tuple[str, Decimal | None]] = field(default_factory=list)
+    indicators: list[Indicator] = field(default_factory=list)
+    provenance: Provenance = field(default_factory=Provenance)
+
+
+@dataclass(slots=True)
+class Project:
+    """One line of the project table (项目支出预算表)."""
+
+    name: str
+    category: str | None
+    amounts: dict[str, Decimal]
+    table: int
+    row: int
+
+
+@dataclass(slots=True)
+class DocumentMeta:
+    title: str = ""
+    organisation: str = ""  # department or unit name
+    year: int | None = None
+    kind: DocKind = DocKind.UNKNOWN
+    template: str = ""
+    narrative_unit: Unit | None = None
+    source_format: str = ""
+
+
+@dataclass(slots=True)
+class Document:
+    path: str
+    meta: DocumentMeta
+    tables: list[Table] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
+    forms: list[PerformanceForm] = field(default_factory=list)
+    toc: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what ingest noticed (encoding, …)
+
+    def tables_of(self, kind: str) -> list[Table]:
+        return [t for t in self.tables if t.kind == kind]
+
+    def table(self, kind: str) -> Table | None:
+        found = self.tables_of(kind)
+        return found[0] if found else None
+
+    @property
+    def projects(self) -> list[Project]:
+        out: list[Project] = []
+        for t in self.tables_of("project_expenditure"):
+            for r in t.rows:
+                if r.kind is RowKind.ITEM and r.label:
+                    out.append(
+                        Project(
+                            name=r.label,
+                            category=r.texts.get("project_type"),
+                            amounts={k: v.amount for k, v in r.values.items() if v.amount is not None},
+                            table=t.index,
+                            row=r.index,
+                        )
+                    )
+        return out

@@ -1,0 +1,63 @@
+"""One direction: ingest → recognise → rules. Errors reading one file never stop the others."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from budgetlint.ingest import IngestError, load
+from budgetlint.model import Document
+from budgetlint.recognise import recognise
+from budgetlint.report.finding import Finding, Severity
+from budgetlint.rules.registry import Rule, all_rules
+
+
+class NotADisclosure(IngestError):
+    """The file was read but holds nothing recognisable as a budget disclosure."""
+
+
+@dataclass(slots=True)
+class Result:
+    path: str
+    document: Document | None = None
+    findings: list[Finding] = field(default_factory=list)
+    error: str | None = None
+    seconds: float = 0.0
+
+    @property
+    def worst(self) -> Severity | None:
+        return max((f.severity for f in self.findings), key=lambda s: s.rank, default=None)
+
+
+def read_document(path: str) -> Document:
+    source = load(path)
+    doc = recognise(source)
+    doc.notes.extend(source.notes)
+    if not doc.tables and not doc.forms and not any(s.paragraphs for s in doc.sections):
+        raise NotADisclosure("没有识别出任何预决算表格、绩效目标表或说明文字，不像是预决算公开文档")
+    return doc
+
+
+def run_rules(doc: Document, rules: list[Rule], severity_overrides: dict[str, str] | None = None) -> list[Finding]:
+    findings: list[Finding] = []
+    for r in rules:
+        for f in r.run(doc):
+            if severity_overrides and r.id in severity_overrides:
+                f.severity = Severity(severity_overrides[r.id])
+            findings.append(f)
+    findings.sort(key=lambda f: (f.location.table or 0, f.location.line or 0, f.rule))
+    return findings
+
+
+def check_file(path: str, rules: list[Rule] | None = None,
+               severity_overrides: dict[str, str] | None = None) -> Result:
+    start = time.perf_counter()
+    result = Result(path=path)
+    try:
+        result.document = read_document(path)
+    except IngestError as e:
+        result.error = str(e)
+    else:
+        result.findings = run_rules(result.document, rules if rules is not None else all_rules(), severity_overrides)
+    result.seconds = time.perf_counter() - start
+    return result

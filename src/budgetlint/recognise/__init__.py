@@ -1,0 +1,29 @@
+"""Recognise: a ``Source`` (lines of cells) → a ``Document`` (typed tables, prose, forms, meta)."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from budgetlint.ingest.base import Source
+from budgetlint.model import Document
+from budgetlint.recognise.meta import recognise_meta
+from budgetlint.recognise.narrative import recognise_narrative
+from budgetlint.recognise.tables import recognise_tables
+from budgetlint.recognise.vocab import Vocabulary, default_vocabulary
+
+
+def recognise(source: Source, vocab: Vocabulary | None = None) -> Document:
+    from budgetlint.recognise.targets import recognise_forms
+
+    vocab = vocab or default_vocabulary()
+    lines = source.lines()
+    tables, consumed = recognise_tables(lines, vocab)
+    forms, form_lines = recognise_forms(lines)
+    prose = [line for i, line in enumerate(lines) if i not in consumed and i not in form_lines]
+    toc, sections = recognise_narrative(prose)
+    votes: Counter = Counter()
+    for t in tables:
+        spec_templates = [s.template for s in vocab.specs if s.kind == t.kind and any(ti in t.title.replace(" ", "") for ti in s.titles)]
+        votes.update(set(spec_templates))
+    meta = recognise_meta(lines, tables, sections, votes, source.format)
+    return Document(path=source.path, meta=meta, tables=tables, sections=sections, forms=forms, toc=toc)

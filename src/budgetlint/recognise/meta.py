@@ -1,0 +1,90 @@
+"""Document metadata: title, organisation, budget year, kind, template."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from budgetlint.ingest.base import Line
+from budgetlint.model import DocKind, DocumentMeta, Section, Table, Unit
+from budgetlint.recognise.normalise import clean, squash
+
+_KINDS = (
+    ("部门预算", DocKind.DEPARTMENT_BUDGET),
+    ("单位预算", DocKind.UNIT_BUDGET),
+    ("部门决算", DocKind.DEPARTMENT_FINAL),
+    ("单位决算", DocKind.UNIT_FINAL),
+    ("绩效目标", DocKind.PERFORMANCE),
+)
+_YEAR = re.compile(r"((?:19|20)\d\d)\s*年")
+_YEAR_FIELD = re.compile(r"(?:预算年度|年度)\s*[:：]\s*((?:19|20)\d\d)")
+_ORG_FIELD = re.compile(r"^(?:部门[(（]单位[)）]|部门名称|单位名称|编制单位|填报单位|预算单位)\s*[:：]\s*(\S.+)$")
+_ORG_CODE = re.compile(r"^\d{6,9}\s+(\S.+)$")
+_NARR_UNIT = re.compile(r"\d\s*(亿元|万元|元)")
+_TITLE_TAIL = re.compile(r"(?:部门|单位)(?:预算|决算).*$|(?:预算|决算)(?:信息)?公开.*$|绩效目标.*$")
+
+
+def _title_lines(lines: list[Line]) -> list[str]:
+    out: list[str] = []
+    for line in lines[:12]:
+        t = clean(" ".join(c for c in line.cells if c.strip()))
+        if not t:
+            if out:
+                break
+            continue
+        if re.match(r"^目\s*录$", t) or line.is_tabular or len(t) > 60:
+            break
+        out.append(t)
+        if any(k in squash(t) for k, _ in _KINDS) or "预算" in t or "决算" in t:
+            break
+    return out
+
+
+def recognise_meta(lines: list[Line], tables: list[Table], sections: list[Section], template_votes: Counter,
+                   source_format: str) -> DocumentMeta:
+    meta = DocumentMeta(source_format=source_format)
+    title = "".join(_title_lines(lines)) if lines else ""
+    meta.title = title
+    key = squash(title)
+    for word, kind in _KINDS:
+        if word in key:
+            meta.kind = kind
+            break
+    if meta.kind is DocKind.UNKNOWN:
+        body = "".join(squash(" ".join(line.cells)) for line in lines[:400])
+        counts = {kind: body.count(word) for word, kind in _KINDS}
+        best = max(counts, key=counts.get)
+        if counts[best]:
+            meta.kind = best
+    m = _YEAR.search(title)
+    if m:
+        meta.year = int(m.group(1))
+    orgs: Counter = Counter()
+    for line in lines:
+        t = clean(" ".join(c for c in line.cells if c.strip()))
+        if meta.year is None:
+            y = _YEAR_FIELD.search(t)
+            if y:
+                meta.year = int(y.group(1))
+        o = _ORG_FIELD.match(t) or (_ORG_CODE.match(t) if not line.is_tabular else None)
+        if o:
+            orgs[squash(o.group(1))] += 1
+    if meta.year is None:
+        years = Counter(int(y) for line in lines[:200] for y in _YEAR.findall(" ".join(line.cells)))
+        if years:
+            meta.year = years.most_common(1)[0][0]
+    from_title = _YEAR.sub("", key, count=1)
+    from_title = _TITLE_TAIL.sub("", from_title).strip()
+    if orgs:
+        meta.organisation = orgs.most_common(1)[0][0]
+    elif from_title:
+        meta.organisation = from_title
+    if template_votes:
+        meta.template = template_votes.most_common(1)[0][0]
+    units: Counter = Counter()
+    for sec in sections:
+        for p in sec.paragraphs:
+            units.update(_NARR_UNIT.findall(p.text))
+    if units:
+        meta.narrative_unit = Unit(units.most_common(1)[0][0])
+    return meta

@@ -1,0 +1,55 @@
+"""Reading amounts as printed: thousands separators, full-width digits, dashes and blanks."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from budgetlint.model import Provenance, Value
+from budgetlint.recognise.normalise import clean
+
+_AMOUNT = re.compile(r"^[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
+_FULLWIDTH_PUNCT = str.maketrans({"，": ",", "．": ".", "－": "-", "＋": "+"})
+_DASHES = {"-", "--", "—", "－", "——", "/", "\\", "—-", "---"}
+
+
+def is_blank(text: str) -> bool:
+    t = clean(text).replace(" ", "")
+    return t == "" or t in _DASHES
+
+
+def looks_like_amount(text: str) -> bool:
+    """A cell that holds a number (or a blank/dash standing for zero)."""
+    t = clean(text).translate(_FULLWIDTH_PUNCT).replace(" ", "")
+    return t == "" or t in _DASHES or bool(_AMOUNT.match(t))
+
+
+def is_number(text: str) -> bool:
+    """A cell with digits in it that reads as a number."""
+    t = clean(text).translate(_FULLWIDTH_PUNCT).replace(" ", "")
+    return bool(_AMOUNT.match(t))
+
+
+def parse_amount(text: str, provenance: Provenance) -> Value:
+    """Parse one amount cell. Unparseable text gives ``amount=None`` with the raw text kept."""
+    t = clean(text).translate(_FULLWIDTH_PUNCT).replace(" ", "")
+    if t == "" or t in _DASHES:
+        return Value(Decimal(0), text, provenance, decimals=0, blank=True)
+    if _AMOUNT.match(t):
+        digits = t.replace(",", "")
+        try:
+            amount = Decimal(digits)
+        except InvalidOperation:  # pragma: no cover - the pattern admits only valid numbers
+            return Value(None, text, provenance)
+        decimals = len(digits.split(".")[1]) if "." in digits else 0
+        return Value(amount, text, provenance, decimals=decimals)
+    return Value(None, text, provenance)
+
+
+def to_decimal(text: str) -> Decimal | None:
+    """A number inside free text ("1,277", "95.5") or None."""
+    t = clean(text).replace(",", "").replace(" ", "")
+    try:
+        return Decimal(t)
+    except InvalidOperation:
+        return None

@@ -1,0 +1,555 @@
+"""Lines of cells → typed tables.
+
+Chain: ``lines_to_blocks`` (find a title AND a header, follow the table over page breaks and
+repeated headers) → ``block_to_table`` (header tree → columns; rows → codes, labels, values;
+values re-placed by the table's own arithmetic where a converter dropped empty cells).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from itertools import combinations
+from math import comb
+
+from budgetlint.ingest.base import Line
+from budgetlint.model import (
+    Code,
+    CodeScheme,
+    Column,
+    Provenance,
+    ReadQuality,
+    Row,
+    RowKind,
+    Table,
+    Unit,
+    Value,
+)
+from budgetlint.recognise.headers import Header, build_header, is_index_row
+from budgetlint.recognise.normalise import CN_NUMERAL, clean, squash
+from budgetlint.recognise.numbers import is_blank, is_number, looks_like_amount, parse_amount
+from budgetlint.recognise.vocab import TableSpec, Vocabulary, label_key
+
+_UNIT = re.compile(r"(?:金额)?单位\s*[:：]?\s*(亿元|万元|元)")
+_META = re.compile(
+    r"^(?:部门[(（]单位[)）]|部门名称|单位名称|编制单位|填报单位|预算单位|部门|预算年度|年度)\s*[:：]"
+    r"|^\d{3,9}\s*\S+$|^-?\s*\d{1,3}\s*-?$|^第\s*\d+\s*页|^共\s*\d+\s*页"
+)
+_NOTE = re.compile(r"^\s*(?:注|备注|说明)\s*[:：\d]")
+_EMPTY_NOTE = re.compile(r"空表|没有|无.{0,20}(?:预算|支出|收入|经费|资金)|未安排|不涉及")
+_CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
+_CODE_IN_NAME = re.compile(r"^(\d{3}(?:\d{2}){0,2})\s+(\S.*)$")
+_LEVEL_MARK = re.compile(r"[(（](类|款|项)[)）]")
+_NUMBERED = re.compile(rf"^\s*(?:[{CN_NUMERAL}]+[、．.]|[（(][{CN_NUMERAL}\d]+[)）]|\d+[、．.](?!\d))")
+_MAX_PLACEMENTS = 20000
+
+
+def unit_in(text: str) -> Unit | None:
+    m = _UNIT.search(clean(text).replace(" ", ""))
+    return Unit(m.group(1)) if m else None
+
+
+def is_meta(text: str) -> bool:
+    t = clean(text)
+    return bool(_META.match(t)) or (unit_in(t) is not None and len(squash(t)) <= 30)
+
+
+@dataclass(slots=True)
+class Segment:
+    """Header rows and the data lines read under them (a table may restate its header)."""
+
+    header: list[list[str]]
+    data: list[Line] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Block:
+    spec: TableSpec
+    title: str
+    title_line: Line
+    unit: Unit | None
+    segments: list[Segment]
+    consumed: list[int]
+    notes: list[str]
+    meta: list[str]
+
+
+def _header_score(rows: list[list[str]], spec: TableSpec) -> bool:
+    text = "".join(squash(c) for r in rows for c in r)
+    return not spec.header_any or any(w in text for w in spec.header_any)
+
+
+def _is_data_row(cells: list[str], vocab: Vocabulary) -> bool:
+    vals = [clean(c) for c in cells if not is_blank(c)]
+    if not vals:
+        return False
+    first = label_key(vals[0])
+    if first in ("栏次", "行次"):
+        return False
+    if first in vocab.grid_total_words:
+        # "合计 | 因公出国(境)费 | …" is a header row; "合 计 | 14904.71 …" or a bare 合计 is data.
+        return not _is_header_word_row(cells, vocab) or any(is_number(v) for v in vals)
+    for v in vals:
+        t = v.replace(" ", "")
+        if is_number(t) and ("." in t or "," in t):
+            return True
+        if is_number(t) and not (1900 <= float(t.replace(",", "")) <= 2100) and float(t.replace(",", "")) >= 100:
+            return True
+    if bool(_CODE.match(vals[0].replace(" ", ""))) and len(vals) > 1 and not is_number(vals[1]):
+        return True
+    # "一、一般公共服务支出" with blank amounts: an enumerated label that is no header word.
+    return any(_NUMBERED.match(v) and label_key(v) not in vocab.amount_words for v in vals)
+
+
+def _is_header_word_row(cells: list[str], vocab: Vocabulary, minimum: int = 2) -> bool:
+    words = [label_key(c) for c in cells if not is_blank(c)]
+    known = sum(
+        1 for w in words
+        if w in vocab.amount_words or w in vocab.text_words or w in vocab.generic_totals
+    )
+    return known >= minimum and known >= len(words) / 2
+
+
+def lines_to_blocks(lines: list[Line], vocab: Vocabulary) -> list[Block]:
+    blocks: list[Block] = []
+    i, n = 0, len(lines)
+    while i < n:
+        line = lines[i]
+        specs = [] if line.is_tabular or not line.cells[0].strip() else vocab.match_title(line.cells[0])
+        if not specs:
+            i += 1
+            continue
+        block = _read_block(lines, i, specs, vocab)
+        if block is None:
+            i += 1
+            continue
+        blocks.append(block)
+        i = block.consumed[-1] + 1
+    return blocks
+
+
+def _read_block(lines: list[Line], start: int, specs: list[TableSpec], vocab: Vocabulary) -> Block | None:
+    title = clean(lines[start].cells[0])
+    unit = unit_in(title)
+    consumed = [start]
+    notes: list[str] = []
+    meta: list[str] = []
+    segments: list[Segment] = []
+    kinds = {s.kind for s in specs}
+    j, n = start + 1, len(lines)
+    lookahead = 0
+    mode = "header"
+    header: list[list[str]] = []
+    last_good = start
+    expect_header = False  # a repeated title or page furniture was just seen
+    while j < n:
+        line = lines[j]
+        if not line.is_tabular:
+            t = clean(line.cells[0])
+            if not t:
+                j += 1
+                continue
+            if is_meta(t) or _NOTE.match(t):
+                if _NOTE.match(t):
+                    notes.append(t)
+                else:
+                    unit = unit or unit_in(t)
+                    meta.append(t)
+                consumed.append(j)
+                last_good = j
+                expect_header = True
+                j += 1
+                continue
+            again = vocab.match_title(t)
+            if again and {s.kind for s in again} & kinds and (segments or header):
+                # The same table continued on the next page, title repeated.
+                consumed.append(j)
+                last_good = j
+                expect_header = True
+                j += 1
+                continue
+            if not segments and not header:
+                lookahead += 1
+                if lookahead > 3:
+                    break
+                j += 1
+                continue
+            break
+        cells = line.cells
+        if all(is_blank(c) for c in cells):
+            consumed.append(j)
+            j += 1
+            continue
+        if is_index_row(cells):
+            consumed.append(j)
+            j += 1
+            continue
+        prev_header = segments[-1].header if segments else []
+        if mode == "data" and (expect_header or _same_as_header(cells, prev_header)):
+            header, mode = [], "header"
+        expect_header = False
+        if mode == "header":
+            if segments:
+                is_header = _same_as_header(cells, prev_header) or (
+                    not _is_data_row(cells, vocab) and _is_header_word_row(cells, vocab, minimum=3)
+                )
+            else:
+                is_header = not _is_data_row(cells, vocab)
+            if is_header:
+                header.append(cells)
+            else:
+                segments.append(Segment(header or prev_header, [line]))
+                header, mode = [], "data"
+        else:
+            segments[-1].data.append(line)
+        consumed.append(j)
+        last_good = j
+        j += 1
+    if header and mode == "header":
+        segments.append(Segment(header))
+    if not segments:
+        if any(_EMPTY_NOTE.search(x) for x in notes):
+            spec = specs[0]
+            return Block(spec, title, lines[start], unit, [], [k for k in consumed if k <= last_good], notes, meta)
+        return None
+    all_header = [r for s in segments for r in s.header]
+    spec = next((s for s in specs if _header_score(all_header, s)), None)
+    if spec is None:
+        return None
+    return Block(spec, title, lines[start], unit, segments, [k for k in consumed if k <= last_good], notes, meta)
+
+
+def _same_as_header(cells: list[str], header: list[list[str]]) -> bool:
+    key = [squash(c) for c in cells if squash(c)]
+    return any(key == [squash(c) for c in h if squash(c)] for h in header)
+
+
+# ---------------------------------------------------------------------------------------------
+# Rows
+
+
+def _scheme(digits: str) -> CodeScheme:
+    return {"3": CodeScheme.ECON_DEPT, "5": CodeScheme.ECON_GOV}.get(digits[:1], CodeScheme.FUNCTION)
+
+
+def _split_code(digits: str) -> tuple[str, ...]:
+    return tuple(p for p in (digits[:3], digits[3:5], digits[5:7]) if p)
+
+
+@dataclass(slots=True)
+class _Layout:
+    """Column positions of one header segment."""
+
+    columns: list[Column]
+    sums: list[tuple[str, tuple[str, ...]]]
+    amount_idx: list[int]
+    code_groups: list[list[int]]  # positions of 类/款/项 (or one 编码) per code group
+    name_idx: list[int]
+    text_idx: dict[str, int]
+
+    @classmethod
+    def of(cls, header: Header) -> _Layout:
+        cols = header.columns
+        amount_idx = [i for i, c in enumerate(cols) if c.role == "amount"]
+        groups: list[list[int]] = []
+        prev = None
+        for i, c in enumerate(cols):
+            if c.role == "code_part":
+                if prev is not None and prev == i - 1 and cols[prev].role == "code_part" and len(groups[-1]) < 3:
+                    groups[-1].append(i)
+                else:
+                    groups.append([i])
+                prev = i
+            elif c.role == "code":
+                groups.append([i])
+                prev = i
+        name_idx = [i for i, c in enumerate(cols) if c.role == "name"]
+        text_idx = {c.role: i for i, c in enumerate(cols) if c.role in ("seq", "project_type")}
+        return cls(cols, header.sums, amount_idx, groups, name_idx, text_idx)
+
+
+def _fits(values: dict[str, Decimal], halfs: dict[str, Decimal], sums) -> bool:
+    for total, parts in sums:
+        t = values.get(total, Decimal(0))
+        s = sum((values.get(p, Decimal(0)) for p in parts), Decimal(0))
+        tol = halfs.get(total, Decimal(0)) + sum((halfs.get(p, Decimal(0)) for p in parts), Decimal(0))
+        if abs(t - s) > tol:
+            return False
+    return True
+
+
+def place_values(cells: list[Value], keys: list[str], sums) -> tuple[list[str | None], str | None, str | None]:
+    """Assign a row's value cells to its amount columns.
+
+    Converters drop empty cells, so values slide left under the wrong header — in one row, or in
+    every row of one page. The reading as found is kept when the row's own identities (from the
+    header) hold. Otherwise each order-preserving placement that moves values only rightwards is
+    tried: exactly one that satisfies the identities is taken (``repaired`` says so); several
+    that disagree make the row ambiguous; none means the row is inconsistent however it is read,
+    so the reading is kept and the rules report it.
+
+    Returns (key for each cell, repaired-note, ambiguous-note).
+    """
+    k, m = len(cells), len(keys)
+    as_read: list[str | None] = [keys[i] if i < m else None for i in range(k)]
+    if not sums or any(v.amount is None for v in cells):
+        return as_read, None, None
+
+    def fits(positions: dict[int, int]) -> bool:
+        vals: dict[str, Decimal] = {}
+        halfs: dict[str, Decimal] = {}
+        for i, p in positions.items():
+            vals[keys[p]] = cells[i].amount
+            halfs[keys[p]] = cells[i].half_ulp
+        return _fits(vals, halfs, sums)
+
+    nonblank = [i for i in range(min(k, m)) if not cells[i].blank]
+    if fits({i: i for i in nonblank}):
+        return as_read, None, None
+    if comb(m, len(nonblank)) > _MAX_PLACEMENTS:
+        return as_read, None, "本行数值不满足列间关系，且可能的列归属过多，无法判断是否为读取错位"
+    found: list[tuple[int, ...]] = []
+    for positions in combinations(range(m), len(nonblank)):
+        if all(p >= i for p, i in zip(positions, nonblank, strict=False)) and fits(dict(zip(nonblank, positions, strict=False))):
+            found.append(positions)
+    if not found:
+        return as_read, None, None
+    # A dropped cell shifts everything after it by the same step, so the placement that moves
+    # the values least is the reading; a tie means the row cannot be placed.
+    shift = sorted((sum(p - i for p, i in zip(pos, nonblank, strict=False)), pos) for pos in found)
+    if len(shift) > 1 and shift[0][0] == shift[1][0]:
+        return as_read, None, "本行数值与表头错位，有多种可能的列归属，无法确定"
+    target = dict(zip(nonblank, shift[0][1], strict=False))
+    placed: list[str | None] = [None] * k
+    for i, p in target.items():
+        placed[i] = keys[p]
+    moved = "，".join(f"{cells[i].raw.strip()} → {keys[p]}" for i, p in target.items() if p != i)
+    return placed, f"读取时数值错位（空单元格丢失），已按本行勾稽关系还原：{moved}", None
+
+
+def _row_cells(cells: list[str], layout: _Layout) -> tuple[list[str], list[str]]:
+    """Split a row into leading text cells (positional) and value cells.
+
+    A converter may drop empty cells, so a short row is split at the last cell holding words
+    (codes and 序号 count as words in their own columns), plus any blank cells up to where the
+    header's amount columns begin.
+    """
+    width = len(layout.columns)
+    a0 = layout.amount_idx[0] if layout.amount_idx else width
+    if len(cells) >= width:
+        return cells[:a0], cells[a0:width]
+    textual = {i for i, c in enumerate(layout.columns[:a0]) if c.role in ("code", "code_part", "seq")}
+
+    def wordy(i: int, c: str) -> bool:
+        if not looks_like_amount(c):
+            return True
+        t = clean(c).replace(" ", "")
+        return i in textual and t.isdigit() and len(t) <= 7
+
+    last_text = max((i for i, c in enumerate(cells) if wordy(i, c)), default=-1)
+    if last_text >= a0:
+        return cells[:a0], cells[a0:]
+    cut = last_text + 1
+    while cut < a0 and cut < len(cells) and is_blank(cells[cut]):
+        cut += 1
+    return cells[:cut], cells[cut:]
+
+
+def _read_codes(texts: list[str], layout: _Layout, carry: dict[int, list[str]]) -> dict[CodeScheme, Code]:
+    codes: dict[CodeScheme, Code] = {}
+    for g, group in enumerate(layout.code_groups):
+        raw = [clean(texts[i]).replace(" ", "") if i < len(texts) else "" for i in group]
+        raw = [x if x.isdigit() else "" for x in raw]
+        if len(group) == 1:
+            digits = raw[0]
+            if _CODE.match(digits):
+                parts = _split_code(digits)
+                codes.setdefault(_scheme(digits), Code(_scheme(digits), parts))
+                carry[g] = list(parts)
+            continue
+        if not any(raw) or not all(re.fullmatch(r"\d{2,3}", x) for x in raw if x):
+            continue
+        parts = list(raw)
+        last = max(i for i, x in enumerate(parts) if x)
+        prev = carry.get(g, [])
+        for i in range(last):
+            if not parts[i]:
+                if i < len(prev) and prev[i]:
+                    parts[i] = prev[i]
+                else:
+                    parts = []
+                    break
+        parts = parts[: last + 1] if parts else []
+        if parts and len(parts[0]) == 3:
+            carry[g] = parts
+            digits = "".join(parts)
+            codes.setdefault(_scheme(digits), Code(_scheme(digits), tuple(parts)))
+    return codes
+
+
+def _grid_rows(segments: list[Segment], layouts: list[_Layout], table: Table, vocab: Vocabulary) -> None:
+    carry: dict[int, list[str]] = {}
+    for seg, layout in zip(segments, layouts, strict=False):
+        keys = [layout.columns[i].key for i in layout.amount_idx]
+        for line in seg.data:
+            texts, raw_values = _row_cells(line.cells, layout)
+            prov = line.provenance
+            values = [parse_amount(c, prov) for c in raw_values]
+            codes = _read_codes(texts, layout, carry)
+            name = ""
+            for i in layout.name_idx:
+                if i < len(texts) and clean(texts[i]):
+                    name = clean(texts[i])
+                    break
+            if not name:
+                name = next((clean(t) for t in texts if clean(t) and not _CODE.match(clean(t).replace(" ", ""))), "")
+            m = _CODE_IN_NAME.match(name)
+            if m and not codes:
+                codes[_scheme(m.group(1))] = Code(_scheme(m.group(1)), _split_code(m.group(1)))
+                name = m.group(2)
+            row = Row(index=len(table.rows), label=name, codes=codes, provenance=prov)
+            for role, i in layout.text_idx.items():
+                if i < len(texts) and clean(texts[i]):
+                    row.texts[role] = clean(texts[i])
+            mark = _LEVEL_MARK.findall(name)
+            if mark and not codes:
+                row.texts["level_mark"] = mark[-1]
+            if not codes and label_key(name) in vocab.grid_total_words:
+                row.kind = RowKind.TOTAL
+            placed, repaired, ambiguous = place_values(values, keys, layout.sums)
+            for v, key in zip(values, placed, strict=False):
+                if key is None:
+                    if not v.blank:
+                        ambiguous = ambiguous or f"本行数值多于表头的列数（多出 {v.raw.strip()}）"
+                    continue
+                row.values[key] = Value(v.amount, v.raw, Provenance(line=prov.line, page=prov.page, bbox=prov.bbox),
+                                        v.decimals, v.blank, v.confidence)
+            # Columns the row did not reach are blank, i.e. zero.
+            for key in keys:
+                row.values.setdefault(key, Value(Decimal(0), "", prov, 0, True))
+            row.repaired, row.ambiguous = repaired, ambiguous
+            if not name and not codes and all(v.blank for v in row.values.values()):
+                continue
+            table.rows.append(row)
+
+
+def _balance_rows(segments: list[Segment], layouts: list[_Layout], table: Table, vocab: Vocabulary) -> None:
+    for seg, layout in zip(segments, layouts, strict=False):
+        sides: dict[str, list[int]] = {}
+        for i, c in enumerate(layout.columns):
+            if c.side:
+                sides.setdefault(c.side, []).append(i)
+        for line in seg.data:
+            cells = line.cells + [""] * (len(layout.columns) - len(line.cells))
+            prov = line.provenance
+            for side, idx in sides.items():
+                name_i = next((i for i in idx if layout.columns[i].role == "name"), None)
+                label = clean(cells[name_i]) if name_i is not None else ""
+                vals = {layout.columns[i].key.split(".", 1)[1]: parse_amount(cells[i], prov)
+                        for i in idx if layout.columns[i].role == "amount"}
+                if not label and all(v.blank for v in vals.values()):
+                    continue
+                key = vocab.row_key(side, label)
+                row = Row(index=len(table.rows), label=label, key=key, side=side, values=vals, provenance=prov)
+                if key == "grand_total":
+                    row.kind = RowKind.TOTAL
+                elif key == "current_total":
+                    row.kind = RowKind.SUBTOTAL
+                if "seq" in layout.text_idx and clean(cells[layout.text_idx["seq"]]):
+                    row.texts["seq"] = clean(cells[layout.text_idx["seq"]])
+                table.rows.append(row)
+    _balance_hierarchy(table, vocab)
+
+
+def _balance_hierarchy(table: Table, vocab: Vocabulary) -> None:
+    """Which rows are top-level parts of 本年合计 / 总计 and which break down the row above."""
+    for side in ("income", "expenditure"):
+        rows = [r for r in table.rows if r.side == side]
+        numbered = any(_NUMBERED.match(r.label) for r in rows if r.kind is RowKind.ITEM)
+        after = False
+        top: Row | None = None
+        for r in rows:
+            if r.kind is not RowKind.ITEM:
+                after = after or r.key == "current_total"
+                top = None
+                continue
+            if after:
+                if r.key in vocab.after_current.get(side, ()):
+                    top = r
+                elif top is not None:
+                    r.parent = top.index
+                continue
+            if not numbered or _NUMBERED.match(r.label):
+                top = r
+            elif top is not None:
+                r.parent = top.index
+
+
+def block_to_table(block: Block, index: int, vocab: Vocabulary) -> Table:
+    spec = block.spec
+    table = Table(
+        index=index,
+        kind=spec.kind,
+        title=block.title,
+        kind_label=vocab.kinds.get(spec.kind, spec.kind),
+        unit=block.unit,
+        layout=spec.layout,
+        provenance=block.title_line.provenance,
+        items_sum=spec.items_sum,
+        notes=list(block.notes),
+    )
+    empty = [x for x in block.notes if _EMPTY_NOTE.search(x)]
+    table.empty_note = empty[0] if empty else None
+    balance = spec.layout == "balance"
+    layouts: list[_Layout] = []
+    for seg in block.segments:
+        width = max([len(r) for r in seg.header] + [len(d.cells) for d in seg.data] + [1])
+        # Trailing all-empty columns beyond the header are converter debris.
+        hwidth = max((len(r) for r in seg.header), default=width)
+        width = max(hwidth, min(width, hwidth)) if seg.header else width
+        layouts.append(_Layout.of(build_header(seg.header, width, vocab, balance=balance)))
+    seen: dict[str, Column] = {}
+    for lay in layouts:
+        for c in lay.columns:
+            seen.setdefault(c.key, c)
+        for s in lay.sums:
+            if s not in table.column_sums:
+                table.column_sums.append(s)
+    table.columns = list(seen.values())
+    if balance:
+        _balance_rows(block.segments, layouts, table, vocab)
+    else:
+        _grid_rows(block.segments, layouts, table, vocab)
+    last = block.segments[-1].data[-1] if block.segments and block.segments[-1].data else block.title_line
+    table.end_line = last.provenance.line
+    table.pages = sorted({d.provenance.page for s in block.segments for d in s.data if d.provenance.page} |
+                         ({block.title_line.provenance.page} if block.title_line.provenance.page else set()))
+    table.quality = _quality(table)
+    return table
+
+
+def _quality(table: Table) -> ReadQuality:
+    issues: list[str] = []
+    rows = table.rows
+    bad_cells = sum(1 for r in rows for v in r.values.values() if v.amount is None)
+    ambiguous = sum(1 for r in rows if r.ambiguous)
+    if bad_cells:
+        issues.append(f"{bad_cells} 个金额单元格无法解析为数字")
+    if ambiguous:
+        issues.append(f"{ambiguous} 行数值无法确定所属列")
+    if not table.amount_columns and rows:
+        issues.append("表头中没有识别出金额列")
+    score = 1.0
+    if rows:
+        score -= (ambiguous + bad_cells) / max(len(rows), 1)
+    if not table.amount_columns and rows:
+        score = 0.0
+    return ReadQuality(max(score, 0.0), issues)
+
+
+def recognise_tables(lines: list[Line], vocab: Vocabulary) -> tuple[list[Table], set[int]]:
+    blocks = lines_to_blocks(lines, vocab)
+    tables = [block_to_table(b, i, vocab) for i, b in enumerate(blocks, start=1)]
+    consumed = {k for b in blocks for k in b.consumed}
+    return tables, consumed

@@ -1,0 +1,746 @@
+"""Performance-target forms (绩效目标表, DOMAIN §5) → ``PerformanceForm``.
+
+A form is found at its *anchor*: the row that names the project (项目名称, 专项资金名称, 项目编码 …).
+From there the chain is ``lines → rows → head fields → indicator grid``:
+
+- ``shandong``: one tab-separated line per table row, inside the narrative. Label cells
+  (主管部门, 年度预算资金总额 …) sit anywhere in a row and the value is the next non-empty cell.
+  Indicator rows slide left or right when the converter drops empty cells, so the grid is read
+  from the right: the last cell is the 指标值, the one before it the 三级指标, and any cells in
+  front are 一级 / 二级 labels recognised by vocabulary. Blank 一级 / 二级 cells (merged cells)
+  are carried down; a 二级 without its 一级 gets the 一级 it belongs to when the carried one
+  cannot be its parent (社会效益指标 under 产出指标 is a slid row).
+- ``cell_per_line``: every cell on its own line starting with a tab, rows separated by blank
+  lines, a cell's wrapped text on following lines without a tab ("绩\\n效\\n指\\n标"). The lines are
+  regrouped into rows and read like ``shandong``.
+- ``hebei``: "N、<项目>绩效目标表", 单位：万元, 项目编码 / 项目名称, 预算数 / 其中：财政资金 / 其他资金,
+  资金支出计划（%） with the month-end values on the next row, 绩效目标, then a grid whose header
+  names 绩效指标描述 and 指标值确定依据. Those grids are read by the header's column positions
+  (repeated headers on a new page re-map them).
+
+Any grid whose 指标值 is not the last column (描述, 依据, 分值, or the national template's
+指标性质 | 指标值 | 度量单位, which are re-joined into one value text) is read by column; a grid
+without a header row is read from the right. An indicator's provenance is the line of its 指标值
+cell (of its name when the value is blank); a form's is its title line, or its anchor row when no
+title is printed (the title is then "项目支出绩效目标表" / "专项资金绩效目标表").
+
+Vocabularies are module-level tuples; add synonyms there, not in the code.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from budgetlint.ingest.base import Line
+from budgetlint.model import Indicator, PerformanceForm, Provenance, Unit
+from budgetlint.recognise.normalise import CN_NUMERAL, clean, squash, strip_enumeration
+from budgetlint.recognise.numbers import is_number, to_decimal
+
+# --- vocabularies (matched on squash()ed text, enumeration and "其中：" stripped) -------------
+
+PROJECT_LABELS = (
+    "项目名称", "专项资金名称", "资金名称", "专项名称", "项目(资金)名称", "专项资金项目名称",
+    "二级项目名称", "政策名称", "政策(项目)名称",
+)
+PROJECT_CODE_LABELS = ("项目编码", "项目代码", "项目编号")
+DEPARTMENT_LABELS = ("主管部门", "主管单位", "主管部门(单位)", "主管部门及代码", "预算部门")
+IMPLEMENTER_LABELS = ("实施单位", "项目实施单位", "执行单位", "实施部门", "实施单位及代码")
+FUNDS_GROUP_LABELS = (  # introduce the amounts, carry no value of their own
+    "项目资金", "项目资金情况", "资金情况", "资金来源", "项目资金来源", "预算规模及资金用途",
+    "预算规模", "资金规模",
+)
+TOTAL_LABELS = (
+    "年度预算资金总额", "年度预算资金", "预算资金总额", "项目资金总额", "资金总额", "年度资金总额",
+    "预算数", "年度预算数", "预算金额", "预算总额", "项目总额", "项目总金额", "资金合计", "合计",
+)
+FISCAL_LABELS = ("财政拨款", "财政资金", "财政性资金", "财政拨款资金", "财政补助", "本级财政资金")
+OTHER_LABELS = ("其他资金", "非财政资金", "其他来源资金", "单位自筹")
+OBJECTIVE_LABELS = (
+    "年度总体目标", "年度总体绩效目标", "总体绩效目标", "总体目标", "绩效目标", "年度目标",
+    "年度绩效目标", "项目绩效目标", "项目年度绩效目标", "整体绩效目标", "实施内容及绩效目标",
+)
+PLAN_LABELS = ("资金支出计划", "支出计划", "资金支出进度", "资金使用计划", "资金支出进度计划")
+INDICATOR_SECTION_LABELS = ("年度绩效指标", "绩效指标", "指标", "绩效指标表", "项目绩效指标")
+
+FIELD_LABELS: dict[str, tuple[str, ...]] = {
+    "project": PROJECT_LABELS,
+    "project_code": PROJECT_CODE_LABELS,
+    "department": DEPARTMENT_LABELS,
+    "implementer": IMPLEMENTER_LABELS,
+    "funds": FUNDS_GROUP_LABELS,
+    "total": TOTAL_LABELS,
+    "fiscal": FISCAL_LABELS,
+    "other": OTHER_LABELS,
+    "objective": OBJECTIVE_LABELS,
+    "plan": PLAN_LABELS,
+    "indicators": INDICATOR_SECTION_LABELS,
+}
+ANCHOR_KINDS = ("project", "project_code")
+AMOUNT_FIELDS = ("total", "fiscal", "other")
+TEXT_FIELDS = ("project", "project_code", "department", "implementer")
+
+# Indicator-grid header words → column role.
+HEADER_ROLES: dict[str, tuple[str, ...]] = {
+    "level1": ("一级指标", "一级"),
+    "level2": ("二级指标", "二级"),
+    "name": ("三级指标", "三级", "指标名称", "三级指标名称", "指标内容", "绩效指标名称"),
+    "value": ("指标值", "目标值", "年度指标值", "指标值(目标值)", "绩效指标值", "年度目标值",
+              "指标目标值", "预期指标值"),
+    "description": ("绩效指标描述", "指标描述", "指标解释", "指标说明", "指标定义"),
+    "basis": ("指标值确定依据", "确定依据", "指标值设定依据", "指标值依据"),
+    "comparator": ("指标性质", "运算符号", "比较符号", "符号"),
+    "unit": ("度量单位", "计量单位", "指标单位", "指标值单位"),
+}
+# Header roles that only a Hebei-style form has (the grid is then read by column position).
+HEBEI_ROLES = ("description", "basis")
+QUALITATIVE_MARKS = ("定性",)  # an 指标性质 cell that says the value is not a number
+
+# 一级 / 二级 vocabularies, by base (the label without its trailing "指标").
+LEVEL1_BASES = ("产出", "效益", "满意度", "成本", "效果")
+LEVEL2_PARENT: dict[str, str] = {
+    "数量": "产出指标", "质量": "产出指标", "时效": "产出指标",
+    "经济成本": "成本指标", "社会成本": "成本指标", "生态环境成本": "成本指标",
+    "经济效益": "效益指标", "社会效益": "效益指标", "生态效益": "效益指标",
+    "环境效益": "效益指标", "生态环境效益": "效益指标",
+    "可持续影响": "效益指标", "可持续发展影响": "效益指标", "可持续发展": "效益指标",
+    "服务对象满意度": "满意度指标", "社会公众满意度": "满意度指标",
+}
+LEVEL2_BASES = (*LEVEL2_PARENT, "成本", "满意度")
+
+# 指标值 comparators: prefix words and symbols (longest match first), then suffix words.
+COMPARATOR_PREFIXES: dict[str, str] = {
+    "大于或等于": "≥", "大于等于": "≥", "不低于": "≥", "不少于": "≥", "不小于": "≥", "至少": "≥",
+    ">=": "≥", "≥": "≥", "≧": "≥", "⩾": "≥",
+    "小于或等于": "≤", "小于等于": "≤", "不高于": "≤", "不超过": "≤", "不多于": "≤", "不大于": "≤",
+    "<=": "≤", "≤": "≤", "≦": "≤", "⩽": "≤",
+    "大于": ">", "高于": ">", "多于": ">", "超过": ">", ">": ">",
+    "小于": "<", "低于": "<", "少于": "<", "<": "<",
+    "等于": "=", "==": "=", "=": "=",
+}
+COMPARATOR_SUFFIXES: dict[str, str] = {
+    "及以上": "≥", "以上": "≥", "及以下": "≤", "以下": "≤", "以内": "≤",
+}
+# A unit after the number never holds these (they make "2023年底前", "10月底之前" a date).
+UNIT_FORBIDDEN = "前后底之至到~～或且、，,;；"
+UNIT_MAX_LEN = 8
+VALUE_MAX_LEN = 5  # a cell this short is taken as a qualitative 指标值 (提升, 健全, 达标 …)
+
+TITLE_RE = re.compile(r"绩效目标(?:表|申报表)")
+TITLE_MAX_LEN = 80
+SECTION_HEADING_RE = re.compile(
+    rf"^\s*(?:[（(][{CN_NUMERAL}]+[)）]|[{CN_NUMERAL}]+[、．.]|第[{CN_NUMERAL}\d]+[部分章节])"
+)
+UNIT_LINE_RE = re.compile(r"(?:金额)?单位[:：]\s*(万元|亿元|元)")
+LABEL_UNIT_RE = re.compile(r"\((万元|亿元|元|%)\)")
+PAGE_NUMBER_RE = re.compile(r"^[-—\s\d第页/]+$")
+DEBRIS_RE = re.compile(r"\[bookmark:[^\]]*\]")
+NUMBER_RE = re.compile(r"^([-+]?\d+(?:,\d{3})*(?:\.\d+)?)(.*)$")
+UNITS = {"万元": Unit.WAN_YUAN, "亿元": Unit.YI_YUAN, "元": Unit.YUAN}
+TITLE_LOOKBACK = 4  # non-blank lines searched above an anchor for the title
+HEAD_STRAY_LIMIT = 3  # unrelated one-cell lines tolerated in a form head
+DEFAULT_TITLES = {"project": "项目支出绩效目标表", "special": "专项资金绩效目标表"}
+
+_LABEL_KIND = {label: kind for kind, labels in FIELD_LABELS.items() for label in labels}
+_HEADER_ROLE = {word: role for role, words in HEADER_ROLES.items() for word in words}
+_PREFIXES = sorted(COMPARATOR_PREFIXES.items(), key=lambda kv: -len(kv[0]))
+_SUFFIXES = sorted(COMPARATOR_SUFFIXES.items(), key=lambda kv: -len(kv[0]))
+
+
+# --- value parsing --------------------------------------------------------------------------
+
+
+def parse_indicator_value(text: str) -> tuple[str | None, Decimal | None, str | None]:
+    """Comparator, number and unit of a 指标值; ``(None, None, None)`` for a qualitative value.
+
+    '≥95%' → ('≥', 95, '%'); '1 辆' → ('=', 1, '辆') (a bare number means '='); '不低于90%' →
+    ('≥', 90, '%'); '95%以上' → ('≥', 95, '%'); '$\\leq 10\\%$' → ('≤', 10, '%'); '及时', '是/否',
+    '2023年底前', '进一步保障' → (None, None, None).
+    """
+    t = re.sub(r"\s+", "", clean(text))
+    comparator = None
+    for word, symbol in _PREFIXES:
+        if t.startswith(word):
+            comparator, t = symbol, t[len(word):]
+            break
+    for word, symbol in _SUFFIXES:
+        if t.endswith(word):
+            comparator, t = comparator or symbol, t[: -len(word)]
+            break
+    m = NUMBER_RE.match(t)
+    if not m:
+        return None, None, None
+    try:
+        number = Decimal(m.group(1).replace(",", ""))
+    except InvalidOperation:  # pragma: no cover - the pattern admits only valid numbers
+        return None, None, None
+    unit = m.group(2) or None
+    if unit is not None and not _unit_ok(unit):
+        return None, None, None
+    return comparator or "=", number, unit
+
+
+def _unit_ok(unit: str) -> bool:
+    return (
+        len(unit) <= UNIT_MAX_LEN
+        and not any(ch.isdigit() for ch in unit)
+        and not any(ch in UNIT_FORBIDDEN for ch in unit)
+    )
+
+
+def _value_like(text: str) -> bool:
+    return parse_indicator_value(text)[1] is not None or len(text) <= VALUE_MAX_LEN
+
+
+# --- cells and labels -----------------------------------------------------------------------
+
+
+def _cell(text: str) -> str:
+    """A cell as printed: clean() plus converter bookmarks removed."""
+    if "[bookmark" in text:
+        text = DEBRIS_RE.sub("", text)
+    return clean(text)
+
+
+def _label(text: str) -> tuple[str | None, str | None]:
+    """(field kind, unit in the label) of a label cell, or (None, None)."""
+    if not text or len(text) > 40:
+        return None, None
+    key = strip_enumeration(squash(text))
+    unit = None
+    m = LABEL_UNIT_RE.search(key)
+    if m:
+        unit = m.group(1)
+        key = key[: m.start()] + key[m.end():]
+    return _LABEL_KIND.get(key.strip(":")), unit
+
+
+def _kind(text: str) -> str | None:
+    return _label(text)[0]
+
+
+def _level_base(text: str) -> str:
+    key = squash(text)
+    return key[:-2] if key.endswith("指标") and len(key) > 2 else key
+
+
+def _is_level1(text: str) -> bool:
+    return _level_base(text) in LEVEL1_BASES
+
+
+def _is_level2(text: str) -> bool:
+    return _level_base(text) in LEVEL2_BASES
+
+
+def _is_levelish(text: str) -> bool:
+    return _is_level1(text) or _is_level2(text)
+
+
+def _header_roles(cells: list[str]) -> dict[str, int] | None:
+    """Column index of each role when the row is an indicator-grid header."""
+    roles: dict[str, int] = {}
+    for i, c in enumerate(cells):
+        role = _HEADER_ROLE.get(squash(c)) if c else None
+        if role and role not in roles:
+            roles[role] = i
+    core = [r for r in ("level1", "level2", "name", "value") if r in roles]
+    if len(core) >= 2 and ("level1" in roles or "name" in roles):
+        return roles
+    return None
+
+
+def _needs_positions(cells: list[str], roles: dict[str, int]) -> bool:
+    """Read by column when the 指标值 is not the row's last column (描述, 依据, 分值 …)."""
+    if "value" not in roles or "name" not in roles:
+        return False
+    extra = [r for r in roles if r not in ("level1", "level2", "name", "value")]
+    return bool(extra) or any(c for c in cells[roles["value"] + 1:])
+
+
+def _starts_grid(cells: list[str]) -> bool:
+    """An indicator row met before any header: a 一级 label first, then name and value."""
+    filled = [c for c in cells if c and _kind(c) != "indicators"]
+    return len(filled) >= 3 and _is_level1(filled[0]) and not _is_levelish(filled[-1])
+
+
+def _is_blank(line: Line) -> bool:
+    return all(not c.strip() for c in line.cells)
+
+
+def _filled(line: Line) -> list[str]:
+    return [c for c in line.cells if c.strip()]
+
+
+def _is_title(text: str) -> bool:
+    return len(text) <= TITLE_MAX_LEN and bool(TITLE_RE.search(squash(text)))
+
+
+def _is_heading(text: str) -> bool:
+    return _is_title(text) or (len(text) <= TITLE_MAX_LEN and bool(SECTION_HEADING_RE.match(text)))
+
+
+def _join_wrapped(a: str, b: str) -> str:
+    """Re-join a cell's text wrapped over lines: no space between CJK, one between words."""
+    if not a:
+        return b
+    if a[-1].isascii() and a[-1].isalnum() and b[:1].isascii() and b[:1].isalnum():
+        return f"{a} {b}"
+    return a + b
+
+
+# --- rows -----------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Row:
+    """One table row: cleaned cells and, per cell, the index of the line it starts on."""
+
+    cells: list[str]
+    where: list[int]
+
+    @property
+    def first(self) -> int:
+        return self.where[0]
+
+    def filled(self) -> list[tuple[str, int]]:
+        return [(c, w) for c, w in zip(self.cells, self.where, strict=True) if c]
+
+
+def _line_row(lines: list[Line], i: int) -> _Row:
+    cells = [_cell(c) for c in lines[i].cells]
+    return _Row(cells, [i] * len(cells))
+
+
+def _anchor_kind(line: Line) -> str | None:
+    filled = _filled(line)
+    if not filled:
+        return None
+    kind = _kind(_cell(filled[0]))
+    return kind if kind in ANCHOR_KINDS else None
+
+
+def _is_cell_per_line(line: Line) -> bool:
+    """The anchor line of a cell-per-line form: a tab, the label, nothing else."""
+    return len(line.cells) >= 2 and not line.cells[0].strip() and len(_filled(line)) == 1
+
+
+# --- form builder ---------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Builder:
+    """Reads rows into one form: head fields, spending plan, then the indicator grid."""
+
+    lines: list[Line]
+    layout: str
+    fields: dict[str, str | None] = field(default_factory=dict)
+    amounts: dict[str, Decimal | None] = field(default_factory=dict)
+    unit: Unit | None = None
+    objective: list[str] = field(default_factory=list)
+    plan_labels: list[tuple[int, str]] = field(default_factory=list)
+    plan: list[tuple[str, Decimal | None]] = field(default_factory=list)
+    section: str = "head"
+    grid: dict[str, int] | None = None
+    positional: bool = False
+    level1: str = ""
+    level2: str = ""
+    pending: tuple[str, int] | None = None
+    indicators: list[Indicator] = field(default_factory=list)
+
+    @property
+    def in_grid(self) -> bool:
+        return self.grid is not None
+
+    # head ------------------------------------------------------------------------------------
+
+    def feed(self, row: _Row) -> None:
+        roles = _header_roles(row.cells)
+        if roles is not None:
+            self._flush_pending()
+            self.grid = roles
+            self.positional = _needs_positions(row.cells, roles)
+            if any(r in roles for r in HEBEI_ROLES):
+                self.layout = "hebei"
+            self.section = "grid"
+            return
+        if not self.in_grid and _starts_grid(row.cells):
+            self.grid = {}  # a grid without a header row: read it from the right
+            self.section = "grid"
+        if self.in_grid:
+            self._grid_row(row)
+            return
+        self._head_row(row)
+
+    def feed_text(self, text: str) -> bool:
+        """A one-cell line inside the head: objective continuation. False if not taken."""
+        if self.section == "objective" and text:
+            self.objective.append(text)
+            return True
+        return False
+
+    def _head_row(self, row: _Row) -> None:
+        cells = row.cells
+        labelled = False
+        j = 0
+        while j < len(cells):
+            kind, unit = _label(cells[j])
+            if kind is None:
+                j += 1
+                continue
+            labelled = True
+            if unit in UNITS and self.unit is None:
+                self.unit = UNITS[unit]
+            if kind in ("funds", "indicators"):
+                self.section = kind
+                j += 1
+                continue
+            if kind == "plan":
+                self.section = "plan"
+                self.plan_labels = [
+                    (k, cells[k].replace(" ", "")) for k in range(j + 1, len(cells)) if cells[k]
+                ]
+                return
+            if kind == "objective":
+                self.section = "objective"
+                text = " ".join(c for c in cells[j + 1:] if c)
+                if text:
+                    self.objective.append(text)
+                return
+            k = j + 1
+            while k < len(cells) and not cells[k]:
+                k += 1
+            value = cells[k] if k < len(cells) and _kind(cells[k]) is None else None
+            self._set(kind, value)
+            j = k + 1 if value is not None else j + 1
+        if labelled:
+            return
+        if self.section == "objective":
+            text = " ".join(c for c in cells if c)
+            if text:
+                self.objective.append(text)
+        elif self.section == "plan" and self.plan_labels and not self.plan:
+            self._plan_values(cells)
+
+    def _set(self, kind: str, value: str | None) -> None:
+        if kind in AMOUNT_FIELDS:
+            if self.amounts.get(kind) is None:
+                self.amounts[kind] = to_decimal(value) if value and is_number(value) else None
+        elif kind in TEXT_FIELDS and not self.fields.get(kind):
+            self.fields[kind] = value
+
+    def _plan_values(self, cells: list[str]) -> None:
+        def num(text: str) -> Decimal | None:
+            t = text.replace("%", "").strip()
+            return to_decimal(t) if t and is_number(t) else None
+
+        by_index = [(label, num(cells[k]) if k < len(cells) else None) for k, label in self.plan_labels]
+        numbers = [num(c) for c in cells if c]
+        if any(v is None for _, v in by_index) and len(numbers) == len(self.plan_labels):
+            by_index = [(label, v) for (_, label), v in zip(self.plan_labels, numbers, strict=True)]
+        self.plan = by_index
+
+    # grid ------------------------------------------------------------------------------------
+
+    def _grid_row(self, row: _Row) -> None:
+        if self.positional:
+            self._positional_row(row)
+        else:
+            self._free_row(row)
+
+    def _positional_row(self, row: _Row) -> None:
+        roles = self.grid or {}
+
+        def at(role: str) -> tuple[str, int]:
+            k = roles.get(role)
+            if k is None or k >= len(row.cells):
+                return "", row.first
+            return row.cells[k], row.where[k]
+
+        l1, l2 = at("level1")[0], at("level2")[0]
+        (name, name_at), (value, value_at) = at("name"), at("value")
+        where = value_at if value else name_at
+        comparator, unit = at("comparator")[0], at("unit")[0]
+        if value and (comparator or unit):  # national template: 指标性质 | 指标值 | 度量单位
+            if comparator in QUALITATIVE_MARKS:
+                comparator = ""
+            value = f"{comparator}{value}{unit}"
+        self._levels(l1 or None, l2 or None)
+        if name or value:
+            self._emit(name, value, where, at("description")[0] or None)
+
+    def _free_row(self, row: _Row) -> None:
+        filled: list[tuple[str, int]] = []
+        for c, w in row.filled():
+            if _kind(c) == "indicators":
+                continue
+            if filled and filled[-1][0] == c:  # a spanning cell emitted twice
+                continue
+            filled.append((c, w))
+        if not filled:
+            return
+        if all(_is_levelish(c) for c, _ in filled):
+            l1, l2 = self._classify([c for c, _ in filled])
+            self._flush_pending()
+            self._levels(l1, l2)
+            return
+        if len(filled) == 1:
+            text, where = filled[0]
+            if self.pending is not None:
+                name = self.pending[0]
+                self.pending = None
+                self._emit(name, text, where)
+            elif not _value_like(text):
+                self.pending = (text, where)
+            return
+        self._flush_pending()
+        (name, _), (value, where) = filled[-2], filled[-1]
+        lead = [c for c, _ in filled[:-2]]
+        if _is_levelish(name) and not _value_like(value):
+            lead.append(name)
+            name, value = value, ""
+        l1, l2 = self._classify(lead)
+        self._levels(l1, l2)
+        self._emit(name, value, where)
+
+    @staticmethod
+    def _classify(lead: list[str]) -> tuple[str | None, str | None]:
+        """Split the cells in front of an indicator into 一级 and 二级 labels."""
+        l1: str | None = None
+        l2: str | None = None
+        unknown: str | None = None
+        for i, c in enumerate(lead):
+            if i == 0 and _is_level1(c):
+                l1 = c
+            elif _is_levelish(c) or c.endswith("指标"):
+                l2 = c
+            else:
+                unknown = c
+        return l1, l2 or unknown
+
+    def _levels(self, l1: str | None, l2: str | None) -> None:
+        """Carry 一级 / 二级 down merged cells; infer a missing 一级 from its 二级."""
+        if l1:
+            if _level_base(l1) != _level_base(self.level1) and not l2:
+                self.level2 = ""
+            self.level1 = l1
+        if l2:
+            self.level2 = l2
+            parent = LEVEL2_PARENT.get(_level_base(l2))
+            current = _level_base(self.level1)
+            known = not self.level1 or current in LEVEL1_BASES
+            if not l1 and parent and known and _level_base(parent) != current:
+                self.level1 = parent
+
+    def _flush_pending(self) -> None:
+        if self.pending is not None:
+            name, where = self.pending
+            self.pending = None
+            self._emit(name, "", where)
+
+    def _emit(self, name: str, value: str, where: int, description: str | None = None) -> None:
+        """Add an indicator; ``where`` is the line of its 指标值 cell (of the name when blank)."""
+        if self.indicators:
+            last = self.indicators[-1]
+            if last.name == name and last.value_text == value:  # a row emitted twice
+                return
+        comparator, number, unit = parse_indicator_value(value)
+        self.indicators.append(
+            Indicator(
+                level1=self.level1,
+                level2=self.level2,
+                name=name,
+                value_text=value,
+                comparator=comparator,
+                number=number,
+                unit=unit,
+                description=description,
+                provenance=self.lines[where].provenance,
+            )
+        )
+
+    # result ----------------------------------------------------------------------------------
+
+    def build(self, title: str, provenance: Provenance) -> PerformanceForm | None:
+        self._flush_pending()
+        form = PerformanceForm(
+            title=title,
+            project=self.fields.get("project") or "",
+            layout=self.layout,
+            project_code=self.fields.get("project_code"),
+            department=self.fields.get("department"),
+            implementer=self.fields.get("implementer"),
+            total=self.amounts.get("total"),
+            fiscal=self.amounts.get("fiscal"),
+            other=self.amounts.get("other"),
+            unit=self.unit,
+            objective="\n".join(self.objective),
+            spending_plan=self.plan,
+            indicators=self.indicators,
+            provenance=provenance,
+        )
+        if form.indicators or form.objective or (form.total is not None and form.department):
+            return form
+        return None
+
+
+# --- finding forms --------------------------------------------------------------------------
+
+
+def _find_title(lines: list[Line], anchor: int, floor: int) -> tuple[int | None, int, Unit | None]:
+    """(title index, first line the form owns, unit stated above the form) above an anchor."""
+    first = anchor
+    unit = None
+    seen = 0
+    j = anchor - 1
+    while j >= floor and seen < TITLE_LOOKBACK:
+        line = lines[j]
+        if _is_blank(line):
+            j -= 1
+            continue
+        filled = _filled(line)
+        if len(filled) > 1:
+            break
+        text = _cell(filled[0])
+        seen += 1
+        m = UNIT_LINE_RE.search(text)
+        if m and len(text) <= 20:
+            unit = unit or UNITS[m.group(1)]
+            first = j
+        elif _is_title(text):
+            # A section heading ("（二）部门主管专项资金的绩效目标表") titles the form but stays
+            # with the narrative.
+            return j, (first if SECTION_HEADING_RE.match(text) else j), unit
+        elif len(text) <= 20 and not _is_heading(text):
+            first = j  # "(2024年度)", "350001 科技和工信部门"
+        else:
+            break
+        j -= 1
+    return None, first, unit
+
+
+def _rows_by_line(lines: list[Line], anchor: int, builder: _Builder) -> int:
+    """Feed one-line-per-row form rows to the builder; return the last line used."""
+    last = anchor
+    stray = 0
+    for i in range(anchor, len(lines)):
+        line = lines[i]
+        if _is_blank(line):
+            continue
+        filled = _filled(line)
+        if len(line.cells) == 1:
+            text = _cell(filled[0])
+            if i == anchor:
+                pass
+            elif PAGE_NUMBER_RE.match(text):
+                continue
+            elif builder.in_grid or _is_heading(text) or _anchor_kind(line):
+                break
+            elif builder.feed_text(text):
+                last, stray = i, 0
+                continue
+            else:
+                stray += 1
+                if stray >= HEAD_STRAY_LIMIT:
+                    break
+                continue
+        elif i != anchor and _anchor_kind(line):
+            break
+        builder.feed(_line_row(lines, i))
+        last, stray = i, 0
+    return last
+
+
+def _rows_cell_per_line(lines: list[Line], anchor: int) -> tuple[list[_Row], int]:
+    """Regroup a cell-per-line form into rows; return them and the last line used."""
+    rows: list[_Row] = []
+    cur: _Row | None = None
+    last = anchor
+    after_cell = False  # the previous line was a cell or its continuation
+    for i in range(anchor, len(lines)):
+        line = lines[i]
+        if _is_blank(line):
+            if cur is not None:
+                rows.append(cur)
+                cur = None
+            after_cell = False
+            continue
+        if len(line.cells) >= 2 and not line.cells[0].strip():
+            if i != anchor and _anchor_kind(line):
+                break
+            if cur is None:
+                cur = _Row([], [])
+            for c in line.cells[1:]:
+                cur.cells.append(_cell(c))
+                cur.where.append(i)
+            after_cell = True
+            last = i
+            continue
+        text = _cell(line.text)
+        if after_cell and cur is not None:
+            cur.cells[-1] = _join_wrapped(cur.cells[-1], text)
+            last = i
+            continue
+        if _is_heading(text) or _anchor_kind(line) or not (_is_levelish(text) or _value_like(text)):
+            break
+        cur = _Row([text], [i])
+        after_cell = True
+        last = i
+    if cur is not None:
+        rows.append(cur)
+    return rows, last
+
+
+def _parse_form(
+    lines: list[Line], anchor: int, floor: int
+) -> tuple[PerformanceForm, range] | None:
+    title_at, first, unit = _find_title(lines, anchor, floor)
+    kind = _anchor_kind(lines[anchor]) or "project"
+    if _is_cell_per_line(lines[anchor]):
+        builder = _Builder(lines, "cell_per_line")
+        rows, last = _rows_cell_per_line(lines, anchor)
+        for row in rows:
+            builder.feed(row)
+        builder.layout = "cell_per_line"
+    else:
+        builder = _Builder(lines, "shandong")
+        last = _rows_by_line(lines, anchor, builder)
+        if builder.plan_labels:
+            builder.layout = "hebei"
+    builder.unit = builder.unit or unit
+    if title_at is not None:
+        title = _cell(lines[title_at].text)
+        provenance = lines[title_at].provenance
+    else:
+        anchor_label = squash(_filled(lines[anchor])[0])
+        special = kind == "project" and anchor_label.startswith("专项")
+        title = DEFAULT_TITLES["special" if special else "project"]
+        provenance = lines[anchor].provenance
+    form = builder.build(title, provenance)
+    if form is None:
+        return None
+    return form, range(first, last + 1)
+
+
+def recognise_forms(lines: list[Line]) -> tuple[list[PerformanceForm], set[int]]:
+    """Find every 绩效目标表 form in the document's lines. Returns the forms and the set of
+    indexes (into `lines`) that the forms consumed, so the narrative recogniser can skip them.
+
+    A form without a printed title gets "项目支出绩效目标表" / "专项资金绩效目标表" and the
+    provenance of its anchor row. A section heading used as a title is not consumed.
+    """
+    forms: list[PerformanceForm] = []
+    consumed: set[int] = set()
+    floor = 0
+    i = 0
+    while i < len(lines):
+        if _anchor_kind(lines[i]):
+            found = _parse_form(lines, i, floor)
+            if found is not None:
+                form, used = found
+                forms.append(form)
+                consumed.update(used)
+                i = floor = used.stop
+                continue
+        i += 1
+    return forms, consumed

@@ -1,0 +1,158 @@
+"""Template and header vocabularies, loaded from ``budgetlint/templates/*.toml``.
+
+Adding a province means adding a TOML file beside the others: titles and header words only.
+The loader validates every file and names the file and entry on error.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from budgetlint.recognise.normalise import squash, strip_enumeration
+
+_SHARED = {"columns.toml", "rows.toml", "kinds.toml"}
+_LAYOUTS = {"grid", "balance", "matrix"}
+
+
+class VocabularyError(Exception):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class TableSpec:
+    kind: str
+    template: str
+    titles: tuple[str, ...]  # squashed
+    header_any: tuple[str, ...]  # squashed
+    layout: str = "grid"
+    items_sum: bool = False
+
+
+@dataclass(slots=True)
+class Vocabulary:
+    kinds: dict[str, str]
+    templates: dict[str, str]  # id → Chinese name
+    specs: list[TableSpec]
+    amount_words: dict[str, str]  # squashed header word → column key
+    text_words: dict[str, str]  # squashed header word → role
+    generic_totals: frozenset[str]
+    year_pattern: re.Pattern[str]
+    non_additive_prefixes: tuple[str, ...]
+    non_additive_words: tuple[str, ...]
+    row_words: dict[str, dict[str, str]]  # side → squashed label → key
+    after_current: dict[str, frozenset[str]]
+    grid_total_words: frozenset[str]
+    _title_index: list[tuple[str, TableSpec]] = field(default_factory=list)
+
+    def match_title(self, text: str) -> list[TableSpec]:
+        """Specs whose title occurs in ``text``, longest title first (so 财政拨款收支总体情况表
+        beats 收支总体情况表)."""
+        key = squash(text)
+        if not key or len(key) > 60:
+            return []
+        found = [spec for title, spec in self._title_index if title in key]
+        if not found:
+            return []
+        best = max(len(t) for t, s in self._title_index if s in found and t in key)
+        return [s for t, s in self._title_index if t in key and len(t) == best]
+
+    def column_key(self, header: str) -> str | None:
+        return self.amount_words.get(label_key(header))
+
+    def text_role(self, header: str) -> str | None:
+        return self.text_words.get(label_key(header))
+
+    def row_key(self, side: str, label: str) -> str | None:
+        return self.row_words.get(side, {}).get(label_key(label))
+
+
+def label_key(text: str) -> str:
+    return strip_enumeration(squash(text))
+
+
+def _words(table: dict[str, list[str]], where: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for key, words in table.items():
+        if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
+            raise VocabularyError(f"{where}：条目 {key} 应为字符串列表")
+        for w in words:
+            out.setdefault(label_key(w), key)
+    return out
+
+
+def _load_toml(path: Path) -> dict:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as e:
+        raise VocabularyError(f"{path.name}：TOML 格式错误：{e}") from e
+
+
+def load_vocabulary(folder: Path | None = None, extra: list[Path] | None = None) -> Vocabulary:
+    base = Path(str(resources.files("budgetlint") / "templates")) if folder is None else folder
+    cols = _load_toml(base / "columns.toml")
+    rows = _load_toml(base / "rows.toml")
+    kinds = _load_toml(base / "kinds.toml")
+    specs: list[TableSpec] = []
+    templates: dict[str, str] = {}
+    amount = _words(cols.get("amount", {}), "columns.toml [amount]")
+    text = _words(cols.get("text", {}), "columns.toml [text]")
+    files = sorted(p for p in base.glob("*.toml") if p.name not in _SHARED) + list(extra or [])
+    for path in files:
+        data = _load_toml(path)
+        meta = data.get("template") or {}
+        tid = meta.get("id")
+        if not tid:
+            raise VocabularyError(f"{path.name}：缺少 [template] id")
+        templates[tid] = meta.get("name", tid)
+        for key, value in _words(data.get("amount", {}), f"{path.name} [amount]").items():
+            amount.setdefault(key, value)
+        for i, t in enumerate(data.get("table", []), start=1):
+            where = f"{path.name} 第 {i} 个 [[table]]"
+            kind = t.get("kind")
+            if kind not in kinds:
+                raise VocabularyError(f"{where}：未知的表格类型 {kind!r}（见 kinds.toml）")
+            layout = t.get("layout", "grid")
+            if layout not in _LAYOUTS:
+                raise VocabularyError(f"{where}：未知的 layout {layout!r}")
+            titles = tuple(squash(x) for x in t.get("titles", []))
+            if not titles:
+                raise VocabularyError(f"{where}：titles 不能为空")
+            specs.append(
+                TableSpec(
+                    kind=kind,
+                    template=tid,
+                    titles=titles,
+                    header_any=tuple(squash(x) for x in t.get("header_any", [])),
+                    layout=layout,
+                    items_sum=bool(t.get("items_sum", False)),
+                )
+            )
+    vocab = Vocabulary(
+        kinds={k: str(v) for k, v in kinds.items()},
+        templates=templates,
+        specs=specs,
+        amount_words=amount,
+        text_words=text,
+        generic_totals=frozenset(label_key(w) for w in cols.get("generic_totals", [])),
+        year_pattern=re.compile(cols.get("year_pattern", r"^$")),
+        non_additive_prefixes=tuple(cols.get("non_additive_prefixes", [])),
+        non_additive_words=tuple(cols.get("non_additive_words", [])),
+        row_words={side: _words(rows.get(side, {}), f"rows.toml [{side}]") for side in ("income", "expenditure")},
+        after_current={k: frozenset(v) for k, v in rows.get("after_current", {}).items()},
+        grid_total_words=frozenset(label_key(w) for w in rows.get("grid", {}).get("total", [])),
+    )
+    vocab._title_index = sorted(
+        ((title, spec) for spec in specs for title in spec.titles), key=lambda ts: -len(ts[0])
+    )
+    return vocab
+
+
+@lru_cache(maxsize=1)
+def default_vocabulary() -> Vocabulary:
+    return load_vocabulary()

@@ -1,0 +1,43 @@
+"""``check --format json``: {"version": 1, "tool": …, "documents": [{path, meta, stats, findings}]}."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+from budgetlint import __version__
+from budgetlint.pipeline import Result
+from budgetlint.report.serialize import meta_dict
+
+REPORT_VERSION = 1
+
+
+def stats(result: Result) -> dict[str, object]:
+    doc = result.document
+    return {
+        "tables": len(doc.tables) if doc else 0,
+        "forms": len(doc.forms) if doc else 0,
+        "findings": dict(Counter(f.severity.value for f in result.findings)),
+        "by_family": dict(Counter(f.family for f in result.findings)),
+        "seconds": round(result.seconds, 4),
+    }
+
+
+def report_dict(results: list[Result]) -> dict[str, object]:
+    docs = []
+    for r in results:
+        entry: dict[str, object] = {"path": r.path}
+        if r.error is not None:
+            entry["error"] = r.error
+            entry["meta"] = None
+            entry["findings"] = []
+        else:
+            entry["meta"] = meta_dict(r.document.meta)
+            entry["findings"] = [f.to_dict() for f in r.findings]
+        entry["stats"] = stats(r)
+        docs.append(entry)
+    return {"version": REPORT_VERSION, "tool": {"name": "budgetlint", "version": __version__}, "documents": docs}
+
+
+def render_json(results: list[Result]) -> str:
+    return json.dumps(report_dict(results), ensure_ascii=False, indent=2)

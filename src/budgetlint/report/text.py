@@ -1,0 +1,73 @@
+"""Terminal output (rich): grouped by document and table, coloured by severity, with a summary."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from rich.console import Console
+from rich.table import Table as RichTable
+from rich.text import Text
+
+from budgetlint.pipeline import Result
+from budgetlint.report.finding import Finding
+
+_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+_FAMILY = {"arithmetic": "表内勾稽", "cross_table": "表间勾稽", "narrative": "说明与表格", "catalog": "科目",
+           "performance": "绩效目标", "completeness": "完整性", "text": "文字", "extraction": "读取"}
+
+
+def _where(f: Finding) -> str:
+    loc = f.location
+    bits = []
+    if loc.page is not None:
+        bits.append(f"p{loc.page}")
+    if loc.line is not None:
+        bits.append(f"L{loc.line}")
+    return ":".join(bits)
+
+
+def render_text(results: list[Result], console: Console) -> None:
+    totals: Counter = Counter()
+    families: Counter = Counter()
+    for r in results:
+        if r.error is not None:
+            console.print(Text.assemble((f"{r.path}", "bold"), ": ", ("无法读取", "bold red"), f"：{r.error}"))
+            totals["unreadable"] += 1
+            continue
+        doc = r.document
+        head = f"{r.path}  —  {doc.meta.title or doc.meta.organisation or ''}（{doc.meta.kind.value}"
+        head += f"，{doc.meta.year}年" if doc.meta.year else ""
+        head += f"，{len(doc.tables)} 张表）"
+        console.print(Text(head, style="bold"))
+        current = None
+        for f in r.findings:
+            totals[f.severity.value] += 1
+            families[f.family] += 1
+            group = f.location.table_title or "文档"
+            if group != current:
+                current = group
+                console.print(Text(f"  {('表' + str(f.location.table) + ' ') if f.location.table else ''}{group}",
+                                   style="bold blue"))
+            line = Text("    ")
+            line.append(f"{f.rule} ", style="bold")
+            line.append(f"[{f.severity.label}] ", style=_STYLE[f.severity.value])
+            where = _where(f)
+            if where:
+                line.append(f"{where} ", style="dim")
+            line.append(f.message)
+            if f.tolerance is not None and f.tolerance > 0:
+                line.append(f"（容差 {f.tolerance}{f.unit or ''}）", style="dim")
+            console.print(line)
+        if not r.findings:
+            console.print(Text("  未发现问题", style="green"))
+    summary = RichTable(title="汇总", show_header=True, header_style="bold")
+    summary.add_column("文件数")
+    summary.add_column("错误", style="red")
+    summary.add_column("警告", style="yellow")
+    summary.add_column("提示", style="cyan")
+    summary.add_column("无法读取")
+    summary.add_row(str(len(results)), str(totals["error"]), str(totals["warning"]), str(totals["info"]),
+                    str(totals["unreadable"]))
+    console.print(summary)
+    if families:
+        console.print("按类别：" + "，".join(f"{_FAMILY.get(k, k)} {v}" for k, v in families.most_common()))

@@ -1,0 +1,297 @@
+"""Arithmetic within one table: column sums, totals, code hierarchy, balancing tables."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from decimal import Decimal
+
+from budgetlint.model import Document, Row, RowKind, Table, Value
+from budgetlint.report.finding import Finding, Location
+from budgetlint.rules.common import (
+    checkable,
+    coded_children,
+    fmt,
+    item_label,
+    rows_for_sums,
+    tolerance,
+    usable,
+    within,
+)
+from budgetlint.rules.registry import REGISTRY, rule
+
+
+def _finding(rule_id: str, table: Table, row: Row, column: str, expected: Decimal, found: Value,
+             tol: Decimal, message: str, evidence: str, related: list[Location] | None = None) -> Finding:
+    r = REGISTRY[rule_id]
+    return Finding(
+        rule=r.id,
+        name=r.name,
+        family=r.family,
+        severity=r.severity,
+        message=message,
+        location=Location.of(table, row, column),
+        expected=expected,
+        found=found.amount,
+        tolerance=tol,
+        unit=table.unit.value if table.unit else None,
+        evidence=evidence,
+        related=related or [],
+    )
+
+
+def _col(table: Table, key: str, side: str | None = None) -> str:
+    c = table.column(f"{side}.{key}" if side else key) or table.column(key)
+    if c is None and table.layout == "balance":
+        c = next((x for x in table.columns if x.key.endswith("." + key)), None)
+    if c is None:
+        return key
+    # A balance table's side ("收入"/"支出") is said by the row itself; name the column only.
+    header = c.header[1:] if c.side else c.header
+    return "/".join(h for h in header if h) or c.label
+
+
+def _sum(rows: list[Row], key: str) -> tuple[Decimal, list[Value]]:
+    vals = [r.values[key] for r in rows if key in r.values]
+    return sum((v.amount for v in vals if v.amount is not None), Decimal(0)), vals
+
+
+@rule("BL101", name="row-sum-mismatch", family="arithmetic", severity="error",
+      title="行内合计与各列之和不符")
+def row_sum_mismatch(doc: Document) -> Iterator[Finding]:
+    """## 检查什么
+    表头决定的列间关系在每一行都应成立：合计 = 各组成列之和（如 合计 = 基本支出 + 项目支出，
+    基本支出小计 = 人员支出 + 日常公用支出，财政拨款小计 = 一般公共预算 + 政府性基金 + 国有资本经营）。
+    ## 为什么重要
+    行内不平说明某个单元格填错或漏填，是预决算公开检查最常见的问题之一。
+    ## 示例
+    合计 1329.74，基本支出 1329.74，项目支出 0.40 → 应为 1330.14。
+    ## 不报的情形
+    差额在四舍五入容差之内（每个参与计算的数 0.5 个末位单位）；"其中"列和比率列；
+    读取时错位且无法确定列归属的行（另报 BL901）；无法可靠读取的表（另报 BL903）。
+    """
+    for table in doc.tables:
+        if not checkable(table):
+            continue
+        for row, total, parts in rows_for_sums(table):
+            found = row.values[total]
+            present = [p for p in parts if p in row.values]
+            if not present:
+                continue
+            expected = sum((row.values[p].amount for p in present), Decimal(0))
+            tol = tolerance([found] + [row.values[p] for p in present])
+            if within(found.amount, expected, tol):
+                continue
+            names = " + ".join(_col(table, p, row.side) for p in present)
+            yield _finding(
+                "BL101", table, row, total, expected, found, tol,
+                f"「{item_label(row)}」的{_col(table, total, row.side)} {fmt(found.amount)} 不等于 {names} 之和 "
+                f"{fmt(expected)}（差 {fmt(found.amount - expected)}）",
+                "；".join(f"{_col(table, k, row.side)}={row.values[k].raw.strip() or '空'}" for k in (total, *present)),
+            )
+
+
+@rule("BL102", name="total-row-mismatch", family="arithmetic", severity="error",
+      title="合计行与各类（或各项目）之和不符")
+def total_row_mismatch(doc: Document) -> Iterator[Finding]:
+    """## 检查什么
+    表格的"合计"行等于其下各最高层级科目（类）之和；没有科目编码的清单表（如项目支出表）
+    的合计等于各项目之和。每个金额列分别检查。
+    ## 为什么重要
+    合计与明细不符，说明漏列科目、重复计算或合计填错。
+    ## 示例
+    合计 14904.71，而各类之和为 14907.41。
+    ## 不报的情形
+    容差之内的差额；表中有读取错位无法确定的行（该行所在表不做合计检查）；表无法可靠读取。
+    """
+    for table in doc.tables:
+        if not checkable(table) or table.layout == "balance":
+            continue
+        totals = [r for r in table.rows if r.kind is RowKind.TOTAL and usable(r)]
+        if not totals:
+            continue
+        _, top = coded_children(table)
+        if top:
+            parts = top
+            what = "各类"
+        elif table.items_sum:
+            parts = [r for r in table.rows if r.kind is RowKind.ITEM]
+            what = "各明细行"
+        else:
+            continue
+        if not parts or any(not usable(r) for r in parts):
+            continue
+        if len({r.code.digits for r in parts if r.code}) != len([r for r in parts if r.code]):
+            continue  # duplicated codes: the sum would count a line twice
+        total = totals[0]
+        for key, found in total.values.items():
+            if found.amount is None:
+                continue
+            expected, vals = _sum(parts, key)
+            tol = tolerance([found, *vals])
+            if within(found.amount, expected, tol):
+                continue
+            yield _finding(
+                "BL102", table, total, key, expected, found, tol,
+                f"「{table.title}」合计行的{_col(table, key)} {fmt(found.amount)} 不等于{what}之和 "
+                f"{fmt(expected)}（差 {fmt(found.amount - expected)}）",
+                " + ".join(f"{item_label(r)} {r.values[key].raw.strip() or '0'}" for r in parts if key in r.values
+                           and not r.values[key].blank)[:500],
+            )
+
+
+@rule("BL103", name="code-hierarchy-mismatch", family="arithmetic", severity="error",
+      title="上级科目与下级科目之和不符")
+def code_hierarchy_mismatch(doc: Document) -> Iterator[Finding]:
+    """## 检查什么
+    按科目编码的层级：类 = 其下各款之和，款 = 其下各项之和；功能分类和经济分类都适用。
+    ## 为什么重要
+    层级不平说明明细漏填、错填或上级金额错误。
+    ## 示例
+    208 社会保障和就业支出 6243.44，其下各款之和 6243.45（超出容差才报）。
+    ## 不报的情形
+    没有列出下级科目的上级行；编码重复的行；读取错位无法确定的行；无法可靠读取的表。
+    """
+    for table in doc.tables:
+        if not checkable(table):
+            continue
+        children, _ = coded_children(table)
+        counts = Counter(r.code.digits for r in table.rows if r.code)
+        for parent in table.rows:
+            if parent.code is None or parent.kind is not RowKind.ITEM:
+                continue
+            kids = children.get(parent.code.digits)
+            if not kids or counts[parent.code.digits] > 1 or not usable(parent):
+                continue
+            if any(not usable(k) or counts[k.code.digits] > 1 for k in kids):
+                continue
+            for key, found in parent.values.items():
+                if found.amount is None:
+                    continue
+                expected, vals = _sum(kids, key)
+                tol = tolerance([found, *vals])
+                if within(found.amount, expected, tol):
+                    continue
+                yield _finding(
+                    "BL103", table, parent, key, expected, found, tol,
+                    f"「{item_label(parent)}」的{_col(table, key)} {fmt(found.amount)} 不等于其下级科目之和 "
+                    f"{fmt(expected)}（差 {fmt(found.amount - expected)}）",
+                    " + ".join(f"{item_label(k)} {k.values[key].raw.strip() or '0'}" for k in kids
+                               if key in k.values and not k.values[key].blank)[:500],
+                )
+
+
+def _side_rows(table: Table, side: str) -> list[Row]:
+    return [r for r in table.rows if r.side == side]
+
+
+@rule("BL104", name="balance-subtotal-mismatch", family="arithmetic", severity="error",
+      title="收支总表本年合计与各项之和不符")
+def balance_subtotal_mismatch(doc: Document) -> Iterator[Finding]:
+    """## 检查什么
+    收支总表（含财政拨款收支总表）每一侧：本年收入合计 = 各收入项之和，本年支出合计 =
+    各支出功能分类之和；有细项的收入项（如财政拨款收入下的一般公共预算、政府性基金）等于其细项之和。
+    ## 为什么重要
+    总表是整套预算的入口，合计错误会传导到所有下游核对。
+    ## 示例
+    本年支出合计 14907.41，而各支出项之和为 14904.71。
+    ## 不报的情形
+    容差之内；该侧有读取错位的行；无法可靠读取的表。
+    """
+    for table in doc.tables:
+        if not checkable(table) or table.layout != "balance":
+            continue
+        for side in ("income", "expenditure"):
+            rows = _side_rows(table, side)
+            if any(not usable(r) for r in rows):
+                continue
+            sub = next((r for r in rows if r.key == "current_total"), None)
+            if sub is not None:
+                before = rows[: rows.index(sub)]
+                items = [r for r in before if r.kind is RowKind.ITEM and r.parent is None]
+                yield from _balance_compare("BL104", table, sub, items,
+                                            f"{sub.label}", "各项之和")
+            for parent in rows:
+                kids = [r for r in rows if r.parent == parent.index]
+                if kids and any(not v.blank for k in kids for v in k.values.values()):
+                    yield from _balance_compare("BL104", table, parent, kids, parent.label, "其细项之和")
+
+
+def _balance_compare(rule_id: str, table: Table, target: Row, parts: list[Row], what: str,
+                     against: str) -> Iterator[Finding]:
+    for key, found in target.values.items():
+        if found.amount is None:
+            continue
+        expected, vals = _sum(parts, key)
+        tol = tolerance([found, *vals])
+        if within(found.amount, expected, tol):
+            continue
+        yield _finding(
+            rule_id, table, target, key, expected, found, tol,
+            f"「{table.title}」{what}的{_col(table, key, target.side)} {fmt(found.amount)} 不等于{against} {fmt(expected)}"
+            f"（差 {fmt(found.amount - expected)}）",
+            " + ".join(f"{r.label} {r.values[key].raw.strip()}" for r in parts
+                       if key in r.values and not r.values[key].blank)[:500],
+        )
+
+
+@rule("BL105", name="balance-total-mismatch", family="arithmetic", severity="error",
+      title="收支总表总计与本年合计及结转结余之和不符")
+def balance_total_mismatch(doc: Document) -> Iterator[Finding]:
+    """## 检查什么
+    收入总计 = 本年收入合计 + 上年结转（结余）、上级补助等；支出总计 = 本年支出合计 + 结转下年等。
+    ## 为什么重要
+    总计错误说明结转结余或合计填错。
+    ## 示例
+    收入总计 14907.41，本年收入合计 14904.71，上年结转 0。
+    ## 不报的情形
+    容差之内；表中没有本年合计行；读取错位的行；无法可靠读取的表。
+    """
+    for table in doc.tables:
+        if not checkable(table) or table.layout != "balance":
+            continue
+        for side in ("income", "expenditure"):
+            rows = _side_rows(table, side)
+            if any(not usable(r) for r in rows):
+                continue
+            grand = next((r for r in rows if r.key == "grand_total"), None)
+            sub = next((r for r in rows if r.key == "current_total"), None)
+            if grand is None or sub is None or rows.index(sub) > rows.index(grand):
+                continue
+            between = rows[rows.index(sub) + 1: rows.index(grand)]
+            parts = [sub] + [r for r in between if r.kind is RowKind.ITEM and r.parent is None]
+            yield from _balance_compare("BL105", table, grand, parts, grand.label,
+                                        f"{sub.label}与结转结余等之和")
+
+
+@rule("BL106", name="balance-sides-differ", family="arithmetic", severity="error",
+      title="收支总表收入总计与支出总计不等")
+def balance_sides_differ(doc: Document) -> Iterator[Finding]:
+    """## 检查什么
+    收支总表与财政拨款收支总表必须收支平衡：收入总计 = 支出总计。
+    ## 为什么重要
+    预算按收支平衡编制，总计不等说明表内有错。
+    ## 示例
+    收入总计 14904.71，支出总计 14907.41。
+    ## 不报的情形
+    容差之内；任一侧缺少总计行或读取错位；无法可靠读取的表。
+    """
+    for table in doc.tables:
+        if not checkable(table) or table.layout != "balance":
+            continue
+        inc = next((r for r in table.rows if r.side == "income" and r.key == "grand_total"), None)
+        exp = next((r for r in table.rows if r.side == "expenditure" and r.key == "grand_total"), None)
+        if inc is None or exp is None or not usable(inc) or not usable(exp):
+            continue
+        a, b = inc.values.get("amount"), exp.values.get("amount")
+        if a is None or b is None or a.amount is None or b.amount is None:
+            continue
+        tol = tolerance([a, b])
+        if within(b.amount, a.amount, tol):
+            continue
+        yield _finding(
+            "BL106", table, exp, "amount", a.amount, b, tol,
+            f"「{table.title}」支出总计 {fmt(b.amount)} 与收入总计 {fmt(a.amount)} 不等（差 {fmt(b.amount - a.amount)}）",
+            f"{inc.label} {a.raw.strip()}；{exp.label} {b.raw.strip()}",
+            related=[Location.of(table, inc, "amount")],
+        )

@@ -1,0 +1,106 @@
+"""Extraction notices: what could not be read, so a reviewer never mistakes it for a document error."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from budgetlint.model import Document
+from budgetlint.report.finding import Finding, Location
+from budgetlint.rules.common import item_label
+from budgetlint.rules.registry import REGISTRY, rule
+
+
+def _notice(rule_id: str, message: str, location: Location, evidence: str | None = None) -> Finding:
+    r = REGISTRY[rule_id]
+    return Finding(rule=r.id, name=r.name, family=r.family, severity=r.severity, message=message,
+                   location=location, evidence=evidence)
+
+
+@rule("BL901", name="row-values-unplaced", family="extraction", severity="warning",
+      title="表格行数值无法确定所属列")
+def row_values_unplaced(doc: Document) -> Iterator[Finding]:
+    """## 检查什么
+    读取时某行的数值与表头错位（转换器丢失了空单元格），且无法凭本行的勾稽关系唯一确定各数值所属的列。
+    ## 为什么重要
+    这是读取问题而不是文档错误：依赖该行的算术检查全部跳过，以免报出虚假的不平。请对照原文核对该行。
+    ## 示例
+    一般公共预算支出表某行读出 4 个数，表头有 5 个金额列，两种归属都能平衡。
+    ## 不报的情形
+    错位能被唯一还原的行（报 BL902 提示）。
+    """
+    for table in doc.tables:
+        for row in table.rows:
+            if row.ambiguous:
+                yield _notice("BL901", f"「{item_label(row)}」{row.ambiguous}；该行不做算术检查",
+                              Location.of(table, row), " | ".join(v.raw.strip() for v in row.values.values() if not v.blank))
+
+
+@rule("BL902", name="row-values-replaced", family="extraction", severity="info",
+      title="表格行数值错位已还原")
+def row_values_replaced(doc: Document) -> Iterator[Finding]:
+    """## 检查什么
+    读取时某行数值错位（空单元格丢失），已按本行的勾稽关系唯一还原到正确的列。
+    ## 为什么重要
+    仅供核对：还原后的数值参与检查；如原文确实错位排版，请一并修正。
+    ## 示例
+    "600.00 → 项目支出"：读出时落在"日常公用支出"列。
+    ## 不报的情形
+    按原样读取即满足勾稽关系的行。
+    """
+    for table in doc.tables:
+        for row in table.rows:
+            if row.repaired:
+                yield _notice("BL902", f"「{item_label(row)}」{row.repaired}", Location.of(table, row))
+
+
+@rule("BL903", name="table-unreadable", family="extraction", severity="warning",
+      title="表格无法可靠读取")
+def table_unreadable(doc: Document) -> Iterator[Finding]:
+    """## 检查什么
+    表格读取质量过低（金额无法解析、表头未识别出金额列、大量行错位），该表不做任何算术检查。
+    ## 为什么重要
+    宁可说"无法读取"，也不报虚假的不平。请人工核对该表。
+    ## 示例
+    表头中没有识别出金额列。
+    ## 不报的情形
+    读取质量正常的表。
+    """
+    for table in doc.tables:
+        if table.rows and (not table.quality.readable or not table.amount_columns):
+            why = "；".join(table.quality.issues) or "读取质量过低"
+            yield _notice("BL903", f"「{table.title}」无法可靠读取（{why}），该表不做算术检查", Location.of(table))
+
+
+@rule("BL904", name="amount-unparseable", family="extraction", severity="warning",
+      title="金额单元格无法解析")
+def amount_unparseable(doc: Document) -> Iterator[Finding]:
+    """## 检查什么
+    金额列中出现无法解析为数字的文字（如乱码、合并的两个数、误入的说明文字）。
+    ## 为什么重要
+    该行不参与算术检查；可能是原文错误，也可能是读取问题，请核对。
+    ## 示例
+    "1,2O3.00"（字母 O）。
+    ## 不报的情形
+    空白、"-"、"—" 表示零，不报。
+    """
+    for table in doc.tables:
+        for row in table.rows:
+            for key, v in row.values.items():
+                if v.amount is None:
+                    yield _notice("BL904", f"「{item_label(row)}」的金额「{v.raw.strip()}」无法解析为数字",
+                                  Location.of(table, row, key), v.raw)
+
+
+@rule("BL905", name="source-note", family="extraction", severity="info", title="读取提示")
+def source_note(doc: Document) -> Iterator[Finding]:
+    """## 检查什么
+    读取文件时注意到的情况，例如文件编码不是 UTF-8 而是 GBK。
+    ## 为什么重要
+    仅供知悉，不影响检查结果。
+    ## 示例
+    文件编码为 GBK/GB18030，已按该编码读取。
+    ## 不报的情形
+    读取顺利时。
+    """
+    for note in doc.notes:
+        yield _notice("BL905", note, Location())

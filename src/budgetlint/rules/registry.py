@@ -1,0 +1,74 @@
+"""Rule registry: id, name, family, severity, Chinese title and docs, and the function.
+
+A rule is a pure function of the ``Document`` that yields findings. Its docstring holds the four
+sections (检查什么 / 为什么重要 / 示例 / 不报的情形) shown by ``budgetlint rule ID``.
+Ids are never reused: the first digit after BL names the family.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from budgetlint.model import Document
+from budgetlint.report.finding import FAMILIES, Finding, Severity
+
+RuleFn = Callable[[Document], Iterator[Finding]]
+_FAMILY_DIGIT = {"1": "arithmetic", "2": "cross_table", "3": "narrative", "4": "catalog", "5": "performance",
+                 "6": "completeness", "7": "text", "9": "extraction"}
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    id: str
+    name: str
+    family: str
+    severity: Severity
+    title: str
+    fn: RuleFn
+    status: str = "stable"
+    since: str = "0.1.0"
+
+    @property
+    def doc(self) -> str:
+        return (self.fn.__doc__ or "").strip()
+
+    def run(self, doc: Document) -> Iterator[Finding]:
+        return self.fn(doc)
+
+
+REGISTRY: dict[str, Rule] = {}
+
+
+def rule(id: str, *, name: str, family: str, severity: str, title: str) -> Callable[[RuleFn], RuleFn]:
+    if not re.fullmatch(r"BL\d{3}", id):
+        raise ValueError(f"bad rule id {id!r}")
+    if family not in FAMILIES or _FAMILY_DIGIT.get(id[2]) != family:
+        raise ValueError(f"{id}: family {family!r} does not match its number")
+    if id in REGISTRY:
+        raise ValueError(f"duplicate rule id {id}")
+
+    def deco(fn: RuleFn) -> RuleFn:
+        REGISTRY[id] = Rule(id, name, family, Severity(severity), title, fn)
+        return fn
+
+    return deco
+
+
+def all_rules() -> list[Rule]:
+    # Importing the rule modules fills the registry.
+    from budgetlint.rules import arithmetic, extraction  # noqa: F401
+
+    return [REGISTRY[k] for k in sorted(REGISTRY)]
+
+
+def select(rules: list[Rule], select: list[str] | None, ignore: list[str] | None) -> list[Rule]:
+    """ruff-style selection: a selector is ALL, a family name, or an id prefix (BL1, BL101)."""
+
+    def hit(r: Rule, sel: str) -> bool:
+        s = sel.strip()
+        return s.upper() == "ALL" or r.id.startswith(s.upper()) or r.family == s.lower()
+
+    chosen = [r for r in rules if not select or any(hit(r, s) for s in select)]
+    return [r for r in chosen if not ignore or not any(hit(r, s) for s in ignore)]

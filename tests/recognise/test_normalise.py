@@ -1,0 +1,37 @@
+from decimal import Decimal
+
+from budgetlint.model import Provenance
+from budgetlint.recognise.normalise import clean, squash, strip_enumeration
+from budgetlint.recognise.numbers import parse_amount
+
+
+def test_clean_removes_converter_debris():
+    assert clean("<p>年度目标</p>") == "年度目标"
+    assert clean(r"$\leq 10\%$") == "≤ 10%"
+    assert clean("**部门预算支出**") == "部门预算支出"
+    assert clean("社会保障和就业支 出") == "社会保障和就业支出"
+    assert clean("１２３．４５") == "123.45"
+    assert clean("a\u200bb") == "ab"
+
+
+def test_squash_folds_brackets_and_spaces():
+    assert squash("因公出国 (境) 经费") == squash("因公出国（境）经费")
+    assert squash("合 计") == "合计"
+
+
+def test_strip_enumeration():
+    assert strip_enumeration("一、财政拨款收入") == "财政拨款收入"
+    assert strip_enumeration("（三）国有资本") == "国有资本"
+    assert strip_enumeration("其中：公务用车购置费") == "公务用车购置费"
+
+
+def test_amounts_as_printed():
+    p = Provenance(line=1)
+    assert parse_amount("53,451.95", p).amount == Decimal("53451.95")
+    assert parse_amount("１，２３４．５０", p).amount == Decimal("1234.50")
+    v = parse_amount("-", p)
+    assert v.blank and v.amount == 0
+    assert parse_amount("", p).blank
+    six = parse_amount("12.345678", p)
+    assert six.decimals == 6 and six.half_ulp == Decimal("0.0000005")
+    assert parse_amount("1,2O3.00", p).amount is None

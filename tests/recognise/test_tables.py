@@ -1,0 +1,253 @@
+"""Recognition hazards, each on a small hand-made input (DOMAIN.md §6)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from helpers import doc_of
+
+from budgetlint.model import Provenance, RowKind
+from budgetlint.recognise.numbers import parse_amount
+from budgetlint.recognise.tables import place_values
+
+EXPENDITURE = """
+支出总体情况表
+单位：万元
+科目编码 | | | 科目名称 | 合计 | 基本支出 | 项目支出
+类 | 款 | 项 | | | |
+合 计 | | | | 300.00 | 100.00 | 200.00
+201 | | | 一般公共服务支出 | 300.00 | 100.00 | 200.00
+201 | 03 | | 政府办公厅（室）及相关机构事务 | 300.00 | 100.00 | 200.00
+201 | 03 | 01 | 行政运行 | 100.00 | 100.00 |
+201 | 03 | 02 | 一般行政管理事务 | 200.00 | | 200.00
+"""
+
+
+def _table(doc, kind):
+    t = doc.table(kind)
+    assert t is not None, [x.kind for x in doc.tables]
+    return t
+
+
+def test_title_and_header_identify_the_table():
+    t = _table(doc_of(EXPENDITURE), "expenditure_summary")
+    assert t.unit.value == "万元"
+    assert [c.key for c in t.amount_columns] == ["total", "basic", "project"]
+    assert ("total", ("basic", "project")) in t.column_sums
+    assert t.rows[0].kind is RowKind.TOTAL
+    assert [r.code.parts for r in t.rows[1:]] == [("201",), ("201", "03"), ("201", "03", "01"), ("201", "03", "02")]
+    assert t.rows[3].values["project"].blank
+
+
+def test_title_alone_is_not_a_table():
+    doc = doc_of("目 录\n- 三、支出总体情况表\n- 四、财政拨款收支总体情况表\n正文。\n")
+    assert doc.tables == []
+
+
+def test_same_title_with_a_foreign_header_is_not_that_table():
+    doc = doc_of("支出总体情况表\n名称 | 说明\n甲 | 乙\n")
+    assert doc.table("expenditure_summary") is None
+
+
+def test_repeated_header_at_page_break_continues_one_table():
+    text = EXPENDITURE + """
+科目编码 | | | 科目名称 | 合计 | 基本支出 | 项目支出
+类 | 款 | 项 | | | |
+205 | | | 教育支出 | 10.00 | 10.00 |
+"""
+    doc = doc_of(text)
+    assert len(doc.tables_of("expenditure_summary")) == 1
+    t = doc.tables[0]
+    assert t.rows[-1].code.digits == "205"
+    assert t.rows[-1].values["basic"].amount == Decimal("10.00")
+
+
+def test_continuation_with_title_and_extra_column():
+    text = EXPENDITURE + """
+支出总体情况表
+单位：万元
+科目编码 | | | 科目名称 | 合计 | 基本支出 | 项目支出 | 结转下年
+类 | 款 | 项 | | | | |
+205 | | | 教育支出 | 15.00 | 10.00 | | 5.00
+"""
+    doc = doc_of(text)
+    assert len(doc.tables) == 1
+    last = doc.tables[0].rows[-1]
+    assert last.values["carry_next"].amount == Decimal("5.00")
+    assert "carry_next" in [c.key for c in doc.tables[0].columns]
+
+
+def test_blank_parent_code_columns_mean_same_as_above():
+    doc = doc_of("""
+一般公共预算支出情况表
+单位: 万元
+科目编码 | | | 科目名称 | 合 计 | 基本支出 | | | 项目支出
+类 | 款 | 项 | | | 小 计 | 人员支出 | 日常公用支出 |
+| | | 合 计 | 53,451.95 | 4,825.95 | 4,544.75 | 281.20 | 48,626.00
+201 | | | 一般公共服务支出 | 747.59 | 485.59 | 463.79 | 21.80 | 262.00
+| 32 | | 组织事务 | 505.59 | 485.59 | 463.79 | 21.80 | 20.00
+| | 50 | 事业运行 | 332.38 | 312.38 | 301.58 | 10.80 | 20.00
+""")
+    t = _table(doc, "general_expenditure")
+    assert [r.code.digits for r in t.rows if r.code] == ["201", "20132", "2013250"]
+    assert t.rows[0].kind is RowKind.TOTAL
+    assert t.rows[0].values["total"].amount == Decimal("53451.95")
+    assert ("basic", ("personnel", "public")) in t.column_sums
+
+
+def test_seven_digit_codes_in_one_column_and_seq_and_index_rows():
+    doc = doc_of("""
+部门预算支出总表
+单位：万元
+序号 | 功能分类科目 | | 合计 | 基本支出 | 项目支出
+| 科目编码 | 科目名称 | | |
+栏次 | 1 | 2 | 3 | 4 | 5
+1 | | 合计 | 20.00 | 5.00 | 15.00
+2 | 206 | 科学技术支出 | 20.00 | 5.00 | 15.00
+3 | 2060101 | 行政运行 | 5.00 | 5.00 |
+""")
+    t = _table(doc, "expenditure_summary")
+    assert [r.code.parts if r.code else None for r in t.rows] == [None, ("206",), ("206", "01", "01")]
+    assert t.rows[0].kind is RowKind.TOTAL
+    assert t.rows[2].texts["seq"] == "3"
+
+
+def test_code_written_inside_the_name_cell():
+    doc = doc_of("""
+支出总体情况表
+单位：万元
+科目 | 合计 | 基本支出 | 项目支出
+2080505 机关事业单位基本养老保险缴费支出 | 162.35 | 162.35 |
+""")
+    row = _table(doc, "expenditure_summary").rows[0]
+    assert row.code.digits == "2080505"
+    assert row.label == "机关事业单位基本养老保险缴费支出"
+
+
+def test_values_slid_left_are_put_back_by_the_row_arithmetic():
+    doc = doc_of("""
+一般公共预算支出情况表
+单位：万元
+科目编码 | | | 科目名称 | 合计 | 基本支出 | | | 项目支出
+类 | 款 | 项 | | | 小计 | 人员支出 | 日常公用支出 |
+208 | 05 | 06 | 机关事业单位职业年金缴费支出 | 600.00 | | | 600.00 |
+210 | 11 | 01 | 行政单位医疗 | 138.21 | 88.21 | 88.21 | 50.00
+""")
+    rows = _table(doc, "general_expenditure").rows
+    assert rows[0].values["project"].amount == Decimal("600.00")
+    assert rows[0].values["public"].blank
+    assert rows[0].repaired
+    assert rows[1].values["project"].amount == Decimal("50.00")
+    assert rows[1].values["personnel"].amount == Decimal("88.21")
+
+
+def test_trailing_cells_dropped_keep_the_reading():
+    doc = doc_of(EXPENDITURE.replace("201 | 03 | 01 | 行政运行 | 100.00 | 100.00 |", "201 | 03 | 01 | 行政运行 | 100.00 | 100.00"))
+    row = doc.tables[0].rows[3]
+    assert row.values["basic"].amount == Decimal("100.00") and row.repaired is None and row.ambiguous is None
+
+
+def test_unique_placement_repairs_and_a_tie_is_ambiguous():
+    p = Provenance(line=1)
+    cells = [parse_amount(x, p) for x in ("10", "", "10")]
+    keys = ["t", "a", "b", "c"]
+    # Read as t=10, b=10 the row breaks a = b; moving either value one step right fixes it: a tie.
+    placed, repaired, ambiguous = place_values(cells, keys, [("a", ("b",)), ("t", ("c",))])
+    assert ambiguous and not repaired and placed == ["t", "a", "b"]
+    two = [parse_amount("10", p), parse_amount("10", p)]
+    placed, repaired, ambiguous = place_values(two, ["t", "a", "c"], [("t", ("c",))])
+    assert repaired and not ambiguous and placed == ["t", "c"]
+
+
+def test_no_placement_keeps_the_reading_so_the_error_is_reported():
+    p = Provenance(line=1)
+    cells = [parse_amount(x, p) for x in ("10", "3", "3")]
+    placed, repaired, ambiguous = place_values(cells, ["t", "a", "b"], [("t", ("a", "b"))])
+    assert placed == ["t", "a", "b"] and not repaired and not ambiguous
+
+
+def test_multi_row_header_with_years_and_merged_groups():
+    doc = doc_of("""
+一般公共预算“三公”经费支出情况表
+单位：万元
+2023 年预算数 | | | | | | 2024 年预算数 | | | | |
+合计 | 因公出国 (境) 经费 | 公务用车购置及运行维护费 | | | 公务接待费 | 合计 | 因公出国 (境) 经费 | 公务用车购置及运行维护费 | | | 公务接待费
+| | 小计 | 公务用车 购置经费 | 公务用车 运行维护费 | | | | 小计 | 公务用车 购置经费 | 公务用车 运行维护费 |
+6.50 | 2.50 | | | | 4.00 | 7.00 | 2.00 | 1.00 | 1.00 | | 4.00
+""")
+    t = _table(doc, "three_public")
+    row = t.rows[0]
+    assert row.values["y2023.total"].amount == Decimal("6.50")
+    assert row.values["y2024.vehicle_purchase"].amount == Decimal("1.00")
+    assert ("y2024.total", ("y2024.abroad", "y2024.vehicle", "y2024.reception")) in t.column_sums
+    assert ("y2024.vehicle", ("y2024.vehicle_purchase", "y2024.vehicle_operation")) in t.column_sums
+
+
+def test_broken_words_full_width_digits_and_markup_in_cells():
+    doc = doc_of("""
+支出总体情况表
+单位：万元
+科目编码 | 科目名称 | 合 计 | 基本 支出 | 项目 支出
+208 | 社会保障和就业支 出 | １，０００．００ | <p>400.00</p> | **600.00**
+""")
+    t = _table(doc, "expenditure_summary")
+    row = t.rows[0]
+    assert row.label == "社会保障和就业支出"
+    assert row.values["total"].amount == Decimal("1000.00")
+    assert row.values["basic"].amount == Decimal("400.00")
+    assert row.values["project"].amount == Decimal("600.00")
+
+
+def test_empty_table_with_its_note():
+    doc = doc_of("""
+国有资本经营预算支出情况表
+单位：万元
+科目编码 | | | 科目名称 | 合计 | 基本支出 | 项目支出
+类 | 款 | 项 | | | |
+注：2024 年没有使用国有资本经营预算拨款安排的支出。
+""")
+    t = _table(doc, "capital_expenditure")
+    assert t.is_empty and "没有使用" in t.empty_note
+
+
+def test_empty_table_without_header_but_with_note():
+    doc = doc_of("""
+政府性基金预算支出情况表
+单位：万元
+注：本部门无政府性基金预算支出，空表列示。
+""")
+    t = _table(doc, "fund_expenditure")
+    assert t.rows == [] and t.empty_note
+
+
+def test_balance_table_sides_and_hierarchy():
+    doc = doc_of("""
+收支总体情况表
+单位：万元
+收 入 | | 支 出 |
+项目 | 预算数 | 项目 | 预算数
+一、财政拨款收入 | 100.00 | 一、一般公共服务支出 | 60.00
+一般公共预算收入 | 70.00 | 二、教育支出 | 40.00
+政府性基金预算收入 | 30.00 | |
+本年收入合计 | 100.00 | 本年支出合计 | 100.00
+上年结转 | 0.00 | 结转下年 | 0.00
+收入总计 | 100.00 | 支出总计 | 100.00
+""")
+    t = _table(doc, "income_expenditure_summary")
+    inc = [r for r in t.rows if r.side == "income"]
+    assert inc[1].parent == inc[0].index and inc[2].parent == inc[0].index
+    assert t.row_by_key("grand_total").kind is RowKind.TOTAL
+    assert {r.key for r in t.rows if r.key} >= {"current_total", "grand_total", "carry_prior", "carry_next"}
+
+
+def test_fiscal_table_is_not_mistaken_for_the_summary_by_a_shorter_title():
+    doc = doc_of("""
+财政拨款收支总体情况表
+单位：万元
+收 入 | | 支 出 | | | |
+项目 | 预算数 | 项目 | 预算数 | | |
+| | | 总计 | 一般公共预算 | 政府性基金预算
+一、一般公共预算收入 | 10.00 | 一、一般公共服务支出 | 10.00 | 10.00 |
+""")
+    t = _table(doc, "fiscal_summary")
+    assert ("expenditure.amount", ("expenditure.general", "expenditure.fund")) in t.column_sums
