@@ -4,4 +4,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/bootstrap.sh
 .venv/bin/ruff check src tests
-.venv/bin/python -m pytest "$@"
+.venv/bin/python -m pytest -q "$@"

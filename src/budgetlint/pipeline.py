@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from budgetlint.ingest import IngestError, load
 from budgetlint.model import Document
 from budgetlint.recognise import recognise
-from budgetlint.report.finding import Finding, Severity
-from budgetlint.rules.registry import Rule, all_rules
+from budgetlint.report.finding import Finding, Location, Severity
+from budgetlint.rules.registry import REGISTRY, Rule, all_rules
 
 
 class NotADisclosure(IngestError):
@@ -33,17 +33,27 @@ def read_document(path: str) -> Document:
     source = load(path)
     doc = recognise(source)
     doc.notes.extend(source.notes)
-    if not doc.tables and not doc.forms and not any(s.paragraphs for s in doc.sections):
-        raise NotADisclosure("没有识别出任何预决算表格、绩效目标表或说明文字，不像是预决算公开文档")
+    if not doc.tables and not doc.forms:
+        # A narrative published on its own is still a disclosure; plain prose about nothing is not.
+        words = "".join(p.text for s in doc.sections for p in s.paragraphs) + doc.meta.title
+        if not any(w in words for w in ("预算", "决算", "绩效目标")):
+            raise NotADisclosure("没有识别出任何预决算表格、绩效目标表或预决算说明，不像是预决算公开文档")
     return doc
 
 
 def run_rules(doc: Document, rules: list[Rule], severity_overrides: dict[str, str] | None = None) -> list[Finding]:
     findings: list[Finding] = []
     for r in rules:
-        for f in r.run(doc):
-            if severity_overrides and r.id in severity_overrides:
-                f.severity = Severity(severity_overrides[r.id])
+        try:
+            produced = list(r.run(doc))
+        except Exception as e:  # a bug in one rule must not cost the other rules' results
+            meta = REGISTRY["BL999"]
+            produced = [Finding(rule=meta.id, name=meta.name, family=meta.family, severity=meta.severity,
+                                message=f"规则 {r.id} 运行出错（{type(e).__name__}: {e}），其结果缺失",
+                                location=Location())]
+        for f in produced:
+            if severity_overrides and f.rule in severity_overrides:
+                f.severity = Severity(severity_overrides[f.rule])
             findings.append(f)
     findings.sort(key=lambda f: (f.location.table or 0, f.location.line or 0, f.rule))
     return findings
@@ -57,6 +67,8 @@ def check_file(path: str, rules: list[Rule] | None = None,
         result.document = read_document(path)
     except IngestError as e:
         result.error = str(e)
+    except Exception as e:  # never a traceback, never lose the rest of the batch
+        result.error = f"读取时发生内部错误（{type(e).__name__}: {e}），请将此文件报告给开发者"
     else:
         result.findings = run_rules(result.document, rules if rules is not None else all_rules(), severity_overrides)
     result.seconds = time.perf_counter() - start

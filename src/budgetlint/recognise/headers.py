@@ -47,9 +47,22 @@ def _blank(grid: list[list[str]], r: int, j: int) -> bool:
     return j >= len(grid[r]) or not grid[r][j]
 
 
+_UNIT_NOTE = re.compile(r"[（(]\s*(?:金额)?单位\s*[:：]\s*(?:亿元|万元|元)\s*[)）]")
+
+
+def header_unit(rows: list[list[str]]) -> str | None:
+    """A unit written inside a header cell: "价值（金额单位：万元）"."""
+    for r in rows:
+        for c in r:
+            m = re.search(r"单位\s*[:：]\s*(亿元|万元|元)", clean(c))
+            if m:
+                return m.group(1)
+    return None
+
+
 def rows_to_nodes(rows: list[list[str]], width: int) -> list[Node]:
     """Header rows (cleaned cells) → forest of nodes with their column spans."""
-    grid = [[clean(c) for c in r] + [""] * (width - len(r)) for r in rows]
+    grid = [[_UNIT_NOTE.sub("", clean(c)).strip() for c in r] + [""] * (width - len(r)) for r in rows]
     depth = len(grid)
     nodes_by_row: list[list[Node]] = []
     for r in range(depth):

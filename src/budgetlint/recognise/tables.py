@@ -26,7 +26,7 @@ from budgetlint.model import (
     Unit,
     Value,
 )
-from budgetlint.recognise.headers import Header, build_header, is_index_row
+from budgetlint.recognise.headers import Header, build_header, header_unit, is_index_row
 from budgetlint.recognise.normalise import CN_NUMERAL, clean, squash
 from budgetlint.recognise.numbers import is_blank, is_number, looks_like_amount, parse_amount
 from budgetlint.recognise.vocab import TableSpec, Vocabulary, label_key
@@ -34,6 +34,7 @@ from budgetlint.recognise.vocab import TableSpec, Vocabulary, label_key
 _UNIT = re.compile(r"(?:金额)?单位\s*[:：]?\s*(亿元|万元|元)")
 _META = re.compile(
     r"^(?:部门[(（]单位[)）]|部门名称|单位名称|编制单位|填报单位|预算单位|部门|预算年度|年度)\s*[:：]"
+    r"|^(?:截止时间|截至|数据截止|报送日期|填报日期)\s*[:：]"
     r"|^\d{3,9}\s*\S+$|^-?\s*\d{1,3}\s*-?$|^第\s*\d+\s*页|^共\s*\d+\s*页"
 )
 _NOTE = re.compile(r"^\s*(?:注|备注|说明)\s*[:：\d]")
@@ -502,6 +503,9 @@ def block_to_table(block: Block, index: int, vocab: Vocabulary) -> Table:
     empty = [x for x in block.notes if _EMPTY_NOTE.search(x)]
     table.empty_note = empty[0] if empty else None
     balance = spec.layout == "balance"
+    if table.unit is None:
+        unit = header_unit([r for seg in block.segments for r in seg.header])
+        table.unit = Unit(unit) if unit else None
     layouts: list[_Layout] = []
     for seg in block.segments:
         width = max([len(r) for r in seg.header] + [len(d.cells) for d in seg.data] + [1])

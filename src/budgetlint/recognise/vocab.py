@@ -13,7 +13,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from budgetlint.recognise.normalise import squash, strip_enumeration
+from budgetlint.recognise.normalise import clean, squash, strip_enumeration
 
 _SHARED = {"columns.toml", "rows.toml", "kinds.toml"}
 _LAYOUTS = {"grid", "balance", "matrix"}
@@ -72,7 +72,8 @@ class Vocabulary:
 
 
 def label_key(text: str) -> str:
-    return strip_enumeration(squash(text))
+    # Numbering first: squash folds "、" to ",", which the numbering pattern does not expect.
+    return squash(strip_enumeration(clean(text)))
 
 
 def _words(table: dict[str, list[str]], where: str) -> dict[str, str]:

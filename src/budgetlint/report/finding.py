@@ -95,7 +95,7 @@ class Location:
 def _num(v: Decimal | None) -> str | None:
     if v is None:
         return None
-    return format(v.normalize() if v == v.to_integral() else v, "f")
+    return format(v, "f")
 
 
 @dataclass(slots=True)

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from budgetlint.model import Document, Row, RowKind, Table, Value
-from budgetlint.report.finding import Finding, Location
+from budgetlint.report.finding import Finding, Location, Severity
 from budgetlint.rules.common import (
     checkable,
     coded_children,
@@ -124,19 +124,15 @@ def total_row_mismatch(doc: Document) -> Iterator[Finding]:
         if len({r.code.digits for r in parts if r.code}) != len([r for r in parts if r.code]):
             continue  # duplicated codes: the sum would count a line twice
         total = totals[0]
-        for key, found in total.values.items():
-            if found.amount is None:
-                continue
-            expected, vals = _sum(parts, key)
-            tol = tolerance([found, *vals])
-            if within(found.amount, expected, tol):
-                continue
+        bad = _failing_columns(total, parts)
+        if bad:
+            key, expected, tol = bad[0]
+            found = total.values[key]
             yield _finding(
                 "BL102", table, total, key, expected, found, tol,
                 f"「{table.title}」合计行的{_col(table, key)} {fmt(found.amount)} 不等于{what}之和 "
-                f"{fmt(expected)}（差 {fmt(found.amount - expected)}）",
-                " + ".join(f"{item_label(r)} {r.values[key].raw.strip() or '0'}" for r in parts if key in r.values
-                           and not r.values[key].blank)[:500],
+                f"{fmt(expected)}（差 {fmt(found.amount - expected)}）{_also(table, bad)}",
+                _evidence(parts, key),
             )
 
 
@@ -165,20 +161,53 @@ def code_hierarchy_mismatch(doc: Document) -> Iterator[Finding]:
                 continue
             if any(not usable(k) or counts[k.code.digits] > 1 for k in kids):
                 continue
-            for key, found in parent.values.items():
-                if found.amount is None:
-                    continue
-                expected, vals = _sum(kids, key)
-                tol = tolerance([found, *vals])
-                if within(found.amount, expected, tol):
-                    continue
-                yield _finding(
-                    "BL103", table, parent, key, expected, found, tol,
-                    f"「{item_label(parent)}」的{_col(table, key)} {fmt(found.amount)} 不等于其下级科目之和 "
-                    f"{fmt(expected)}（差 {fmt(found.amount - expected)}）",
-                    " + ".join(f"{item_label(k)} {k.values[key].raw.strip() or '0'}" for k in kids
-                               if key in k.values and not k.values[key].blank)[:500],
-                )
+            bad = _failing_columns(parent, kids)
+            if not bad:
+                continue
+            key, expected, tol = bad[0]
+            found = parent.values[key]
+            f = _finding(
+                "BL103", table, parent, key, expected, found, tol,
+                f"「{item_label(parent)}」的{_col(table, key)} {fmt(found.amount)} 不等于其下级科目之和 "
+                f"{fmt(expected)}（差 {fmt(found.amount - expected)}）{_also(table, bad)}",
+                _evidence(kids, key),
+            )
+            if _cut_at_end(table, parent, kids) and all(parent.values[k].amount > e for k, e, _ in bad):
+                # The table ends inside this block and the items fall short: the last rows may
+                # have been lost in reading. Say so rather than assert a document error.
+                f.severity = Severity.WARNING
+                f.message += "；该科目位于表格末尾且下级之和偏小，可能是表格末尾的行在读取中丢失，请核对原文"
+            yield f
+
+
+def _failing_columns(target: Row, parts: list[Row]) -> list[tuple[str, Decimal, Decimal]]:
+    """(column, expected, tolerance) for each column where target ≠ Σ parts beyond rounding."""
+    bad = []
+    for key, found in target.values.items():
+        if found.amount is None:
+            continue
+        expected, vals = _sum(parts, key)
+        tol = tolerance([found, *vals])
+        if not within(found.amount, expected, tol):
+            bad.append((key, expected, tol))
+    return bad
+
+
+def _also(table: Table, bad: list[tuple[str, Decimal, Decimal]]) -> str:
+    if len(bad) < 2:
+        return ""
+    return "；" + "、".join(_col(table, k) for k, _, _ in bad[1:]) + " 列同样不符"
+
+
+def _evidence(parts: list[Row], key: str) -> str:
+    return " + ".join(f"{item_label(r)} {r.values[key].raw.strip() or '0'}" for r in parts
+                      if key in r.values and not r.values[key].blank)[:500]
+
+
+def _cut_at_end(table: Table, parent: Row, kids: list[Row]) -> bool:
+    """The table's last row belongs to this parent's block (nothing comes after its items)."""
+    last = table.rows[-1]
+    return last is kids[-1] or (last.code is not None and last.code.digits.startswith(parent.code.digits))
 
 
 def _side_rows(table: Table, side: str) -> list[Row]:

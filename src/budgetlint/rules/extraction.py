@@ -104,3 +104,17 @@ def source_note(doc: Document) -> Iterator[Finding]:
     """
     for note in doc.notes:
         yield _notice("BL905", note, Location())
+
+
+@rule("BL999", name="rule-crashed", family="extraction", severity="warning", title="检查规则内部错误")
+def rule_crashed(doc: Document) -> Iterator[Finding]:
+    """## 检查什么
+    某条规则在本文档上运行时出错（程序缺陷）。该规则的结果缺失，其余规则照常运行。
+    ## 为什么重要
+    结果不完整时必须让审阅者知道；请把文档和这条提示报告给开发者。
+    ## 示例
+    BL103 运行出错：KeyError。
+    ## 不报的情形
+    规则都正常运行时。
+    """
+    return iter(())

@@ -1,0 +1,146 @@
+"""Each arithmetic rule: a small document that makes it fire, and one that keeps it quiet."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from helpers import doc_of
+
+from budgetlint.pipeline import run_rules
+from budgetlint.rules.registry import REGISTRY, all_rules
+
+
+def fired(text: str, rule_id: str):
+    all_rules()
+    return [(f.rule, f.location.row_label, f.location.column, f.expected, f.found)
+            for f in run_rules(doc_of(text), [REGISTRY[rule_id]])]
+
+
+GENERAL = """
+一般公共预算支出情况表
+单位：万元
+科目编码 | | | 科目名称 | 合计 | 基本支出 | | | 项目支出
+类 | 款 | 项 | | | 小计 | 人员支出 | 日常公用支出 |
+合 计 | | | | {total} | 100.00 | 90.00 | 10.00 | 50.00
+201 | | | 一般公共服务支出 | 150.00 | 100.00 | 90.00 | 10.00 | 50.00
+201 | 03 | | 政府办公厅（室）及相关机构事务 | 150.00 | 100.00 | 90.00 | 10.00 | 50.00
+201 | 03 | 01 | 行政运行 | {row} | 100.00 | {personnel} | 10.00 |
+201 | 03 | 02 | 一般行政管理事务 | 50.00 | | | | 50.00
+"""
+
+
+def general(total="150.00", row="100.00", personnel="90.00"):
+    return GENERAL.format(total=total, row=row, personnel=personnel)
+
+
+def test_bl101_fires_on_a_row_that_does_not_add_up():
+    hits = fired(general(row="110.00"), "BL101")
+    assert hits == [("BL101", "2010301 行政运行", "total", Decimal("100.00"), Decimal("110.00"))]
+
+
+def test_bl101_fires_on_the_inner_group():
+    hits = fired(general(personnel="80.00"), "BL101")
+    assert ("BL101", "2010301 行政运行", "basic", Decimal("90.00"), Decimal("100.00")) in hits
+
+
+def test_bl101_quiet_within_rounding():
+    # 100.01 vs 100.00 + 0: n = 2 figures at 0.01 → tolerance 0.01.
+    assert fired(general(row="100.01"), "BL101") == []
+
+
+def test_bl102_fires_on_a_total_row():
+    hits = fired(general(total="150.10"), "BL102")
+    assert hits == [("BL102", "合计", "total", Decimal("150.00"), Decimal("150.10"))]
+
+
+def test_bl102_quiet_on_a_correct_table():
+    assert fired(general(), "BL102") == []
+
+
+def test_bl103_fires_when_a_parent_is_not_its_children():
+    text = general(personnel="80.00").replace("行政运行 | 100.00 | 100.00 | 80.00 | 10.00 |",
+                                              "行政运行 | 90.00 | 90.00 | 80.00 | 10.00 |")
+    hits = fired(text, "BL103")
+    assert hits and hits[0][1] == "20103 政府办公厅（室）及相关机构事务" and hits[0][3] == Decimal("140.00")
+
+
+def test_bl103_quiet_on_a_correct_table_and_on_slid_rows():
+    assert fired(general(), "BL103") == []
+    slid = general().replace("一般行政管理事务 | 50.00 | | | | 50.00", "一般行政管理事务 | 50.00 | | | 50.00 |")
+    assert fired(slid, "BL103") == [] and fired(slid, "BL101") == []
+
+
+def test_bl103_short_items_at_the_end_of_a_table_is_only_a_warning():
+    text = """
+一般公共预算基本支出情况表
+单位：万元
+科目编码 | | 部门预算支出经济分类科目 | 基本支出 | |
+类 | 款 | | 小计 | 人员支出 | 日常公用支出
+合计 | | | 30.00 | 30.00 |
+303 | | 对个人和家庭的补助 | 30.00 | 30.00 |
+303 | 02 | 退休费 | 20.00 | 20.00 |
+"""
+    all_rules()
+    findings = run_rules(doc_of(text), [REGISTRY["BL103"]])
+    assert [f.severity.value for f in findings] == ["warning"]
+
+
+BALANCE = """
+收支总体情况表
+单位：万元
+收 入 | | 支 出 |
+项目 | 预算数 | 项目 | 预算数
+一、财政拨款收入 | 100.00 | 一、一般公共服务支出 | 60.00
+一般公共预算收入 | {general} | 二、教育支出 | 40.00
+政府性基金预算收入 | 30.00 | |
+二、事业收入 | 0.00 | |
+本年收入合计 | 100.00 | 本年支出合计 | {exp_current}
+上年结转 | {carry} | 结转下年 | 0.00
+收入总计 | {inc_total} | 支出总计 | {exp_total}
+"""
+
+
+def balance(general="70.00", exp_current="100.00", carry="0.00", inc_total="100.00", exp_total="100.00"):
+    return BALANCE.format(general=general, exp_current=exp_current, carry=carry, inc_total=inc_total,
+                          exp_total=exp_total)
+
+
+def test_balance_rules_quiet_on_a_correct_table():
+    for rid in ("BL104", "BL105", "BL106"):
+        assert fired(balance(), rid) == [], rid
+
+
+def test_bl104_fires_on_side_subtotal_and_on_breakdowns():
+    assert [h[4] for h in fired(balance(exp_current="100.10"), "BL104")] == [Decimal("100.10")]
+    hits = fired(balance(general="60.00"), "BL104")
+    assert hits and hits[0][1] == "一、财政拨款收入" and hits[0][3] == Decimal("90.00")
+
+
+def test_bl105_fires_when_total_ignores_the_carry_over():
+    hits = fired(balance(carry="5.00", inc_total="100.00", exp_total="105.00"), "BL105")
+    assert hits and hits[0][3] == Decimal("105.00") and hits[0][4] == Decimal("100.00")
+
+
+def test_bl106_fires_when_sides_differ():
+    hits = fired(balance(exp_total="100.50"), "BL106")
+    assert hits and hits[0][3] == Decimal("100.00") and hits[0][4] == Decimal("100.50")
+
+
+def test_rules_stay_quiet_on_an_ambiguous_row():
+    from budgetlint.model import Row
+
+    doc = doc_of(general(row="110.00"))
+    row: Row = doc.tables[0].rows[3]
+    row.ambiguous = "test"
+    all_rules()
+    assert [f for f in run_rules(doc, [REGISTRY["BL101"]])] == []
+    assert [f.rule for f in run_rules(doc, [REGISTRY["BL901"]])] == ["BL901"]
+
+
+@pytest.mark.parametrize("rule", sorted(REGISTRY) or ["BL101"])
+def test_every_rule_is_documented(rule):
+    all_rules()
+    doc = REGISTRY[rule].doc
+    for section in ("检查什么", "为什么重要", "示例", "不报的情形"):
+        assert section in doc, (rule, section)

@@ -1,0 +1,149 @@
+"""The command line as a user meets it: exit codes, bad files in a batch, formats."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+from click.testing import CliRunner
+from helpers import tsv
+from openpyxl import load_workbook
+
+from budgetlint.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "samples" / "shandong-department-budget-2024.txt"
+SCHEMA = json.loads((ROOT / "src" / "budgetlint" / "report" / "schema.json").read_text("utf-8"))
+
+GOOD = tsv("""
+2024年某某局部门预算
+支出总体情况表
+单位：万元
+科目编码 | 科目名称 | 合计 | 基本支出 | 项目支出
+201 | 一般公共服务支出 | 10.00 | 4.00 | 6.00
+""")
+BAD = GOOD.replace("| 10.00 |", "| 11.00 |").replace("\t10.00\t", "\t11.00\t")
+
+
+def run(*args, input=None):
+    return CliRunner().invoke(main, list(args), input=input)
+
+
+@pytest.fixture
+def files(tmp_path):
+    good = tmp_path / "good.txt"
+    good.write_text(GOOD, "utf-8")
+    bad = tmp_path / "bad.txt"
+    bad.write_text(BAD, "utf-8")
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    binary = tmp_path / "binary.txt"
+    binary.write_bytes(bytes(range(256)) * 4)
+    prose = tmp_path / "prose.txt"
+    prose.write_text("这是一段与财政无关的文字。\n", "utf-8")
+    return {"good": good, "bad": bad, "empty": empty, "binary": binary, "prose": prose}
+
+
+def test_exit_0_when_clean(files):
+    r = run("check", str(files["good"]))
+    assert r.exit_code == 0, r.output
+
+
+def test_exit_1_on_error_findings(files):
+    r = run("check", str(files["bad"]))
+    assert r.exit_code == 1
+    assert "BL101" in r.output
+
+
+@pytest.mark.parametrize("which, words", [("empty", "为空"), ("binary", "二进制"), ("prose", "不像是预决算")])
+def test_unreadable_file_exit_2_and_the_others_still_checked(files, which, words):
+    r = run("check", "--format", "json", str(files[which]), str(files["bad"]))
+    assert r.exit_code == 2
+    report = json.loads(r.stdout)
+    docs = {Path(d["path"]).name: d for d in report["documents"]}
+    assert words in docs[files[which].name]["error"]
+    assert any(f["rule"] == "BL101" for f in docs["bad.txt"]["findings"])
+    assert "Traceback" not in r.output
+
+
+def test_missing_file_is_a_clear_error(files, tmp_path):
+    r = run("check", str(tmp_path / "nope.txt"), str(files["good"]))
+    assert r.exit_code == 2 and "不存在" in r.stderr
+
+
+def test_usage_errors_exit_2(files):
+    assert run("check").exit_code == 2
+    assert run("check", "--select", "XYZ", str(files["good"])).exit_code == 2
+    assert run("check", "--format", "pdfx", str(files["good"])).exit_code == 2
+
+
+def test_json_report_matches_schema(files):
+    r = run("check", "--format", "json", str(files["bad"]), str(files["empty"]))
+    report = json.loads(r.stdout)
+    jsonschema.validate(report, SCHEMA)
+    f = report["documents"][0]["findings"][0]
+    assert f["family"] == "arithmetic" and f["expected"] == "10.00" and f["found"] == "11.00"
+    assert f["location"]["line"] == 5 and f["location"]["table"] == 1
+
+
+def test_select_ignore_and_fail_on(files):
+    assert run("check", "--ignore", "arithmetic", str(files["bad"])).exit_code == 0
+    assert run("check", "--select", "BL9", str(files["bad"])).exit_code == 0
+    assert run("check", "--select", "BL101", str(files["bad"])).exit_code == 1
+
+
+def test_config_file(files, tmp_path):
+    cfg = tmp_path / "budgetlint.toml"
+    cfg.write_text('ignore = ["BL101"]\n[severity]\nBL103 = "warning"\n', "utf-8")
+    assert run("check", "--config", str(cfg), str(files["bad"])).exit_code == 0
+    cfg.write_text('select = 3\n', "utf-8")
+    r = run("check", "--config", str(cfg), str(files["bad"]))
+    assert r.exit_code == 2 and "select" in r.output
+
+
+def test_file_list_from_stdin(files):
+    r = run("check", "-", input=f"{files['good']}\n{files['bad']}\n")
+    assert r.exit_code == 1 and "good.txt" in r.output and "bad.txt" in r.output
+
+
+def test_extract_json_and_xlsx(files, tmp_path):
+    r = run("extract", str(files["good"]))
+    data = json.loads(r.stdout)
+    assert data["schema_version"] == 1
+    t = data["tables"][0]
+    assert t["kind"] == "expenditure_summary" and t["unit"] == "万元"
+    row = t["rows"][0]
+    assert row["codes"][0]["code"] == "201" and row["values"]["basic"]["amount"] == "4.00"
+    assert row["values"]["basic"]["provenance"] == {"line": 5, "page": 1, "table": 1, "row": 0, "column": "basic"}
+    out = tmp_path / "x.xlsx"
+    assert run("extract", str(files["good"]), "--format", "xlsx", "-o", str(out)).exit_code == 0
+    wb = load_workbook(out)
+    assert wb.sheetnames[0] == "概况" and len(wb.sheetnames) == 2
+    assert run("extract", str(files["empty"])).exit_code == 2
+
+
+def test_rules_and_rule(files):
+    r = run("rules")
+    assert r.exit_code == 0 and "BL101" in r.output
+    r = run("rule", "bl101")
+    assert r.exit_code == 0 and "检查什么" in r.output
+    assert run("rule", "BL000").exit_code == 2
+
+
+def test_version_and_help_in_chinese():
+    assert "budgetlint" in run("--version").output
+    assert "退出码" in run("--help").output
+    assert "退出码" in run("check", "--help").output
+
+
+def test_installed_command_on_the_bundled_sample():
+    exe = Path(sys.executable).parent / "budgetlint"
+    if not exe.exists():
+        pytest.skip("console script not installed")
+    out = subprocess.run([str(exe), "check", "--no-color", str(SAMPLE)], capture_output=True, text=True)
+    assert out.returncode == 1
+    assert "BL104" in out.stdout and "Traceback" not in out.stderr
