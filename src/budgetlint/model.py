@@ -151,11 +151,14 @@ class Row:
 
     @property
     def level(self) -> int:
-        """0 for totals, the code level for coded rows, 1 otherwise."""
+        """0 for totals; the code level for coded rows; the （类）/（款）/（项） mark of rows
+        named without codes; 1 otherwise."""
         if self.kind is RowKind.TOTAL:
             return 0
         code = self.code
-        return code.level if code else 1
+        if code:
+            return code.level
+        return {"类": 1, "款": 2, "项": 3}.get(self.texts.get("level_mark", ""), 1)
 
     def amount(self, key: str) -> Decimal | None:
         v = self.values.get(key)

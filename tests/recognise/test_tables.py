@@ -251,3 +251,36 @@ def test_fiscal_table_is_not_mistaken_for_the_summary_by_a_shorter_title():
 """)
     t = _table(doc, "fiscal_summary")
     assert ("expenditure.amount", ("expenditure.general", "expenditure.fund")) in t.column_sums
+
+
+def test_rows_named_only_by_class_marks_nest_by_level():
+    from budgetlint.rules.common import coded_children
+
+    doc = doc_of("""
+支出总体情况表
+单位：万元
+科目名称 | 合计 | 基本支出 | 项目支出
+社会保障和就业支出（类） | 30.00 | 10.00 | 20.00
+行政事业单位养老支出（款） | 30.00 | 10.00 | 20.00
+机关事业单位基本养老保险缴费支出（项） | 10.00 | 10.00 |
+机关事业单位职业年金缴费支出（项） | 20.00 | | 20.00
+""")
+    t = _table(doc, "expenditure_summary")
+    assert [r.level for r in t.rows] == [1, 2, 3, 3]
+    children, top = coded_children(t)
+    assert top == [t.rows[0]]
+    assert children[f"#{t.rows[1].index}"] == t.rows[2:]
+
+
+def test_first_unlabelled_row_of_a_list_table_is_its_total():
+    doc = doc_of("""
+项目支出预算情况表
+单位：万元
+项目名称 | 项目类别 | 合计 | 财政拨款
+| | 30.00 | 30.00
+甲项目 | 其他运转类 | 10.00 | 10.00
+乙项目 | 特定目标类 | 20.00 | 20.00
+""")
+    t = _table(doc, "project_expenditure")
+    assert t.rows[0].kind is RowKind.TOTAL
+    assert [p.name for p in doc.projects] == ["甲项目", "乙项目"]

@@ -144,3 +144,20 @@ def test_every_rule_is_documented(rule):
     doc = REGISTRY[rule].doc
     for section in ("检查什么", "为什么重要", "示例", "不报的情形"):
         assert section in doc, (rule, section)
+
+
+def test_bl103_fires_on_rows_named_only_by_class_marks():
+    text = """
+支出总体情况表
+单位：万元
+科目名称 | 合计 | 基本支出 | 项目支出
+社会保障和就业支出（类） | 30.00 | 10.00 | 20.00
+行政事业单位养老支出（款） | 31.00 | 10.00 | 21.00
+机关事业单位基本养老保险缴费支出（项） | 10.00 | 10.00 |
+机关事业单位职业年金缴费支出（项） | 20.00 | | 20.00
+"""
+    hits = fired(text, "BL103")
+    assert [(h[1], h[3], h[4]) for h in hits] == [
+        ("社会保障和就业支出（类）", Decimal("31.00"), Decimal("30.00")),
+        ("行政事业单位养老支出（款）", Decimal("30.00"), Decimal("31.00")),
+    ]

@@ -418,6 +418,11 @@ def _grid_rows(segments: list[Segment], layouts: list[_Layout], table: Table, vo
                 row.texts["level_mark"] = mark[-1]
             if not codes and label_key(name) in vocab.grid_total_words:
                 row.kind = RowKind.TOTAL
+            elif not codes and not name and not table.rows and layout.name_idx and any(
+                not v.blank for v in values
+            ):
+                # The 合计 label is often lost with its merged cell; the first unlabelled row is the total.
+                row.kind, row.label = RowKind.TOTAL, "合计"
             placed, repaired, ambiguous = place_values(values, keys, layout.sums)
             for v, key in zip(values, placed, strict=False):
                 if key is None:

@@ -13,6 +13,7 @@ from budgetlint.rules.common import (
     coded_children,
     fmt,
     item_label,
+    node_key,
     rows_for_sums,
     tolerance,
     usable,
@@ -152,14 +153,14 @@ def code_hierarchy_mismatch(doc: Document) -> Iterator[Finding]:
         if not checkable(table):
             continue
         children, _ = coded_children(table)
-        counts = Counter(r.code.digits for r in table.rows if r.code)
+        counts = Counter(node_key(r) for r in table.rows)
         for parent in table.rows:
-            if parent.code is None or parent.kind is not RowKind.ITEM:
+            if parent.kind is not RowKind.ITEM:
                 continue
-            kids = children.get(parent.code.digits)
-            if not kids or counts[parent.code.digits] > 1 or not usable(parent):
+            kids = children.get(node_key(parent))
+            if not kids or counts[node_key(parent)] > 1 or not usable(parent):
                 continue
-            if any(not usable(k) or counts[k.code.digits] > 1 for k in kids):
+            if any(not usable(k) or counts[node_key(k)] > 1 for k in kids):
                 continue
             bad = _failing_columns(parent, kids)
             if not bad:
@@ -207,7 +208,8 @@ def _evidence(parts: list[Row], key: str) -> str:
 def _cut_at_end(table: Table, parent: Row, kids: list[Row]) -> bool:
     """The table's last row belongs to this parent's block (nothing comes after its items)."""
     last = table.rows[-1]
-    return last is kids[-1] or (last.code is not None and last.code.digits.startswith(parent.code.digits))
+    return last is kids[-1] or (last.code is not None and parent.code is not None
+                                and last.code.digits.startswith(parent.code.digits))
 
 
 def _side_rows(table: Table, side: str) -> list[Row]:
