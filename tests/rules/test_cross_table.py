@@ -1,0 +1,127 @@
+"""Cross-table identities: a consistent mini-document keeps every rule quiet; changing one
+figure makes exactly the identity that uses it fire."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from helpers import doc_of
+
+from budgetlint.pipeline import run_rules
+from budgetlint.rules.cross_table import IDENTITIES
+from budgetlint.rules.registry import REGISTRY, all_rules
+
+DOC = """
+收支总体情况表
+单位：万元
+收 入 | | 支 出 |
+项目 | 预算数 | 项目 | 预算数
+一、财政拨款收入 | 100.00 | 一、一般公共服务支出 | 100.00
+一般公共预算收入 | 80.00 | |
+政府性基金预算收入 | 20.00 | |
+本年收入合计 | 100.00 | 本年支出合计 | 100.00
+收入总计 | 100.00 | 支出总计 | 100.00
+
+收入总体情况表
+单位：万元
+科目编码 | 科目名称 | 合计 | 财政拨款收入 | |
+| | | 小计 | 一般公共预算收入 | 政府性基金预算收入
+| 合计 | {income_total} | 100.00 | 80.00 | 20.00
+201 | 一般公共服务支出 | 100.00 | 100.00 | 80.00 | 20.00
+
+支出总体情况表
+单位：万元
+科目编码 | 科目名称 | 合计 | 基本支出 | 项目支出
+| 合计 | 100.00 | 60.00 | {project}
+201 | 一般公共服务支出 | 100.00 | 60.00 | {project}
+
+财政拨款收支总体情况表
+单位：万元
+收 入 | | 支 出 | | |
+项目 | 预算数 | 项目 | 预算数 | |
+| | | 总计 | 一般公共预算 | 政府性基金预算
+一、一般公共预算收入 | {fiscal_general} | 一、一般公共服务支出 | 100.00 | 80.00 | 20.00
+二、政府性基金预算收入 | 20.00 | | | |
+本年收入合计 | 100.00 | 本年支出合计 | 100.00 | 80.00 | 20.00
+收入总计 | 100.00 | 支出总计 | 100.00 | 80.00 | 20.00
+
+一般公共预算支出情况表
+单位：万元
+科目编码 | 科目名称 | 合计 | 基本支出 | | | 项目支出
+| | | 小计 | 人员支出 | 日常公用支出 |
+| 合计 | 80.00 | 60.00 | 50.00 | 10.00 | 20.00
+201 | 一般公共服务支出 | 80.00 | 60.00 | 50.00 | 10.00 | 20.00
+
+一般公共预算基本支出情况表
+单位：万元
+科目编码 | 科目名称 | 基本支出 | |
+| | 小计 | 人员支出 | 日常公用支出
+| 合计 | {basic} | 50.00 | 10.00
+301 | 工资福利支出 | 50.00 | 50.00 |
+302 | 商品和服务支出 | 10.00 | | 10.00
+
+政府性基金预算支出情况表
+单位：万元
+科目编码 | 科目名称 | 合计 | 基本支出 | 项目支出
+| 合计 | {fund} | | {fund}
+212 | 城乡社区支出 | {fund} | | {fund}
+
+项目支出预算情况表
+单位：万元
+项目名称 | 项目类型 | 合计 | 财政拨款 | |
+| | | 小计 | 一般公共预算 | 政府性基金预算
+合计 | | 40.00 | 40.00 | 20.00 | 20.00
+甲项目 | 特定目标类 | 40.00 | 40.00 | 20.00 | 20.00
+"""
+
+BASE = {"income_total": "100.00", "project": "40.00", "fiscal_general": "80.00", "basic": "60.00",
+        "fund": "20.00"}
+
+
+def findings(**changes):
+    all_rules()
+    values = {**BASE, **changes}
+    doc = doc_of(DOC.format(**values))
+    rules = [REGISTRY[r] for r in sorted({i.rule for i in IDENTITIES})]
+    return [(f.rule, f.found, f.expected) for f in run_rules(doc, rules)]
+
+
+def test_consistent_document_is_quiet():
+    assert findings() == []
+
+
+@pytest.mark.parametrize(
+    "change, rule",
+    [
+        ({"income_total": "100.10"}, "BL201"),
+        ({"basic": "61.00"}, "BL203"),
+        ({"project": "41.00"}, "BL204"),
+        ({"fiscal_general": "81.00"}, "BL205"),
+        ({"fund": "21.00"}, "BL206"),
+    ],
+)
+def test_one_changed_figure_fires_its_identity(change, rule):
+    hits = findings(**change)
+    assert rule in {h[0] for h in hits}, hits
+
+
+def test_within_rounding_is_quiet():
+    assert findings(income_total="100.01") == []
+
+
+def test_missing_table_keeps_identity_quiet():
+    all_rules()
+    text = DOC.format(**BASE)
+    text = text[: text.index("项目支出预算情况表")]
+    doc = doc_of(text.replace("| 合计 | 100.00 | 60.00 | 40.00", "| 合计 | 100.00 | 60.00 | 40.00"))
+    assert [f for f in run_rules(doc, [REGISTRY["BL204"]])] == []
+
+
+def test_finding_names_both_tables_and_cells():
+    all_rules()
+    doc = doc_of(DOC.format(**{**BASE, "project": "41.00"}))
+    f = next(f for f in run_rules(doc, [REGISTRY["BL204"]]))
+    assert "支出总体情况表" in f.message and "项目支出预算情况表" in f.message
+    assert f.location.table is not None and f.related and f.related[0].table != f.location.table
+    assert f.found == Decimal("41.00") and f.expected == Decimal("40.00")
