@@ -214,5 +214,38 @@ def rule(rule_id: str) -> None:
     click.echo(inspect.cleandoc(found.doc))
 
 
+@main.group(context_settings=CONTEXT)
+def catalog() -> None:
+    """科目表（classification catalogs）：导入财政部官方科目表、查看可用科目表。"""
+
+
+@catalog.command(name="import", context_settings=CONTEXT)
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--year", type=click.IntRange(1990, 2100), required=True, help="科目表适用的预算年度。")
+def catalog_import(file: Path, year: int) -> None:
+    """导入财政部《政府收支分类科目》Excel（xlsx）为某年度的官方科目表，优先于内置草案。"""
+    from budgetlint.catalogs import CatalogError
+    from budgetlint.catalogs.importer import import_catalog
+
+    try:
+        written = import_catalog(file, year)
+    except CatalogError as e:
+        click.echo(f"budgetlint: {file}: {e}", err=True)
+        sys.exit(EXIT_ERROR)
+    names = {"function": "支出功能分类", "econ_dept": "部门预算支出经济分类", "econ_gov": "政府预算支出经济分类"}
+    for scheme, (out, n) in written.items():
+        click.echo(f"{names[scheme]}：{n} 个科目 → {out}")
+
+
+@catalog.command(name="list", context_settings=CONTEXT)
+def catalog_list() -> None:
+    """列出可用的科目表（内置草案与已导入的官方科目表）。"""
+    from budgetlint.catalogs import available
+
+    for kind in ("function", "econ_dept", "econ_gov", "econ_mapping"):
+        for year, source, path in sorted(available(kind)):
+            click.echo(f"{kind:<13} {year}  {'已导入（官方）' if source == 'user' else '内置草案'}  {path}")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -310,6 +310,8 @@ class DocumentMeta:
     template: str = ""
     narrative_unit: Unit | None = None
     source_format: str = ""
+    unit_type: str | None = None  # 行政 | 参公 | 事业, as the document states it
+    unit_type_evidence: str | None = None
 
 
 @dataclass(slots=True)

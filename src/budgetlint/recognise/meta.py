@@ -24,6 +24,42 @@ _NARR_UNIT = re.compile(r"\d\s*(亿元|万元|元)")
 _TITLE_TAIL = re.compile(r"(?:部门|单位)(?:预算|决算).*$|(?:预算|决算)(?:信息)?公开.*$|绩效目标.*$")
 
 
+_UNIT_KIND = (("参照公务员法管理", "参公"), ("参公", "参公"), ("行政", "行政"), ("机关", "行政"), ("事业", "事业"))
+_SELF = r"(?:本单位|本部门|我单位|我部门|我局|我委|我办|我中心|该单位|本机关)"
+
+
+def unit_type_of(lines: list[Line], sections: list[Section], organisation: str = "") -> tuple[str | None, str | None]:
+    """行政 / 参公 / 事业 as the document states it of itself (单位性质 in 机构设置, "本单位为…事业
+    单位"), or None when it does not say, or says several (a department with units of both kinds)."""
+    subject = _SELF if not organisation else rf"(?:{_SELF}|{re.escape(organisation)})"
+    stated = re.compile(
+        rf"(?:单位性质|机构性质)[为是:：\s]*(?P<a>[^，。；\s]{{1,14}})"
+        rf"|{subject}[^，。；]{{0,6}}?(?:是|为|属于|系)[^，。；]{{0,12}}?(?P<b>参照公务员法管理|参公|行政(?:单位|机关)|(?:公益[一二三]类)?事业单位)"
+    )
+    found: dict[str, str] = {}
+    texts = [p.text for s in sections for p in s.paragraphs]
+    for line in lines:
+        # A 机构设置 table: 单位名称 | 单位性质 | … — the cell under 单位性质.
+        cells = [clean(c) for c in line.cells]
+        if line.is_tabular and any(squash(c) in ("行政", "行政单位", "参公", "事业", "事业单位") for c in cells):
+            texts.append("单位性质：" + next(c for c in cells if squash(c) in ("行政", "行政单位", "参公", "事业", "事业单位")))
+    for text in texts:
+        for clause in re.split(r"[。；;，,]", text):
+            if "指" in clause:
+                continue  # definitions ("机关运行经费是指…参照公务员法管理…") say nothing of this body
+            m = stated.search(clause)
+            if not m:
+                continue
+            word = m.group("a") or m.group("b")
+            kind = next((k for w, k in _UNIT_KIND if w in word), None)
+            if kind:
+                found.setdefault(kind, clause.strip()[:80])
+    if len(found) == 1:
+        kind, evidence = next(iter(found.items()))
+        return kind, evidence
+    return None, None
+
+
 def _title_lines(lines: list[Line]) -> list[str]:
     out: list[str] = []
     for line in lines[:12]:
@@ -79,6 +115,7 @@ def recognise_meta(lines: list[Line], tables: list[Table], sections: list[Sectio
         meta.organisation = orgs.most_common(1)[0][0]
     elif from_title:
         meta.organisation = from_title
+    meta.unit_type, meta.unit_type_evidence = unit_type_of(lines, sections, meta.organisation)
     if template_votes:
         meta.template = template_votes.most_common(1)[0][0]
     units: Counter = Counter()

@@ -413,6 +413,10 @@ def _grid_rows(segments: list[Segment], layouts: list[_Layout], table: Table, vo
             for role, i in layout.text_idx.items():
                 if i < len(texts) and clean(texts[i]):
                     row.texts[role] = clean(texts[i])
+            for k, i in enumerate(layout.name_idx[1:], start=2):
+                # A second name column: the 政府经济分类 name beside the 部门 one.
+                if i < len(texts) and clean(texts[i]):
+                    row.texts[f"name#{k}"] = clean(texts[i])
             mark = _LEVEL_MARK.findall(name)
             if mark and not codes:
                 row.texts["level_mark"] = mark[-1]

@@ -58,7 +58,7 @@ def rule(id: str, *, name: str, family: str, severity: str, title: str) -> Calla
 
 def all_rules() -> list[Rule]:
     # Importing the rule modules fills the registry.
-    from budgetlint.rules import arithmetic, cross_table, extraction  # noqa: F401
+    from budgetlint.rules import arithmetic, catalog, cross_table, extraction  # noqa: F401
 
     return [REGISTRY[k] for k in sorted(REGISTRY)]
 

@@ -1,0 +1,205 @@
+"""Classification catalog checks: codes that do not exist, names that differ from the catalog,
+codes out of place, and 部门→政府 economic mappings that do not fit the unit type.
+
+The document's own year picks the catalog (``budgetlint.catalogs``). A row of the bundled draft
+that is not attested gives a warning; an attested or officially imported row gives an error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from budgetlint.catalogs import Catalog, Entry, load_catalog, load_mapping, name_key
+from budgetlint.model import Code, CodeScheme, Document, Row, RowKind, Table
+from budgetlint.report.finding import Finding, Location, Severity
+from budgetlint.rules.registry import REGISTRY, rule
+
+_SCHEME_LABEL = {
+    CodeScheme.FUNCTION: "支出功能分类科目",
+    CodeScheme.ECON_DEPT: "部门预算支出经济分类科目",
+    CodeScheme.ECON_GOV: "政府预算支出经济分类科目",
+}
+# Economic catalogs change rarely; the function catalog every year.
+_CATALOG_YEAR = {CodeScheme.FUNCTION: True, CodeScheme.ECON_DEPT: False, CodeScheme.ECON_GOV: False}
+
+
+def _catalog(doc: Document, scheme: CodeScheme) -> Catalog | None:
+    return load_catalog(scheme.value, doc.meta.year)
+
+
+def _finding(rule_id: str, table: Table, row: Row, message: str, severity: Severity | None = None,
+             expected: str | None = None, found: str | None = None, evidence: str | None = None) -> Finding:
+    meta = REGISTRY[rule_id]
+    return Finding(rule=meta.id, name=meta.name, family=meta.family, severity=severity or meta.severity,
+                   message=message, location=Location.of(table, row), expected=expected, found=found,
+                   evidence=evidence)
+
+
+def _coded(doc: Document) -> Iterator[tuple[Table, Row, Code]]:
+    for table in doc.tables:
+        for row in table.rows:
+            if row.kind is RowKind.ITEM:
+                for code in row.codes.values():
+                    yield table, row, code
+
+
+def _row_name(row: Row, code: Code) -> str | None:
+    """The printed name that belongs to this code: the row label, or for the second code of a
+    basic-expenditure row (政府经济分类) the second name column."""
+    if code.scheme is CodeScheme.ECON_GOV and CodeScheme.ECON_DEPT in row.codes:
+        return row.texts.get("name#2")
+    return row.label or None
+
+
+def _severity(entry: Entry | None, catalog: Catalog) -> Severity:
+    if entry is not None:
+        return Severity.ERROR if entry.firm else Severity.WARNING
+    return Severity.ERROR if catalog.official else Severity.WARNING
+
+
+@rule("BL400", name="catalog-year-fallback", family="catalog", severity="info", title="使用了其他年度的科目表")
+def catalog_year_fallback(doc: Document) -> Iterator[Finding]:
+    """## 检查什么
+    文档年度没有对应的支出功能分类科目表时，科目检查使用最接近年度的科目表，并提示这一点。
+    ## 为什么重要
+    科目每年调整；用错年度的科目表可能误报。可用 `budgetlint catalog import` 导入当年官方科目表。
+    ## 示例
+    2026 年预算，使用 2024 年科目表（内置草案）。
+    ## 不报的情形
+    有当年科目表，或文档中没有功能分类科目编码。
+    """
+    if not any(c.scheme is CodeScheme.FUNCTION for _, _, c in _coded(doc)):
+        return
+    cat = _catalog(doc, CodeScheme.FUNCTION)
+    if cat is not None and cat.note:
+        meta = REGISTRY["BL400"]
+        yield Finding(rule=meta.id, name=meta.name, family=meta.family, severity=meta.severity,
+                      message=cat.note + "；科目名称与编码的检查结论仅供参考", location=Location())
+
+
+@rule("BL401", name="code-not-in-catalog", family="catalog", severity="error", title="科目编码在科目表中不存在")
+def code_not_in_catalog(doc: Document) -> Iterator[Finding]:
+    """## 检查什么
+    表格中的支出功能分类、部门或政府经济分类科目编码，在该年度科目表中不存在。
+    ## 为什么重要
+    不存在的编码说明科目填错（常见为款、项编码错位或使用了已废止的科目）。
+    ## 示例
+    2089999 写成 2089899。
+    ## 不报的情形
+    没有可用的科目表；内置草案科目表未收录的部分（如 230 转移性支出的款项）只报警告。
+    """
+    seen: set[tuple[str, str]] = set()
+    for table, row, code in _coded(doc):
+        cat = _catalog(doc, code.scheme)
+        if cat is None or cat.get(code.digits) is not None or (code.scheme.value, code.digits) in seen:
+            continue
+        seen.add((code.scheme.value, code.digits))
+        yield _finding("BL401", table, row,
+                       f"{_SCHEME_LABEL[code.scheme]}编码 {code.digits}（{row.label}）在 {cat.year} 年科目表中不存在",
+                       severity=_severity(None, cat), found=code.digits, evidence=f"{code.digits} {row.label}")
+
+
+@rule("BL402", name="name-differs-from-catalog", family="catalog", severity="error",
+      title="科目名称与科目表不一致")
+def name_differs_from_catalog(doc: Document) -> Iterator[Finding]:
+    """## 检查什么
+    科目编码对应的名称与该年度科目表不一致（忽略全角半角括号和空白）。
+    ## 为什么重要
+    名称错误会误导读者，也常暴露编码填错；检查中常见"技术与开发"误写为旧名称等。
+    ## 示例
+    2120804 应为"农村基础设施建设支出"，文档写作"农村基本设施建设支出"。
+    ## 不报的情形
+    名称只差空格或括号形式；没有可用的科目表；行名称缺失。草案中未经证实的条目只报警告。
+    """
+    seen: set[tuple[str, str, str]] = set()
+    for table, row, code in _coded(doc):
+        cat = _catalog(doc, code.scheme)
+        entry = cat.get(code.digits) if cat else None
+        name = _row_name(row, code)
+        if entry is None or not name or name_key(name) == name_key(entry.name):
+            continue
+        key = (code.scheme.value, code.digits, name_key(name))
+        if key in seen:
+            continue
+        seen.add(key)
+        yield _finding("BL402", table, row,
+                       f"{_SCHEME_LABEL[code.scheme]} {code.digits} 的名称应为「{entry.name}」，文档写作「{name}」"
+                       f"（{cat.year} 年科目表，可信度 {entry.confidence}）",
+                       severity=_severity(entry, cat), expected=entry.name, found=name,
+                       evidence=f"{code.digits} {name}")
+
+
+@rule("BL403", name="code-out-of-place", family="catalog", severity="warning", title="科目层级错位")
+def code_out_of_place(doc: Document) -> Iterator[Finding]:
+    """## 检查什么
+    按表格行序，项应列在其所属的款之下、款应列在其所属的类之下：一个项出现在别的款的下面，
+    说明编码或排列有误。
+    ## 为什么重要
+    错位会使类、款小计失真，也说明编码可能填错。
+    ## 示例
+    款 20807 之下出现项 2080505。
+    ## 不报的情形
+    表中没有列出上级科目（只列项）的情形。
+    """
+    for table in doc.tables:
+        last: dict[int, Row] = {}
+        for row in table.rows:
+            code = row.code
+            if code is None or row.kind is not RowKind.ITEM:
+                continue
+            parent = code.parent()
+            above = last.get(code.level - 1)
+            if parent is not None and above is not None and above.code is not None \
+                    and above.code.scheme is code.scheme and above.code.digits != parent.digits \
+                    and any(r.code and r.code.digits == parent.digits for r in table.rows):
+                yield _finding("BL403", table, row,
+                               f"{code.digits}（{row.label}）应列在 {parent.digits} 之下，却列在 "
+                               f"{above.code.digits}（{above.label}）之下",
+                               expected=parent.digits, found=above.code.digits)
+            last[code.level] = row
+            for deeper in range(code.level + 1, 4):
+                last.pop(deeper, None)
+
+
+_CONTEXT = {"行政": "机关", "参公": "事业单位", "事业": "事业单位"}
+
+
+@rule("BL404", name="economic-mapping-mismatch", family="catalog", severity="warning",
+      title="部门经济分类与政府经济分类对应关系不符")
+def economic_mapping_mismatch(doc: Document) -> Iterator[Finding]:
+    """## 检查什么
+    基本支出表中每行的部门预算支出经济分类与政府预算支出经济分类，应符合对照表；对照关系取决于
+    单位性质：行政单位 301/302/310 对应 501/502/503，事业单位对应 505/506。
+    ## 为什么重要
+    对应错误说明政府经济分类科目选错，汇总到政府预算时会归错类。
+    ## 示例
+    事业单位的 30101 基本工资 对应为 50101（应为 50501）。
+    ## 不报的情形
+    没有对照表；文档没有说明单位性质时只检查对照关系是否存在；部门预算同时含行政和事业单位时
+    不按单位性质判断。
+    """
+    mapping = load_mapping(doc.meta.year)
+    if mapping is None:
+        return
+    context = _CONTEXT.get(doc.meta.unit_type or "")
+    for table in doc.tables:
+        for row in table.rows:
+            dept, gov = row.codes.get(CodeScheme.ECON_DEPT), row.codes.get(CodeScheme.ECON_GOV)
+            if dept is None or gov is None or row.kind is not RowKind.ITEM:
+                continue
+            contexts = mapping.pairs.get((dept.digits, gov.digits))
+            if contexts is None:
+                known = sorted(g for (d, g) in mapping.pairs if d == dept.digits)
+                if not known:
+                    continue
+                yield _finding("BL404", table, row,
+                               f"部门经济分类 {dept.digits}（{row.label}）不应对应政府经济分类 {gov.digits}；"
+                               f"对照表中为 {'、'.join(known)}",
+                               expected="、".join(known), found=gov.digits)
+            elif context and context not in contexts and "通用" not in contexts:
+                expect = sorted(g for (d, g), c in mapping.pairs.items() if d == dept.digits and context in c)
+                yield _finding("BL404", table, row,
+                               f"本单位为{doc.meta.unit_type}单位，部门经济分类 {dept.digits}（{row.label}）应对应 "
+                               f"{'、'.join(expect) or '（对照表未列）'}，文档为 {gov.digits}",
+                               expected="、".join(expect) or None, found=gov.digits,
+                               evidence=doc.meta.unit_type_evidence)

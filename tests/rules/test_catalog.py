@@ -1,0 +1,137 @@
+from __future__ import annotations
+
+import pytest
+from helpers import doc_of
+from openpyxl import Workbook
+
+from budgetlint.catalogs import CatalogError, load_catalog, read_catalog_file
+from budgetlint.catalogs.importer import import_catalog
+from budgetlint.pipeline import run_rules
+from budgetlint.rules.registry import REGISTRY, all_rules
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path, monkeypatch):
+    monkeypatch.setenv("BUDGETLINT_HOME", str(tmp_path / "home"))
+
+
+def fired(text: str, rule_id: str):
+    all_rules()
+    return run_rules(doc_of(text), [REGISTRY[rule_id]])
+
+
+TABLE = """
+2024年某局部门预算
+支出总体情况表
+单位：万元
+科目编码 | | | 科目名称 | 合计 | 基本支出 | 项目支出
+类 | 款 | 项 | | | |
+212 | | | 城乡社区支出 | 10.00 | | 10.00
+212 | 08 | | 国有土地使用权出让收入安排的支出 | 10.00 | | 10.00
+212 | 08 | 04 | {name} | 10.00 | | 10.00
+"""
+
+
+def test_bl402_name_differs_fires_and_is_quiet_on_bracket_and_space_variants():
+    hits = fired(TABLE.format(name="农村基本设施建设支出"), "BL402")
+    assert [(f.expected, f.found) for f in hits] == [("农村基础设施建设支出", "农村基本设施建设支出")]
+    assert hits[0].severity.value == "warning"  # a draft row that is not attested
+    assert fired(TABLE.format(name="农村基础设施 建设支出"), "BL402") == []
+
+
+def test_bl401_unknown_code_fires_and_known_is_quiet():
+    assert fired(TABLE.format(name="农村基础设施建设支出"), "BL401") == []
+    text = TABLE.format(name="农村基础设施建设支出").replace("212 | 08 | 04", "212 | 08 | 77")
+    hits = fired(text, "BL401")
+    assert [f.found for f in hits] == ["2120877"]
+
+
+def test_bl403_item_under_the_wrong_parent():
+    text = TABLE.format(name="农村基础设施建设支出") + "208 | 05 | | 行政事业单位养老支出 | 1.00 | 1.00 |\n212 | 08 | 03 | 城市建设支出 | 1.00 | | 1.00\n"
+    hits = fired(text, "BL403")
+    assert [(f.expected, f.found) for f in hits] == [("21208", "20805")]
+    assert fired(TABLE.format(name="农村基础设施建设支出"), "BL403") == []
+
+
+BASIC = """
+{title}
+一、主要职责
+二、机构设置
+{who}为{kind}。
+一般公共预算基本支出情况表
+单位：万元
+科目编码 | | 部门预算支出经济分类科目名称 | 科目编码 | | 政府预算支出经济分类科目名称 | 基本支出 | |
+类 | 款 | | 类 | 款 | | 小计 | 人员支出 | 日常公用支出
+301 | 01 | 基本工资 | {gov} | 01 | 工资奖金津补贴 | 5.00 | 5.00 |
+"""
+
+
+def test_bl404_mapping_must_fit_the_unit_type():
+    text = BASIC.format(title="2024年某中心单位预算", who="某中心", kind="公益一类事业单位", gov="501")
+    hits = fired(text, "BL404")
+    assert hits and hits[0].expected == "50501" and hits[0].found == "50101"
+    ok = BASIC.format(title="2024年某中心单位预算", who="某中心", kind="公益一类事业单位", gov="505")
+    assert fired(ok, "BL404") == []
+    unknown = BASIC.format(title="2024年某中心单位预算", who="上级", kind="事业单位", gov="501")
+    assert fired(unknown, "BL404") == []  # the document does not say what it is itself
+
+
+def _ministry_workbook(path):
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["2026年政府收支分类科目"])
+    ws.append(["科目编码", "", "", "科目名称", "说明"])
+    ws.append(["类", "款", "项", "", ""])
+    ws.append(["212", None, None, "城乡社区支出", ""])
+    ws.append([None, "08", None, "  国有土地使用权出让收入安排的支出", ""])
+    ws.append([None, None, "04", "    农村基本设施建设支出", ""])
+    ws2 = wb.create_sheet("经济分类")
+    ws2.append(["科目编码", "科目名称"])
+    ws2.append(["30101", "基本工资"])
+    ws2.append(["101", "税收收入"])
+    wb.save(path)
+
+
+def test_catalog_import_takes_precedence_and_makes_errors(tmp_path):
+    xlsx = tmp_path / "catalog.xlsx"
+    _ministry_workbook(xlsx)
+    written = import_catalog(xlsx, 2024)
+    assert written["function"][1] == 3 and written["econ_dept"][1] == 1
+    cat = load_catalog("function", 2024)
+    assert cat.official and cat.get("2120804").name == "农村基本设施建设支出"
+    # The official catalog now says 基本 is right …
+    assert fired(TABLE.format(name="农村基本设施建设支出"), "BL402") == []
+    # … and a name that differs from an official row is an error.
+    hits = fired(TABLE.format(name="农村基础设施建设支出"), "BL402")
+    assert [f.severity.value for f in hits] == ["error"]
+
+
+def test_nearest_year_is_used_with_a_note():
+    cat = load_catalog("function", 2026)
+    assert cat.year == 2024 and "2026" in cat.note
+    hits = fired(TABLE.format(name="农村基础设施建设支出").replace("2024年", "2026年"), "BL400")
+    assert [f.rule for f in hits] == ["BL400"]
+    assert fired(TABLE.format(name="农村基础设施建设支出"), "BL400") == []
+
+
+def test_bad_catalog_file_names_file_and_line(tmp_path):
+    p = tmp_path / "function_2030.csv"
+    p.write_text("code,name,level\n201,一般公共服务支出,类\n201,重复,类\n", "utf-8")
+    with pytest.raises(CatalogError, match="第 3 行"):
+        read_catalog_file(p, "function", 2030, "user")
+    p.write_text("code,name,level\n201,一般公共服务支出,大类\n", "utf-8")
+    with pytest.raises(CatalogError, match="级次"):
+        read_catalog_file(p, "function", 2030, "user")
+
+
+def test_import_rejects_a_non_catalog(tmp_path):
+    wb = Workbook()
+    wb.active.append(["随便", "什么"])
+    path = tmp_path / "x.xlsx"
+    wb.save(path)
+    with pytest.raises(CatalogError, match="科目编码"):
+        import_catalog(path, 2025)
+    bogus = tmp_path / "y.xlsx"
+    bogus.write_text("not a workbook")
+    with pytest.raises(CatalogError, match="Excel"):
+        import_catalog(bogus, 2025)
