@@ -13,6 +13,8 @@ from budgetlint.rules.cross_table import IDENTITIES
 from budgetlint.rules.registry import REGISTRY, all_rules
 
 DOC = """
+2024年某局部门预算
+
 收支总体情况表
 单位：万元
 收 入 | | 支 出 |
@@ -28,7 +30,7 @@ DOC = """
 科目编码 | 科目名称 | 合计 | 财政拨款收入 | |
 | | | 小计 | 一般公共预算收入 | 政府性基金预算收入
 | 合计 | {income_total} | 100.00 | 80.00 | 20.00
-201 | 一般公共服务支出 | 100.00 | 100.00 | 80.00 | 20.00
+201 | 一般公共服务支出 | {income_201} | 100.00 | 80.00 | 20.00
 
 支出总体情况表
 单位：万元
@@ -65,7 +67,7 @@ DOC = """
 单位：万元
 科目编码 | 科目名称 | 合计 | 基本支出 | 项目支出
 | 合计 | {fund} | | {fund}
-212 | 城乡社区支出 | {fund} | | {fund}
+201 | 一般公共服务支出 | {fund} | | {fund}
 
 项目支出预算情况表
 单位：万元
@@ -75,7 +77,7 @@ DOC = """
 甲项目 | 特定目标类 | 40.00 | 40.00 | 20.00 | 20.00
 """
 
-BASE = {"income_total": "100.00", "project": "40.00", "fiscal_general": "80.00", "basic": "60.00",
+BASE = {"income_201": "100.00", "income_total": "100.00", "project": "40.00", "fiscal_general": "80.00", "basic": "60.00",
         "fund": "20.00"}
 
 
@@ -83,7 +85,7 @@ def findings(**changes):
     all_rules()
     values = {**BASE, **changes}
     doc = doc_of(DOC.format(**values))
-    rules = [REGISTRY[r] for r in sorted({i.rule for i in IDENTITIES})]
+    rules = [REGISTRY[r] for r in sorted({i.rule for i in IDENTITIES} | {"BL207", "BL208"})]
     return [(f.rule, f.found, f.expected) for f in run_rules(doc, rules)]
 
 
@@ -99,6 +101,7 @@ def test_consistent_document_is_quiet():
         ({"project": "41.00"}, "BL204"),
         ({"fiscal_general": "81.00"}, "BL205"),
         ({"fund": "21.00"}, "BL206"),
+        ({"income_201": "100.50"}, "BL207"),
     ],
 )
 def test_one_changed_figure_fires_its_identity(change, rule):
@@ -125,3 +128,17 @@ def test_finding_names_both_tables_and_cells():
     assert "支出总体情况表" in f.message and "项目支出预算情况表" in f.message
     assert f.location.table is not None and f.related and f.related[0].table != f.location.table
     assert f.found == Decimal("41.00") and f.expected == Decimal("40.00")
+
+
+def test_bl208_summary_class_rows_against_detail_tables():
+    text = DOC.format(**BASE)
+    assert findings() == []
+    changed = text.replace("一、一般公共服务支出 | 100.00\n", "一、一般公共服务支出 | 90.00\n", 1)
+    all_rules()
+    hits = [f for f in run_rules(doc_of(changed), [REGISTRY["BL208"]])]
+    assert [(f.found, f.expected) for f in hits] == [(Decimal("90.00"), Decimal("100.00"))]
+    # A class the detail table does not list at all, while the summary shows money for it.
+    extra = text.replace("\n政府性基金预算收入 | 20.00 | |\n", "\n政府性基金预算收入 | 20.00 | 二、教育支出 | 5.00\n", 1)
+    assert extra != text
+    hits = [f for f in run_rules(doc_of(extra), [REGISTRY["BL208"]])]
+    assert [f.found for f in hits] == [Decimal("5.00")]

@@ -111,22 +111,27 @@ def name_differs_from_catalog(doc: Document) -> Iterator[Finding]:
     ## 不报的情形
     名称只差空格或括号形式；没有可用的科目表；行名称缺失。草案中未经证实的条目只报警告。
     """
-    seen: set[tuple[str, str, str]] = set()
+    groups: dict[tuple[str, str, str], list[tuple[Table, Row, Code]]] = {}
     for table, row, code in _coded(doc):
         cat = _catalog(doc, code.scheme)
         entry = cat.get(code.digits) if cat else None
         name = _row_name(row, code)
         if entry is None or not name or name_key(name) == name_key(entry.name):
             continue
-        key = (code.scheme.value, code.digits, name_key(name))
-        if key in seen:
-            continue
-        seen.add(key)
-        yield _finding("BL402", table, row,
-                       f"{_SCHEME_LABEL[code.scheme]} {code.digits} 的名称应为「{entry.name}」，文档写作「{name}」"
-                       f"（{cat.year} 年科目表，可信度 {entry.confidence}）",
-                       severity=_severity(entry, cat), expected=entry.name, found=name,
-                       evidence=f"{code.digits} {name}")
+        groups.setdefault((code.scheme.value, code.digits, name_key(name)), []).append((table, row, code))
+    for places in groups.values():
+        table, row, code = places[0]
+        cat = _catalog(doc, code.scheme)
+        entry = cat.get(code.digits)
+        name = _row_name(row, code)
+        where = f"；共 {len(places)} 处" if len(places) > 1 else ""
+        f = _finding("BL402", table, row,
+                     f"{_SCHEME_LABEL[code.scheme]} {code.digits} 的名称应为「{entry.name}」，文档写作「{name}」"
+                     f"（{cat.year} 年科目表，可信度 {entry.confidence}{where}）",
+                     severity=_severity(entry, cat), expected=entry.name, found=name,
+                     evidence=f"{code.digits} {name}")
+        f.related = [Location.of(t, r) for t, r, _ in places[1:]]
+        yield f
 
 
 @rule("BL403", name="code-out-of-place", family="catalog", severity="warning", title="科目层级错位")

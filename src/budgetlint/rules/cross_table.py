@@ -161,3 +161,137 @@ for _spec in RULES:
     _register(_spec)
 
 
+
+
+# --- Identities over every code, not expressible as single references ---------------------------
+
+
+def _single(doc: Document, kind: str) -> Table | None:
+    tables = doc.tables_of(kind)
+    return tables[0] if len(tables) == 1 and checkable(tables[0]) else None
+
+
+def _by_code(table: Table) -> dict[str, Row]:
+    out: dict[str, Row] = {}
+    dup: set[str] = set()
+    for r in table.rows:
+        if r.kind is RowKind.ITEM and r.code is not None and usable(r):
+            if r.code.digits in out:
+                dup.add(r.code.digits)
+            out[r.code.digits] = r
+    for d in dup:
+        out.pop(d)
+    return out
+
+
+def _cross_finding(rule_id: str, a: Table, ra: Row, col_a: str, b: Table, rb: Row | None, col_b: str,
+                   va: Value, vb: Value | None, what: str) -> Finding:
+    meta = REGISTRY[rule_id]
+    bval = vb.amount if vb is not None and vb.amount is not None else Decimal(0)
+    tol = tolerance([va] + ([vb] if vb is not None else []))
+    other = f"「{b.title}」" + (f"{rb.label}" if rb is not None else "（未列该科目）")
+    return Finding(
+        rule=meta.id, name=meta.name, family=meta.family, severity=meta.severity,
+        message=f"{what}：「{a.title}」{ra.label} {fmt(va.amount)} 与{other} {fmt(bval)} 不一致（差 {fmt(va.amount - bval)}）",
+        location=Location.of(a, ra, col_a), expected=bval, found=va.amount, tolerance=tol,
+        unit=a.unit.value if a.unit else None,
+        evidence=f"{ra.label}={va.raw.strip() or '空'}；{rb.label if rb else '（无）'}={vb.raw.strip() if vb else '（无）'}",
+        related=[Location.of(b, rb, col_b) if rb is not None else Location.of(b)],
+    )
+
+
+def _minimal(codes: list[str]) -> list[str]:
+    """Drop a code when one of its sub-codes also differs: the sub-code is where to look."""
+    return [c for c in codes if not any(o != c and o.startswith(c) for o in codes)]
+
+
+@rule("BL207", name="code-amount-differs", family="cross_table", severity="error",
+      title="同一科目在不同表中金额不一致")
+def code_amount_differs(doc: Document) -> Iterator[Finding]:
+    """## 检查什么
+    同一支出功能分类科目（类、款、项）在收入总体情况表和支出总体情况表中的合计应相同：两表都按
+    全部资金来源反映同一科目的预算。
+    ## 为什么重要
+    科目金额在两表中不同，说明至少一张表的该科目填错。
+    ## 示例
+    2080505 在收入总体情况表为 162.35，在支出总体情况表为 126.35。
+    ## 不报的情形
+    只在一张表中出现的科目；同一表中编码重复的科目；下级科目已报告不一致时不再重复报告上级；
+    差额在容差之内；任一表无法可靠读取。
+    """
+    a, b = _single(doc, "expenditure_summary"), _single(doc, "income_summary")
+    if a is None or b is None or a.unit != b.unit:
+        return
+    ra, rb = _by_code(a), _by_code(b)
+    bad: dict[str, tuple[Row, Row]] = {}
+    for code, row in ra.items():
+        other = rb.get(code)
+        va, vb = row.values.get("total"), other.values.get("total") if other else None
+        if other is None or va is None or vb is None or va.amount is None or vb.amount is None:
+            continue
+        if not within(va.amount, vb.amount, tolerance([va, vb])):
+            bad[code] = (row, other)
+    for code in _minimal(sorted(bad)):
+        row, other = bad[code]
+        yield _cross_finding("BL207", a, row, "total", b, other, "total", row.values["total"],
+                             other.values["total"], f"科目 {code}")
+
+
+def _class_code(label: str, catalog) -> str | None:
+    from budgetlint.catalogs import name_key
+    from budgetlint.recognise.normalise import strip_enumeration
+
+    key = name_key(strip_enumeration(label))
+    for e in catalog.entries.values():
+        if e.level == 1 and name_key(e.name) in (key, key + "支出"):
+            return e.code
+    return None
+
+
+@rule("BL208", name="class-amount-differs", family="cross_table", severity="error",
+      title="总表中的支出功能分类与明细表不一致")
+def class_amount_differs(doc: Document) -> Iterator[Finding]:
+    """## 检查什么
+    收支总体情况表支出方按功能分类（类）列示的金额，应等于支出总体情况表同一类的合计；
+    财政拨款收支总体情况表各类的一般公共预算、政府性基金预算金额，应分别等于一般公共预算支出
+    情况表、政府性基金预算支出情况表中同一类的合计。类名按科目表对应到编码。
+    ## 为什么重要
+    总表是明细表的汇总，分类金额必须一一对应。
+    ## 示例
+    收支总体情况表"科学技术支出" 2623.18，支出总体情况表 206 科学技术支出 2632.18。
+    ## 不报的情形
+    类名无法对应到科目编码；明细表缺失或无法可靠读取；差额在容差之内。
+    """
+    from budgetlint.catalogs import load_catalog
+
+    catalog = load_catalog("function", doc.meta.year)
+    if catalog is None:
+        return
+    pairs = [("income_expenditure_summary", "amount", "expenditure_summary", "total"),
+             ("fiscal_summary", "general", "general_expenditure", "total"),
+             ("fiscal_summary", "fund", "fund_expenditure", "total"),
+             ("fiscal_summary", "capital", "capital_expenditure", "total")]
+    for summary_kind, col, detail_kind, dcol in pairs:
+        summary, detail = _single(doc, summary_kind), doc.tables_of(detail_kind)
+        if summary is None or len(detail) != 1 or (not checkable(detail[0]) and not detail[0].is_empty):
+            continue
+        detail_t = detail[0]
+        if detail_t.unit != summary.unit and not detail_t.is_empty:
+            continue
+        by_code = _by_code(detail_t)
+        if not by_code and not detail_t.is_empty:
+            continue  # the detail table lists no codes (e.g. names only): nothing to compare
+        for row in summary.rows:
+            if row.side != "expenditure" or row.kind is not RowKind.ITEM or not usable(row):
+                continue
+            v = row.values.get(col)
+            code = _class_code(row.label, catalog)
+            if v is None or v.amount is None or code is None:
+                continue
+            other = by_code.get(code)
+            ov = other.values.get(dcol) if other is not None else None
+            amount = ov.amount if ov is not None and ov.amount is not None else Decimal(0)
+            if within(v.amount, amount, tolerance([v] + ([ov] if ov is not None else []))):
+                continue
+            yield _cross_finding("BL208", summary, row, col, detail_t, other, dcol, v, ov,
+                                 f"功能分类 {code}")
