@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from budgetlint.model import Document, RowKind, Table
+from budgetlint.model import Document, Row, RowKind, Table
 
 
 def _balance(doc: Document, kind: str, side: str, key: str, column: str = "amount") -> Decimal | None:
@@ -44,6 +44,43 @@ def three_public(doc: Document) -> dict[int | str, Decimal]:
         total = _total(t, "total")
         if total is not None:
             out["current"] = total
+    return out
+
+
+THREE_PUBLIC_PARTS = ("total", "abroad", "vehicle", "vehicle_purchase", "vehicle_operation", "reception")
+
+
+def three_public_items(doc: Document, year: int | None) -> dict[str, tuple[Table, Row, str]]:
+    """三公 items of one year → (table, row, column key): from year columns ("y2024.abroad") in the
+    Shandong layout, or from item rows (一、因公出国（境）费 …) with a 合计 column in the Hebei one."""
+    from budgetlint.recognise.vocab import default_vocabulary, label_key
+
+    t = doc.table("three_public")
+    if t is None or not t.rows:
+        return {}
+    out: dict[str, tuple[Table, Row, str]] = {}
+    prefix = f"y{year}." if year else ""
+    year_cols = {c.key for c in t.amount_columns if c.key.startswith("y")}
+    if year_cols:
+        if not prefix:
+            return {}
+        for part in THREE_PUBLIC_PARTS:
+            if prefix + part in year_cols:
+                out[part] = (t, t.rows[0], prefix + part)
+        return out
+    if year is not None and doc.meta.year is not None and year != doc.meta.year:
+        return {}  # item rows show the budget year only
+    vocab = default_vocabulary()
+    col = "total" if t.column("total") else (t.amount_columns[0].key if t.amount_columns else None)
+    if col is None:
+        return {}
+    for r in t.rows:
+        if r.kind is RowKind.TOTAL:
+            out.setdefault("total", (t, r, col))
+            continue
+        key = vocab.column_key(r.label) or vocab.amount_words.get(label_key(r.label))
+        if key in THREE_PUBLIC_PARTS and key not in out:
+            out[key] = (t, r, col)
     return out
 
 

@@ -142,3 +142,27 @@ def test_bl208_summary_class_rows_against_detail_tables():
     assert extra != text
     hits = [f for f in run_rules(doc_of(extra), [REGISTRY["BL208"]])]
     assert [f.found for f in hits] == [Decimal("5.00")]
+
+
+THREE = """
+2024年某局部门预算
+一般公共预算基本支出情况表
+单位：万元
+科目编码 | 科目名称 | 基本支出 | |
+| | 小计 | 人员支出 | 日常公用支出
+302 | 商品和服务支出 | 3.00 | | 3.00
+30217 | 公务接待费 | 3.00 | | 3.00
+一般公共预算“三公”经费支出情况表
+单位：万元
+2023 年预算数 | | | | | | 2024 年预算数 | | | | |
+合计 | 因公出国 (境) 经费 | 公务用车购置及运行维护费 | | | 公务接待费 | 合计 | 因公出国 (境) 经费 | 公务用车购置及运行维护费 | | | 公务接待费
+| | 小计 | 公务用车购置经费 | 公务用车运行维护费 | | | | 小计 | 公务用车购置经费 | 公务用车运行维护费 |
+4.00 | | | | | 4.00 | {r} | | | | | {r}
+"""
+
+
+def test_bl209_three_public_not_below_the_basic_line():
+    all_rules()
+    assert run_rules(doc_of(THREE.format(r="4.00")), [REGISTRY["BL209"]]) == []
+    hits = run_rules(doc_of(THREE.format(r="2.00")), [REGISTRY["BL209"]])
+    assert [(f.found, f.expected) for f in hits] == [(Decimal("2.00"), Decimal("3.00"))]

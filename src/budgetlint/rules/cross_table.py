@@ -295,3 +295,48 @@ def class_amount_differs(doc: Document) -> Iterator[Finding]:
                 continue
             yield _cross_finding("BL208", summary, row, col, detail_t, other, dcol, v, ov,
                                  f"功能分类 {code}")
+
+
+_BASIC_LINES = {"abroad": "30212", "vehicle_operation": "30231", "reception": "30217"}
+_PART_LABEL = {"abroad": "因公出国（境）费", "vehicle_operation": "公务用车运行维护费", "reception": "公务接待费"}
+
+
+@rule("BL209", name="three-public-below-basic-line", family="cross_table", severity="error",
+      title="“三公”经费小于基本支出中的对应科目")
+def three_public_below_basic_line(doc: Document) -> Iterator[Finding]:
+    """## 检查什么
+    “三公”经费表中本年的因公出国（境）费、公务用车运行维护费、公务接待费，不应小于一般公共预算
+    基本支出情况表中对应经济分类科目（30212、30231、30217）的金额：三公经费含基本和项目两部分，
+    基本支出中的同名科目只是其中一部分。
+    ## 为什么重要
+    基本支出中的科目金额超过三公经费总额，说明三公经费少报或科目归错。
+    ## 示例
+    三公表公务接待费 4.00，基本支出表 30217 公务接待费 6.00。
+    ## 不报的情形
+    任一表缺失或无法可靠读取；金额单位不同；差额在容差之内；三公表的资金范围（财政拨款）宽于
+    一般公共预算时仍适用，因为一般公共预算是财政拨款的一部分。
+    """
+    basic = _single(doc, "general_basic_expenditure")
+    if basic is None:
+        return
+    from budgetlint.figures import three_public_items
+
+    items = three_public_items(doc, doc.meta.year)
+    if not items:
+        return
+    rows = _by_code(basic)
+    col = "basic" if basic.column("basic") else ("total" if basic.column("total") else None)
+    if col is None:
+        return
+    for part, code in _BASIC_LINES.items():
+        if part not in items or code not in rows:
+            continue
+        t, r, key = items[part]
+        if t.unit != basic.unit or not checkable(t) or not usable(r):
+            continue
+        v, b = r.values.get(key), rows[code].values.get(col)
+        if v is None or b is None or v.amount is None or b.amount is None:
+            continue
+        if b.amount - v.amount > tolerance([v, b]):
+            yield _cross_finding("BL209", t, r, key, basic, rows[code], col, v, b,
+                                 f"“三公”经费中的{_PART_LABEL[part]}小于基本支出中的 {code}")
