@@ -161,3 +161,28 @@ def test_bl103_fires_on_rows_named_only_by_class_marks():
         ("社会保障和就业支出（类）", Decimal("31.00"), Decimal("30.00")),
         ("行政事业单位养老支出（款）", Decimal("30.00"), Decimal("31.00")),
     ]
+
+
+HEBEI_THREE = """
+部门预算财政拨款“三公”经费支出表
+单位：万元
+序号 | 项 目 | 资 金 性 质 | | |
+| | 合计 | 一般公共预算 财政拨款 | 政府性基金 预算拨款 | 国有资本经营 预算财政拨款
+栏次 | 1 | 2 | 3 | 4 | 5
+1 | 合计 | 3.00 | 3.00 | |
+2 | “三公”经费小计 | 2.00 | 2.00 | |
+3 | 一、因公出国（境）费 | | | |
+4 | 二、公务用车购置及运维费 | {vehicle} | {vehicle} | |
+5 | 其中：公务用车购置费 | | | |
+6 | 公务用车运行维护费 | 1.00 | 1.00 | |
+7 | 三、公务接待费 | 1.00 | 1.00 | |
+8 | 四、会议费 | 0.50 | 0.50 | |
+9 | 五、培训费 | 0.50 | 0.50 | |
+"""
+
+
+def test_bl107_row_identities_of_a_three_public_item_table():
+    assert fired(HEBEI_THREE.format(vehicle="1.00"), "BL107") == []
+    hits = fired(HEBEI_THREE.format(vehicle="1.50"), "BL107")
+    labels = [h[1] for h in hits]
+    assert "“三公”经费小计" in labels and "二、公务用车购置及运维费" in labels

@@ -420,6 +420,8 @@ def _grid_rows(segments: list[Segment], layouts: list[_Layout], table: Table, vo
             mark = _LEVEL_MARK.findall(name)
             if mark and not codes:
                 row.texts["level_mark"] = mark[-1]
+            if not codes and table.kind in vocab.grid_row_words:
+                row.key = vocab.grid_row_words[table.kind].get(label_key(name))
             if not codes and label_key(name) in vocab.grid_total_words:
                 row.kind = RowKind.TOTAL
             elif not codes and not name and not table.rows and layout.name_idx and any(

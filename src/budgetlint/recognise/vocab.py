@@ -47,6 +47,8 @@ class Vocabulary:
     row_words: dict[str, dict[str, str]]  # side → squashed label → key
     after_current: dict[str, frozenset[str]]
     grid_total_words: frozenset[str]
+    grid_row_words: dict[str, dict[str, str]]  # table kind → squashed label → row key
+    row_sums: list[dict]  # [[row_sum]] entries of rows.toml
     _title_index: list[tuple[str, TableSpec]] = field(default_factory=list)
 
     def match_title(self, text: str) -> list[TableSpec]:
@@ -147,6 +149,9 @@ def load_vocabulary(folder: Path | None = None, extra: list[Path] | None = None)
         row_words={side: _words(rows.get(side, {}), f"rows.toml [{side}]") for side in ("income", "expenditure")},
         after_current={k: frozenset(v) for k, v in rows.get("after_current", {}).items()},
         grid_total_words=frozenset(label_key(w) for w in rows.get("grid", {}).get("total", [])),
+        grid_row_words={kind: _words(words, f"rows.toml [grid_rows.{kind}]")
+                        for kind, words in rows.get("grid_rows", {}).items()},
+        row_sums=list(rows.get("row_sum", [])),
     )
     vocab._title_index = sorted(
         ((title, spec) for spec in specs for title in spec.titles), key=lambda ts: -len(ts[0])

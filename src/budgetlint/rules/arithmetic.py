@@ -326,3 +326,47 @@ def balance_sides_differ(doc: Document) -> Iterator[Finding]:
             f"{inc.label} {a.raw.strip()}；{exp.label} {b.raw.strip()}",
             related=[Location.of(table, inc, "amount")],
         )
+
+
+@rule("BL107", name="row-identity-mismatch", family="arithmetic", severity="error",
+      title="按行列示的合计与其组成项不符")
+def row_identity_mismatch(doc: Document) -> Iterator[Finding]:
+    """## 检查什么
+    按行列示项目的表格（如河北模板的“三公”经费表）中，合计行与组成行的关系：合计 = “三公”经费小计
+    + 会议费 + 培训费；“三公”小计 = 因公出国（境）费 + 公务用车购置及运维费 + 公务接待费；
+    公务用车购置及运维费 = 购置费 + 运行维护费。关系以数据形式写在 templates/rows.toml。
+    ## 为什么重要
+    三公经费是公开检查的重点，分项与合计不符是常见问题。
+    ## 示例
+    公务用车购置及运维费 1.00，购置费 0、运行维护费 1.50。
+    ## 不报的情形
+    组成行都未列出；容差之内；读取错位的行；无法可靠读取的表。
+    """
+    from budgetlint.recognise.vocab import default_vocabulary
+
+    sums = default_vocabulary().row_sums
+    for table in doc.tables:
+        specs = [s for s in sums if s.get("table") == table.kind]
+        if not specs or not checkable(table):
+            continue
+        keyed = {r.key: r for r in table.rows if r.key}
+        total_row = table.total_row()
+        for spec in specs:
+            target = total_row if spec["total"] == "total" else keyed.get(spec["total"])
+            parts = [keyed[p] for p in spec["parts"] if p in keyed]
+            required = [p for p in spec["parts"] if p not in spec.get("optional", [])]
+            if target is None or not parts or any(p not in keyed for p in required):
+                continue
+            if not usable(target) or any(not usable(p) for p in parts):
+                continue
+            bad = _failing_columns(target, parts)
+            if not bad:
+                continue
+            key, expected, tol = bad[0]
+            yield _finding(
+                "BL107", table, target, key, expected, target.values[key], tol,
+                f"「{table.title}」{target.label}的{_col(table, key)} {fmt(target.values[key].amount)} 不等于 "
+                f"{'、'.join(p.label for p in parts)} 之和 {fmt(expected)}（差 {fmt(target.values[key].amount - expected)}）"
+                f"{_also(table, bad)}",
+                _evidence(parts, key),
+            )
