@@ -147,3 +147,9 @@ def test_installed_command_on_the_bundled_sample():
     out = subprocess.run([str(exe), "check", "--no-color", str(SAMPLE)], capture_output=True, text=True)
     assert out.returncode == 1
     assert "BL104" in out.stdout and "Traceback" not in out.stderr
+
+
+def test_rules_doc_is_current():
+    script = ROOT / "scripts" / "gen_rules_doc.py"
+    out = subprocess.run([sys.executable, str(script), "--check"], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
