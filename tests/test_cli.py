@@ -153,3 +153,14 @@ def test_rules_doc_is_current():
     script = ROOT / "scripts" / "gen_rules_doc.py"
     out = subprocess.run([sys.executable, str(script), "--check"], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
+
+
+def test_a_folder_checks_every_document_in_it(files, tmp_path):
+    folder = tmp_path / "region"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "a.txt").write_text(GOOD, "utf-8")
+    (folder / "sub" / "b.txt").write_text(BAD, "utf-8")
+    (folder / "notes.bin").write_bytes(b"\x00")
+    r = run("check", "--format", "json", str(folder))
+    paths = [Path(d["path"]).name for d in json.loads(r.stdout)["documents"]]
+    assert paths == ["a.txt", "b.txt"] and r.exit_code == 1

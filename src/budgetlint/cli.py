@@ -28,11 +28,18 @@ def _split(values: tuple[str, ...]) -> list[str]:
     return [x.strip() for v in values for x in v.split(",") if x.strip()]
 
 
+_DOC_SUFFIXES = {".txt", ".md", ".pdf", ".xls", ".xlsx", ".doc", ".docx", ".html", ".htm"}
+
+
 def _paths(files: tuple[str, ...]) -> list[str]:
+    """Files to check: "-" reads a list from stdin; a folder means every document under it."""
     out: list[str] = []
     for f in files:
         if f == "-":
             out.extend(line.strip() for line in sys.stdin if line.strip())
+        elif Path(f).is_dir():
+            out.extend(str(p) for p in sorted(Path(f).rglob("*"))
+                       if p.is_file() and p.suffix.lower() in _DOC_SUFFIXES and not p.name.startswith("."))
         else:
             out.append(f)
     return out
@@ -74,7 +81,8 @@ def main() -> None:
 @click.option("-q", "--quiet", is_flag=True, help="只输出汇总。")
 def check(files: tuple[str, ...], fmt: str, output: Path | None, select: tuple[str, ...], ignore: tuple[str, ...],
           min_severity: str, fail_on: str | None, config_path: Path | None, no_color: bool, quiet: bool) -> None:
-    """检查预决算公开文档（check disclosures）。FILES 为文件路径；"-" 表示从标准输入读取文件列表。
+    """检查预决算公开文档（check disclosures）。FILES 为文件或文件夹（检查其下全部文档）；
+    "-" 表示从标准输入读取文件列表。
 
     \b
     退出码：0 无（不低于 --fail-on 级别的）问题；1 有问题；2 有文件无法读取或用法错误。
