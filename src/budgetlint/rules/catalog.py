@@ -181,7 +181,7 @@ def economic_mapping_mismatch(doc: Document) -> Iterator[Finding]:
     事业单位的 30101 基本工资 对应为 50101（应为 50501）。
     ## 不报的情形
     没有对照表；文档没有说明单位性质时只检查对照关系是否存在；部门预算同时含行政和事业单位时
-    不按单位性质判断。
+    不按单位性质判断。对照表中经证实（attested）的对应关系不符报错误，其余报警告。
     """
     mapping = load_mapping(doc.meta.year)
     if mapping is None:
@@ -203,8 +203,10 @@ def economic_mapping_mismatch(doc: Document) -> Iterator[Finding]:
                                expected="、".join(known), found=gov.digits)
             elif context and context not in contexts and "通用" not in contexts:
                 expect = sorted(g for (d, g), c in mapping.pairs.items() if d == dept.digits and context in c)
+                firm = any(mapping.pairs[(dept.digits, g)][context] in ("attested", "official") for g in expect)
                 yield _finding("BL404", table, row,
                                f"本单位为{doc.meta.unit_type}单位，部门经济分类 {dept.digits}（{row.label}）应对应 "
                                f"{'、'.join(expect) or '（对照表未列）'}，文档为 {gov.digits}",
+                               severity=Severity.ERROR if firm else Severity.WARNING,
                                expected="、".join(expect) or None, found=gov.digits,
                                evidence=doc.meta.unit_type_evidence)
