@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 import unicodedata
 
 _TAG = re.compile(r"</?[a-zA-Z][^>]*>")
@@ -50,6 +51,7 @@ def strip_markup(text: str) -> str:
     return text
 
 
+@lru_cache(maxsize=1 << 16)
 def clean(text: str) -> str:
     """Printed text without markup or invisible characters; CJK words re-joined; NFKC digits."""
     text = strip_markup(text).translate(_INVISIBLE)
@@ -64,6 +66,7 @@ def clean(text: str) -> str:
     return _CJK_GAP.sub("", text)
 
 
+@lru_cache(maxsize=1 << 16)
 def squash(text: str) -> str:
     """Matching key: clean, then no whitespace at all and one form per bracket/punctuation."""
     return re.sub(r"\s+", "", clean(text)).translate(_FOLD)

@@ -73,6 +73,7 @@ class Vocabulary:
         return self.row_words.get(side, {}).get(label_key(label))
 
 
+@lru_cache(maxsize=1 << 16)
 def label_key(text: str) -> str:
     # Numbering first: squash folds "、" to ",", which the numbering pattern does not expect.
     return squash(strip_enumeration(clean(text)))
