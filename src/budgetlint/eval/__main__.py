@@ -1,0 +1,3 @@
+from budgetlint.eval.cli import main
+
+main(prog_name="python -m budgetlint.eval")
