@@ -20,6 +20,7 @@ from budgetlint.report.finding import Severity
 from budgetlint.rules.registry import all_rules, select
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+REPORT_FORMATS = ["text", "json", "sarif", "html", "xlsx", "pdf"]
 _SEVERITIES = click.Choice([s.value for s in Severity])
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -67,9 +68,12 @@ def main() -> None:
 
 @main.command(context_settings=CONTEXT)
 @click.argument("files", nargs=-1, required=True)
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="输出格式（output format）：text 终端文本，json 机器可读。")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="写入文件而不是标准输出。")
+@click.option("--format", "fmt", type=click.Choice(REPORT_FORMATS), default="text", show_default=True,
+              help="输出格式（output format）：text 终端文本；json 机器可读；sarif SARIF 2.1.0；"
+                   "html 单文件网页报告；xlsx Excel 工作簿；pdf 在 PDF 原件上批注。")
+@click.option("-o", "--output", type=click.Path(),
+              help="写入该文件；给出文件夹（已存在或以 / 结尾）时每个文档一个文件。"
+                   "html/xlsx 多个文档默认合为一个文件；pdf 每个 PDF 一个批注文件（多个时 -o 为文件夹）。")
 @click.option("--select", multiple=True, help="只运行这些规则：编号、编号前缀（BL1）或类别（arithmetic），可用逗号分隔。")
 @click.option("--ignore", multiple=True, help="不运行这些规则（写法同 --select）。")
 @click.option("--severity", "min_severity", type=_SEVERITIES, default="info", show_default=True,
@@ -79,10 +83,15 @@ def main() -> None:
               help="配置文件（默认查找 budgetlint.toml 或 pyproject.toml 的 [tool.budgetlint]）。")
 @click.option("--no-color", is_flag=True, help="不使用颜色。")
 @click.option("-q", "--quiet", is_flag=True, help="只输出汇总。")
-def check(files: tuple[str, ...], fmt: str, output: Path | None, select: tuple[str, ...], ignore: tuple[str, ...],
+def check(files: tuple[str, ...], fmt: str, output: str | None, select: tuple[str, ...], ignore: tuple[str, ...],
           min_severity: str, fail_on: str | None, config_path: Path | None, no_color: bool, quiet: bool) -> None:
     """检查预决算公开文档（check disclosures）。FILES 为文件或文件夹（检查其下全部文档）；
     "-" 表示从标准输入读取文件列表。
+
+    \b
+    输出：--format text（默认，终端）| json | sarif | html | xlsx | pdf（批注版 PDF 原件）。
+    html、xlsx、pdf 未给 -o 时写到当前文件夹（budgetlint-report.html / .xlsx，
+    <原文件名>.budgetlint.pdf）；非 PDF 文档在 pdf 格式下跳过（不算错误）。
 
     \b
     退出码：0 无（不低于 --fail-on 级别的）问题；1 有问题；2 有文件无法读取或用法错误。
@@ -99,7 +108,7 @@ def check(files: tuple[str, ...], fmt: str, output: Path | None, select: tuple[s
         raise click.UsageError("没有给出要检查的文件")
     results = []
     err = Console(stderr=True, no_color=no_color)
-    show_progress = len(paths) > 3 and fmt == "text" and err.is_terminal
+    show_progress = len(paths) > 3 and err.is_terminal and not quiet
     if show_progress:
         from rich.progress import track
 
@@ -110,19 +119,11 @@ def check(files: tuple[str, ...], fmt: str, output: Path | None, select: tuple[s
         res = check_file(p, rules, cfg.severity)
         res.findings = [f for f in res.findings if f.severity.rank >= floor]
         results.append(res)
-    if fmt == "json":
-        from budgetlint.report.json_report import render_json
-
-        text = render_json(results)
-        if output:
-            output.write_text(text + "\n", encoding="utf-8")
-        else:
-            click.echo(text)
-    else:
+    if fmt == "text":
         from budgetlint.report.text import render_text
 
         if output:
-            with output.open("w", encoding="utf-8") as fh:
+            with Path(output).open("w", encoding="utf-8") as fh:
                 render_text(results if not quiet else [], Console(file=fh, no_color=True, width=120))
         else:
             console = Console(no_color=no_color, highlight=False)
@@ -132,6 +133,16 @@ def check(files: tuple[str, ...], fmt: str, output: Path | None, select: tuple[s
                 _quiet_summary(results, console)
             else:
                 render_text(results, console)
+    else:
+        from budgetlint.report.outputs import OutputError, write_report
+
+        try:
+            write_report(results, fmt, output, err if not quiet else None)
+        except OutputError as e:
+            raise click.UsageError(str(e)) from e
+        except OSError as e:
+            err.print(f"budgetlint: 无法写入报告：{e}", highlight=False)
+            sys.exit(EXIT_ERROR)
     if any(r.error for r in results):
         for r in results:
             if r.error:

@@ -288,6 +288,11 @@ class PerformanceForm:
     spending_plan: list[tuple[str, Decimal | None]] = field(default_factory=list)
     indicators: list[Indicator] = field(default_factory=list)
     provenance: Provenance = field(default_factory=Provenance)
+    # Where the rules point: one provenance per line of ``objective``; the plan's label row, and
+    # "%" when that label says the plan is in per cent (资金支出计划（%）).
+    objective_provenance: list[Provenance] = field(default_factory=list)
+    spending_plan_unit: str | None = None
+    spending_plan_provenance: Provenance | None = None
 
 
 @dataclass(slots=True)

@@ -23,17 +23,9 @@ def sniff(data: bytes) -> str:
         if data.startswith(magic) or head.startswith(magic):
             return fmt
     low = head[:512].lower()
-    if low.startswith((b"<!doctype html", b"<html")) or b"<html" in low:
+    if low.startswith((b"<!doctype html", b"<html")) or b"<html" in low or b"<html" in data[:4096].lower():
         return "html"
     return "text"
-
-
-_NOT_YET = {
-    "pdf": "PDF 文件",
-    "zip": "Office Open XML（XLSX/DOCX）或 ZIP 文件",
-    "ole": "旧版 Office（XLS/DOC）文件",
-    "html": "HTML 网页",
-}
 
 
 def load(path: str | Path) -> Source:
@@ -48,6 +40,20 @@ def load(path: str | Path) -> Source:
     except OSError as e:
         raise IngestError(f"无法读取文件：{e.strerror}") from e
     fmt = sniff(data)
-    if fmt in _NOT_YET:
-        raise IngestError(f"暂不支持的格式：{_NOT_YET[fmt]}（当前版本读取转换后的文本）")
+    if fmt == "pdf":
+        from budgetlint.ingest.pdf import read_pdf
+
+        return read_pdf(str(p))
+    if fmt == "zip":  # XLSX or DOCX by its members
+        from budgetlint.ingest.office import read_zip
+
+        return read_zip(data, str(p))
+    if fmt == "ole":  # XLS or DOC by its streams
+        from budgetlint.ingest.office import read_ole
+
+        return read_ole(data, str(p))
+    if fmt == "html":
+        from budgetlint.ingest.html import read_html
+
+        return read_html(data, str(p))
     return read_text(data, str(p))

@@ -20,12 +20,14 @@ class Line:
     """One line of the source: its cells (a single cell for prose) and where it came from.
 
     ``cells`` are raw strings, not yet normalised; empty strings are empty cells the source kept.
-    ``cell_boxes`` gives each cell's bbox where the format has geometry.
+    ``cell_boxes`` gives each cell's bbox where the format has geometry; ``cell_refs`` each
+    cell's spreadsheet reference (``B7``) where the format has one.
     """
 
     cells: list[str]
     provenance: Provenance
     cell_boxes: list[tuple[float, float, float, float] | None] | None = None
+    cell_refs: list[str] | None = None
 
     @property
     def text(self) -> str:
@@ -38,8 +40,11 @@ class Line:
 
 @dataclass(slots=True)
 class Page:
+    """``number`` is 1-based; ``label`` names the page where the format does (a sheet's name)."""
+
     number: int
     lines: list[Line] = field(default_factory=list)
+    label: str | None = None
 
 
 @dataclass(slots=True)

@@ -70,8 +70,16 @@ def rows_to_nodes(rows: list[list[str]], width: int) -> list[Node]:
         for k in range(width):
             if _blank(grid, r, k):
                 continue
+            # Never past the group above: a cell merged down from an upper row leaves blanks
+            # beside a lower cell that are not its span (三公 决算: 公务接待费 beside 公务用车运行费).
+            limit = width
+            for up in range(r - 1, -1, -1):
+                above = next((p for p in nodes_by_row[up] if p.start <= k < p.end), None)
+                if above is not None:
+                    limit = above.end
+                    break
             j = k + 1
-            while j < width and _blank(grid, r, j) and any(
+            while j < limit and _blank(grid, r, j) and any(
                 not _blank(grid, d, j) for d in range(r + 1, depth)
             ):
                 j += 1
@@ -109,6 +117,9 @@ def _side_of(label: str) -> str | None:
     key = label_key(label)
     for word, side in _SIDE_WORDS.items():
         if key == word or key in (word + "项目", word + "方", word + "部分"):
+            return side
+        # "本年收入" / "财政拨款支出" heading one half of a balance table.
+        if key.endswith(word) and not any(w in key for w in _SIDE_WORDS if w != word):
             return side
     return None
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import html
 import re
-from functools import lru_cache
 import unicodedata
+from functools import lru_cache
 
 _TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 _LATEX_MATH = re.compile(r"\$([^$]*)\$")

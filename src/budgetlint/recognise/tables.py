@@ -35,7 +35,8 @@ _UNIT = re.compile(r"(?:金额)?单位\s*[:：]?\s*(亿元|万元|元)")
 _META = re.compile(
     r"^(?:部门[(（]单位[)）]|部门名称|单位名称|编制单位|填报单位|预算单位|部门|预算年度|年度)\s*[:：]"
     r"|^(?:截止时间|截至|数据截止|报送日期|填报日期)\s*[:：]"
-    r"|^\d{3,9}\s*\S+$|^-?\s*\d{1,3}\s*-?$|^第\s*\d+\s*页|^共\s*\d+\s*页"
+    r"|^\d{3,9}(?!\d|\s*年)\s*\S+$|^-?\s*\d{1,3}\s*-?$|^第\s*\d+\s*页|^共\s*\d+\s*页"
+    r"|^(?:表|公开|预算)\s*\d{1,2}\s*表?$"  # the table's number printed above its title: 表1, 公开01表
 )
 _NOTE = re.compile(r"^\s*(?:注|备注|说明)\s*[:：\d]")
 _EMPTY_NOTE = re.compile(r"空表|没有|无.{0,20}(?:预算|支出|收入|经费|资金)|未安排|不涉及")
@@ -151,6 +152,9 @@ def _read_block(lines: list[Line], start: int, specs: list[TableSpec], vocab: Vo
             if not t:
                 j += 1
                 continue
+            again = vocab.match_title(t)
+            if again and not {s.kind for s in again} & kinds and (segments or header):
+                break  # the next table's title ("2026年部门收入预算总表" also looks like a meta line)
             if is_meta(t) or _NOTE.match(t):
                 if _NOTE.match(t):
                     notes.append(t)
@@ -162,7 +166,6 @@ def _read_block(lines: list[Line], start: int, specs: list[TableSpec], vocab: Vo
                 expect_header = True
                 j += 1
                 continue
-            again = vocab.match_title(t)
             if again and {s.kind for s in again} & kinds and (segments or header):
                 # The same table continued on the next page, title repeated.
                 consumed.append(j)
@@ -178,7 +181,7 @@ def _read_block(lines: list[Line], start: int, specs: list[TableSpec], vocab: Vo
                 continue
             break
         cells = line.cells
-        if all(is_blank(c) for c in cells):
+        if all(is_blank(c) or clean(c) == "无" for c in cells):  # "无": the row of an empty table
             consumed.append(j)
             j += 1
             continue
@@ -389,6 +392,14 @@ def _read_codes(texts: list[str], layout: _Layout, carry: dict[int, list[str]]) 
     return codes
 
 
+def _cell_provenance(line: Line, i: int) -> Provenance:
+    """A value's provenance: its line, with the cell's own box where the format has geometry."""
+    prov = line.provenance
+    boxes = line.cell_boxes
+    bbox = boxes[i] if boxes is not None and i < len(boxes) and boxes[i] is not None else prov.bbox
+    return Provenance(line=prov.line, page=prov.page, bbox=bbox)
+
+
 def _grid_rows(segments: list[Segment], layouts: list[_Layout], table: Table, vocab: Vocabulary) -> None:
     carry: dict[int, list[str]] = {}
     for seg, layout in zip(segments, layouts, strict=False):
@@ -396,7 +407,7 @@ def _grid_rows(segments: list[Segment], layouts: list[_Layout], table: Table, vo
         for line in seg.data:
             texts, raw_values = _row_cells(line.cells, layout)
             prov = line.provenance
-            values = [parse_amount(c, prov) for c in raw_values]
+            values = [parse_amount(c, _cell_provenance(line, len(texts) + k)) for k, c in enumerate(raw_values)]
             codes = _read_codes(texts, layout, carry)
             name = ""
             for i in layout.name_idx:
@@ -435,8 +446,7 @@ def _grid_rows(segments: list[Segment], layouts: list[_Layout], table: Table, vo
                     if not v.blank:
                         ambiguous = ambiguous or f"本行数值多于表头的列数（多出 {v.raw.strip()}）"
                     continue
-                row.values[key] = Value(v.amount, v.raw, Provenance(line=prov.line, page=prov.page, bbox=prov.bbox),
-                                        v.decimals, v.blank, v.confidence)
+                row.values[key] = Value(v.amount, v.raw, v.provenance, v.decimals, v.blank, v.confidence)
             # Columns the row did not reach are blank, i.e. zero.
             for key in keys:
                 row.values.setdefault(key, Value(Decimal(0), "", prov, 0, True))
@@ -458,7 +468,7 @@ def _balance_rows(segments: list[Segment], layouts: list[_Layout], table: Table,
             for side, idx in sides.items():
                 name_i = next((i for i in idx if layout.columns[i].role == "name"), None)
                 label = clean(cells[name_i]) if name_i is not None else ""
-                vals = {layout.columns[i].key.split(".", 1)[1]: parse_amount(cells[i], prov)
+                vals = {layout.columns[i].key.split(".", 1)[1]: parse_amount(cells[i], _cell_provenance(line, i))
                         for i in idx if layout.columns[i].role == "amount"}
                 if not label and all(v.blank for v in vals.values()):
                     continue

@@ -338,7 +338,10 @@ class _Builder:
     amounts: dict[str, Decimal | None] = field(default_factory=dict)
     unit: Unit | None = None
     objective: list[str] = field(default_factory=list)
+    objective_at: list[int] = field(default_factory=list)  # line index of each objective piece
     plan_labels: list[tuple[int, str]] = field(default_factory=list)
+    plan_unit: str | None = None  # "%" when the plan label says 资金支出计划（%）
+    plan_at: int | None = None
     plan: list[tuple[str, Decimal | None]] = field(default_factory=list)
     section: str = "head"
     grid: dict[str, int] | None = None
@@ -372,10 +375,11 @@ class _Builder:
             return
         self._head_row(row)
 
-    def feed_text(self, text: str) -> bool:
+    def feed_text(self, text: str, where: int | None = None) -> bool:
         """A one-cell line inside the head: objective continuation. False if not taken."""
         if self.section == "objective" and text:
             self.objective.append(text)
+            self.objective_at.append(where if where is not None else -1)
             return True
         return False
 
@@ -397,6 +401,8 @@ class _Builder:
                 continue
             if kind == "plan":
                 self.section = "plan"
+                self.plan_unit = unit if unit else None
+                self.plan_at = row.where[j]
                 self.plan_labels = [
                     (k, cells[k].replace(" ", "")) for k in range(j + 1, len(cells)) if cells[k]
                 ]
@@ -406,6 +412,7 @@ class _Builder:
                 text = " ".join(c for c in cells[j + 1:] if c)
                 if text:
                     self.objective.append(text)
+                    self.objective_at.append(next(row.where[k] for k in range(j + 1, len(cells)) if cells[k]))
                 return
             k = j + 1
             while k < len(cells) and not cells[k]:
@@ -419,6 +426,7 @@ class _Builder:
             text = " ".join(c for c in cells if c)
             if text:
                 self.objective.append(text)
+                self.objective_at.append(row.first)
         elif self.section == "plan" and self.plan_labels and not self.plan:
             self._plan_values(cells)
 
@@ -575,6 +583,9 @@ class _Builder:
             other=self.amounts.get("other"),
             unit=self.unit,
             objective="\n".join(self.objective),
+            objective_provenance=[self.lines[i].provenance if i >= 0 else provenance for i in self.objective_at],
+            spending_plan_unit=self.plan_unit,
+            spending_plan_provenance=self.lines[self.plan_at].provenance if self.plan_at is not None else None,
             spending_plan=self.plan,
             indicators=self.indicators,
             provenance=provenance,
@@ -636,7 +647,7 @@ def _rows_by_line(lines: list[Line], anchor: int, builder: _Builder) -> int:
                 continue
             elif builder.in_grid or _is_heading(text) or _anchor_kind(line):
                 break
-            elif builder.feed_text(text):
+            elif builder.feed_text(text, i):
                 last, stray = i, 0
                 continue
             else:

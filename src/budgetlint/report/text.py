@@ -9,11 +9,11 @@ from rich.table import Table as RichTable
 from rich.text import Text
 
 from budgetlint.pipeline import Result
+from budgetlint.report.common import FAMILY_LABELS, SEVERITIES, families_in_order
 from budgetlint.report.finding import Finding
 
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
-_FAMILY = {"arithmetic": "表内勾稽", "cross_table": "表间勾稽", "narrative": "说明与表格", "catalog": "科目",
-           "performance": "绩效目标", "completeness": "完整性", "text": "文字", "extraction": "读取"}
+_FAMILY = FAMILY_LABELS
 
 
 def _where(f: Finding) -> str:
@@ -29,6 +29,7 @@ def _where(f: Finding) -> str:
 def render_text(results: list[Result], console: Console) -> None:
     totals: Counter = Counter()
     families: Counter = Counter()
+    cells: Counter = Counter()
     for r in results:
         if r.error is not None:
             console.print(Text.assemble((f"{r.path}", "bold"), ": ", ("无法读取", "bold red"), f"：{r.error}"))
@@ -43,6 +44,7 @@ def render_text(results: list[Result], console: Console) -> None:
         for f in r.findings:
             totals[f.severity.value] += 1
             families[f.family] += 1
+            cells[(f.family, f.severity.value)] += 1
             group = f.location.table_title or "文档"
             if group != current:
                 current = group
@@ -61,13 +63,21 @@ def render_text(results: list[Result], console: Console) -> None:
         if not r.findings:
             console.print(Text("  未发现问题", style="green"))
     summary = RichTable(title="汇总", show_header=True, header_style="bold")
-    summary.add_column("文件数")
-    summary.add_column("错误", style="red")
-    summary.add_column("警告", style="yellow")
-    summary.add_column("提示", style="cyan")
-    summary.add_column("无法读取")
+    summary.add_column("文件数", justify="right")
+    summary.add_column("错误", style="red", justify="right")
+    summary.add_column("警告", style="yellow", justify="right")
+    summary.add_column("提示", style="cyan", justify="right")
+    summary.add_column("无法读取", justify="right")
     summary.add_row(str(len(results)), str(totals["error"]), str(totals["warning"]), str(totals["info"]),
                     str(totals["unreadable"]))
     console.print(summary)
     if families:
-        console.print("按类别：" + "，".join(f"{_FAMILY.get(k, k)} {v}" for k, v in families.most_common()))
+        by = RichTable(title="按类别与级别", show_header=True, header_style="bold")
+        by.add_column("类别")
+        for sev in SEVERITIES:
+            by.add_column(sev.label, style=_STYLE[sev.value], justify="right")
+        by.add_column("合计", justify="right")
+        for fam in families_in_order(set(families)):
+            n = [cells[(fam, sev.value)] for sev in SEVERITIES]
+            by.add_row(f"{_FAMILY.get(fam, fam)}（{fam}）", *(str(x) if x else "" for x in n), str(sum(n)))
+        console.print(by)

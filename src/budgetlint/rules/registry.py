@@ -58,7 +58,16 @@ def rule(id: str, *, name: str, family: str, severity: str, title: str) -> Calla
 
 def all_rules() -> list[Rule]:
     # Importing the rule modules fills the registry.
-    from budgetlint.rules import arithmetic, catalog, cross_table, extraction  # noqa: F401
+    from budgetlint.rules import (  # noqa: F401
+        arithmetic,
+        catalog,
+        completeness,
+        cross_table,
+        extraction,
+        narrative,
+        performance,
+        text,
+    )
 
     return [REGISTRY[k] for k in sorted(REGISTRY)]
 

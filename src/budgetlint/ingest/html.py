@@ -1,0 +1,292 @@
+"""HTML pages → lines: prose blocks and ``<table>`` rows in document order (lxml).
+
+Encoding: a byte-order mark, else the page's own declaration (``<meta charset>``,
+``http-equiv`` or an XML declaration; GB2312 and GBK are read as their superset GB18030), else
+detection (UTF-8, then GB18030, then Big5). A declaration the bytes contradict is overruled,
+with a note.
+
+Tables: a ``<table>`` holding no other table is a data table — ``colspan``/``rowspan`` are
+expanded (the text in the first cell, ``""`` in the cells it covers) and its rows go through
+``grid.table_to_lines``; a table holding tables is page layout, read as flowing blocks.
+Scripts, styles, forms' option lists, elements hidden with ``display:none`` and site chrome
+(``<nav>``, breadcrumbs, menus, footers by tag or class) are not read. A line's provenance
+``line`` is its block number on the page (the page is page 1).
+Links to attachments (.pdf, .xls, .xlsx, .doc, .docx, …) are listed in a note: many budget
+pages publish their tables only as attachments.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import unquote, urlsplit
+
+from budgetlint.ingest.base import IngestError, Line, Page, Source
+from budgetlint.ingest.grid import GridRow, join_wrapped, table_to_lines
+from budgetlint.model import Provenance
+
+_BLOCK = {
+    "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd", "section",
+    "article", "header", "footer", "nav", "aside", "main", "blockquote", "pre", "form", "fieldset",
+    "address", "figure", "figcaption", "hr", "center", "caption", "tr", "td", "th", "tbody", "thead",
+    "tfoot", "table", "body", "html", "details", "summary", "menu", "dir", "legend", "option",
+}
+_DROP = {"script", "style", "noscript", "template", "head", "title", "meta", "link", "select", "textarea",
+         "button", "iframe", "object", "embed", "svg", "math", "canvas", "map", "audio", "video"}
+_HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+# Site chrome around the content: breadcrumbs ("当前位置：首页 > …"), menus, share bars, footers.
+_CHROME_TAGS = {"nav", "aside", "footer"}
+_CHROME = re.compile(r"bread|crumb|nav|menu|footer|sidebar|share|toolbar|copyright", re.IGNORECASE)
+_CONTAINERS = {"div", "ul", "ol", "section", "span", "p", "header", "dl"}
+_ATTACH_EXT = (".pdf", ".xls", ".xlsx", ".doc", ".docx", ".wps", ".et", ".zip", ".rar", ".7z", ".ofd")
+_CJK = "\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef"
+_CJK_BREAK = re.compile(rf"(?<=[{_CJK}])\s*\n\s*(?=[{_CJK}])")
+_SPACES = re.compile(r"[ \t\r\n\f\v\u00a0]+")
+_META_CHARSET = re.compile(rb"""<meta[^>]{0,400}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+_XML_DECL = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+_ALIASES = {
+    "gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "cp936": "gb18030", "gb_2312-80": "gb18030",
+    "x-gb2312": "gb18030", "euc-cn": "gb18030", "hz-gb-2312": "hz", "utf8": "utf-8", "unicode": "utf-8",
+    "big5-hkscs": "big5hkscs",
+}
+_LATIN = {"iso-8859-1", "latin1", "latin-1", "windows-1252", "cp1252", "us-ascii", "ascii"}
+
+
+def _norm_codec(name: str) -> str | None:
+    import codecs
+
+    n = name.strip().lower()
+    n = _ALIASES.get(n, n)
+    try:
+        return codecs.lookup(n).name
+    except LookupError:
+        return None
+
+
+def decode_html(data: bytes) -> tuple[str, list[str]]:
+    """The page's text and notes about its encoding."""
+    notes: list[str] = []
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", "replace"), notes
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", "replace"), notes
+    head = data[:8192]
+    m = _XML_DECL.search(head) or _META_CHARSET.search(head)
+    declared = m.group(1).decode("ascii", "replace") if m else None
+    codec = _norm_codec(declared) if declared else None
+    if codec and not (codec.replace("_", "-") in _LATIN or codec in ("cp1252", "latin-1", "iso8859-1", "ascii")):
+        try:
+            return data.decode(codec), notes
+        except UnicodeDecodeError:
+            pass
+    for guess in ("utf-8", "gb18030", "big5"):
+        try:
+            text = data.decode(guess)
+        except UnicodeDecodeError:
+            continue
+        if declared and _norm_codec(declared) != _norm_codec(guess) and not data.isascii():
+            notes.append(f"网页声明的编码 {declared} 与内容不符，已按 {guess.upper()} 读取")
+        elif not declared and guess != "utf-8":
+            notes.append(f"网页没有声明编码，按内容判断为 {guess.upper()} 读取")
+        return text, notes
+    notes.append("网页编码无法确定，已按 UTF-8 读取，个别字符可能显示为乱码")
+    return data.decode("utf-8", "replace"), notes
+
+
+def _tag(el) -> str:
+    t = el.tag
+    if not isinstance(t, str):
+        return ""  # comments, processing instructions
+    return t.rsplit("}", 1)[-1].lower()
+
+
+def _hidden(el) -> bool:
+    style = el.get("style")
+    return bool(style and _HIDDEN.search(style)) or el.get("hidden") is not None
+
+
+def _chrome(el, tag: str) -> bool:
+    if tag in _CHROME_TAGS:
+        return True
+    if tag not in _CONTAINERS:
+        return False
+    names = f"{el.get('class') or ''} {el.get('id') or ''}"
+    return bool(names.strip() and _CHROME.search(names))
+
+
+def _norm(text: str) -> str:
+    text = _CJK_BREAK.sub("", text)
+    return _SPACES.sub(" ", text)
+
+
+class _Walker:
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        self.buf: list[str] = []
+        self.attachments: list[tuple[str, str]] = []
+        self.tables = 0
+        self.count = 0  # blocks so far: a line's provenance is its block number
+
+    def next_line(self) -> int:
+        self.count += 1
+        return self.count
+
+    def flush(self) -> None:
+        text = _norm("".join(self.buf)).strip()
+        self.buf = []
+        if text:
+            self.page.lines.append(Line([text], Provenance(line=self.next_line(), page=self.page.number)))
+
+    def text(self, s: str | None, el) -> None:
+        if s:
+            self.buf.append(s)
+
+    def link(self, el) -> None:
+        href = (el.get("href") or "").strip()
+        if not href or href.lower().startswith(("javascript:", "mailto:", "#")):
+            return
+        name = _norm(el.text_content()).strip()
+        target = unquote(urlsplit(href).path).lower()
+        if target.endswith(_ATTACH_EXT) or name.lower().endswith(_ATTACH_EXT):
+            self.attachments.append((name or href.rsplit("/", 1)[-1], href))
+
+    def walk(self, el) -> None:
+        tag = _tag(el)
+        if not tag:
+            self.text(el.tail, el)
+            return
+        if tag in _DROP or _hidden(el) or _chrome(el, tag):
+            self.text(el.tail, el)
+            return
+        if tag == "a":
+            self.link(el)
+        if tag == "br":
+            self.flush()
+            self.text(el.tail, el)
+            return
+        if tag == "table" and not any(_tag(d) == "table" for d in el.iterdescendants()):
+            self.flush()
+            self.table(el)
+            self.text(el.tail, el)
+            return
+        block = tag in _BLOCK
+        if block:
+            self.flush()
+        self.text(el.text, el)
+        for ch in el:
+            self.walk(ch)
+        if block:
+            self.flush()
+        self.text(el.tail, el)
+
+    # -- tables ---------------------------------------------------------------------------
+
+    def cell_text(self, el) -> str:
+        parts: list[str] = []
+        cur: list[str] = []
+
+        def rec(node) -> None:
+            tag = _tag(node)
+            if tag and (tag in _DROP or _hidden(node)):
+                if node.tail:
+                    cur.append(node.tail)
+                return
+            if tag == "a":
+                self.link(node)
+            if tag == "br" or tag in _BLOCK:
+                parts.append("".join(cur))
+                cur.clear()
+            if tag and node.text:
+                cur.append(node.text)
+            if tag:
+                for ch in node:
+                    rec(ch)
+            if tag in _BLOCK:
+                parts.append("".join(cur))
+                cur.clear()
+            if node.tail:
+                cur.append(node.tail)
+
+        if el.text:
+            cur.append(el.text)
+        for ch in el:
+            rec(ch)
+        parts.append("".join(cur))
+        return join_wrapped([_norm(p) for p in parts])
+
+    def table(self, table) -> None:
+        self.tables += 1
+        caption = next((c for c in table if _tag(c) == "caption"), None)
+        if caption is not None:
+            text = self.cell_text(caption)
+            if text:
+                self.page.lines.append(Line([text], Provenance(line=self.next_line(), page=self.page.number)))
+        trs = [tr for tr in table.iter() if _tag(tr) == "tr" and not _hidden(tr)]
+        taken: dict[tuple[int, int], bool] = {}
+        rows: list[GridRow] = []
+        for r, tr in enumerate(trs):
+            cells: dict[int, str] = {}
+            spans: dict[int, int] = {}
+            c = 0
+            for td in tr:
+                if _tag(td) not in ("td", "th") or _hidden(td):
+                    continue
+                while (r, c) in taken:
+                    c += 1
+                cs = _span(td.get("colspan"))
+                rs = _span(td.get("rowspan"), zero=len(trs) - r)
+                text = self.cell_text(td)
+                cells[c] = text
+                if cs > 1 and text:
+                    spans[c] = cs
+                for dr in range(rs):
+                    for dc in range(cs):
+                        taken[(r + dr, c + dc)] = True
+                c += cs
+            width = max([k[1] + 1 for k in taken if k[0] == r] + [0])
+            row = [cells.get(k, "") for k in range(width)]
+            rows.append(GridRow(row, self.next_line(), spans))
+        table_to_lines(rows, self.page)
+
+
+def _span(value: str | None, zero: int = 1) -> int:
+    if not value:
+        return 1
+    m = re.match(r"\s*(\d+)", value)
+    if not m:
+        return 1
+    n = int(m.group(1))
+    if n == 0:
+        return max(zero, 1)  # rowspan="0": to the end of the table
+    return min(n, 1000)
+
+
+def read_html(data: bytes, path: str) -> Source:
+    try:
+        from lxml import etree
+        from lxml import html as lhtml
+    except ImportError as e:  # pragma: no cover - lxml is a dependency
+        raise IngestError("读取 HTML 需要 lxml，请重新安装 budgetlint") from e
+    if not data.strip():
+        raise IngestError("文件为空，没有可读取的内容")
+    text, notes = decode_html(data)
+    text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
+    try:
+        root = lhtml.document_fromstring(text)
+    except (etree.ParserError, ValueError) as e:
+        raise IngestError(f"网页内容无法解析（{str(e)[:80]}）") from e
+    body = root.find("body")
+    page = Page(number=1)
+    walker = _Walker(page)
+    walker.walk(body if body is not None else root)
+    walker.flush()
+    source = Source(path=path, format="html", pages=[page], notes=notes)
+    if walker.attachments:
+        seen: dict[str, str] = {}
+        for name, href in walker.attachments:
+            seen.setdefault(href, name)
+        listed = "；".join(f"{name}（{href}）" for href, name in list(seen.items())[:20])
+        more = f" 等 {len(seen)} 个" if len(seen) > 20 else ""
+        source.notes.append(f"网页附件{more}（预决算表格常以附件发布，需另行下载检查）：{listed}")
+    if not page.lines:
+        raise IngestError("网页中没有可读取的正文文字" + ("（内容只在附件中）" if walker.attachments else ""))
+    return source

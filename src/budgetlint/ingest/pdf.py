@@ -1,0 +1,929 @@
+"""PDF with a text layer → pages of lines of cells, recovered from the page geometry.
+
+The text stream of a PDF is in drawing order, not reading order, and says nothing about table
+cells. Everything here is read from positions instead (pdfplumber's lesson), with PDFium
+(pypdfium2) for speed. One chain per page, each step a plain function over plain records:
+
+``page_chars``        text layer → ``Char`` (loose glyph boxes, top-left origin, as displayed)
+``page_rulings``      path objects, also inside form XObjects → horizontal / vertical ``Edge``
+``merge_edges``       collinear touching segments → one edge
+``edges_to_grids``    connected rulings → ``Grid``: column xs, row ys, which borders are drawn
+``grid_to_rows``      the chars inside a grid → table rows: merged cells written once in their
+                      first column followed by "", wrapped text inside a cell joined, a band
+                      without row rulings split at its text lines (numbers anchor the rows)
+``chars_to_lines``    chars outside grids → visual lines; ``borderless_rows`` turns a run of
+                      column-aligned lines with amounts into table rows
+``page_to_lines``     both, in reading order (top to bottom; a table is never split by a line
+                      printed beside it)
+
+Every knob is in ``PdfSettings``. Pages without a text layer, and pages whose text cannot be
+trusted (no ToUnicode map: private-use or replacement characters, or a Chinese document whose
+page suddenly has no Chinese), are left out with a Chinese note; they never yield numbers.
+"""
+
+from __future__ import annotations
+
+import bisect
+import ctypes
+import re
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from budgetlint.ingest.base import IngestError, Line, Page, Source
+from budgetlint.model import Provenance
+
+BBox = tuple[float, float, float, float]
+
+
+@dataclass(frozen=True, slots=True)
+class PdfSettings:
+    """Tolerances, in PDF points unless said otherwise."""
+
+    snap: float = 2.0  # rulings closer than this are one line
+    join: float = 3.0  # gap bridged when joining collinear segments
+    thin: float = 2.5  # a path thinner than this is a ruling
+    min_edge: float = 3.0  # shorter segments are ignored (tick marks, dots)
+    word_gap: float = 0.28  # × char height: a wider gap inside a cell becomes a space
+    run_gap: float = 1.6  # × char height: a wider gap on a free line separates two runs
+    line_overlap: float = 0.5  # share of the smaller height two chars must share to be one line
+    attach: float = 0.6  # × row pitch: a wrapped line this close to a row's numbers joins it
+    min_page_chars: int = 1  # pages with fewer visible chars have no text layer
+    garbled_share: float = 0.05  # share of private-use / replacement chars that makes a page unreadable
+    borderless_min_rows: int = 3  # aligned lines with amounts needed to read a borderless table
+
+    def __post_init__(self) -> None:
+        for name in ("snap", "join", "thin", "min_edge", "word_gap", "run_gap", "attach"):
+            if getattr(self, name) < 0:
+                raise ValueError(f"PdfSettings.{name} must not be negative")
+
+
+DEFAULT = PdfSettings()
+
+
+class Char(NamedTuple):
+    """One visible character: its text and loose box (x0, top, x1, bottom), top-left origin."""
+
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    text: str
+
+
+class Edge(NamedTuple):
+    """A ruling: ``pos`` is y for a horizontal edge, x for a vertical one; it runs from a to b."""
+
+    pos: float
+    a: float
+    b: float
+
+
+@dataclass(slots=True)
+class Grid:
+    """A ruled table region: column and row boundaries and which borders are drawn."""
+
+    xs: list[float]
+    ys: list[float]
+    hedges: list[Edge]
+    vedges: list[Edge]
+    chars: list[Char] = field(default_factory=list)
+
+    @property
+    def bbox(self) -> BBox:
+        return (self.xs[0], self.ys[0], self.xs[-1], self.ys[-1])
+
+    def contains(self, x: float, y: float, tol: float = 1.0) -> bool:
+        return self.xs[0] - tol <= x <= self.xs[-1] + tol and self.ys[0] - tol <= y <= self.ys[-1] + tol
+
+
+# ---------------------------------------------------------------------------------------------
+# Text
+
+
+_GARBLE = re.compile(r"[\ue000-\uf8ff\ufffd\x00-\x08\x0b\x0c\x0e-\x1f]")
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
+_NUMBER = re.compile(r"^[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?%?$|^[-—–]{1,2}$")
+
+
+def _is_number(text: str) -> bool:
+    return bool(_NUMBER.match(text.replace(" ", "")))
+
+
+def _display_transform(page, raw) -> tuple[int, tuple[float, float, float, float]]:
+    """Page rotation (0, 90, 180, 270) and the crop box (x0, y0, x1, y1) in PDF user space."""
+    rot = (raw.FPDFPage_GetRotation(page) % 4) * 90
+    rect = raw.FS_RECTF()
+    if not raw.FPDF_GetPageBoundingBox(page, rect):  # the visible box, inherited boxes included
+        w, h = raw.FPDF_GetPageWidthF(page), raw.FPDF_GetPageHeightF(page)
+        return rot, (0.0, 0.0, h, w) if rot in (90, 270) else (0.0, 0.0, w, h)
+    left, bottom, right, top = rect.left, rect.bottom, rect.right, rect.top
+    return rot, (min(left, right), min(bottom, top), max(left, right), max(bottom, top))
+
+
+def _to_display(rot: int, box: tuple[float, float, float, float]):
+    """A function mapping a user-space rectangle (l, b, r, t) to a displayed (x0, top, x1, bottom)."""
+    cx0, cy0, cx1, cy1 = box
+    if rot == 90:
+        return lambda x0, y0, x1, y1: (y0 - cy0, x0 - cx0, y1 - cy0, x1 - cx0)
+    if rot == 180:
+        return lambda x0, y0, x1, y1: (cx1 - x1, y0 - cy0, cx1 - x0, y1 - cy0)
+    if rot == 270:
+        return lambda x0, y0, x1, y1: (cy1 - y1, cx1 - x1, cy1 - y0, cx1 - x0)
+    return lambda x0, y0, x1, y1: (x0 - cx0, cy1 - y1, x1 - cx0, cy1 - y0)
+
+
+def _text_rotation(textpage, text: str, raw) -> int:
+    """How far to turn the page (clockwise, 0 / 90 / 180 / 270) so that most characters stand
+    upright: a landscape table drawn sideways on a portrait page, or a page shown rotated."""
+    votes: Counter = Counter()
+    step = max(1, len(text) // 40)
+    for i in range(0, len(text), step):
+        if text[i].isspace():
+            continue
+        a = raw.FPDFText_GetCharAngle(textpage, i)
+        if a < 0:
+            continue
+        deg = round(a * 57.29577951308232 / 90) % 4 * 90
+        votes[deg] += 1
+    if not votes:
+        return 0
+    deg, n = votes.most_common(1)[0]
+    # PDFium measures the angle the other way round from the turn that undoes it.
+    return (360 - deg) % 360 if n >= 0.6 * sum(votes.values()) else 0
+
+
+def page_chars(page, textpage, raw) -> tuple[list[Char], int, tuple[float, float]]:
+    """The visible characters of a page in displayed orientation, and the display size.
+
+    Loose boxes (font ascent to descent) give every glyph of a line the same height, which is
+    what grouping into lines needs. Whitespace is dropped: gaps are read from the geometry.
+    Returns (chars, effective rotation, (width, height)).
+    """
+    handle = textpage.raw  # the bare handle: pypdfium2's wrapper costs a property call per use
+    n = raw.FPDFText_CountChars(handle)
+    if n <= 0:
+        rot, box = _display_transform(page, raw)
+        size = (box[2] - box[0], box[3] - box[1])
+        return [], rot, (size[1], size[0]) if rot in (90, 270) else size
+    text = textpage.get_text_range()
+    if len(text) != n:  # characters outside the BMP: read them one by one
+        text = "".join(chr(raw.FPDFText_GetUnicode(handle, i)) for i in range(n))
+    _, box = _display_transform(page, raw)
+    # Reading order follows the text, whatever /Rotate says: a page shown rotated draws its
+    # text turned the other way, so that it stands upright on screen.
+    rot = _text_rotation(handle, text, raw)
+    size = (box[2] - box[0], box[3] - box[1])
+    if rot in (90, 270):
+        size = (size[1], size[0])
+    to_display = _to_display(rot, box)
+    rect = raw.FS_RECTF()
+    ref = ctypes.byref(rect)
+    loose = raw.FPDFText_GetLooseCharBox
+    out: list[Char] = []
+    append = out.append
+    width, height = size
+    for i, ch in enumerate(text):
+        if ch.isspace() or ch in "\ufffe\u00ad":
+            continue
+        if not loose(handle, i, ref):
+            continue
+        x0, top, x1, bottom = to_display(rect.left, rect.bottom, rect.right, rect.top)
+        if x1 < 0 or x0 > width or bottom < 0 or top > height or bottom - top <= 0.1:
+            continue  # off the page, or no extent
+        append(Char(x0, top, x1, bottom, ch))
+    return out, rot, size
+
+
+def garbled(chars: list[Char], chinese_document: bool) -> bool:
+    """Text that cannot be trusted: glyphs without a Unicode mapping come out as private-use,
+    replacement or control characters, or as Latin letters on a page of a Chinese document."""
+    if not chars:
+        return False
+    text = "".join(c.text for c in chars)
+    bad = len(_GARBLE.findall(text))
+    if bad >= max(1, DEFAULT.garbled_share * len(text)):
+        return True
+    if chinese_document and len(text) >= 40:
+        cjk = len(_CJK.findall(text))
+        latin = len(_LATIN.findall(text))
+        return cjk < 0.02 * len(text) and latin > 0.4 * len(text)
+    return False
+
+
+# ---------------------------------------------------------------------------------------------
+# Rulings
+
+
+def _mul(m1: tuple, m2: tuple) -> tuple:
+    """Matrix product m1 × m2 for PDF matrices (a, b, c, d, e, f): apply m1 first, then m2."""
+    a1, b1, c1, d1, e1, f1 = m1
+    a2, b2, c2, d2, e2, f2 = m2
+    return (a1 * a2 + b1 * c2, a1 * b2 + b1 * d2, c1 * a2 + d1 * c2, c1 * b2 + d1 * d2,
+            e1 * a2 + f1 * c2 + e2, e1 * b2 + f1 * d2 + f2)
+
+
+_IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+
+
+def _matrix(obj, raw) -> tuple:
+    m = raw.FS_MATRIX()
+    if not raw.FPDFPageObj_GetMatrix(obj, m):
+        return _IDENTITY
+    return (m.a, m.b, m.c, m.d, m.e, m.f)
+
+
+def _apply(m: tuple, x: float, y: float) -> tuple[float, float]:
+    return m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]
+
+
+def _path_segments(obj, m: tuple, raw, out: list[tuple[float, float, float, float]]) -> None:
+    """Straight axis-parallel pieces of a path (user space), for paths that are not a single line."""
+    x = ctypes.c_float()
+    y = ctypes.c_float()
+    rx, ry = ctypes.byref(x), ctypes.byref(y)
+    cur = start = None
+    full = _mul(_matrix(obj, raw), m)
+    for k in range(raw.FPDFPath_CountSegments(obj)):
+        seg = raw.FPDFPath_GetPathSegment(obj, k)
+        if not seg or not raw.FPDFPathSegment_GetPoint(seg, rx, ry):
+            continue
+        pt = _apply(full, x.value, y.value)
+        kind = raw.FPDFPathSegment_GetType(seg)
+        if kind == raw.FPDF_SEGMENT_MOVETO:
+            cur = start = pt
+            continue
+        if kind == raw.FPDF_SEGMENT_LINETO and cur is not None:
+            out.append((cur[0], cur[1], pt[0], pt[1]))
+        cur = pt
+        if raw.FPDFPathSegment_GetClose(seg) and start is not None and cur is not None:
+            out.append((cur[0], cur[1], start[0], start[1]))
+            cur = start
+
+
+def _collect_paths(container, count, get, m: tuple, raw, segs: list, state: dict, depth: int = 0) -> None:
+    fill = ctypes.c_int()
+    stroke = ctypes.c_int()
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    rgba = [ctypes.c_uint() for _ in range(4)]
+    get_type = raw.FPDFPageObj_GetType
+    path_kind, form_kind, image_kind = raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_FORM, raw.FPDF_PAGEOBJ_IMAGE
+    for k in range(count(container)):
+        obj = get(container, k)
+        kind = get_type(obj)
+        if kind == path_kind:
+            if not raw.FPDFPath_GetDrawMode(obj, ctypes.byref(fill), ctypes.byref(stroke)):
+                continue
+            if not fill.value and not stroke.value:
+                continue  # an invisible path (a clip helper)
+            if not raw.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
+                continue
+            x0, y0 = _apply(m, left.value, bottom.value)
+            x1, y1 = _apply(m, right.value, top.value)
+            w, h = abs(x1 - x0), abs(y1 - y0)
+            thin = min(w, h) <= DEFAULT.thin
+            if not stroke.value:
+                if not thin:
+                    continue  # a filled area (cell shading, a white background box) is no ruling
+                if raw.FPDFPageObj_GetFillColor(obj, *rgba) and min(c.value for c in rgba[:3]) >= 250:
+                    continue  # a white line is not drawn on the page
+            if thin:
+                if h <= DEFAULT.thin:
+                    ym = (y0 + y1) / 2
+                    segs.append((x0, ym, x1, ym))
+                else:
+                    xm = (x0 + x1) / 2
+                    segs.append((xm, y0, xm, y1))
+            else:
+                _path_segments(obj, m, raw, segs)
+        elif kind == form_kind and depth < 8:
+            _collect_paths(obj, raw.FPDFFormObj_CountObjects, raw.FPDFFormObj_GetObject,
+                           _mul(_matrix(obj, raw), m), raw, segs, state, depth + 1)
+        elif kind == image_kind:
+            state["images"] += 1
+
+
+def page_rulings(page, rot: int, raw, settings: PdfSettings = DEFAULT) -> tuple[list[Edge], list[Edge], int]:
+    """Horizontal and vertical rulings of a page (displayed orientation), and its image count."""
+    segs: list[tuple[float, float, float, float]] = []
+    state = {"images": 0}
+    _collect_paths(page.raw, raw.FPDFPage_CountObjects, raw.FPDFPage_GetObject, _IDENTITY, raw, segs, state)
+    prot, box = _display_transform(page, raw)
+    to_display = _to_display(rot, box)
+    h: list[Edge] = []
+    v: list[Edge] = []
+    for xa, ya, xb, yb in segs:
+        x0, top, x1, bottom = to_display(min(xa, xb), min(ya, yb), max(xa, xb), max(ya, yb))
+        w, ht = x1 - x0, bottom - top
+        if ht <= settings.thin and w >= settings.min_edge:
+            h.append(Edge((top + bottom) / 2, x0, x1))
+        elif w <= settings.thin and ht >= settings.min_edge:
+            v.append(Edge((x0 + x1) / 2, top, bottom))
+    return h, v, state["images"]
+
+
+def merge_edges(edges: list[Edge], settings: PdfSettings = DEFAULT) -> list[Edge]:
+    """Collinear segments (positions within ``snap``) that touch or nearly touch → one edge."""
+    if not edges:
+        return []
+    edges = sorted(edges)
+    groups: list[list[Edge]] = [[edges[0]]]
+    for e in edges[1:]:
+        if e.pos - groups[-1][0].pos <= settings.snap:
+            groups[-1].append(e)
+        else:
+            groups.append([e])
+    out: list[Edge] = []
+    for g in groups:
+        pos = sum(e.pos for e in g) / len(g)
+        g.sort(key=lambda e: e.a)
+        a, b = g[0].a, g[0].b
+        for e in g[1:]:
+            if e.a <= b + settings.join:
+                b = max(b, e.b)
+            else:
+                out.append(Edge(pos, a, b))
+                a, b = e.a, e.b
+        out.append(Edge(pos, a, b))
+    return out
+
+
+def _cluster(values: list[float], tol: float) -> list[float]:
+    values = sorted(values)
+    out: list[list[float]] = []
+    for v in values:
+        if out and v - out[-1][-1] <= tol:
+            out[-1].append(v)
+        else:
+            out.append([v])
+    return [sum(c) / len(c) for c in out]
+
+
+def edges_to_grids(hedges: list[Edge], vedges: list[Edge], settings: PdfSettings = DEFAULT) -> list[Grid]:
+    """Rulings that touch form one table. A group with at least two columns is a grid."""
+    tol = settings.join
+    n_h = len(hedges)
+    parent = list(range(n_h + len(vedges)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for j, v in enumerate(vedges):
+        for i, h in enumerate(hedges):
+            if h.a - tol <= v.pos <= h.b + tol and v.a - tol <= h.pos <= v.b + tol:
+                ri, rj = find(i), find(n_h + j)
+                if ri != rj:
+                    parent[ri] = rj
+    groups: dict[int, tuple[list[Edge], list[Edge]]] = {}
+    for i, h in enumerate(hedges):
+        groups.setdefault(find(i), ([], []))[0].append(h)
+    for j, v in enumerate(vedges):
+        groups.setdefault(find(n_h + j), ([], []))[1].append(v)
+    grids: list[Grid] = []
+    for hs, vs in groups.values():
+        if len(hs) < 2 or len(vs) < 1:
+            continue
+        xs = _cluster([v.pos for v in vs] + [min(h.a for h in hs), max(h.b for h in hs)], settings.snap * 2)
+        ys = _cluster([h.pos for h in hs] + [min(v.a for v in vs), max(v.b for v in vs)], settings.snap * 2)
+        if len(xs) < 3 or len(ys) < 2:
+            continue  # one column: a frame around text, not a table
+        grids.append(Grid(xs, ys, hs, vs))
+    grids.sort(key=lambda g: (g.ys[0], g.xs[0]))
+    return grids
+
+
+# ---------------------------------------------------------------------------------------------
+# Lines of characters
+
+
+def chars_to_lines(chars: list[Char], settings: PdfSettings = DEFAULT) -> list[list[Char]]:
+    """Characters → visual lines, top to bottom, each sorted left to right (duplicates dropped:
+    "bold" drawn by printing a glyph twice, slightly offset)."""
+    if not chars:
+        return []
+    ordered = sorted(chars, key=lambda c: (c.top + c.bottom))
+    lines: list[list[Char]] = []
+    top = bottom = 0.0
+    for c in ordered:
+        if lines:
+            overlap = min(bottom, c.bottom) - max(top, c.top)
+            if overlap >= settings.line_overlap * min(bottom - top, c.bottom - c.top):
+                lines[-1].append(c)
+                top, bottom = min(top, c.top), max(bottom, c.bottom)
+                continue
+        lines.append([c])
+        top, bottom = c.top, c.bottom
+    out = []
+    for line in lines:
+        line.sort(key=lambda c: c.x0)
+        kept = [line[0]]
+        for c in line[1:]:
+            p = kept[-1]
+            if c.text == p.text and c.x0 - p.x0 < 0.5 * (p.x1 - p.x0) and abs(c.top - p.top) < 0.5 * (p.bottom - p.top):
+                continue
+            kept.append(c)
+        out.append(kept)
+    return out
+
+
+def _height(chars: list[Char]) -> float:
+    """Typical line height: of the Chinese characters where there are any (a Latin font's loose
+    box for digits can be twice as tall as the text line it sits on)."""
+    hs = [c.bottom - c.top for c in chars if c.text >= "\u3400"] or [c.bottom - c.top for c in chars]
+    return statistics.median(hs) if hs else 10.0
+
+
+def runs_of(line: list[Char], gap: float) -> list[list[Char]]:
+    """Split a visual line where the gap between two characters exceeds ``gap``."""
+    runs = [[line[0]]]
+    for c in line[1:]:
+        if c.x0 - runs[-1][-1].x1 > gap:
+            runs.append([c])
+        else:
+            runs[-1].append(c)
+    return runs
+
+
+def text_of(line: list[Char], height: float, settings: PdfSettings = DEFAULT) -> str:
+    """A visual line's text; a gap wider than ``word_gap`` × height becomes one space."""
+    if not line:
+        return ""
+    parts = [line[0].text]
+    prev = line[0]
+    space = settings.word_gap * height
+    for c in line[1:]:
+        if c.x0 - prev.x1 > space:
+            parts.append(" ")
+        parts.append(c.text)
+        prev = c
+    return "".join(parts)
+
+
+def _join_wrapped(texts: list[str]) -> str:
+    """Lines of one cell: Chinese wraps join directly, anything else with a space."""
+    out = ""
+    for t in texts:
+        if not out:
+            out = t
+        elif _CJK.match(out[-1:]) or _CJK.match(t[:1]) or out[-1:] in "（(、-/" or t[:1] in "）)、%":
+            out += t
+        else:
+            out += " " + t
+    return out
+
+
+def _box(chars: list[Char]) -> BBox:
+    return (min(c.x0 for c in chars), min(c.top for c in chars), max(c.x1 for c in chars),
+            max(c.bottom for c in chars))
+
+
+# ---------------------------------------------------------------------------------------------
+# Ruled tables
+
+
+@dataclass(slots=True)
+class _Cell:
+    """A merged cell of a grid: rows r0..r1, columns c0..c1 (inclusive) and its characters."""
+
+    r0: int
+    c0: int
+    r1: int
+    c1: int
+    chars: list[Char] = field(default_factory=list)
+
+
+def _covered(edges: list[Edge], pos: float, at: float, tol: float) -> bool:
+    return any(abs(e.pos - pos) <= tol and e.a - tol <= at <= e.b + tol for e in edges)
+
+
+def grid_cells(grid: Grid, settings: PdfSettings = DEFAULT) -> list[list[_Cell]]:
+    """Merge the grid's cells wherever no border is drawn between them; cells[r][c] → its cell."""
+    xs, ys = grid.xs, grid.ys
+    nr, nc = len(ys) - 1, len(xs) - 1
+    tol = settings.snap * 2
+    by_x: dict[int, list[Edge]] = {c: [e for e in grid.vedges if abs(e.pos - xs[c]) <= tol] for c in range(1, nc)}
+    by_y: dict[int, list[Edge]] = {r: [e for e in grid.hedges if abs(e.pos - ys[r]) <= tol] for r in range(1, nr)}
+    parent = list(range(nr * nc))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def union(i: int, j: int) -> None:
+        ri, rj = find(i), find(j)
+        if ri != rj:
+            parent[max(ri, rj)] = min(ri, rj)
+
+    for r in range(nr):
+        ym = (ys[r] + ys[r + 1]) / 2
+        for c in range(1, nc):
+            if not _covered(by_x[c], xs[c], ym, tol):
+                union(r * nc + c - 1, r * nc + c)
+    for r in range(1, nr):
+        for c in range(nc):
+            xm = (xs[c] + xs[c + 1]) / 2
+            if not _covered(by_y[r], ys[r], xm, tol):
+                union((r - 1) * nc + c, r * nc + c)
+    cells: dict[int, _Cell] = {}
+    table: list[list[_Cell]] = []
+    for r in range(nr):
+        row = []
+        for c in range(nc):
+            root = find(r * nc + c)
+            cell = cells.get(root)
+            if cell is None:
+                cell = cells[root] = _Cell(r, c, r, c)
+            else:
+                cell.r1, cell.c1 = max(cell.r1, r), max(cell.c1, c)
+                cell.r0, cell.c0 = min(cell.r0, r), min(cell.c0, c)
+            row.append(cell)
+        table.append(row)
+    for ch in grid.chars:
+        cx, cy = (ch.x0 + ch.x1) / 2, (ch.top + ch.bottom) / 2
+        c = min(max(bisect.bisect_right(xs, cx) - 1, 0), nc - 1)
+        r = min(max(bisect.bisect_right(ys, cy) - 1, 0), nr - 1)
+        table[r][c].chars.append(ch)
+    return table
+
+
+@dataclass(slots=True)
+class _Frag:
+    """One text line inside one cell (a column of a table row)."""
+
+    col: int
+    top: float
+    bottom: float
+    text: str
+    chars: list[Char]
+
+    @property
+    def cy(self) -> float:
+        return (self.top + self.bottom) / 2
+
+
+def _cell_frags(cell: _Cell, col: int, height: float, settings: PdfSettings) -> list[_Frag]:
+    out = []
+    for line in chars_to_lines(cell.chars, settings):
+        text = text_of(line, height, settings)
+        if text.strip():
+            out.append(_Frag(col, min(c.top for c in line), max(c.bottom for c in line), text, line))
+    return out
+
+
+def _spread(cell: _Cell, frags: list[_Frag], xs: list[float], height: float,
+            settings: PdfSettings) -> list[_Frag]:
+    """A cell merged across columns that holds separate amounts (a body row drawn without inner
+    column rulings) gives each amount to the column it stands in."""
+    if cell.c0 == cell.c1:
+        return frags
+    out: list[_Frag] = []
+    for f in frags:
+        runs = runs_of(f.chars, settings.run_gap * height)
+        if len(runs) < 2 or not any(_is_number(text_of(r, height, settings)) for r in runs):
+            out.append(f)
+            continue
+        for run in runs:
+            cx = (run[0].x0 + run[-1].x1) / 2
+            col = min(max(bisect.bisect_right(xs, cx) - 1, cell.c0), cell.c1)
+            out.append(_Frag(col, min(c.top for c in run), max(c.bottom for c in run),
+                             text_of(run, height, settings), run))
+    return out
+
+
+def _split_band(frags: list[_Frag], height: float, settings: PdfSettings) -> list[list[_Frag]]:
+    """The text lines of one grid row → table rows.
+
+    A band drawn without row rulings holds several rows: then some column has two amounts in
+    it. Rows are anchored by their amounts (a number never wraps); a wrapped label line joins
+    the row whose amounts are within ``attach`` × the row pitch, any other line is a row of its
+    own. A band with at most one amount per column is one row (a header cell whose words wrap,
+    an amount printed a little off its line).
+    """
+    if len(frags) <= 1:
+        return [frags]
+    numeric = [f for f in frags if _is_number(f.text)]
+    per_col = Counter(f.col for f in numeric)
+    if not per_col or max(per_col.values()) < 2:
+        return _header_words_above(frags, numeric, height)
+    ordered = sorted(frags, key=lambda f: f.cy)
+    clusters: list[list[_Frag]] = [[ordered[0]]]
+    for f in ordered[1:]:
+        if f.cy - clusters[-1][0].cy <= 0.5 * height:
+            clusters[-1].append(f)
+        else:
+            clusters.append([f])
+    anchors: list[list[_Frag]] = []
+    for c in clusters:
+        if not any(_is_number(f.text) for f in c):
+            continue
+        if anchors and statistics.fmean(f.cy for f in c) - statistics.fmean(f.cy for f in anchors[-1]) < 0.9 * height:
+            anchors[-1].extend(c)
+        else:
+            anchors.append(list(c))
+    centres = [statistics.fmean(f.cy for f in c if _is_number(f.text)) for c in anchors]
+    gaps = [b - a for a, b in zip(centres, centres[1:], strict=False)]
+    pitch = max(statistics.median(gaps), height) if gaps else 2 * height
+    rows: list[list[_Frag]] = anchors
+    row_cy = list(centres)
+    anchored = {id(f) for c in anchors for f in c}
+    for f in ordered:
+        if id(f) in anchored:
+            continue
+        k = min(range(len(rows)), key=lambda i: abs(row_cy[i] - f.cy))
+        if abs(row_cy[k] - f.cy) <= settings.attach * pitch:
+            rows[k].append(f)
+        else:
+            rows.append([f])
+            row_cy.append(f.cy)
+    order = sorted(range(len(rows)), key=lambda i: row_cy[i])
+    # A lone line right below another lone line of the same column is its wrapped tail.
+    merged: list[list[_Frag]] = []
+    for i in order:
+        row = rows[i]
+        prev = merged[-1] if merged else None
+        if (prev is not None and len(row) == 1 and not any(_is_number(f.text) for f in prev)
+                and all(f.col == row[0].col for f in prev)
+                and row[0].top - max(f.bottom for f in prev) < 0.35 * height):
+            prev.extend(row)
+        else:
+            merged.append(row)
+    return merged
+
+
+def _header_words_above(frags: list[_Frag], numeric: list[_Frag], height: float) -> list[list[_Frag]]:
+    """Words on a line of their own above the band's amounts, in columns where nothing else
+    stands ("类 | 款 | 项" drawn inside the 合计 row), are a row of their own."""
+    if not numeric:
+        return [frags]
+    lowest = max(f.cy for f in numeric)  # amounts of one row are not always on one baseline
+    above = [f for f in frags if f.cy < lowest - 0.3 * height and not _is_number(f.text)]
+    cols = {f.col for f in above}
+    if len(cols) < 2 or len(cols) < len(above):
+        return [frags]
+    ids = {id(f) for f in above}
+    rest = [f for f in frags if id(f) not in ids]
+    if any(f.col in cols for f in rest):
+        return [frags]  # those columns go on below: wrapped words, not a row of their own
+    return [above, rest]
+
+
+def grid_to_rows(grid: Grid, settings: PdfSettings = DEFAULT) -> list[tuple[list[str], list[BBox | None], BBox]]:
+    """A grid → its rows: (cells, cell boxes, row box), one per table row, in order.
+
+    A cell merged over several columns is written in its first column followed by "" (the header
+    tree recogniser relies on this); one merged over several rows is written in its first row.
+    A row whose only cell spans the whole table is a caption or a note: one cell.
+    """
+    table = grid_cells(grid, settings)
+    xs, ys = grid.xs, grid.ys
+    nr, nc = len(ys) - 1, len(xs) - 1
+    height = _height(grid.chars)
+    out: list[tuple[list[str], list[BBox | None], BBox]] = []
+    for r in range(nr):
+        frags: list[_Frag] = []
+        tall: list[_Frag] = []  # cells merged down over later rows: written in this row's first line
+        seen: set[int] = set()
+        for c in range(nc):
+            cell = table[r][c]
+            if cell.r0 != r or cell.c0 != c or id(cell) in seen:
+                continue
+            seen.add(id(cell))
+            fr = _spread(cell, _cell_frags(cell, c, height, settings), xs, height, settings)
+            (tall if cell.r1 > r else frags).extend(fr)
+        rows = _split_band(frags, height, settings) if frags else []
+        if tall:
+            if rows:
+                rows[0].extend(tall)
+            else:
+                rows = [tall]
+        for row in rows:
+            by_col: dict[int, list[_Frag]] = {}
+            for f in row:
+                by_col.setdefault(f.col, []).append(f)
+            cells = [""] * nc
+            boxes: list[BBox | None] = [None] * nc
+            top = min(f.top for f in row)
+            bottom = max(f.bottom for f in row)
+            for c in range(nc):
+                cell = table[r][c]
+                fr = by_col.get(c)
+                if fr:
+                    fr.sort(key=lambda f: f.top)
+                    cells[c] = _join_wrapped([f.text for f in fr])
+                    x1 = xs[cell.c1 + 1] if cell.c0 == c else xs[c + 1]
+                    boxes[c] = (xs[c], min(f.top for f in fr), x1, max(f.bottom for f in fr))
+                else:
+                    boxes[c] = (xs[c], top, xs[c + 1], bottom)
+            if not any(cells):
+                continue
+            out.append((cells, boxes, (xs[0], top, xs[-1], bottom)))
+    slivers = {c for c in range(nc) if xs[c + 1] - xs[c] < height}
+    return _captions(_drop_empty_columns(out, slivers))
+
+
+_NOTE_TEXT = re.compile(r"^\s*(?:注|备注|说明)\s*[:：\d]")
+
+
+def _captions(rows: list[tuple[list[str], list, BBox]]) -> list[tuple[list[str], list, BBox]]:
+    """Rows drawn inside the frame that are not table rows: a title or "单位：万元" above the
+    first row with two filled cells, a note below the table. Each becomes one cell."""
+
+    def single(cells: list[str]) -> int | None:
+        filled = [i for i, c in enumerate(cells) if c]
+        return filled[0] if len(filled) == 1 else None
+
+    out = list(rows)
+    for k, (cells, boxes, bbox) in enumerate(out):
+        i = single(cells)
+        if i is None:
+            break
+        out[k] = ([cells[i]], [boxes[i]], bbox)
+    for k in range(len(out) - 1, -1, -1):
+        cells, boxes, bbox = out[k]
+        i = single(cells)
+        if i is None or len(cells) == 1 or not _NOTE_TEXT.match(cells[i]):
+            break
+        out[k] = ([cells[i]], [boxes[i]], bbox)
+    return out
+
+
+def _drop_empty_columns(rows: list[tuple[list[str], list, BBox]], slivers: set[int]
+                       ) -> list[tuple[list[str], list, BBox]]:
+    """A sliver column (narrower than a character, between two nearly coincident rulings) that
+    is empty in every row is debris. Wider empty columns stay: a continuation page must keep
+    the columns of the header it continues."""
+    wide = [r for r in rows if len(r[0]) > 1]
+    if not wide or not slivers:
+        return rows
+    n = max(len(r[0]) for r in wide)
+    keep = [c for c in range(n) if c not in slivers or any(c < len(r[0]) and r[0][c] for r in wide)]
+    if len(keep) == n:
+        return rows
+    out = []
+    for cells, boxes, bbox in rows:
+        if len(cells) > 1:
+            cells = [cells[c] for c in keep if c < len(cells)]
+            boxes = [boxes[c] for c in keep if c < len(boxes)]
+        out.append((cells, boxes, bbox))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Free text and borderless tables
+
+
+_UNIT_WORDS = re.compile(r"单位\s*[:：]")
+
+
+def borderless_rows(lines: list[list[Char]], settings: PdfSettings = DEFAULT
+                    ) -> list[tuple[list[str], list[BBox | None], BBox] | None]:
+    """Visual lines outside rulings → for each line, table cells when it belongs to a run of
+    column-aligned lines carrying amounts (a borderless table), else None (a text line)."""
+    out: list[tuple[list[str], list[BBox | None], BBox] | None] = [None] * len(lines)
+    heights = [_height(line) for line in lines]
+    runs = [runs_of(line, settings.run_gap * h) for line, h in zip(lines, heights, strict=True)]
+    i = 0
+    while i < len(lines):
+        j = i
+        while j < len(lines) and len(runs[j]) >= 2 and not _UNIT_WORDS.search(
+                "".join(c.text for c in lines[j])):
+            j += 1
+        block = range(i, j)
+        numeric = sum(1 for k in block if any(_is_number(text_of(r, heights[k], settings)) for r in runs[k]))
+        if j - i >= settings.borderless_min_rows and numeric >= settings.borderless_min_rows - 1:
+            _read_borderless(block, lines, runs, heights, out, settings)
+        i = max(j, i + 1)
+    return out
+
+
+def _read_borderless(block: range, lines, runs, heights, out, settings: PdfSettings) -> None:
+    """Columns are the x-ranges covered by some run; the whitespace between them separates cells."""
+    spans = sorted((r[0].x0, r[-1].x1) for k in block for r in runs[k])
+    cols: list[list[float]] = []
+    for a, b in spans:
+        if cols and a <= cols[-1][1]:
+            cols[-1][1] = max(cols[-1][1], b)
+        else:
+            cols.append([a, b])
+    starts = [c[0] for c in cols]
+    for k in block:
+        cells = [""] * len(cols)
+        boxes: list[BBox | None] = [None] * len(cols)
+        for run in runs[k]:
+            c = max(bisect.bisect_right(starts, run[0].x0) - 1, 0)
+            text = text_of(run, heights[k], settings)
+            cells[c] = f"{cells[c]} {text}".strip()
+            boxes[c] = _box(run)
+        out[k] = (cells, boxes, _box(lines[k]))
+
+
+# ---------------------------------------------------------------------------------------------
+# Pages
+
+
+def page_to_lines(chars: list[Char], hedges: list[Edge], vedges: list[Edge], page_no: int,
+                  settings: PdfSettings = DEFAULT) -> list[Line]:
+    """All of a page's lines in reading order: grid rows as a block where the grid starts, text
+    lines around them; a text line beside a grid comes after the grid, never inside it."""
+    grids = edges_to_grids(merge_edges(hedges, settings), merge_edges(vedges, settings), settings)
+    free: list[Char] = []
+    for ch in chars:
+        cx, cy = (ch.x0 + ch.x1) / 2, (ch.top + ch.bottom) / 2
+        for g in grids:
+            if g.contains(cx, cy):
+                g.chars.append(ch)
+                break
+        else:
+            free.append(ch)
+    items: list[tuple[tuple[float, int, float], list[str], list[BBox | None] | None, BBox]] = []
+    for gi, g in enumerate(grids):
+        for k, (cells, boxes, bbox) in enumerate(grid_to_rows(g, settings)):
+            items.append(((g.ys[0], gi, k), cells, boxes, bbox))
+    vlines = chars_to_lines(free, settings)
+    tabular = borderless_rows(vlines, settings)
+    for k, (line, tab) in enumerate(zip(vlines, tabular, strict=True)):
+        box = _box(line)
+        cy = (box[1] + box[3]) / 2
+        beside = next((gi for gi, g in enumerate(grids) if g.ys[0] <= cy <= g.ys[-1]), None)
+        key = (grids[beside].ys[-1], len(grids) + k, box[1]) if beside is not None else (box[1], len(grids) + k, 0.0)
+        if tab is not None:
+            items.append((key, tab[0], tab[1], tab[2]))
+        else:
+            h = _height(line)
+            text = " ".join(text_of(r, h, settings) for r in runs_of(line, settings.run_gap * h))
+            items.append((key, [text], [box], box))
+    items.sort(key=lambda it: it[0])
+    return [Line(cells, Provenance(line=None, page=page_no, bbox=bbox), cell_boxes=boxes)
+            for _, cells, boxes, bbox in items]
+
+
+def _open(path: str, raw_module):
+    import pypdfium2 as pdfium
+
+    try:
+        return pdfium.PdfDocument(path)
+    except pdfium.PdfiumError as e:
+        code = getattr(e, "err_code", None)
+        if code == raw_module.FPDF_ERR_PASSWORD:
+            raise IngestError("PDF 已加密，需要密码才能打开，无法读取") from e
+        if code == raw_module.FPDF_ERR_SECURITY:
+            raise IngestError("PDF 使用了不支持的加密或安全设置，无法读取") from e
+        if code == raw_module.FPDF_ERR_FORMAT:
+            raise IngestError("PDF 文件已损坏或格式不正确，无法读取") from e
+        if code == raw_module.FPDF_ERR_FILE:
+            raise IngestError("PDF 文件无法打开（文件不存在或无法访问）") from e
+        raise IngestError(f"PDF 文件无法打开：{e}") from e
+
+
+def read_pdf(path: str, settings: PdfSettings = DEFAULT) -> Source:
+    """Read a PDF's text layer into a ``Source``. Raises ``IngestError`` with a Chinese reason."""
+    import pypdfium2.raw as raw
+
+    doc = _open(path, raw)
+    source = Source(path=path, format="pdf")
+    try:
+        n = len(doc)
+        if n == 0:
+            raise IngestError("PDF 没有任何页面")
+        pages: list[tuple[int, list[Char], list[Edge], list[Edge], int]] = []
+        for i in range(n):
+            try:
+                page = doc[i]
+            except Exception as e:  # a broken page must not lose the others
+                source.notes.append(f"第 {i + 1} 页无法解析（{type(e).__name__}），已跳过")
+                continue
+            textpage = page.get_textpage()
+            try:
+                chars, rot, _size = page_chars(page, textpage, raw)
+                h, v, images = page_rulings(page, rot, raw, settings)
+            finally:
+                textpage.close()
+                page.close()
+            pages.append((i + 1, chars, h, v, images))
+        total = sum(len(p[1]) for p in pages)
+        if total == 0:
+            raise IngestError("PDF 没有文字层（扫描件），需要 OCR，本版本暂不支持")
+        all_text = "".join(c.text for p in pages for c in p[1])
+        chinese = len(_CJK.findall(all_text)) >= 0.2 * len(all_text)
+        for number, chars, h, v, images in pages:
+            page = Page(number=number)
+            source.pages.append(page)
+            if len(chars) < settings.min_page_chars:
+                if images:
+                    source.notes.append(f"第 {number} 页没有文字层（扫描图像），需要 OCR 才能读取，本页未读取")
+                continue
+            if garbled(chars, chinese):
+                source.notes.append(
+                    f"第 {number} 页的文字无法正确识别（字体缺少 Unicode 映射，提取出的是乱码），本页未读取，请人工核对")
+                continue
+            page.lines = page_to_lines(chars, h, v, number, settings)
+    finally:
+        doc.close()
+    return source

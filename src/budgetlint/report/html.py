@@ -1,0 +1,485 @@
+"""``check --format html``: one self-contained page per run (inline CSS, JS and SVG; works offline).
+
+The page has a summary (counts by severity and family, per document), then per document: its
+meta, charts of the budget's structure (``charts.py``), its findings grouped by table, and every
+recovered table rendered from the model with the offending cells highlighted. Findings and cells
+link both ways: a finding links to its cell (``#d1-t4-r25-c3``) and to the cells it rests on; a
+highlighted cell carries numbered links back to its findings (``#d1-f3``). Plain JS filters the
+findings by severity, family and table. All UI text is Chinese.
+
+Ids: document ``d{n}``; finding ``d{n}-f{k}`` (k = position in the document's findings, from 1);
+table ``d{n}-t{i}``; row ``d{n}-t{i}-r{row}``; cell ``d{n}-t{i}-r{row}-c{j}`` (j = position of the
+column in ``Table.columns``). Highlighted cells have class ``hl`` and ``hl-error`` /
+``hl-warning`` / ``hl-info``; cells only cited by a finding have class ``rel``.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections import Counter
+from html import escape
+from pathlib import Path
+
+from budgetlint import __version__
+from budgetlint.model import Column, Document, Row, RowKind, Table
+from budgetlint.pipeline import Result
+from budgetlint.report.charts import budget_charts
+from budgetlint.report.common import (
+    SEVERITIES,
+    CellMark,
+    amount_text,
+    cell_marks,
+    code_text,
+    counts,
+    display_columns,
+    display_rows,
+    families_in_order,
+    family_label,
+    header_grid,
+    is_label_column,
+    label_text,
+    resolve_column,
+    shown_value,
+    value_key,
+)
+from budgetlint.report.finding import Finding, Location
+
+CSS = """
+:root{--err:#c0392b;--err-bg:#fde2e1;--warn:#9a6700;--warn-bg:#fff1b8;--info:#2b6cb0;--info-bg:#e3f0ff;
+--line:#d9dee5;--muted:#5f6b7a;--bg:#f6f7f9;--ink:#1f2933}
+*{box-sizing:border-box}
+body{margin:0;background:var(--bg);color:var(--ink);font:14px/1.55 "Noto Sans CJK SC","Source Han Sans SC",
+"PingFang SC","Microsoft YaHei","WenQuanYi Micro Hei",system-ui,sans-serif}
+header.top{background:#1f3a5f;color:#fff;padding:18px 28px}
+header.top h1{margin:0;font-size:22px;font-weight:600}
+header.top p{margin:4px 0 0;color:#c9d6e8;font-size:13px}
+main{max-width:1280px;margin:0 auto;padding:18px 28px 60px}
+section.card{background:#fff;border:1px solid var(--line);border-radius:8px;padding:16px 20px;margin:16px 0}
+h2{font-size:19px;margin:0 0 10px}h3{font-size:16px;margin:18px 0 8px}h4{font-size:14px;margin:12px 0 6px;color:#334}
+.cards{display:flex;gap:12px;flex-wrap:wrap;margin:6px 0 12px}
+.stat{flex:1;min-width:120px;border-radius:8px;padding:10px 14px;border:1px solid var(--line);background:#fafbfc}
+.stat b{display:block;font-size:26px;line-height:1.2}.stat span{color:var(--muted);font-size:13px}
+.stat.error b{color:var(--err)}.stat.warning b{color:var(--warn)}.stat.info b{color:var(--info)}
+table.summary{border-collapse:collapse;margin:6px 0}
+table.summary th,table.summary td{border:1px solid var(--line);padding:4px 10px;text-align:right}
+table.summary th:first-child,table.summary td:first-child{text-align:left}
+table.summary thead th{background:#eef2f7}
+.badge{display:inline-block;border-radius:10px;padding:0 8px;font-size:12px;font-weight:600;white-space:nowrap}
+.badge.error{background:var(--err-bg);color:var(--err)}.badge.warning{background:var(--warn-bg);color:var(--warn)}
+.badge.info{background:var(--info-bg);color:var(--info)}
+#filters{position:sticky;top:0;z-index:5;display:flex;flex-wrap:wrap;gap:8px 20px;align-items:center;
+background:#fff;border:1px solid var(--line);border-radius:8px;padding:10px 16px;box-shadow:0 2px 6px rgba(0,0,0,.05)}
+#filters fieldset{border:0;margin:0;padding:0;display:flex;gap:10px;align-items:center;flex-wrap:wrap}
+#filters legend{float:left;font-weight:600;margin-right:4px}
+#filters label{white-space:nowrap;cursor:pointer}
+#filters select{max-width:360px;padding:2px 4px}
+#shown{margin-left:auto;color:var(--muted)}
+dl.meta{display:grid;grid-template-columns:max-content 1fr;gap:2px 14px;margin:0}
+dl.meta dt{color:var(--muted)}dl.meta dd{margin:0}
+.charts{display:flex;flex-wrap:wrap;gap:16px}
+figure.chart-box{margin:0;border:1px solid var(--line);border-radius:8px;padding:10px 12px;background:#fcfcfd;
+flex:1 1 560px;max-width:620px}
+figure.chart-box figcaption{font-weight:600;margin-bottom:4px}
+figure.chart-box figcaption small{font-weight:400;color:var(--muted);margin-left:6px}
+svg.chart{max-width:100%;height:auto;font-size:13px}
+svg.chart .legend{fill:#263140}svg.chart .value{fill:#263140}svg.chart .share{fill:#6b7785;font-size:12px}
+svg.chart .total-label{fill:#6b7785;font-size:13px}svg.chart .total-value{fill:#1f2933;font-size:15px;font-weight:600}
+svg.chart .slice:hover,svg.chart .bar:hover{opacity:.8}
+ol.findings{list-style:none;margin:0;padding:0}
+li.finding{border:1px solid var(--line);border-left:4px solid var(--info);border-radius:6px;padding:6px 12px;
+margin:5px 0;background:#fff}
+li.finding.error{border-left-color:var(--err)}li.finding.warning{border-left-color:#d69e00}
+li.finding:target,li.finding.flash{box-shadow:0 0 0 3px #8fb3e8}
+.fhead{display:flex;gap:8px;align-items:baseline;flex-wrap:wrap}
+.fnum{color:var(--muted);font-variant-numeric:tabular-nums}.rule{font-weight:700;font-family:ui-monospace,monospace}
+.family{color:var(--muted);font-size:12px}.msg{margin:2px 0}
+.nums{font-variant-numeric:tabular-nums;color:#334}.nums b{font-weight:600}
+.where,.evidence{color:var(--muted);font-size:13px}.evidence{word-break:break-all}
+a.goto{font-size:13px;margin-left:10px}
+details.tbl{border:1px solid var(--line);border-radius:8px;margin:10px 0;background:#fff}
+details.tbl>summary{cursor:pointer;padding:8px 12px;font-weight:600;background:#f2f5f9;border-radius:8px}
+details.tbl>summary .muted{font-weight:400;color:var(--muted);margin-left:8px}
+.tablewrap{overflow-x:auto;padding:8px 12px 12px}
+table.grid{border-collapse:collapse;font-size:13px;font-variant-numeric:tabular-nums}
+table.grid th,table.grid td{border:1px solid #cfd6df;padding:3px 7px}
+table.grid thead th{background:#eaf0f7;font-weight:600;text-align:center;vertical-align:middle}
+table.grid td.num{text-align:right;white-space:nowrap}
+table.grid td.code{font-family:ui-monospace,monospace;white-space:nowrap}
+table.grid td.tot{font-weight:600;background:#f7f9fb}
+table.grid td.name{min-width:12em}
+table.grid td.lv2{padding-left:1.6em}table.grid td.lv3{padding-left:2.8em}
+td.hl{position:relative}
+td.hl-error{background:var(--err-bg)!important;outline:2px solid var(--err);outline-offset:-2px}
+td.hl-warning{background:var(--warn-bg)!important;outline:2px solid #d69e00;outline-offset:-2px}
+td.hl-info{background:var(--info-bg)!important;outline:1px dashed var(--info);outline-offset:-1px}
+td.rel{outline:2px dashed #7a8796;outline-offset:-2px}
+td.bad{color:var(--err);font-style:italic}
+td:target,td.flash{box-shadow:inset 0 0 0 3px #2f6db5}
+sup.refs a{font-size:10px;margin-left:2px;text-decoration:none;background:#1f3a5f;color:#fff;border-radius:6px;padding:0 4px}
+sup.refs a.cited{background:#7a8796}
+.err-doc{color:var(--err)}.muted{color:var(--muted)}
+.none{color:#2f855a}
+footer{color:var(--muted);font-size:12px;text-align:center;margin-top:30px}
+@media print{#filters{position:static}details.tbl{break-inside:avoid}}
+"""
+
+JS = """
+(function(){
+  function checked(name){return Array.from(document.querySelectorAll('#filters input[name="'+name+'"]:checked'))
+    .map(function(x){return x.value;});}
+  function apply(){
+    var sev=new Set(checked('severity')), fam=new Set(checked('family'));
+    var tab=document.getElementById('f-table').value, shown=0, total=0;
+    document.querySelectorAll('li.finding').forEach(function(li){
+      total++;
+      var ok=sev.has(li.dataset.severity)&&fam.has(li.dataset.family)&&(tab===''||li.dataset.table===tab);
+      li.hidden=!ok; if(ok){shown++;}
+    });
+    document.querySelectorAll('.fgroup').forEach(function(g){
+      g.hidden=!g.querySelector('li.finding:not([hidden])');
+    });
+    document.querySelectorAll('details.tbl').forEach(function(d){
+      d.hidden=!(tab===''||tab==='none'||d.dataset.table===tab);
+    });
+    document.getElementById('shown').textContent='显示 '+shown+' / '+total+' 个问题';
+  }
+  function reveal(){
+    if(!location.hash){return;}
+    var el=document.getElementById(decodeURIComponent(location.hash.slice(1)));
+    if(!el){return;}
+    var d=el.closest('details'); if(d){d.open=true;d.hidden=false;}
+    if(el.hidden){el.hidden=false;}
+    document.querySelectorAll('.flash').forEach(function(x){x.classList.remove('flash');});
+    el.classList.add('flash'); el.scrollIntoView({block:'center'});
+  }
+  document.querySelectorAll('#filters input,#filters select').forEach(function(x){
+    x.addEventListener('change',apply);});
+  window.addEventListener('hashchange',reveal);
+  apply(); reveal();
+})();
+"""
+
+
+def _e(x: object) -> str:
+    return escape(str(x), quote=True)
+
+
+def _badge(f: Finding) -> str:
+    return f'<span class="badge {f.severity.value}">{f.severity.label}</span>'
+
+
+class _Ids:
+    def __init__(self, d: int) -> None:
+        self.d = d
+
+    def doc(self) -> str:
+        return f"d{self.d}"
+
+    def finding(self, n: int) -> str:
+        return f"d{self.d}-f{n}"
+
+    def table(self, t: int) -> str:
+        return f"d{self.d}-t{t}"
+
+    def row(self, t: int, r: int) -> str:
+        return f"d{self.d}-t{t}-r{r}"
+
+    def cell(self, t: int, r: int, j: int) -> str:
+        return f"d{self.d}-t{t}-r{r}-c{j}"
+
+
+def _target(doc: Document, ids: _Ids, loc: Location) -> str | None:
+    """The anchor of the cell, row or table a location points at."""
+    if loc.table is None:
+        return None
+    table = next((t for t in doc.tables if t.index == loc.table), None)
+    if table is None:
+        return None
+    if loc.row is None or not 0 <= loc.row < len(table.rows):
+        return ids.table(table.index)
+    row = table.rows[loc.row]
+    col = resolve_column(table, row, loc.column) if loc.column in row.values else None
+    if col is None:
+        return ids.row(table.index, row.index)
+    return ids.cell(table.index, row.index, table.columns.index(col))
+
+
+def _loc_label(loc: Location) -> str:
+    bits = []
+    if loc.table is not None:
+        bits.append(f"表{loc.table}")
+    if loc.row_label:
+        bits.append(f"「{loc.row_label}」")
+    if loc.column_label:
+        bits.append(loc.column_label)
+    return " ".join(bits) or "文档"
+
+
+def _finding_html(doc: Document, ids: _Ids, n: int, f: Finding) -> str:
+    loc = f.location
+    table_key = str(loc.table) if loc.table is not None else "none"
+    out = [f'<li class="finding {f.severity.value}" id="{ids.finding(n)}" data-severity="{f.severity.value}" '
+           f'data-family="{_e(f.family)}" data-table="{ids.doc()}-{table_key}">',
+           f'<div class="fhead"><span class="fnum">#{n}</span><span class="rule">{_e(f.rule)}</span>{_badge(f)}'
+           f'<span class="family">{_e(family_label(f.family))} · {_e(f.name)}</span></div>',
+           f'<div class="msg">{_e(f.message)}</div>']
+    nums = []
+    if f.expected is not None:
+        nums.append(f"应为 <b>{_e(amount_text(f.expected))}</b>")
+    if f.found is not None:
+        nums.append(f"实为 <b>{_e(amount_text(f.found))}</b>")
+    if f.difference is not None:
+        nums.append(f"差 <b>{_e(amount_text(f.difference))}</b>")
+    if f.tolerance is not None and f.tolerance > 0:
+        nums.append(f"容差 {_e(amount_text(f.tolerance))}")
+    if nums:
+        out.append(f'<div class="nums">{"，".join(nums)}{_e("（" + f.unit + "）") if f.unit else ""}</div>')
+    links = []
+    target = _target(doc, ids, loc)
+    if target:
+        links.append(f'<a class="goto" href="#{target}">在表中查看</a>')
+    for rel in f.related:
+        t = _target(doc, ids, rel)
+        if t:
+            links.append(f'<a class="goto rel" href="#{t}">相关：{_e(_loc_label(rel))}</a>')
+    where = loc.describe()
+    if where or links:
+        out.append(f'<div class="where">{"位置：" + _e(where) if where else ""} {"".join(links)}</div>')
+    if f.evidence:
+        out.append(f'<div class="evidence">依据：{_e(f.evidence)}</div>')
+    out.append("</li>")
+    return "".join(out)
+
+
+# ---------------------------------------------------------------------------------------------
+# Tables
+
+
+def _header_rows(cols: list[Column]) -> list[str]:
+    rows = []
+    for cells in header_grid(cols):
+        rows.append("<tr>" + "".join(
+            f'<th{f" colspan={cs}" if cs > 1 else ""}{f" rowspan={rs}" if rs > 1 else ""}>{_e(text)}</th>'
+            for text, _i, cs, rs in cells) + "</tr>")
+    return rows
+
+
+def _refs(ids: _Ids, mark: CellMark | None) -> str:
+    if mark is None:
+        return ""
+    links = [f'<a href="#{ids.finding(n)}" title="{_e(f.rule + " " + f.message)}">{n}</a>' for n, f in mark.findings]
+    links += [f'<a class="cited" href="#{ids.finding(n)}" title="{_e("相关：" + f.rule + " " + f.message)}">{n}</a>'
+              for n, f in mark.related if all(n != k for k, _ in mark.findings)]
+    return f'<sup class="refs">{"".join(links)}</sup>' if links else ""
+
+
+def _mark_attrs(mark: CellMark | None, classes: list[str]) -> tuple[list[str], str]:
+    if mark is None:
+        return classes, ""
+    sev = mark.severity
+    if sev is not None:
+        classes = classes + ["hl", f"hl-{sev.value}"]
+    elif mark.related:
+        classes = classes + ["rel"]
+    tips = [f"{f.rule} [{f.severity.label}] {f.message}" for _, f in mark.findings]
+    tips += [f"相关：{f.rule} {f.message}" for _, f in mark.related]
+    return classes, f' title="{_e(chr(10).join(tips))}"' if tips else ""
+
+
+def _cell(ids: _Ids, table: Table, row: Row | None, col: Column, cols: list[Column],
+          marks: dict[tuple[int, int, str | None], CellMark]) -> str:
+    if row is None:
+        return "<td></td>"
+    classes: list[str] = []
+    attrs = ""
+    body = ""
+    if col.role == "amount":
+        key = value_key(col)
+        v = row.values.get(key)
+        classes.append("num")
+        body = _e(shown_value(v))
+        if v is not None and v.amount is None and not v.blank:
+            classes.append("bad")
+        mark = marks.get((table.index, row.index, key))
+        classes, tip = _mark_attrs(mark, classes)
+        attrs = f' id="{ids.cell(table.index, row.index, table.columns.index(col))}"{tip}'
+        body += _refs(ids, mark)
+    elif col.role in ("code", "code_part"):
+        classes.append("code")
+        body = _e(code_text(row, col))
+    elif is_label_column(col):
+        row_mark = marks.get((table.index, row.index, None))
+        body = _e(label_text(row, cols))
+        classes.append("name")
+        if row.kind is RowKind.ITEM and row.level >= 2:
+            classes.append(f"lv{min(row.level, 3)}")
+        classes, tip = _mark_attrs(row_mark, classes)
+        attrs = f' id="{ids.row(table.index, row.index)}"{tip}'
+        note = row.ambiguous or row.repaired
+        if note:
+            attrs += f' data-note="{_e(note)}"'
+        body += _refs(ids, row_mark)
+    else:
+        body = _e(row.texts.get(col.key, ""))
+    if row.kind is not RowKind.ITEM:
+        classes.append("tot")
+    cls = f' class="{" ".join(classes)}"' if classes else ""
+    return f"<td{cls}{attrs}>{body}</td>"
+
+
+def _table_html(doc: Document, ids: _Ids, table: Table, marks: dict[tuple[int, int, str | None], CellMark],
+                n_findings: int) -> str:
+    cols = display_columns(table)
+    unit = f"，单位：{table.unit.value}" if table.unit else ""
+    where = (f"，第{table.provenance.page}页" if table.provenance.page else "") + (
+        f"，第{table.provenance.line}行起" if table.provenance.line else "")
+    issues = f"，{n_findings} 个问题" if n_findings else ""
+    parts = [f'<details class="tbl" id="{ids.table(table.index)}" data-table="{ids.doc()}-{table.index}"'
+             f'{" open" if n_findings else ""}>',
+             f'<summary>表{table.index}　{_e(table.title)}<span class="muted">'
+             f"{_e(table.kind_label + unit)}，{len(table.rows)} 行{_e(issues + where)}</span></summary>"]
+    if table.empty_note:
+        parts.append(f'<p class="muted" style="margin:6px 12px">{_e(table.empty_note)}</p>')
+    parts.append('<div class="tablewrap"><table class="grid"><thead>' + "".join(_header_rows(cols)) + "</thead><tbody>")
+    has_label = any(is_label_column(c) for c in cols)
+    for line in display_rows(table, cols):
+        attrs = ""
+        row = line[0][0] if line else None
+        if not has_label and row is not None:
+            # no label cell to anchor the row (三公 matrix): the <tr> carries the row's id and mark
+            classes, tip = _mark_attrs(marks.get((table.index, row.index, None)), [])
+            attrs = f' id="{ids.row(table.index, row.index)}"{tip}'
+            if classes:
+                attrs += f' class="{" ".join(classes)}"'
+        parts.append(f"<tr{attrs}>" + "".join(_cell(ids, table, r, c, cols, marks) for r, c in line) + "</tr>")
+    parts.append("</tbody></table></div></details>")
+    return "".join(parts)
+
+
+# ---------------------------------------------------------------------------------------------
+# Page
+
+
+def _summary(results: list[Result]) -> str:
+    findings = [f for r in results for f in r.findings]
+    sev = Counter(f.severity.value for f in findings)
+    unreadable = sum(1 for r in results if r.error)
+    out = ['<section class="card" id="summary"><h2>汇总</h2><div class="cards">',
+           f'<div class="stat"><b>{len(results)}</b><span>文件</span></div>']
+    for s in SEVERITIES:
+        out.append(f'<div class="stat {s.value}"><b>{sev[s.value]}</b><span>{s.label}</span></div>')
+    out.append(f'<div class="stat"><b>{unreadable}</b><span>无法读取</span></div></div>')
+    by = counts(findings)
+    fams = families_in_order({f.family for f in findings})
+    if fams:
+        out.append('<table class="summary" id="by-family"><thead><tr><th>类别</th>'
+                   + "".join(f"<th>{s.label}</th>" for s in SEVERITIES) + "<th>合计</th></tr></thead><tbody>")
+        for fam in fams:
+            row = [by.get((fam, s.value), 0) for s in SEVERITIES]
+            out.append(f"<tr><td>{_e(family_label(fam))} <span class='muted'>{_e(fam)}</span></td>"
+                       + "".join(f"<td>{n or ''}</td>" for n in row) + f"<td>{sum(row)}</td></tr>")
+        out.append("</tbody></table>")
+    if len(results) > 1:
+        out.append('<h3>各文件</h3><table class="summary" id="by-document"><thead><tr><th>文件</th><th>标题</th>'
+                   + "".join(f"<th>{s.label}</th>" for s in SEVERITIES) + "</tr></thead><tbody>")
+        for d, r in enumerate(results, 1):
+            title = (r.document.meta.title or r.document.meta.organisation) if r.document else ""
+            c = Counter(f.severity.value for f in r.findings)
+            cells = ("".join(f"<td>{c[s.value] or ''}</td>" for s in SEVERITIES) if not r.error
+                     else '<td colspan="3" class="err-doc">无法读取</td>')
+            out.append(f'<tr><td><a href="#d{d}">{_e(Path(r.path).name)}</a></td><td>{_e(title)}</td>{cells}</tr>')
+        out.append("</tbody></table>")
+    out.append("</section>")
+    return "".join(out)
+
+
+def _filters(results: list[Result]) -> str:
+    findings = [f for r in results for f in r.findings]
+    fams = families_in_order({f.family for f in findings}) or ["arithmetic"]
+    out = ['<section id="filters" aria-label="筛选">',
+           '<fieldset><legend>级别</legend>']
+    for s in SEVERITIES:
+        out.append(f'<label><input type="checkbox" name="severity" value="{s.value}" checked> '
+                   f'<span class="badge {s.value}">{s.label}</span></label>')
+    out.append('</fieldset><fieldset><legend>类别</legend>')
+    for fam in fams:
+        out.append(f'<label><input type="checkbox" name="family" value="{_e(fam)}" checked> '
+                   f'{_e(family_label(fam))}</label>')
+    out.append('</fieldset><fieldset><legend>表格</legend><select id="f-table"><option value="">全部表格</option>')
+    multi = len(results) > 1
+    for d, r in enumerate(results, 1):
+        if r.document is None:
+            continue
+        prefix = f"文件{d} · " if multi else ""
+        for t in r.document.tables:
+            n = sum(1 for f in r.findings if f.location.table == t.index)
+            out.append(f'<option value="d{d}-{t.index}">{_e(prefix)}表{t.index} {_e(t.title)}'
+                       f'{f"（{n}）" if n else ""}</option>')
+        if any(f.location.table is None for f in r.findings):
+            out.append(f'<option value="d{d}-none">{_e(prefix)}不属于表格的问题</option>')
+    out.append('</select></fieldset><span id="shown"></span></section>')
+    return "".join(out)
+
+
+def _document(d: int, r: Result) -> str:
+    ids = _Ids(d)
+    name = Path(r.path).name
+    if r.document is None:
+        return (f'<section class="card doc" id="{ids.doc()}"><h2>{_e(name)}</h2>'
+                f'<p class="err-doc">无法读取：{_e(r.error or "")}</p><p class="muted">{_e(r.path)}</p></section>')
+    doc = r.document
+    m = doc.meta
+    out = [f'<section class="card doc" id="{ids.doc()}"><h2>{_e(m.title or name)}</h2><dl class="meta">']
+    for k, v in (("文件", r.path), ("单位", m.organisation), ("年度", m.year), ("类型", m.kind.value),
+                 ("模板", m.template), ("来源格式", m.source_format),
+                 ("识别", f"{len(doc.tables)} 张表，{len(doc.forms)} 张绩效目标表")):
+        if v:
+            out.append(f"<dt>{k}</dt><dd>{_e(v)}</dd>")
+    c = Counter(f.severity.value for f in r.findings)
+    out.append("<dt>问题</dt><dd>" + (" ".join(f'<span class="badge {s.value}">{s.label} {c[s.value]}</span>'
+                                            for s in SEVERITIES if c[s.value]) or '<span class="none">未发现问题</span>')
+               + "</dd></dl>")
+    charts = budget_charts(doc)
+    if charts:
+        out.append('<h3>预算结构</h3><div class="charts">')
+        for ch in charts:
+            out.append(f'<figure class="chart-box" id="{ids.doc()}-chart-{ch.id}"><figcaption>{_e(ch.title)}'
+                       f'<small>单位：{_e(ch.unit)}；来源：{_e(ch.source)}</small></figcaption>{ch.svg()}</figure>')
+        out.append("</div>")
+    out.append(f"<h3>问题（{len(r.findings)}）</h3>")
+    if not r.findings:
+        out.append('<p class="none">未发现问题。</p>')
+    groups: dict[int | None, list[tuple[int, Finding]]] = {}
+    for n, f in enumerate(r.findings, 1):
+        groups.setdefault(f.location.table, []).append((n, f))
+    titles = {t.index: t.title for t in doc.tables}
+    for key in sorted(groups, key=lambda k: (k is not None, k or 0)):
+        items = groups[key]
+        head = f"表{key}　{titles.get(key) or items[0][1].location.table_title or ''}" if key is not None else "文档"
+        anchor = f' <a class="muted" href="#{ids.table(key)}">查看表格</a>' if key in titles else ""
+        out.append(f'<div class="fgroup"><h4>{_e(head)}（{len(items)}）{anchor}</h4><ol class="findings">')
+        out.extend(_finding_html(doc, ids, n, f) for n, f in items)
+        out.append("</ol></div>")
+    marks = cell_marks(doc, r.findings)
+    if doc.tables:
+        out.append("<h3>识别出的表格</h3>")
+        per_table = Counter(f.location.table for f in r.findings)
+        for t in doc.tables:
+            out.append(_table_html(doc, ids, t, marks, per_table[t.index]))
+    out.append("</section>")
+    return "".join(out)
+
+
+def render_html(results: list[Result], title: str = "预决算公开文档检查报告") -> str:
+    now = _dt.datetime.now().strftime("%Y-%m-%d %H:%M")
+    names = "、".join(Path(r.path).name for r in results[:3]) + ("等" if len(results) > 3 else "")
+    body = [_summary(results), _filters(results)] + [_document(d, r) for d, r in enumerate(results, 1)]
+    return ("<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+            f"<meta name=\"generator\" content=\"budgetlint {__version__}\">"
+            f"<title>{_e(title)} — {_e(names)}</title><style>{CSS}</style></head><body>"
+            f"<header class=\"top\"><h1>{_e(title)}</h1><p>budgetlint {__version__} · 生成于 {now} · "
+            f"{len(results)} 个文件</p></header><main>" + "".join(body)
+            + "<footer>本报告由 budgetlint 生成，单个文件，离线可用。级别：错误 = 文档有误；警告 = 可能有误或无法核实；"
+            "提示 = 供参考（含读取说明）。</footer></main>"
+            f"<script>{JS}</script></body></html>\n")

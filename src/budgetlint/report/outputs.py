@@ -1,0 +1,153 @@
+"""Where ``check --format json|sarif|html|xlsx|pdf`` writes its report (``-o``).
+
+* json, sarif: ``-o FILE`` or standard output; ``-o FOLDER`` → FOLDER/budgetlint-report.json|sarif.
+* html, xlsx: one combined report for all documents: ``-o FILE``, or budgetlint-report.html|xlsx
+  in the current folder (html goes to standard output when that is not a terminal). ``-o FOLDER``
+  (an existing folder, or a path ending in ``/``) → one report per document, ``<stem>.budgetlint.html|xlsx``.
+* pdf: one annotated copy per PDF document. One PDF: ``-o FILE`` or ``-o FOLDER``; several: ``-o``
+  is a folder (created if missing); no ``-o``: ``<stem>.budgetlint.pdf`` in the current folder.
+  Documents that are not PDFs are skipped with a Chinese note (not an error).
+
+Messages ("已写入 …", "跳过 …") go to ``console`` (standard error); ``None`` keeps quiet.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+from budgetlint.pipeline import Result
+
+EXT = {"json": "json", "sarif": "sarif", "html": "html", "xlsx": "xlsx", "pdf": "pdf"}
+REPORT_STEM = "budgetlint-report"
+
+
+class OutputError(Exception):
+    """The output option cannot be used this way (a usage error, exit code 2)."""
+
+
+def _is_folder(raw: str | None) -> bool:
+    """An existing folder, or a path written with a trailing slash (a folder to create)."""
+    if not raw:
+        return False
+    return Path(raw).is_dir() or raw.endswith((os.sep, "/"))
+
+
+def _say(console: Console | None, text: str) -> None:
+    if console is not None:
+        console.print(text, highlight=False, soft_wrap=True)
+
+
+def per_document_names(results: list[Result], ext: str) -> list[str]:
+    """``<stem>.budgetlint.<ext>`` per document, made unique when two documents share a stem."""
+    used: dict[str, int] = {}
+    names = []
+    for r in results:
+        stem = Path(r.path).stem or "document"
+        n = used.get(stem, 0) + 1
+        used[stem] = n
+        names.append(f"{stem}{'-' + str(n) if n > 1 else ''}.budgetlint.{ext}")
+    return names
+
+
+def _render_text(results: list[Result], fmt: str) -> str:
+    if fmt == "json":
+        from budgetlint.report.json_report import render_json
+
+        return render_json(results) + "\n"
+    if fmt == "sarif":
+        from budgetlint.report.sarif import render_sarif
+
+        return render_sarif(results) + "\n"
+    from budgetlint.report.html import render_html
+
+    return render_html(results)
+
+
+def _write_one(results: list[Result], fmt: str, path: Path) -> None:
+    if fmt == "xlsx":
+        from budgetlint.report.excel import write_report_xlsx
+
+        write_report_xlsx(results, path)
+    else:
+        path.write_text(_render_text(results, fmt), encoding="utf-8")
+
+
+def write_report(results: list[Result], fmt: str, raw_output: str | Path | None,
+                 console: Console | None) -> list[Path]:
+    """Write the report(s) as ``-o`` says (``raw_output`` as typed, so a trailing slash counts);
+    returns the files written."""
+    if fmt not in EXT:
+        raise OutputError(f"未知的输出格式：{fmt}")
+    raw = str(raw_output) if raw_output else None
+    output = Path(raw) if raw else None
+    folder = _is_folder(raw)
+    if fmt == "pdf":
+        return _write_pdfs(results, output, folder, console)
+    ext = EXT[fmt]
+    written: list[Path] = []
+    if fmt in ("json", "sarif"):
+        if output is None:
+            click.echo(_render_text(results, fmt), nl=False)
+            return []
+        target = output / f"{REPORT_STEM}.{ext}" if folder else output
+        if folder:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        _write_one(results, fmt, target)
+        return [target]
+    if folder:
+        assert output is not None
+        output.mkdir(parents=True, exist_ok=True)
+        readable = [r for r in results if r.error is None] or results
+        for r, name in zip(readable, per_document_names(readable, ext), strict=True):
+            target = output / name
+            _write_one([r], fmt, target)
+            written.append(target)
+    else:
+        if output is None and fmt == "html" and not sys.stdout.isatty():
+            click.echo(_render_text(results, fmt), nl=False)
+            return []
+        target = output or Path(f"{REPORT_STEM}.{ext}")
+        _write_one(results, fmt, target)
+        written.append(target)
+    for p in written:
+        _say(console, f"已写入 {p}")
+    return written
+
+
+def _write_pdfs(results: list[Result], output: Path | None, is_folder: bool, console: Console | None) -> list[Path]:
+    from budgetlint.report.pdf_annotate import annotate_pdf
+
+    pdfs = []
+    for r in results:
+        if r.document is None:
+            continue  # unreadable: reported with exit code 2 by the caller
+        if r.document.meta.source_format != "pdf":
+            _say(console, f"跳过 {r.path}：不是 PDF 文件，没有可批注的原件（批注版仅适用于 PDF）")
+            continue
+        pdfs.append(r)
+    if not pdfs:
+        return []
+    if output is not None and len(pdfs) > 1 and (output.is_file() or output.suffix.lower() == ".pdf"):
+        raise OutputError(f"检查了 {len(pdfs)} 个 PDF，-o 须为文件夹（每个 PDF 写一个批注文件）")
+    folder = output is None or len(pdfs) > 1 or is_folder
+    names = per_document_names(pdfs, "pdf")
+    written = []
+    for r, name in zip(pdfs, names, strict=True):
+        if folder:
+            base = output if output is not None else Path(".")
+            base.mkdir(parents=True, exist_ok=True)
+            target = base / name
+        else:
+            assert output is not None
+            target = output
+        if Path(r.path).resolve() == target.resolve():
+            raise OutputError(f"批注文件不能覆盖原件：{target}")
+        n = annotate_pdf(r, target)
+        written.append(target)
+        _say(console, f"已写入 {target}（{n} 处批注）")
+    return written

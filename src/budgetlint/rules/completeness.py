@@ -1,0 +1,206 @@
+"""Completeness: tables and sections a document announces or must contain (BL6xx).
+
+What each kind of document must publish is data (``rules/vocab/completeness.toml``). A table the
+reader could not recognise is not reported as missing when too few tables were recognised at all:
+that is a reading problem, reported by the extraction rules.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterator
+from functools import lru_cache
+from pathlib import Path
+
+from budgetlint.model import Document, Provenance
+from budgetlint.recognise.normalise import squash
+from budgetlint.recognise.vocab import default_vocabulary
+from budgetlint.report.finding import Finding, Location
+from budgetlint.rules.registry import REGISTRY, rule
+
+VOCAB = Path(__file__).resolve().parent / "vocab" / "completeness.toml"
+
+
+@lru_cache(maxsize=1)
+def vocab() -> dict:
+    return tomllib.loads(VOCAB.read_text("utf-8"))
+
+
+def _finding(rule_id: str, message: str, location: Location, evidence: str | None = None,
+             expected=None, found=None) -> Finding:
+    r = REGISTRY[rule_id]
+    return Finding(rule=r.id, name=r.name, family=r.family, severity=r.severity, message=message,
+                   location=location, evidence=evidence, expected=expected, found=found)
+
+
+def _at(prov: Provenance | None) -> Location:
+    return Location(page=prov.page, line=prov.line) if prov else Location()
+
+
+def _kind_label(kind: str) -> str:
+    return default_vocabulary().kinds.get(kind, kind)
+
+
+def _enough_tables(doc: Document) -> bool:
+    return len({t.kind for t in doc.tables if t.kind != "unknown"}) >= vocab()["required"]["min_tables"]
+
+
+@rule("BL601", name="toc-table-missing", family="completeness", severity="warning",
+      title="目录列出的表格在文档中没有找到")
+def toc_table_missing(doc: Document) -> Iterator[Finding]:
+    """## 检查什么
+    目录中列出的每一张预算表（按表名识别表的种类）都应在文档中出现。
+    ## 为什么重要
+    目录列出而正文没有，说明漏附了表格。
+    ## 示例
+    目录有"九、国有资本经营预算支出情况表"，正文中没有这张表（也没有空表说明）。
+    ## 不报的情形
+    目录项不是表名；文档识别出的表格太少（多为读取问题，另由读取类规则提示）。
+    """
+    if not doc.toc or not _enough_tables(doc):
+        return
+    vocab_ = default_vocabulary()
+    present = {t.kind for t in doc.tables}
+    seen: set[str] = set()
+    for entry in doc.toc:
+        specs = vocab_.match_title(entry)
+        if not specs:
+            continue
+        kind = specs[0].kind
+        if kind in present or kind in seen:
+            continue
+        seen.add(kind)
+        yield _finding("BL601", f"目录列出「{entry}」，文档中没有找到这张表", Location(), evidence=entry,
+                       expected=_kind_label(kind))
+
+
+@rule("BL602", name="required-table-missing", family="completeness", severity="warning",
+      title="缺少应公开的预算表")
+def required_table_missing(doc: Document) -> Iterator[Finding]:
+    """## 检查什么
+    部门（单位）预算应公开的表格都在：收支总表、收入总表、支出总表、财政拨款收支总表、一般公共预算
+    支出表、一般公共预算基本支出表、“三公”经费支出表、政府性基金预算支出表、国有资本经营预算支出表
+    （没有数据的表也要以空表列示并说明）。各类文档应有的表格见 `rules/vocab/completeness.toml`。
+    ## 为什么重要
+    缺表是预决算公开检查的首要问题。
+    ## 示例
+    部门预算中没有政府性基金预算支出表，也没有"本部门无政府性基金预算"的说明。
+    ## 不报的情形
+    文档类别没有规定表格（如单独的绩效目标文档）；识别出的表格太少（多为读取问题）。
+    """
+    required = vocab()["required"].get(doc.meta.kind.value)
+    if not required or not _enough_tables(doc):
+        return
+    present = {t.kind for t in doc.tables}
+    for kind in required:
+        if kind not in present:
+            yield _finding("BL602", f"{doc.meta.kind.value}应公开{_kind_label(kind)}，文档中没有找到", Location(),
+                           expected=_kind_label(kind))
+
+
+@rule("BL603", name="empty-table-without-note", family="completeness", severity="warning",
+      title="空表没有说明")
+def empty_table_without_note(doc: Document) -> Iterator[Finding]:
+    """## 检查什么
+    没有任何数据的表格应附说明（如"注：本部门无政府性基金预算拨款安排的支出，故本表为空表"）。
+    ## 为什么重要
+    没有说明的空表，读者无法判断是确实没有，还是漏填。
+    ## 示例
+    国有资本经营预算支出情况表只有表头和一行空的合计，表下没有说明。
+    ## 不报的情形
+    表中有非零金额；表格有说明；表格没有读到任何行或无法可靠读取（读取问题）。
+    """
+    for t in doc.tables:
+        if not t.rows or not t.quality.readable or not t.amount_columns or t.empty_note:
+            continue
+        if t.is_empty:
+            yield _finding("BL603", f"「{t.title}」没有数据，也没有空表说明", Location.of(t))
+
+
+@rule("BL604", name="empty-note-contradicts-table", family="completeness", severity="error",
+      title="空表说明与表中数据矛盾")
+def empty_note_contradicts_table(doc: Document) -> Iterator[Finding]:
+    """## 检查什么
+    表格附有"无……，空表列示"的说明，表中却有非零金额。
+    ## 为什么重要
+    说明与数据必有一处错误；常见于套用模板后填入了错误的数字。
+    ## 示例
+    固定资产占用情况表列出固定资产总额 856766.73 万元，表下注"无固定资产占用情况，空表列示"。
+    ## 不报的情形
+    表中金额全为 0 或空；无法可靠读取的表。
+    """
+    for t in doc.tables:
+        if not t.empty_note or not t.quality.readable or t.is_empty:
+            continue
+        cells = [(r, k, v) for r in t.rows for k, v in r.values.items() if v.amount and not v.blank]
+        r, k, v = cells[0]
+        yield _finding("BL604", f"「{t.title}」注明「{t.empty_note}」，表中却有金额（如「{r.label or '第' + str(r.index + 1) + '行'}」"
+                                f" {v.raw.strip()}）", Location.of(t, r, k), evidence=t.empty_note, found=v.amount)
+
+
+@rule("BL605", name="announced-section-empty", family="completeness", severity="warning",
+      title="标题下没有内容")
+def announced_section_empty(doc: Document) -> Iterator[Finding]:
+    """## 检查什么
+    说明部分的每个标题下都有内容：正文、表格、绩效目标表或下级标题。
+    ## 为什么重要
+    有标题无内容，说明该部分漏写，或文档被截断。
+    ## 示例
+    名词解释最后一条"三十七、住房保障(类)住房改革(款)住房公积金(项)："之后文档结束。
+    ## 不报的情形
+    标题后紧接下级标题、表格或绩效目标表；目录中的条目。
+    """
+    marks = sorted([t.provenance.line for t in doc.tables if t.provenance.line is not None]
+                   + [f.provenance.line for f in doc.forms if f.provenance.line is not None])
+    secs = [s for s in doc.sections if s.heading and s.provenance.line is not None]
+    for i, sec in enumerate(secs):
+        if sec.paragraphs:
+            continue
+        nxt = secs[i + 1] if i + 1 < len(secs) else None
+        if nxt is not None and nxt.level > sec.level:
+            continue  # sub-headings follow
+        end = nxt.provenance.line if nxt is not None else None
+        if any(m > sec.provenance.line and (end is None or m < end) for m in marks):
+            continue
+        where = "文档在此结束" if nxt is None else f"下一标题为「{nxt.heading}」"
+        yield _finding("BL605", f"标题「{sec.heading}」下没有内容（{where}）", _at(sec.provenance), evidence=sec.heading)
+
+
+def _scope_of(text: str) -> str | None:
+    key = squash(text)
+    found = {scope for scope, words in vocab()["scope"].items() if any(w in key for w in words)}
+    return next(iter(found)) if len(found) == 1 else None
+
+
+@rule("BL606", name="headings-contradict", family="completeness", severity="warning",
+      title="标题中的部门与单位说法不一致")
+def headings_contradict(doc: Document) -> Iterator[Finding]:
+    """## 检查什么
+    文档的标题说它是部门预算（决算）还是单位预算（决算），目录和各级标题应与之一致：
+    部门预算写"部门概况""部门预算表"，单位预算写"单位概况""单位预算表"。
+    ## 为什么重要
+    前后说法不一说明套用了其他文档的模板而未修改，也使读者无法确定公开主体的范围。
+    ## 示例
+    标题"2024 年××局部门预算"，目录写"第一部分 单位概况"。
+    ## 不报的情形
+    正文段落中的叙述（"纳入部门预算管理"是通行说法）；标题未说明文档类别。
+    """
+    scope = {"部门预算": "部门", "部门决算": "部门", "单位预算": "单位", "单位决算": "单位"}.get(doc.meta.kind.value)
+    if scope is None:
+        return
+    reported: set[str] = set()
+    candidates: list[tuple[str, Provenance | None, str]] = [(e, None, "目录") for e in doc.toc]
+    for sec in doc.sections:
+        if sec.heading:
+            candidates.append((sec.heading, sec.provenance, "标题"))
+        for p in sec.paragraphs:
+            if len(p.text) <= 30 and "。" not in p.text:
+                candidates.append((p.text, p.provenance, "标题"))
+    for text, prov, what in candidates:
+        other = _scope_of(text)
+        key = squash(text)
+        if other is None or other == scope or key in reported:
+            continue
+        reported.add(key)
+        yield _finding("BL606", f"文档为{doc.meta.kind.value}，{what}却写「{text}」", _at(prov), evidence=text,
+                       expected=scope, found=other)

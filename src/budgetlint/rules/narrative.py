@@ -1,0 +1,462 @@
+"""Narrative ↔ tables: the amounts, changes and percentages of the 情况说明 (BL3xx).
+
+Claims are read by ``budgetlint.recognise.claims`` and bound to the model through the vocabulary
+``rules/vocab/narrative.toml``. Unbound claims are never checked against tables, only internally.
+Rounding: a narrative figure carries half a unit of its last printed digit, a table figure the same
+of its own; amounts are compared in 元 so a 万元 sentence can be compared with a 元 table.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from decimal import Decimal
+
+from budgetlint.model import Document, Unit
+from budgetlint.recognise.claims import (
+    Bound,
+    Claim,
+    Figure,
+    bind,
+    extract_claims,
+    project_count_bound,
+    three_public_value,
+    vocab,
+)
+from budgetlint.recognise.normalise import squash
+from budgetlint.report.finding import Finding, Location
+from budgetlint.rules.registry import REGISTRY, rule
+
+_HUNDRED = Decimal(100)
+
+
+def _where(claim: Claim) -> Location:
+    return Location(page=claim.provenance.page, line=claim.provenance.line)
+
+
+def _finding(rule_id: str, claim: Claim, message: str, expected=None, found=None, tolerance=None,
+             unit: str | None = None, related: list[Location] | None = None) -> Finding:
+    r = REGISTRY[rule_id]
+    return Finding(rule=r.id, name=r.name, family=r.family, severity=r.severity, message=message,
+                   location=_where(claim), expected=expected, found=found, tolerance=tolerance, unit=unit,
+                   evidence=claim.text[:300], related=related or [])
+
+
+def _yuan(b: Bound) -> tuple[Decimal, Decimal]:
+    """A table figure and its rounding, in 元."""
+    scale = b.unit.in_yuan if b.unit else Decimal(1)
+    return b.value.amount * scale, (Decimal(0) if b.value.blank else b.value.half_ulp) * scale
+
+
+def _in_unit(yuan: Decimal, unit: Unit | None) -> Decimal:
+    return (yuan / unit.in_yuan if unit else yuan).normalize()
+
+
+def _fmt(x: Decimal) -> str:
+    s = format(x.quantize(Decimal("0.01")) if x == x.quantize(Decimal("0.01")) else x.normalize(), "f")
+    return s
+
+
+def _agrees(fig: Figure, b: Bound) -> bool:
+    table, table_tol = _yuan(b)
+    return abs(fig.in_yuan() - table) <= fig.half_ulp_yuan() + table_tol
+
+
+def _table_name(b: Bound) -> str:
+    return f"「{b.table.title}」"
+
+
+@rule("BL301", name="narrative-amount-differs", family="narrative", severity="error",
+      title="情况说明中的金额与表格不符")
+def narrative_amount_differs(doc: Document) -> Iterator[Finding]:
+    """## 检查什么
+    情况说明中可以对应到表格的金额（收入、支出总额及其构成，基本支出、项目支出，“三公”经费及各项，
+    机关运行经费，政府采购预算，实施绩效目标管理的项目资金）与表格中的数字一致。金额按各自的单位
+    （元、万元）换算后比较。
+    ## 为什么重要
+    情况说明是多数读者唯一会读的部分；与表格不符说明其中一处填错，检查中属于常见问题。
+    ## 示例
+    说明写"2024 年收入预算 14907.41 万元"，收支总体情况表收入总计为 14904.71 万元。
+    ## 不报的情形
+    差额在两边印刷精度之内（说明按其末位的半个单位、表格按其末位的半个单位）；说明中的词无法
+    对应到确定的表格数字（只计入未绑定的说明数字）；表格无法可靠读取；机关运行经费在文档未说明
+    单位性质时不比较（部门预算常含事业单位，机关运行经费不等于全部日常公用经费）。
+    """
+    for claim in extract_claims(doc):
+        if claim.amount is None:
+            continue
+        bounds = bind(doc, claim)
+        if not bounds or any(_agrees(claim.amount, b) for b in bounds):
+            continue
+        b = bounds[0]
+        unit = claim.amount.unit
+        table_in_claim_unit = _in_unit(_yuan(b)[0], unit)
+        yield _finding(
+            "BL301", claim,
+            f"情况说明中{claim.label} {claim.amount.raw}{unit.value if unit else ''}，与{_table_name(b)}"
+            f"的 {b.value.raw.strip()}{b.unit.value if b.unit else ''} 不符",
+            expected=table_in_claim_unit, found=claim.amount.value,
+            tolerance=_in_unit(claim.amount.half_ulp_yuan() + _yuan(b)[1], unit),
+            unit=unit.value if unit else None,
+            related=[Location.of(x.table, x.row, x.column) for x in bounds],
+        )
+
+
+def _pct_interval(claim: Claim) -> tuple[Decimal, Decimal] | None:
+    """The range of change ÷ last year (in %) that the printed amount and change allow, or None
+    when last year's figure may be zero."""
+    amount, change = claim.amount, claim.change
+    a_lo, a_hi = amount.value - amount.half_ulp, amount.value + amount.half_ulp
+    scale = (change.unit.in_yuan / amount.unit.in_yuan) if change.unit and amount.unit else Decimal(1)
+    c = change.value * scale
+    c_tol = change.half_ulp * scale
+    c_lo, c_hi = c - c_tol, c + c_tol
+    last_lo, last_hi = a_lo - c_hi, a_hi - c_lo
+    if last_lo <= 0:
+        return None
+    ratios = [x / y * _HUNDRED for x in (c_lo, c_hi) for y in (last_lo, last_hi)]
+    return min(ratios), max(ratios)
+
+
+@rule("BL302", name="narrative-percent-inconsistent", family="narrative", severity="error",
+      title="情况说明中的增减额与增减率不符")
+def narrative_percent_inconsistent(doc: Document) -> Iterator[Finding]:
+    """## 检查什么
+    同一句中的本年数、增减额和增减率应自洽：增减率 = 增减额 ÷ 上年数（上年数 = 本年数 − 增减额），
+    按说明印刷的位数四舍五入。增减额为 0 却写有非零的增减率（如"减少 0 万元，下降 100%"）属于自相矛盾。
+    ## 为什么重要
+    增减率是读者理解预算变化的主要依据，算错或自相矛盾会误导读者。
+    ## 示例
+    "公务用车购置费 0 万元，比上年减少 0 万元，下降 100%"：增减额为 0 时不可能下降 100%。
+    ## 不报的情形
+    在本年数、增减额和增减率各自的印刷精度之内（如 58.36 万元减少 4.24 万元，6.773% 印作 6.78%）；
+    上年数可能为 0（增减率无意义）；句中缺少本年数或增减额。
+    """
+    for claim in extract_claims(doc):
+        if claim.percent is None or claim.change is None:
+            continue
+        pct = claim.percent
+        if claim.change.value == 0:
+            if pct.value != 0:
+                yield _finding(
+                    "BL302", claim,
+                    f"{claim.label}比上年{claim.change_word} {claim.change.raw}"
+                    f"{claim.change.unit.value if claim.change.unit else ''}，却写{claim.percent_word} "
+                    f"{pct.raw}%：增减额为 0 时增减率应为 0（与上年持平）",
+                    expected=Decimal(0), found=pct.value, unit="%")
+            continue
+        if claim.amount is None:
+            continue
+        interval = _pct_interval(claim)
+        if interval is None:
+            continue
+        lo, hi = interval
+        if pct.value + pct.half_ulp < lo or pct.value - pct.half_ulp > hi:
+            amount, change = claim.amount, claim.change
+            last = amount.value - change.value
+            computed = change.value / last * _HUNDRED if last else None
+            yield _finding(
+                "BL302", claim,
+                f"{claim.label} {amount.raw}，比上年{claim.change_word} {change.raw}，上年应为 {_fmt(last)}，"
+                f"增减率应约为 {computed:.2f}%，说明写作 {claim.percent_word} {pct.raw}%",
+                expected=computed.quantize(Decimal("0.01")) if computed is not None else None,
+                found=pct.value, tolerance=pct.half_ulp, unit="%")
+
+
+def _direction_of(word: str | None) -> int:
+    v = vocab()
+    if word is None:
+        return 0
+    return 1 if word in v.up else -1 if word in v.down else 0
+
+
+@rule("BL303", name="narrative-direction-contradiction", family="narrative", severity="error",
+      title="情况说明中的增减方向自相矛盾")
+def narrative_direction_contradiction(doc: Document) -> Iterator[Finding]:
+    """## 检查什么
+    同一项目的增减说法前后一致："增加……下降……"、"持平"同时给出非零增减额或增减率，都是矛盾。
+    ## 为什么重要
+    方向写反会让读者得出相反的结论。
+    ## 示例
+    "比上年增加 5.00 万元，下降 10%"；"与上年持平，减少 2 万元"。
+    ## 不报的情形
+    "基本持平"（允许小幅变动）；只写了一种说法。
+    """
+    for claim in extract_claims(doc):
+        d_change = _direction_of(claim.change_word)
+        d_pct = _direction_of(claim.percent_word)
+        if d_change and d_pct and d_change != d_pct:
+            yield _finding("BL303", claim,
+                           f"{claim.label}比上年{claim.change_word} {claim.change.raw}，却又写{claim.percent_word} "
+                           f"{claim.percent.raw}%，增减方向矛盾")
+        elif claim.flat == "持平" and ((claim.change is not None and claim.change.value != 0)
+                                      or (claim.percent is not None and claim.percent.value != 0)):
+            what = claim.change if claim.change is not None else claim.percent
+            word = claim.change_word if claim.change is not None else claim.percent_word
+            yield _finding("BL303", claim,
+                           f"{claim.label}写「与上年持平」，同时又写{word} {what.raw}{'%' if what is claim.percent else ''}")
+
+
+def _sum_check(parent: Claim, attr: str) -> tuple[Decimal, Decimal, Decimal, Unit | None] | None:
+    """(whole, Σ parts, tolerance) in the whole's unit, when every part states ``attr``."""
+    whole: Figure | None = getattr(parent, attr)
+    parts = [getattr(p, attr) for p in parent.parts]
+    if whole is None or len(parts) < 2 or any(p is None for p in parts):
+        return None
+    unit = whole.unit
+    total_yuan = sum((p.in_yuan() for p in parts), Decimal(0))
+    tol_yuan = whole.half_ulp_yuan() + sum((p.half_ulp_yuan() for p in parts), Decimal(0))
+    return whole.value, _in_unit(total_yuan, unit), _in_unit(tol_yuan, unit), unit
+
+
+def _unmentioned_row(doc: Document, parent: Claim, gap: Decimal) -> str | None:
+    """A 收支总表 income/expenditure row the parts left out whose amount equals the gap."""
+    table = doc.table("income_expenditure_summary")
+    if table is None or parent.subject not in ("income_total", "expenditure_total", "income_expenditure_total"):
+        return None
+    side = "expenditure" if parent.subject == "expenditure_total" else "income"
+    said = {p.subject for p in parent.parts}
+    for row in table.rows:
+        v = row.values.get("amount")
+        if row.side != side or row.key in (None, "current_total", "grand_total") or v is None or not v.amount:
+            continue
+        if f"{side}.{row.key}" in said:
+            continue
+        scale = (table.unit.in_yuan / parent.amount.unit.in_yuan) if table.unit and parent.amount.unit else 1
+        if abs(v.amount * scale - gap) <= v.half_ulp * scale + parent.amount.half_ulp * len(parent.parts):
+            return row.label
+    return None
+
+
+@rule("BL304", name="narrative-parts-do-not-add-up", family="narrative", severity="warning",
+      title="情况说明中所列各项之和与总额不符")
+def narrative_parts_do_not_add_up(doc: Document) -> Iterator[Finding]:
+    """## 检查什么
+    "其中 / 包括"之后列出的各项之和等于前面的总额（增减额同样如此）；"主要是 / 主要用于"之后列出的
+    各项之和不超过总额。
+    ## 为什么重要
+    分项之和与总额不符，说明漏列了某项或某个数字写错。
+    ## 示例
+    "预算收入 1469.55 万元，其中：一般公共预算收入 824.31 万元，基金预算收入 0 元……"，
+    漏列了上年结转 645.24 万元。
+    ## 不报的情形
+    只列出一个分项（"其中财政拨款……"通常不是完整列举）；分项中有未写金额的项；差额在印刷精度之内。
+    """
+    for claim in extract_claims(doc):
+        if not claim.parts:
+            continue
+        partial = claim.parts_word in vocab().partial
+        for attr, what in (("amount", "金额"), ("change", "增减额")):
+            res = _sum_check(claim, attr)
+            if res is None:
+                continue
+            whole, total, tol, unit = res
+            gap = whole - total
+            if abs(gap) <= tol or (partial and gap > 0):
+                continue
+            u = unit.value if unit else ""
+            hint = _unmentioned_row(doc, claim, gap) if attr == "amount" and gap > 0 else None
+            extra = f"，差额与收支总表「{hint}」相等，说明漏列了该项" if hint else ""
+            yield _finding("BL304", claim,
+                           f"{claim.label}{what} {_fmt(whole)}{u}，而「{claim.parts_word}」所列各项之和为 "
+                           f"{_fmt(total)}{u}（差 {_fmt(gap)}{u}）{extra}",
+                           expected=whole, found=total, tolerance=tol, unit=u or None)
+
+
+@rule("BL305", name="narrative-last-year-differs", family="narrative", severity="error",
+      title="情况说明隐含的上年数与表格上年数不符")
+def narrative_last_year_differs(doc: Document) -> Iterator[Finding]:
+    """## 检查什么
+    “三公”经费及各项：说明的本年数减去增减额（或"与上年持平"时的本年数）即上年数，应等于
+    “三公”经费表中上年预算数一栏。
+    ## 为什么重要
+    增减额是由上年数算出的，上年数对不上说明增减额或表格之一有误。
+    ## 示例
+    说明："公务接待费 14.39 万元，比上年减少 0.80 万元"，隐含上年 15.19 万元；表中上年为 15.91 万元。
+    ## 不报的情形
+    表格没有上年栏；"基本持平"；说明没有给出增减额；在印刷精度之内。
+    """
+    year = doc.meta.year
+    if year is None:
+        return
+    v = vocab()
+    for claim in extract_claims(doc):
+        if claim.amount is None or claim.subject is None:
+            continue
+        subj = v.subjects[claim.subject]
+        if subj.prev is None or not bind(doc, claim):
+            continue
+        if claim.change is not None:
+            change = claim.change
+        elif claim.flat == "持平":
+            change = Figure(Decimal(0), claim.amount.decimals, claim.amount.unit, "0")
+        else:
+            continue
+        prev = three_public_value(doc, subj.prev, year - 1)
+        if prev is None:
+            continue
+        implied_yuan = claim.amount.in_yuan() - change.in_yuan()
+        table_yuan, table_tol = _yuan(prev)
+        tol = claim.amount.half_ulp_yuan() + (change.half_ulp_yuan() if claim.change is not None else 0) + table_tol
+        if abs(implied_yuan - table_yuan) <= tol:
+            continue
+        unit = claim.amount.unit
+        how = "与上年持平" if claim.change is None else f"比上年{claim.change_word} {change.raw}"
+        yield _finding("BL305", claim,
+                       f"{claim.label} {claim.amount.raw}{unit.value if unit else ''}，{how}，隐含上年为 "
+                       f"{_fmt(_in_unit(implied_yuan, unit))}；{_table_name(prev)}中 {year - 1} 年为 "
+                       f"{prev.value.raw.strip() or '0'}",
+                       expected=_in_unit(table_yuan, unit), found=_in_unit(implied_yuan, unit),
+                       tolerance=_in_unit(tol, unit), unit=unit.value if unit else None,
+                       related=[Location.of(prev.table, prev.row, prev.column)])
+
+
+_NONE_OPERATING = re.compile(r"(?:无|没有|不存在|未安排)机关运行经费|机关运行经费(?:为|安排)?(?:0|零)(?:万元|元)?(?![\d.])")
+
+
+@rule("BL306", name="operating-cost-unit-type", family="narrative", severity="error",
+      title="机关运行经费与单位性质不符")
+def operating_cost_unit_type(doc: Document) -> Iterator[Finding]:
+    """## 检查什么
+    机关运行经费只属于行政单位和参照公务员法管理的事业单位：事业单位说明有非零的机关运行经费，
+    或行政（参公）单位说明没有机关运行经费，都是矛盾。单位性质取自文档自述（机构设置、"本单位为……"）。
+    ## 为什么重要
+    机关运行经费是公开检查的必查项，口径用错会使数字失去可比性。
+    ## 示例
+    "××中心为公益一类事业单位……2024 年机关运行经费 35.20 万元"。
+    ## 不报的情形
+    文档没有说明单位性质，或部门预算中同时有行政和事业单位（无法判断）。
+    """
+    kind = doc.meta.unit_type
+    if kind is None:
+        return
+    claims = extract_claims(doc)
+    if kind == "事业":
+        for claim in claims:
+            if claim.subject == "operating_cost" and claim.amount is not None and claim.amount.value > 0:
+                yield _finding("BL306", claim,
+                               f"本单位为事业单位（{doc.meta.unit_type_evidence or '文档自述'}），不应有机关运行经费，"
+                               f"说明却写机关运行经费 {claim.amount.raw}{claim.amount.unit.value}")
+        return
+    for sec in doc.sections:
+        for para in sec.paragraphs:
+            text = squash(para.text)
+            if "指" in text.split("机关运行经费", 1)[-1][:2]:
+                continue
+            m = _NONE_OPERATING.search(text)
+            if m:
+                meta = REGISTRY["BL306"]
+                yield Finding(rule=meta.id, name=meta.name, family=meta.family, severity=meta.severity,
+                              message=f"本单位为{kind}单位（{doc.meta.unit_type_evidence or '文档自述'}），"
+                                      f"应有机关运行经费，说明却写「{m.group(0)}」",
+                              location=Location(page=para.provenance.page, line=para.provenance.line),
+                              evidence=para.text[:300])
+
+
+@rule("BL307", name="narrative-project-count-differs", family="narrative", severity="error",
+      title="情况说明中的项目个数与项目支出表不符")
+def narrative_project_count_differs(doc: Document) -> Iterator[Finding]:
+    """## 检查什么
+    绩效目标情况说明中"涉及预算项目支出 N 个"的 N 等于项目支出预算情况表列出的项目个数。
+    （项目资金总额由 BL301 与支出总体情况表的项目支出核对。）
+    ## 为什么重要
+    个数不符说明有项目漏列在表中，或说明没有随表格更新。
+    ## 示例
+    说明写 19 个项目，项目支出表列出 18 个。
+    ## 不报的情形
+    文档没有项目支出表（如河北样式只有绩效目标表）。
+    """
+    have = project_count_bound(doc)
+    if have is None:
+        return
+    for claim in extract_claims(doc):
+        if claim.subject == "project" and claim.count is not None and claim.count != have:
+            t = doc.table("project_expenditure")
+            yield _finding("BL307", claim,
+                           f"说明称涉及项目 {claim.count} 个，项目支出表列出 {have} 个项目",
+                           expected=Decimal(have), found=Decimal(claim.count),
+                           related=[Location.of(t)] if t else None)
+
+
+_EVALUATED = re.compile(
+    r"对(?P<name>[^,;。]{2,60}?)(?:等)?(?P<n>\d+)个项目开展[^。]{0,20}?重点绩效评价[^。]{0,10}?"
+    r"涉及(?:预算)?资金(?P<amount>\d[\d,]*(?:\.\d+)?)(?P<unit>亿元|万元|元)"
+)
+_BRACKETS = re.compile(r"\([^()]*\)")
+
+
+def name_key(name: str) -> str:
+    """Project names compared tolerant of spacing, bracket forms and quotes."""
+    return re.sub(r"[\s\"'“”‘’《》<>]", "", squash(name))
+
+
+def _contained_loosely(short: str, long: str, slack: int = 2) -> bool:
+    """``short`` is ``long`` with at most ``slack`` characters left out (a subsequence)."""
+    if len(short) < 6 or len(long) - len(short) > slack or len(long) < len(short):
+        return False
+    it = iter(long)
+    return all(ch in it for ch in short)
+
+
+def match_named(name: str, candidates: list[tuple[str, object]]) -> list[object]:
+    """Candidates whose name is ``name`` (tolerantly), contains it, or adds ≤2 characters to it."""
+    key = name_key(name)
+    exact = [obj for n, obj in candidates if name_key(n) == key]
+    if exact:
+        return exact
+    inside = [obj for n, obj in candidates if len(key) >= 4 and key in name_key(n)]
+    if inside:
+        return inside
+    return [obj for n, obj in candidates if _contained_loosely(key, name_key(n))]
+
+
+@rule("BL308", name="evaluated-project-amount-differs", family="narrative", severity="error",
+      title="重点绩效评价项目的资金与绩效目标表或项目表不符")
+def evaluated_project_amount_differs(doc: Document) -> Iterator[Finding]:
+    """## 检查什么
+    "拟对 X 等 1 个项目开展重点绩效评价，涉及预算资金 Y 万元"：只有一个项目时，Y 等于该项目在
+    绩效目标表（或项目支出表）中的金额。项目名称按容忍括号、空格和个别字差异的方式匹配。
+    ## 为什么重要
+    重点评价项目的资金写错，说明说明与表格没有对应更新。
+    ## 示例
+    说明写"居民养老保险市级补助资金 1 个项目……涉及预算资金 7836 万元"，该资金的绩效目标表为 8137 万元。
+    ## 不报的情形
+    评价项目多于一个；找不到或找到多个同名项目；金额在印刷精度之内。
+    """
+    candidates: list[tuple[str, object]] = [(f.project, f) for f in doc.forms if f.project and f.total is not None]
+    candidates += [(p.name, p) for p in doc.projects if "total" in p.amounts]
+    for sec in doc.sections:
+        for para in sec.paragraphs:
+            text = squash(para.text)
+            for m in _EVALUATED.finditer(text):
+                if m.group("n") != "1":
+                    continue
+                hits = match_named(m.group("name"), candidates)
+                amounts = {(h.total if hasattr(h, "total") else h.amounts["total"]) for h in hits}
+                if len(amounts) != 1:
+                    continue
+                found = _figure_of(m.group("amount"), m.group("unit"))
+                hit = hits[0]
+                unit = getattr(hit, "unit", None) or _project_unit(doc, hit)
+                amount = next(iter(amounts))
+                scale = unit.in_yuan if unit else Decimal(10_000)
+                if abs(found.in_yuan() - amount * scale) <= found.half_ulp_yuan() + Decimal("0.005") * scale:
+                    continue
+                name = hit.project if hasattr(hit, "project") else hit.name
+                where = "绩效目标表" if hasattr(hit, "project") else "项目支出表"
+                claim = Claim(None, "", text, para.provenance, sec.heading)
+                yield _finding("BL308", claim,
+                               f"说明称重点绩效评价项目「{m.group('name')}」涉及资金 {found.raw}{found.unit.value}，"
+                               f"{where}中「{name}」为 {_fmt(amount)}{unit.value if unit else ''}",
+                               expected=amount, found=found.value,
+                               related=[Location(line=hit.provenance.line)] if hasattr(hit, "provenance") else None)
+
+
+def _figure_of(digits: str, unit_word: str) -> Figure:
+    d = digits.replace(",", "")
+    return Figure(Decimal(d), len(d.split(".")[1]) if "." in d else 0, Unit(unit_word), digits)
+
+
+def _project_unit(doc: Document, project) -> Unit | None:
+    t = next((t for t in doc.tables if t.index == project.table), None)
+    return t.unit if t else None

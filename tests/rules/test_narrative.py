@@ -1,0 +1,175 @@
+"""Narrative ↔ tables (BL3xx): a consistent mini-document keeps every narrative rule quiet; one
+changed phrase makes exactly the rule about it fire."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from helpers import doc_of
+
+from budgetlint.pipeline import run_rules
+from budgetlint.rules.registry import REGISTRY, all_rules
+
+DOC = """
+2024年某局部门预算
+
+第一部分 部门概况
+一、主要职责
+负责某某工作。
+二、机构设置情况
+本部门为行政单位。
+
+收支总体情况表
+单位：万元
+收 入 | | 支 出 |
+项目 | 预算数 | 项目 | 预算数
+一、财政拨款收入 | 100.00 | 一、一般公共服务支出 | 100.00
+一般公共预算收入 | 80.00 | |
+政府性基金预算收入 | 20.00 | |
+本年收入合计 | 100.00 | 本年支出合计 | 100.00
+收入总计 | 100.00 | 支出总计 | 100.00
+
+支出总体情况表
+单位：万元
+科目编码 | 科目名称 | 合计 | 基本支出 | 项目支出
+| 合计 | 100.00 | 60.00 | 40.00
+201 | 一般公共服务支出 | 100.00 | 60.00 | 40.00
+
+一般公共预算基本支出情况表
+单位：万元
+科目编码 | 科目名称 | 基本支出 | |
+| | 小计 | 人员支出 | 日常公用支出
+| 合计 | 60.00 | 50.00 | 10.00
+301 | 工资福利支出 | 50.00 | 50.00 |
+302 | 商品和服务支出 | 10.00 | | 10.00
+
+一般公共预算“三公”经费支出情况表
+单位：万元
+2023 年预算数 | | | | | | 2024 年预算数 | | | | |
+合计 | 因公出国 (境) 经费 | 公务用车购置及运行维护费 | | | 公务接待费 | 合计 | 因公出国 (境) 经费 | 公务用车购置及运行维护费 | | | 公务接待费
+| | 小计 | 公务用车购置经费 | 公务用车运行维护费 | | | | 小计 | 公务用车购置经费 | 公务用车运行维护费 |
+6.00 | 2.00 | | | | 4.00 | 7.00 | 2.00 | | | | 5.00
+
+项目支出预算情况表
+单位：万元
+项目名称 | 项目类型 | 合计 | 财政拨款 | |
+| | | 小计 | 一般公共预算 | 政府性基金预算
+合计 | | 40.00 | 40.00 | 20.00 | 20.00
+甲项目经费 | 特定目标类 | 40.00 | 40.00 | 20.00 | 20.00
+
+第三部分 2024年部门预算情况说明
+一、预算收支增减变化情况说明
+（一）收入预算：2024年收入预算100.00万元，其中：一般公共预算收入80.00万元，政府性基金预算收入20.00万元。
+（二）支出预算：2024年支出预算100.00万元，其中：基本支出60.00万元，项目支出40.00万元。
+（三）增减变化情况：2024年收支预算100.00万元，比上年增加10.00万元，其中：基本支出增加4.00万元，项目支出增加6.00万元。
+二、“三公”经费支出情况
+2024年“三公”经费预算共7.00万元，比上年增加1.00万元，增长16.67%。其中：
+1.因公出国（境）费2.00万元，与上年持平。
+2.公务用车购置及运行费0万元，与上年持平。
+3.公务接待费5.00万元，比上年增加1.00万元，增长25.00%。
+三、机关运行经费情况
+机关运行经费指为保障行政单位运行用于购买货物和服务的各项资金。2024年本部门机关运行经费安排10.00万元，较2023年减少0.50万元，下降4.76%。
+四、绩效目标情况说明
+（一）预算绩效管理情况
+本部门2024年项目支出全面实施绩效目标管理，涉及预算项目支出1个，预算资金40.00万元。拟对甲项目经费1个项目开展部门重点绩效评价，涉及预算资金40万元。
+"""
+
+RULES = ("BL301", "BL302", "BL303", "BL304", "BL305", "BL306", "BL307", "BL308")
+
+
+def run(text: str, *ids: str):
+    all_rules()
+    return run_rules(doc_of(text), [REGISTRY[i] for i in (ids or RULES)])
+
+
+def test_the_consistent_document_is_quiet():
+    assert run(DOC) == []
+
+
+@pytest.mark.parametrize("old,new,rule_id", [
+    ("收入预算100.00万元", "收入预算100.50万元", "BL301"),
+    ("基本支出60.00万元", "基本支出61.00万元", "BL301"),
+    ("公务接待费5.00万元", "公务接待费5.10万元", "BL301"),
+    ("机关运行经费安排10.00万元", "机关运行经费安排12.00万元", "BL301"),
+    ("预算资金40.00万元。", "预算资金45.00万元。", "BL301"),
+    ("增长16.67%", "增长14.29%", "BL302"),
+    ("公务用车购置及运行费0万元，与上年持平", "公务用车购置及运行费0万元，比上年减少0万元，下降100%", "BL302"),
+    ("比上年增加1.00万元，增长25.00%", "比上年增加1.00万元，下降25.00%", "BL303"),
+    ("因公出国（境）费2.00万元，与上年持平", "因公出国（境）费2.00万元，与上年持平，增加0.50万元", "BL303"),
+    ("政府性基金预算收入20.00万元。", "政府性基金预算收入10.00万元。", "BL304"),
+    ("项目支出增加6.00万元", "项目支出增加7.00万元", "BL304"),
+    ("公务接待费5.00万元，比上年增加1.00万元，增长25.00%", "公务接待费5.00万元，比上年增加2.00万元，增长66.67%", "BL305"),
+    ("涉及预算项目支出1个", "涉及预算项目支出2个", "BL307"),
+    ("涉及预算资金40万元", "涉及预算资金30万元", "BL308"),
+])
+def test_one_changed_phrase_fires_its_rule(old, new, rule_id):
+    assert old in DOC
+    hits = run(DOC.replace(old, new))
+    assert [f.rule for f in hits] == [rule_id], [f.message for f in hits]
+
+
+def test_bl301_compares_across_units_with_rounding():
+    # 100.00 万元 written as 1000000 元, and 7.00 as 7 (one digit less): both agree.
+    text = DOC.replace("收入预算100.00万元", "收入预算1000000元").replace("共7.00万元", "共7万元")
+    assert run(text, "BL301") == []
+    hit = run(DOC.replace("收入预算100.00万元", "收入预算1000500元"), "BL301")
+    assert len(hit) == 1 and hit[0].location.line is not None
+
+
+def test_bl302_allows_the_rounding_of_the_printed_figures():
+    # 10.00 − (−0.50) = 10.50 last year; 0.50/10.50 = 4.7619 %: 4.76 and 4.77 are both within rounding
+    # of the printed amounts; 4.80 is not.
+    assert run(DOC.replace("下降4.76%", "下降4.77%"), "BL302") == []
+    assert [f.rule for f in run(DOC.replace("下降4.76%", "下降4.80%"), "BL302")] == ["BL302"]
+
+
+def test_bl302_zero_change_with_a_percentage_is_a_contradiction():
+    text = DOC.replace("公务用车购置及运行费0万元，与上年持平", "公务用车购置及运行费0万元，比上年减少0万元，下降100%")
+    (f,) = run(text, "BL302")
+    assert "增减额为 0" in f.message and f.found == Decimal("-100")
+
+
+def test_bl303_basic_flat_allows_a_small_change():
+    text = DOC.replace("因公出国（境）费2.00万元，与上年持平", "因公出国（境）费2.00万元，与上年基本持平，增加0.50万元")
+    assert run(text, "BL303") == []
+
+
+def test_bl304_names_the_row_the_parts_left_out():
+    text = DOC.replace("（一）收入预算：2024年收入预算100.00万元，其中：一般公共预算收入80.00万元，政府性基金预算收入20.00万元。",
+                       "（一）收入预算：2024年收入预算100.00万元，其中：一般公共预算收入80.00万元，财政专户管理资金收入0元。")
+    (f,) = run(text, "BL304")
+    assert "政府性基金预算收入" in f.message and f.severity.value == "warning"
+
+
+def test_bl304_partial_lists_may_leave_parts_out():
+    text = DOC.replace("基本支出60.00万元，项目支出40.00万元", "基本支出60.00万元，主要是人员经费50.00万元；项目支出40.00万元")
+    assert run(text, "BL304") == []
+    text = DOC.replace("基本支出60.00万元，项目支出40.00万元",
+                       "基本支出60.00万元，主要是人员经费50.00万元和日常公用经费20.00万元；项目支出40.00万元")
+    assert [f.rule for f in run(text, "BL304")] == ["BL304"]
+
+
+def test_bl305_flat_against_last_year_column():
+    text = DOC.replace("公务接待费5.00万元，比上年增加1.00万元，增长25.00%", "公务接待费5.00万元，与上年持平")
+    (f,) = run(text, "BL305")
+    assert f.expected == Decimal("4") and f.found == Decimal("5")
+
+
+def test_bl306_unit_type_against_operating_cost():
+    none = DOC.replace("2024年本部门机关运行经费安排10.00万元，较2023年减少0.50万元，下降4.76%。", "本部门无机关运行经费。")
+    assert [f.rule for f in run(none, "BL306")] == ["BL306"]
+    institution = DOC.replace("本部门为行政单位。", "本单位为公益一类事业单位。")
+    assert [f.rule for f in run(institution, "BL306")] == ["BL306"]
+    says_none = institution.replace("2024年本部门机关运行经费安排10.00万元，较2023年减少0.50万元，下降4.76%。",
+                                    "本单位为事业单位，无机关运行经费。")
+    assert run(says_none, "BL306") == []
+    # a document that does not say what it is is not judged
+    unknown = DOC.replace("本部门为行政单位。", "本部门负责某某。")
+    assert run(unknown.replace("安排10.00万元", "安排12.00万元"), "BL306", "BL301") == []
+
+
+def test_claims_outside_their_section_are_not_bound():
+    # 公务用车运行维护费 in the 机关运行经费 paragraph is one of its uses, not the 三公 item.
+    text = DOC.replace("下降4.76%。", "下降4.76%，主要用于办公费2.00万元、公务用车运行维护费以及其他费用8.00万元。")
+    assert run(text) == []

@@ -1,0 +1,83 @@
+"""Corpus PDFs against the expectations read from their rendered pages by hand
+(tests/expectations/corpus/<file stem>.toml). Skipped where ../shared/corpus is absent."""
+
+from __future__ import annotations
+
+import tomllib
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from helpers import SHARED
+
+from budgetlint.figures import key_figures
+from budgetlint.pipeline import read_document
+from budgetlint.recognise.normalise import squash
+
+CORPUS = SHARED / "corpus"
+EXPECT = Path(__file__).parent / "expectations" / "corpus"
+CASES = sorted(EXPECT.glob("*.toml"))
+
+
+@pytest.fixture(scope="module", params=CASES, ids=[c.stem[:24] for c in CASES])
+def case(request):
+    pdf = CORPUS / (request.param.stem + ".pdf")
+    if not pdf.is_file():
+        pytest.skip(f"{pdf} not present")
+    return tomllib.loads(request.param.read_text("utf-8")), read_document(str(pdf))
+
+
+def test_meta(case):
+    exp, doc = case
+    meta = exp.get("meta", {})
+    if "year" in meta:
+        assert doc.meta.year == meta["year"]
+    if "kind" in meta:
+        assert doc.meta.kind.value == meta["kind"]
+    if "template" in meta:
+        assert doc.meta.template == meta["template"]
+
+
+def test_tables_found_in_order_with_their_pages_and_rows(case):
+    exp, doc = case
+    want = exp["table"]
+    got = [(t.kind, t.pages) for t in doc.tables]
+    assert got == [(t["kind"], t["pages"]) for t in want]
+    for t, w in zip(doc.tables, want, strict=True):
+        if "rows" in w:
+            assert len(t.rows) == w["rows"], t.title
+        if w.get("empty"):
+            assert t.is_empty, t.title
+
+
+def test_key_figures(case):
+    exp, doc = case
+    got = key_figures(doc)
+    for name, value in exp.get("figures", {}).items():
+        assert got[name] == Decimal(value), name
+
+
+def _find(doc, spot):
+    want_row = squash(spot["row"])
+    want_col = squash(spot["column"])
+    for t in doc.tables_of(spot["table"]):
+        for r in t.rows:
+            code = r.code.digits if r.code else ""
+            if want_row not in (code, squash(r.label)):
+                continue
+            for key, v in r.values.items():
+                col = t.column(f"{r.side}.{key}" if r.side else key)
+                header = [squash(h) for h in col.header] if col else []
+                if (key == spot["column"] or want_col in header) and v.amount == Decimal(spot["value"]):
+                    return v
+    return None
+
+
+def test_spot_cells_with_their_page_and_box(case):
+    exp, doc = case
+    missing = []
+    for spot in exp.get("spot", []):
+        v = _find(doc, spot)
+        if v is None or v.provenance.page != spot["page"] or v.provenance.bbox is None:
+            missing.append(spot)
+    assert not missing, missing
