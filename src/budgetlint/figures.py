@@ -31,8 +31,12 @@ def _total(t: Table | None, column: str) -> Decimal | None:
 def three_public(doc: Document) -> dict[int | str, Decimal]:
     """三公 totals by year: {2023: …, 2024: …}; a table without year columns gives {'current': …}."""
     t = doc.table("three_public")
-    if t is None or not t.rows:
+    if t is None:
         return {}
+    if not t.rows:
+        # Printed with its header but no figures: every year shown is zero.
+        return {int(c.key[1:5]): Decimal(0) for c in t.amount_columns
+                if c.key.startswith("y") and c.key.endswith(".total")}
     out: dict[int | str, Decimal] = {}
     for c in t.amount_columns:
         if c.key.startswith("y") and c.key.endswith(".total"):
@@ -41,7 +45,10 @@ def three_public(doc: Document) -> dict[int | str, Decimal]:
             if v is not None and v.amount is not None:
                 out[year] = v.amount
     if not out:
-        total = _total(t, "total")
+        # Item rows (Hebei): the 三公 figure is the "三公"经费小计, not a 合计 that adds 会议费 and 培训费.
+        sub = t.row_by_key("three_subtotal")
+        v = sub.values.get("total") if sub is not None else None
+        total = v.amount if v is not None else _total(t, "total")
         if total is not None:
             out["current"] = total
     return out
@@ -75,10 +82,13 @@ def three_public_items(doc: Document, year: int | None) -> dict[str, tuple[Table
     if col is None:
         return {}
     for r in t.rows:
+        if r.key == "three_subtotal":
+            out["total"] = (t, r, col)  # the 三公 total proper, without 会议费 / 培训费
+            continue
         if r.kind is RowKind.TOTAL:
             out.setdefault("total", (t, r, col))
             continue
-        key = vocab.column_key(r.label) or vocab.amount_words.get(label_key(r.label))
+        key = r.key or vocab.column_key(r.label) or vocab.amount_words.get(label_key(r.label))
         if key in THREE_PUBLIC_PARTS and key not in out:
             out[key] = (t, r, col)
     return out

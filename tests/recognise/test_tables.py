@@ -284,3 +284,33 @@ def test_first_unlabelled_row_of_a_list_table_is_its_total():
     t = _table(doc, "project_expenditure")
     assert t.rows[0].kind is RowKind.TOTAL
     assert [p.name for p in doc.projects] == ["甲项目", "乙项目"]
+
+
+def test_slide_only_the_code_hierarchy_shows_is_put_back():
+    doc = doc_of("""
+支出总体情况表
+单位：万元
+科目编码 | | | 科目名称 | 合计 | 基本支出 | 项目支出
+类 | 款 | 项 | | | |
+201 | 01 | | 人大事务 | 150.00 | 100.00 | 50.00
+201 | 01 | 01 | 行政运行 | 100.00 | 100.00 |
+201 | 01 | 02 | 一般行政管理事务 | 50.00 | 50.00 |
+""")
+    rows = _table(doc, "expenditure_summary").rows
+    slid = rows[2]
+    assert slid.values["project"].amount == Decimal("50.00") and slid.values["basic"].blank
+    assert slid.repaired and rows[1].repaired is None
+
+
+def test_a_real_hierarchy_error_is_not_explained_away():
+    doc = doc_of("""
+支出总体情况表
+单位：万元
+科目编码 | | | 科目名称 | 合计 | 基本支出 | 项目支出
+类 | 款 | 项 | | | |
+201 | 01 | | 人大事务 | 150.00 | 100.00 | 50.00
+201 | 01 | 01 | 行政运行 | 100.00 | 100.00 |
+201 | 01 | 02 | 一般行政管理事务 | 40.00 | | 40.00
+""")
+    rows = _table(doc, "expenditure_summary").rows
+    assert all(r.repaired is None for r in rows)

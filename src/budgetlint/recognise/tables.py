@@ -401,6 +401,7 @@ def _cell_provenance(line: Line, i: int) -> Provenance:
 
 
 def _grid_rows(segments: list[Segment], layouts: list[_Layout], table: Table, vocab: Vocabulary) -> None:
+    observed: dict[int, tuple[list[Value], list[str], list]] = {}
     carry: dict[int, list[str]] = {}
     for seg, layout in zip(segments, layouts, strict=False):
         keys = [layout.columns[i].key for i in layout.amount_idx]
@@ -453,7 +454,146 @@ def _grid_rows(segments: list[Segment], layouts: list[_Layout], table: Table, vo
             row.repaired, row.ambiguous = repaired, ambiguous
             if not name and not codes and all(v.blank for v in row.values.values()):
                 continue
+            observed[id(row)] = (values, keys, layout.sums)
             table.rows.append(row)
+    repair_by_hierarchy(table, observed)
+
+
+def _alternatives(values: list[Value], keys: list[str], sums) -> list[dict[str, Value]]:
+    """Other readings of a row: its non-blank values moved rightwards (a dropped empty cell
+    shifts what follows it left) such that the row's own identities still hold."""
+    nonblank = [i for i, v in enumerate(values) if not v.blank and v.amount is not None and i < len(keys)]
+    if not nonblank or comb(len(keys), len(nonblank)) > _MAX_PLACEMENTS:
+        return []
+    out = []
+    for positions in combinations(range(len(keys)), len(nonblank)):
+        if list(positions) == nonblank or any(p < i for p, i in zip(positions, nonblank, strict=True)):
+            continue
+        vals = {keys[p]: values[i].amount for i, p in zip(nonblank, positions, strict=True)}
+        halfs = {keys[p]: values[i].half_ulp for i, p in zip(nonblank, positions, strict=True)}
+        if _fits(vals, halfs, sums):
+            out.append({keys[p]: values[i] for i, p in zip(nonblank, positions, strict=True)})
+    return out
+
+
+def _hierarchy_groups(table: Table) -> list[tuple[Row, list[Row]]]:
+    """(parent, children) by code, plus the 合计 row over the top-level codes."""
+    coded = [r for r in table.rows if r.code is not None and r.kind is RowKind.ITEM]
+    by_code: dict[str, Row] = {}
+    for r in coded:
+        if r.code.digits in by_code:
+            return []  # duplicated codes: no reliable tree
+        by_code[r.code.digits] = r
+    groups: dict[str, list[Row]] = {}
+    top: list[Row] = []
+    for r in coded:
+        parent = r.code.parent()
+        if parent is not None and parent.digits in by_code:
+            groups.setdefault(parent.digits, []).append(r)
+        else:
+            top.append(r)
+    out = [(by_code[c], kids) for c, kids in groups.items()]
+    total = table.total_row()
+    if total is not None and top:
+        out.append((total, top))
+    return out
+
+
+def _group_ok(parent: Row, kids: list[Row], keys: list[str]) -> bool:
+    """Parent = Σ children in every amount column, within rounding (unreadable cells: no verdict)."""
+    for key in keys:
+        pv = parent.values.get(key)
+        vals = [k.values[key] for k in kids if key in k.values]
+        if pv is None or pv.amount is None or any(v.amount is None for v in vals):
+            continue
+        gap = abs(pv.amount - sum((v.amount for v in vals), Decimal(0)))
+        if gap > sum((v.half_ulp for v in [pv, *vals] if not v.blank), Decimal(0)):
+            return False
+    return True
+
+
+_MAX_SWITCH = 8
+
+
+def repair_by_hierarchy(table: Table, observed: dict[int, tuple[list[Value], list[str], list]]) -> None:
+    """Put back values that slid under the wrong column where the row alone cannot tell.
+
+    In a table of 合计 | 基本支出 | 项目支出, a project amount read under 基本支出 still satisfies
+    合计 = 基本 + 项目; only the code hierarchy (款 = Σ项) shows it — often for every row of one
+    page. Groups are solved from the deepest up: where a parent disagrees with its children, the
+    smallest set of rows whose other reading (values moved right, the row's own identities still
+    holding) makes the group agree in every column is taken — if that set is the only one of its
+    size. Rows of a group that agrees are fixed as read. Anything else is left for the rules.
+    """
+    groups = sorted(_hierarchy_groups(table), key=lambda g: -(g[0].code.level if g[0].code else 0))
+    keys = [c.key for c in table.amount_columns]
+    if not groups or not keys:
+        return
+    alternatives: dict[int, list[dict[str, Value]]] = {}
+
+    def alts(r: Row) -> list[dict[str, Value]]:
+        if id(r) not in alternatives:
+            alternatives[id(r)] = _alternatives(*observed[id(r)]) if id(r) in observed and not r.ambiguous else []
+        return alternatives[id(r)]
+
+    def apply(r: Row, alt: dict[str, Value]) -> None:
+        for key in keys:
+            r.values[key] = alt.get(key) or Value(Decimal(0), "", r.provenance, 0, True)
+
+    pinned: set[int] = set()
+    budget = _MAX_PLACEMENTS  # candidate sets examined per table, so a bad table cannot stall a batch
+    for parent, kids in groups:
+        if _group_ok(parent, kids, keys):
+            pinned.update({id(parent), *(id(k) for k in kids)})
+            continue
+        # gap = parent − Σ children per column; switching a child changes Σ children by its delta,
+        # switching the parent changes the parent by its delta. Look for switches that close the gap.
+        def amt(v: Value | None) -> Decimal:
+            return v.amount if v is not None and v.amount is not None else Decimal(0)
+
+        gap = [amt(parent.values.get(k)) - sum((amt(c.values.get(k)) for c in kids), Decimal(0)) for k in keys]
+        slack = sum((v.half_ulp for r in (parent, *kids) for v in r.values.values() if not v.blank), Decimal(0))
+        moves: list[tuple[Row, dict[str, Value], list[Decimal]]] = []
+        for r in (*kids, parent):
+            if id(r) in pinned:
+                continue
+            sign = 1 if r is parent else -1
+            for alt in alts(r):
+                delta = [sign * (amt(alt.get(k)) - amt(r.values.get(k))) for k in keys]
+                # A move must not disturb a column that already agrees: slides move values
+                # between the columns that disagree.
+                if all(d == 0 or abs(g) > slack for d, g in zip(delta, gap, strict=True)):
+                    moves.append((r, alt, delta))
+        solution = None
+        for size in range(1, min(len(moves), _MAX_SWITCH) + 1):
+            found = []
+            for chosen in combinations(moves, size):
+                budget -= 1
+                if budget < 0:
+                    return
+                if len({id(m[0]) for m in chosen}) < size:
+                    continue  # two readings of one row
+                if all(abs(g + sum((m[2][i] for m in chosen), Decimal(0))) <= slack for i, g in enumerate(gap)):
+                    found.append(chosen)
+                    if len(found) > 1:
+                        break
+            if found:
+                solution = [(r, alt) for r, alt, _ in found[0]] if len(found) == 1 else None
+                break
+        if solution is None:
+            continue
+        before = {id(r): dict(r.values) for r, _ in solution}
+        for r, alt in solution:
+            apply(r, alt)
+        if not _group_ok(parent, kids, keys):
+            for r, _ in solution:
+                r.values.clear()
+                r.values.update(before[id(r)])
+            continue
+        for r, alt in solution:
+            moved = "，".join(f"{v.raw.strip()} → {k}" for k, v in alt.items() if before[id(r)].get(k) is not v)
+            r.repaired = f"读取时数值错位（空单元格丢失），已按上下级科目的勾稽关系还原：{moved}"
+        pinned.update({id(parent), *(id(k) for k in kids)})
 
 
 def _balance_rows(segments: list[Segment], layouts: list[_Layout], table: Table, vocab: Vocabulary) -> None:
