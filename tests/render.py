@@ -247,3 +247,94 @@ def to_html(text: str, path, encoding: str = "gbk") -> None:
     codec = "gb18030" if encoding.lower() in ("gbk", "gb2312", "gb18030") else encoding
     with open(path, "wb") as fh:
         fh.write("\n".join(parts).encode(codec))
+
+
+# ---------------------------------------------------------------------------------------------
+# The Shanghai Putuo blank template (corpus/…公开模板.xls), filled in as a bureau would
+
+_SH_FILL: dict[str, dict[tuple[int, int], object]] = {
+    "单位收支总表": {
+        (9, 1): 1000000, (9, 2): "一、教育支出", (9, 3): 900000, (9, 4): 500000, (9, 5): 100000, (9, 6): 300000,
+        (10, 1): 900000, (10, 2): "二、其他支出", (10, 3): 100000, (10, 4): 0, (10, 5): 0, (10, 6): 100000,
+        (11, 1): 100000, (11, 2): None, (12, 1): 0, (12, 2): None,
+        (13, 1): 0, (14, 1): 0, (15, 1): 0,
+        (20, 1): 1000000, (20, 3): 1000000, (20, 4): 500000, (20, 5): 100000, (20, 6): 400000,
+    },
+    "单位收入总表": {
+        (8, 4): 900000, (8, 5): 900000, (9, 4): 900000, (9, 5): 900000, (10, 4): 900000, (10, 5): 900000,
+        (11, 0): 229, (11, 3): "其他支出", (11, 4): 100000, (11, 5): 100000,
+        (12, 0): 229, (12, 1): "08", (12, 3): "彩票发行销售机构业务费安排的支出", (12, 4): 100000, (12, 5): 100000,
+        (13, 0): 229, (13, 1): "08", (13, 2): "04", (13, 3): "福利彩票销售机构的业务费支出", (13, 4): 100000,
+        (13, 5): 100000,
+        (19, 4): 1000000, (19, 5): 1000000,
+    },
+    "单位支出总表": {
+        (8, 4): 900000, (8, 5): 600000, (8, 6): 300000, (9, 4): 900000, (9, 5): 600000, (9, 6): 300000,
+        (10, 4): 900000, (10, 5): 600000, (10, 6): 300000,
+        (11, 0): 229, (11, 3): "其他支出", (11, 4): 100000, (11, 6): 100000,
+        (12, 0): 229, (12, 1): "08", (12, 3): "彩票发行销售机构业务费安排的支出", (12, 4): 100000, (12, 6): 100000,
+        (13, 0): 229, (13, 1): "08", (13, 2): "04", (13, 3): "福利彩票销售机构的业务费支出", (13, 4): 100000,
+        (13, 6): 100000,
+        (19, 4): 1000000, (19, 5): 600000, (19, 6): 400000,
+    },
+    "单位财政拨款收支总表": {
+        (7, 1): 900000, (7, 2): "一、教育支出", (7, 3): 900000, (7, 4): 900000,
+        (8, 1): 100000, (8, 2): "二、其他支出", (8, 3): 100000, (8, 5): 100000,
+        (9, 1): 0, (9, 2): None,
+        (20, 1): 1000000, (20, 3): 1000000, (20, 4): 900000, (20, 5): 100000,
+    },
+    "单位一般公共预算拨款表": {
+        (8, 4): 900000, (8, 5): 600000, (8, 6): 300000, (9, 4): 900000, (9, 5): 600000, (9, 6): 300000,
+        (10, 4): 900000, (10, 5): 600000, (10, 6): 300000, (11, 0): None, (11, 3): None,
+        (20, 4): 900000, (20, 5): 600000, (20, 6): 300000,
+    },
+    "单位政府性基金拨款表": {
+        (8, 4): 100000, (8, 6): 100000, (9, 4): 100000, (9, 6): 100000, (10, 4): 100000, (10, 6): 100000,
+        (11, 0): None, (11, 1): None, (11, 2): None, (11, 3): None,
+        (20, 4): 100000, (20, 6): 100000,
+    },
+    "单位一般公共预算拨款基本支出明细表": {
+        (8, 3): 500000, (8, 4): 500000, (9, 3): 500000, (9, 4): 500000,
+        (10, 0): 302, (10, 1): None, (10, 2): "商品和服务支出", (10, 3): 100000, (10, 5): 100000,
+        (11, 0): 302, (11, 1): "01", (11, 2): "办公费", (11, 3): 100000, (11, 5): 100000,
+        (12, 0): None, (12, 1): None, (12, 2): None,
+        (20, 3): 600000, (20, 4): 500000, (20, 5): 100000,
+    },
+    "单位“三公”经费和机关运行费预算表": {
+        (6, 0): 3, (6, 1): 1, (6, 2): 1, (6, 3): 1, (6, 4): 0, (6, 5): 1, (6, 6): 10,
+    },
+}
+
+
+def fill_shanghai_template(template, path) -> None:
+    """Copy the blank Putuo template (every sheet, merge and number format) to XLSX and fill it in
+    with a small consistent budget (元; the 三公 table in 万元)."""
+    import openpyxl
+    import xlrd
+
+    book = xlrd.open_workbook(str(template), formatting_info=True)
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for sh in book.sheets():
+        name = sh.name.strip()
+        ws = wb.create_sheet(name)
+        fill = {k: v for k, v in _SH_FILL.get(name, {}).items()}
+        money = "#,##0.00"
+        for r in range(sh.nrows):
+            for c in range(sh.ncols):
+                cell = sh.cell(r, c)
+                if (r, c) in fill or cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
+                    continue
+                value = cell.value
+                if cell.ctype == xlrd.XL_CELL_NUMBER:
+                    x = ws.cell(row=r + 1, column=c + 1, value=int(value) if value == int(value) else value)
+                elif str(value).strip():
+                    ws.cell(row=r + 1, column=c + 1, value=value).data_type = "s"
+        for (r, c), value in fill.items():
+            x = ws.cell(row=r + 1, column=c + 1, value=value)
+            if isinstance(value, int) and c >= 1 and not (c <= 2 and value >= 100 and value < 1000):
+                x.number_format = money
+        for rlo, rhi, clo, chi in sh.merged_cells:
+            if rhi - rlo > 1 or chi - clo > 1:
+                ws.merge_cells(start_row=rlo + 1, start_column=clo + 1, end_row=rhi, end_column=chi)
+    wb.save(path)

@@ -19,7 +19,7 @@ import re
 import zipfile
 
 from budgetlint.ingest.base import IngestError, Line, Page, Source
-from budgetlint.ingest.grid import GridRow, join_wrapped, table_to_lines
+from budgetlint.ingest.grid import Placed, collapse_grid, join_wrapped, table_to_lines
 from budgetlint.model import Provenance
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -37,6 +37,7 @@ RENDERED = _q("lastRenderedPageBreak")
 TXBX = _q("txbxContent")
 _SKIP = {_q("del"), _q("moveFrom"), _q("instrText"), _q("delText"), _q("rPr"), _q("pPr"), _q("tcPr"), _q("trPr"),
          _q("tblPr"), _q("tblGrid"), _q("footnoteReference"), _q("commentReference"), f"{{{MC}}}Fallback"}
+SLIVER_TWIPS = 40  # about 0.7 mm: narrower grid columns are misaligned borders, not columns
 _TOC_PAGE = re.compile(r"^(.*?\S)\t+\s*\d{1,4}\s*$")
 
 
@@ -219,18 +220,18 @@ class _Reader:
                     yield from self._cells(content)
 
     def table(self, tbl) -> None:
-        groups: list[tuple[Page, list[GridRow]]] = []
+        rows: list[list[Placed]] = []
+        numbers: list[int] = []
+        pages: list[Page] = []
         for tr in self._rows(tbl):
             self.block += 1
-            cells: list[str] = []
-            spans: dict[int, int] = {}
             trpr = tr.find(_q("trPr"))
-            before = after = 0
+            col = 0
             if trpr is not None:
-                gb, ga = trpr.find(_q("gridBefore")), trpr.find(_q("gridAfter"))
-                before = int(gb.get(_q("val"), "0")) if gb is not None else 0
-                after = int(ga.get(_q("val"), "0")) if ga is not None else 0
-            cells.extend([""] * before)
+                gb = trpr.find(_q("gridBefore"))
+                if gb is not None and gb.get(_q("val"), "0").isdigit():
+                    col = int(gb.get(_q("val")))
+            placed: list[Placed] = []
             row_broke = False
             for tc in self._cells(tr):
                 tcpr = tc.find(_q("tcPr"))
@@ -247,21 +248,29 @@ class _Reader:
                         continuing = True
                 text, broke = self.cell_text(tc)
                 row_broke = row_broke or broke
-                if continuing:
-                    text = ""
-                if span > 1 and text:
-                    spans[len(cells)] = span
-                cells.append(text)
-                cells.extend([""] * (span - 1))
-            cells.extend([""] * after)
-            if row_broke and groups and groups[-1][1]:
+                placed.append((col, span, "" if continuing else text))
+                col += span
+            if row_broke and rows:
                 self.new_page()
-            if not groups or groups[-1][0] is not self.page:
-                groups.append((self.page, []))
-            groups[-1][1].append(GridRow(cells, self.block, spans))
-        width = max((r.extent() for _p, rows in groups for r in rows), default=0)
-        for page, rows in groups:
-            table_to_lines(rows, page, width)
+            rows.append(placed)
+            numbers.append(self.block)
+            pages.append(self.page)
+        widths: list[float] = []
+        grid_el = tbl.find(_q("tblGrid"))
+        if grid_el is not None:
+            for gc in grid_el.findall(_q("gridCol")):
+                v = gc.get(_q("w"), "")
+                widths.append(float(v) if v.replace(".", "", 1).isdigit() else 0.0)
+        # Sliver columns under SLIVER_TWIPS come from borders that do not line up between rows.
+        grid = collapse_grid(rows, numbers, widths or None, SLIVER_TWIPS if widths else 0.0)
+        width = max((r.extent() for r in grid), default=0)
+        k = 0
+        while k < len(grid):
+            j = k
+            while j < len(grid) and pages[j] is pages[k]:
+                j += 1
+            table_to_lines(grid[k:j], pages[k], width)
+            k = j
 
 
 def read_docx(data: bytes, path: str, fmt: str = "docx") -> Source:
@@ -287,7 +296,10 @@ def read_docx(data: bytes, path: str, fmt: str = "docx") -> Source:
         raise IngestError("DOCX 文件中没有正文")
     rendered = next(body.iter(RENDERED), None) is not None
     reader = _Reader(rendered)
-    reader.blocks(body)
+    try:
+        reader.blocks(body)
+    except RecursionError as e:
+        raise IngestError("DOCX 正文嵌套层次过深，无法读取") from e
     source = Source(path=path, format=fmt, pages=[p for p in reader.pages if p.lines] or reader.pages)
     if reader.images:
         source.notes.append(f"文档中有 {reader.images} 张图片；图片里的表格或文字无法读取，如有内容请另行核对")

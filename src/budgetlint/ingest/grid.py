@@ -123,6 +123,56 @@ def _emit_rows(rows: list[GridRow], page: Page, width: int) -> None:
         page.lines.append(line)
 
 
+Placed = tuple[int, int, str]  # grid column where a cell starts, columns it spans, its text
+
+
+def collapse_grid(rows: list[list[Placed]], numbers: list[int], widths: list[float] | None = None,
+                  tolerance: float = 0.0) -> list[GridRow]:
+    """Rows of placed cells → ``GridRow``s over the table's real columns.
+
+    Word (and HTML exported from it) often has grid columns no cell really starts at: a border
+    a few twips off between two rows splits the grid into a sliver column, and the cells on
+    either side span one more grid column than they look. Column boundaries closer than
+    ``tolerance`` (in the unit of ``widths``, one per grid column) are one boundary, and only
+    boundaries where some cell starts separate columns; spans are counted in what remains.
+    """
+    import bisect
+
+    ncols = max([s + max(n, 1) for row in rows for s, n, _t in row] + [0])
+    w = list(widths or [])
+    default = (sum(w) / len(w)) if w else 1.0
+    w += [default] * (ncols - len(w))
+    xs = [0.0]
+    for k in range(ncols):
+        xs.append(xs[-1] + max(w[k], 0.0))
+    cluster: list[int] = []  # boundary → cluster id, boundaries within tolerance share one
+    anchor = None
+    for x in xs:
+        if anchor is None or x - anchor > tolerance:
+            anchor = x
+            cluster.append(len(set(cluster)))
+        else:
+            cluster.append(cluster[-1])
+    starts = sorted({cluster[s] for row in rows for s, _n, _t in row})
+    out: list[GridRow] = []
+    for row, number in zip(rows, numbers, strict=True):
+        placed: dict[int, str] = {}
+        spans: dict[int, int] = {}
+        end = 0
+        for s, n, text in row:
+            a = bisect.bisect_right(starts, cluster[s]) - 1
+            b = max(a, bisect.bisect_left(starts, cluster[min(s + max(n, 1), ncols)]) - 1)
+            if a in placed and placed[a]:
+                placed[a] = join_wrapped([placed[a], text])  # a sliver cell's text joins its neighbour
+            else:
+                placed[a] = text
+            if b > a and text:
+                spans[a] = b - a + 1
+            end = max(end, b + 1)
+        out.append(GridRow([placed.get(i, "") for i in range(end)], number, spans))
+    return out
+
+
 def table_to_lines(rows: list[GridRow], page: Page, width: int | None = None) -> None:
     """An explicitly delimited table (Word, HTML): its rows, furniture rows as single lines.
 

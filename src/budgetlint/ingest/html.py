@@ -21,7 +21,7 @@ import re
 from urllib.parse import unquote, urlsplit
 
 from budgetlint.ingest.base import IngestError, Line, Page, Source
-from budgetlint.ingest.grid import GridRow, join_wrapped, table_to_lines
+from budgetlint.ingest.grid import Placed, collapse_grid, join_wrapped, table_to_lines
 from budgetlint.model import Provenance
 
 _BLOCK = {
@@ -221,11 +221,11 @@ class _Walker:
             if text:
                 self.page.lines.append(Line([text], Provenance(line=self.next_line(), page=self.page.number)))
         trs = [tr for tr in table.iter() if _tag(tr) == "tr" and not _hidden(tr)]
-        taken: dict[tuple[int, int], bool] = {}
-        rows: list[GridRow] = []
+        taken: set[tuple[int, int]] = set()
+        rows: list[list[Placed]] = []
+        numbers: list[int] = []
         for r, tr in enumerate(trs):
-            cells: dict[int, str] = {}
-            spans: dict[int, int] = {}
+            placed: list[Placed] = []
             c = 0
             for td in tr:
                 if _tag(td) not in ("td", "th") or _hidden(td):
@@ -234,18 +234,14 @@ class _Walker:
                     c += 1
                 cs = _span(td.get("colspan"))
                 rs = _span(td.get("rowspan"), zero=len(trs) - r)
-                text = self.cell_text(td)
-                cells[c] = text
-                if cs > 1 and text:
-                    spans[c] = cs
+                placed.append((c, cs, self.cell_text(td)))
                 for dr in range(rs):
                     for dc in range(cs):
-                        taken[(r + dr, c + dc)] = True
+                        taken.add((r + dr, c + dc))
                 c += cs
-            width = max([k[1] + 1 for k in taken if k[0] == r] + [0])
-            row = [cells.get(k, "") for k in range(width)]
-            rows.append(GridRow(row, self.next_line(), spans))
-        table_to_lines(rows, self.page)
+            rows.append(placed)
+            numbers.append(self.next_line())
+        table_to_lines(collapse_grid(rows, numbers), self.page)
 
 
 def _span(value: str | None, zero: int = 1) -> int:
@@ -277,7 +273,10 @@ def read_html(data: bytes, path: str) -> Source:
     body = root.find("body")
     page = Page(number=1)
     walker = _Walker(page)
-    walker.walk(body if body is not None else root)
+    try:
+        walker.walk(body if body is not None else root)
+    except RecursionError as e:
+        raise IngestError("网页元素嵌套层次过深，无法读取") from e
     walker.flush()
     source = Source(path=path, format="html", pages=[page], notes=notes)
     if walker.attachments:

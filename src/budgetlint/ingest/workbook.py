@@ -9,10 +9,13 @@ row number, and ``Line.cell_refs`` names each cell (``B7``).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from budgetlint.ingest.base import IngestError, Page, Source
 from budgetlint.ingest.grid import GridRow, column_letter, sheet_to_lines
+
+_CHECKLIST = re.compile(r"(?:公开|审核|审查)(?:情况)?(?:检查|核查|评分|考核)表|检查(?:情况|评分)表$")
 
 Merge = tuple[int, int, int, int]  # first row, first column, last row, last column (0-based, inclusive)
 
@@ -101,6 +104,10 @@ def workbook_to_source(sheets: list[SheetData], path: str, fmt: str, notes: list
         source.notes.append(f"已跳过隐藏列中的内容：{'、'.join(hidden_cols)}")
     if not any(p.lines for p in source.pages):
         raise IngestError("工作簿中所有可见的工作表都是空的，没有可读取的内容")
+    first = next((line.cells[0] for p in source.pages for line in p.lines if not line.is_tabular), "")
+    if _CHECKLIST.search(first.replace(" ", "")):
+        source.notes.append(f"工作簿标题为「{first.strip()[:40]}」：这像是预决算公开的检查表（审核用表），"
+                            "不是预决算公开文档本身，其中没有可核对的预决算表格")
     return source
 
 

@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
-from budgetlint.model import Document, Provenance, Row, Table, Unit, Value
+from budgetlint.model import Document, Provenance, Row, Section, Table, Unit, Value
 from budgetlint.recognise.normalise import squash
 
 VOCAB = Path(__file__).resolve().parents[1] / "rules" / "vocab" / "narrative.toml"
@@ -39,6 +40,9 @@ class Subject:
     sources: tuple[str, ...] = ()
     sections: tuple[str, ...] = ()
     prev: str | None = None
+    qualifiers: tuple[str, ...] = ()  # subjects that may stand beside this one without changing it
+    prefixes: tuple[str, ...] = ()  # words that may stand before it in its clause (…安排的“三公”经费)
+    generic: bool = False  # a general word ("支出预算") that adds nothing after a specific subject
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +56,7 @@ class Vocab:
     down: tuple[str, ...]
     flat: tuple[str, ...]
     followers: dict[str, str]
+    neutral: re.Pattern[str]
     pattern: re.Pattern[str]
 
 
@@ -63,7 +68,8 @@ def vocab() -> Vocab:
     for s in data["subject"]:
         words = tuple(squash(w) for w in s["words"])
         subj = Subject(s["key"], s["label"], words, tuple(s.get("sources", ())), tuple(s.get("sections", ())),
-                       s.get("prev"))
+                       s.get("prev"), qualifiers=tuple(s.get("qualifiers", ())), generic=bool(s.get("generic", False)),
+                       prefixes=tuple(squash(w) for w in s.get("prefixes", ())))
         subjects[subj.key] = subj
         for w in words:
             by_word.setdefault(w, subj.key)
@@ -82,13 +88,15 @@ def vocab() -> Vocab:
         rf"|(?P<count>(?<![\d.])\d+个)"
         rf"|(?P<flat>(?:基本)?(?:{alt(flat)}))"
         rf"|(?P<dir>{alt(up + down)})"
-        rf"|(?P<parts>{alt(exhaustive + partial)})"
+        rf"|(?P<parts>(?:{alt(exhaustive + partial)})(?!{alt(data['parts']['not_before'])}))"
+        rf"|(?P<compare>(?:{alt(data['compare']['words'])})(?!例|重|率|较))"
         rf"|(?P<subject>{alt(by_word)})"
         rf"|(?P<semi>;)|(?P<stop>。)"
     )
     followers = {s["key"]: s["after_count"] for s in data["subject"] if "after_count" in s}
+    neutral = re.compile(data["clause_start"]["pattern"])
     return Vocab(subjects, by_word, tuple(data["excluded_sections"]["words"]), exhaustive, partial,
-                 up, down, flat, followers, pattern)
+                 up, down, flat, followers, neutral, pattern)
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +127,7 @@ class Claim:
     provenance: Provenance
     heading: str  # heading path joined with " / "
     amount: Figure | None = None
+    base: Figure | None = None  # last year's figure when the sentence states it ("比上年 X 万元增加")
     change: Figure | None = None  # signed
     change_word: str | None = None
     percent: Figure | None = None  # signed
@@ -185,12 +194,35 @@ def _extract(doc: Document) -> list[Claim]:
     out: list[Claim] = []
     for sec in doc.sections:
         path = (sec.heading,) if sec.heading else ()
-        for para in sec.paragraphs:
-            hp = para.heading_path or path
-            if not _in_explanation(hp, v):
-                continue
-            out.extend(_paragraph_claims(squash(para.text), para.provenance, " / ".join(hp), v))
+        for hp, pieces in _joined(sec, path):
+            if _in_explanation(hp, v):
+                out.extend(_paragraph_claims(pieces, " / ".join(hp), v))
     return out
+
+
+_WRAPPED_MIN = 18  # shortest line taken as part of a sentence wrapped over lines
+_CLAUSE_BREAKS = ("。", ",", ";", ":", "(", ")")
+_ENDS_SENTENCE = ("。", "!", "?", "！", "？")
+
+
+def _joined(sec: Section, path: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], list[tuple[str, Provenance]]]]:
+    """Paragraphs re-joined where a line break cut a sentence (PDF lines, "…机构改 / 革后…"): a
+    paragraph that does not end a sentence runs on into the next one of the same section."""
+    pieces: list[tuple[str, Provenance]] = []
+    hp: tuple[str, ...] = path
+    for para in sec.paragraphs:
+        text = squash(para.text)
+        if pieces and (para.heading_path or path) != hp:
+            yield hp, pieces
+            pieces = []
+        hp = para.heading_path or path
+        pieces.append((text, para.provenance))
+        # a short line without a full stop is a title ("3、比上年增减情况"), not a wrapped sentence
+        if text.endswith(_ENDS_SENTENCE) or len(text) < _WRAPPED_MIN:
+            yield hp, pieces
+            pieces = []
+    if pieces:
+        yield hp, pieces
 
 
 def _sentence_of(text: str, pos: int) -> str:
@@ -199,38 +231,74 @@ def _sentence_of(text: str, pos: int) -> str:
     return text[start: end + 1 if end >= 0 else len(text)]
 
 
-def _paragraph_claims(text: str, prov: Provenance, heading: str, v: Vocab) -> list[Claim]:
+def _merge_subjects(v: Vocab, first: str, second: str) -> str | None:
+    """The subject of two subject words printed side by side, or None when together they name
+    something the vocabulary does not know ("财政拨款" + "支出预算" is not 支出预算)."""
+    a, b = v.subjects[first], v.subjects[second]
+    if first in b.qualifiers:  # "财政拨款“三公”经费" is the 三公 of the 三公 table
+        return second
+    if second in a.qualifiers or b.generic:  # "事业运行经费财政拨款预算", "因公出国（境）费预算支出"
+        return first
+    return None
+
+
+def _paragraph_claims(pieces: list[tuple[str, Provenance]], heading: str, v: Vocab) -> list[Claim]:
+    text = "".join(t for t, _ in pieces)
+    starts: list[tuple[int, Provenance]] = []
+    at = 0
+    for t, prov in pieces:
+        starts.append((at, prov))
+        at += len(t)
+
+    def where(pos: int) -> Provenance:
+        return next(prov for begin, prov in reversed(starts) if begin <= pos)
+
     claims: list[Claim] = []
     current: Claim | None = None
     last_subject_end = -10
     direction: str | None = None
+    comparing = False  # after 比/较: the next amount is last year's, not this year's
     stack: list[Claim | None] = []
 
     def new(subject: str | None, pos: int) -> Claim:
         label = v.subjects[subject].label if subject else ""
-        c = Claim(subject, label, _sentence_of(text, pos), prov, heading)
+        c = Claim(subject, label, _sentence_of(text, pos), where(pos), heading)
         if stack and stack[-1] is not None:
             c.parent = stack[-1]
             stack[-1].parts.append(c)
         claims.append(c)
         return c
 
+    last_token_end = 0
+    previous_end = 0
     for m in v.pattern.finditer(text):
+        last_token_end, previous_end = previous_end, m.end()
         kind = m.lastgroup
         tok = m.group(kind)
         if kind == "subject":
             key = v.by_word[tok]
-            if current is not None and not current.has_figure and m.start() - last_subject_end <= 1 \
-                    and current.subject is not None:
-                # Two subjects side by side name one thing ("财政拨款“三公”经费", "事业运行经费财政拨款
-                # 预算"): keep the one the model holds, else the later (the head noun).
-                if v.subjects[key].sources or not v.subjects[current.subject].sources:
-                    current.subject, current.label = key, v.subjects[key].label
+            if current is not None and not current.has_figure and m.start() - last_subject_end <= 1:
+                if current.subject is not None:
+                    merged = _merge_subjects(v, current.subject, key)
+                    if merged is None:
+                        current.label += v.subjects[key].label
+                    elif merged != current.subject:
+                        current.label = v.subjects[merged].label
+                    current.subject = merged
                 last_subject_end = m.end()
                 continue
-            current = new(key, m.start())
+            clause = text[max([text.rfind(b, 0, m.start()) + 1 for b in _CLAUSE_BREAKS] + [last_token_end]): m.start()]
+            if not v.neutral.fullmatch(clause) and not any(clause.endswith(w) for w in v.subjects[key].prefixes):
+                # "一般公共预算基本支出", "该项目……（含上年结转": the words before narrow the subject
+                current = new(None, m.start())
+                current.label = clause[-8:] + v.subjects[key].label
+            else:
+                current = new(key, m.start())
             last_subject_end = m.end()
             direction = None
+            comparing = False
+        elif kind == "compare":
+            comparing = True
         elif kind == "amount":
             unit = next(u for w, u in _UNITS.items() if tok.endswith(w))
             fig = _figure(tok[: -len(next(w for w in _UNITS if tok.endswith(w)))], unit)
@@ -240,17 +308,23 @@ def _paragraph_claims(text: str, prov: Provenance, heading: str, v: Vocab) -> li
                 current.change = _signed(fig, direction, v)
                 current.change_word = direction
                 direction = None
+            elif comparing:
+                if current is not None and current.base is None and current.change is None:
+                    current.base = fig
             else:
                 if current is None or current.amount is not None or current.change is not None:
                     current = new(None, m.start())
                 current.amount = fig
+            comparing = False
         elif kind == "pct":
             if direction is not None and current is not None and current.percent is None:
                 current.percent = _signed(_figure(tok[:-1].lstrip("-"), None), direction, v)
                 current.percent_word = direction
                 direction = None
         elif kind == "count":
-            if current is not None and current.count is None and current.amount is None:
+            # "项目支出 19 个": a count only right after its subject
+            if current is not None and current.count is None and current.amount is None \
+                    and m.start() == last_subject_end:
                 current.count = int(tok[:-1])
         elif kind == "flat":
             if current is not None and current.flat is None:
@@ -272,6 +346,9 @@ def _paragraph_claims(text: str, prov: Provenance, heading: str, v: Vocab) -> li
         elif kind == "stop":
             stack.clear()
             direction = None
+            comparing = False
+            if current is not None and not current.has_figure:
+                current = None  # a subject left without a figure does not reach into the next sentence
     kept = [c for c in claims if c.has_figure]
     for prev, c in zip(kept, kept[1:], strict=False):
         # "涉及预算项目支出 19 个，预算资金 11262.37 万元": the money of the projects just counted.

@@ -176,9 +176,11 @@ def nodes_to_columns(roots: list[Node], vocab: Vocabulary, balance: bool) -> lis
         used[full] = n + 1
         if n and role in ("amount", "code", "name", "code_part"):
             full = f"{full}#{n + 1}"
-        additive = role == "amount" and not any(lk.startswith(p) for p in vocab.non_additive_prefixes) and not any(
-            w in lk for w in vocab.non_additive_words
-        )
+        # label_key strips "其中：", so the prefix is looked for in the printed label too.
+        printed = clean(label).replace(" ", "")
+        additive = role == "amount" and not any(
+            lk.startswith(p) or printed.startswith(p) for p in vocab.non_additive_prefixes
+        ) and not any(w in lk for w in vocab.non_additive_words)
         col = Column(key=full, header=path + (label,), role=role, side=side, additive=additive)
         node.column = col
         columns.append(col)

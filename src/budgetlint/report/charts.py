@@ -43,15 +43,17 @@ def _pct(v: Decimal, total: Decimal) -> str:
     return f"{float(v / total * 100):.1f}%" if total else ""
 
 
+WIDTH = 380  # every chart's viewBox width: three fit side by side in the HTML report
+
+
 def pie_svg(chart: Chart) -> str:
-    """A donut with a legend (label, amount, share); one slice per item."""
+    """A donut with a legend below it (label, amount, share); one slice per item."""
     items = [(label, v) for label, v in chart.items if v > 0]
     total = sum((v for _, v in items), Decimal(0))
-    cx, cy, r, inner = 110, 110, 95, 55
-    legend_h = 22 * len(items)
-    height = max(230, legend_h + 30)
+    cx, cy, r, inner = WIDTH / 2, 88, 80, 50
+    height = 188 + 22 * len(items)
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart chart-pie" data-chart="{chart.id}" '
-             f'viewBox="0 0 600 {height}" width="600" height="{height}" role="img" '
+             f'viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" role="img" '
              f'aria-label="{escape(chart.title)}">',
              f"<title>{escape(chart.title)}（{escape(chart.unit)}）</title>"]
     angle = -math.pi / 2
@@ -76,12 +78,12 @@ def pie_svg(chart: Chart) -> str:
     parts.append(f'<text x="{cx}" y="{cy - 4}" text-anchor="middle" class="total-label">合计</text>')
     parts.append(f'<text x="{cx}" y="{cy + 16}" text-anchor="middle" class="total-value">{escape(_fmt(total))}</text>')
     for i, (label, v) in enumerate(items):
-        y = 24 + 22 * i
+        y = 196 + 22 * i
         color = PALETTE[i % len(PALETTE)]
-        parts.append(f'<rect x="240" y="{y - 11}" width="12" height="12" rx="2" fill="{color}"/>')
-        parts.append(f'<text x="258" y="{y}" class="legend"><tspan>{escape(_short(label, 16))}</tspan>'
-                     f'<tspan x="470" text-anchor="end">{escape(_fmt(v))}</tspan>'
-                     f'<tspan x="592" text-anchor="end" class="share">{_pct(v, total)}</tspan></text>')
+        parts.append(f'<rect x="8" y="{y - 11}" width="12" height="12" rx="2" fill="{color}"/>')
+        parts.append(f'<text x="26" y="{y}" class="legend"><tspan>{escape(_short(label, 13))}</tspan>'
+                     f'<tspan x="{WIDTH - 64}" text-anchor="end">{escape(_fmt(v))}</tspan>'
+                     f'<tspan x="{WIDTH - 6}" text-anchor="end" class="share">{_pct(v, total)}</tspan></text>')
     parts.append("</svg>")
     return "".join(parts)
 
@@ -91,22 +93,22 @@ def bar_svg(chart: Chart) -> str:
     items = sorted(((label, v) for label, v in chart.items if v > 0), key=lambda x: -x[1])
     total = sum((v for _, v in items), Decimal(0))
     top = max((v for _, v in items), default=Decimal(1))
-    label_w, bar_w, row_h = 200, 250, 26
+    label_w, bar_w, row_h = 150, 118, 26
     height = 12 + row_h * len(items)
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart chart-bar" data-chart="{chart.id}" '
-             f'viewBox="0 0 600 {height}" width="600" height="{height}" role="img" '
+             f'viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" role="img" '
              f'aria-label="{escape(chart.title)}">',
              f"<title>{escape(chart.title)}（{escape(chart.unit)}）</title>"]
     for i, (label, v) in enumerate(items):
         y = 6 + row_h * i
         w = max(1.0, float(v / top) * bar_w)
         tip = f"{label}：{_fmt(v)} {chart.unit}（{_pct(v, total)}）"
-        parts.append(f'<text x="{label_w - 8}" y="{y + 17}" text-anchor="end" class="legend">'
-                     f"{escape(_short(label, 15))}</text>")
+        parts.append(f'<text x="{label_w - 6}" y="{y + 17}" text-anchor="end" class="legend">'
+                     f"<title>{escape(label)}</title>{escape(_short(label, 11))}</text>")
         parts.append(f'<rect class="bar" x="{label_w}" y="{y + 4}" width="{w:.1f}" height="{row_h - 8}" rx="2" '
                      f'fill="{PALETTE[0]}"><title>{escape(tip)}</title></rect>')
-        parts.append(f'<text x="{label_w + w + 6:.1f}" y="{y + 17}" class="value">{escape(_fmt(v))}'
-                     f'<tspan class="share" dx="6">{_pct(v, total)}</tspan></text>')
+        parts.append(f'<text x="{label_w + w + 5:.1f}" y="{y + 17}" class="value">{escape(_fmt(v))}'
+                     f'<tspan class="share" dx="4">{_pct(v, total)}</tspan></text>')
     parts.append("</svg>")
     return "".join(parts)
 
@@ -189,4 +191,4 @@ def basic_project(doc: Document) -> Chart | None:
 
 
 def budget_charts(doc: Document) -> list[Chart]:
-    return [c for c in (income_sources(doc), expenditure_classes(doc), basic_project(doc)) if c is not None]
+    return [c for c in (income_sources(doc), basic_project(doc), expenditure_classes(doc)) if c is not None]

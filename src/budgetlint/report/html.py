@@ -76,12 +76,11 @@ background:#fff;border:1px solid var(--line);border-radius:8px;padding:10px 16px
 #shown{margin-left:auto;color:var(--muted)}
 dl.meta{display:grid;grid-template-columns:max-content 1fr;gap:2px 14px;margin:0}
 dl.meta dt{color:var(--muted)}dl.meta dd{margin:0}
-.charts{display:flex;flex-wrap:wrap;gap:16px}
-figure.chart-box{margin:0;border:1px solid var(--line);border-radius:8px;padding:10px 12px;background:#fcfcfd;
-flex:1 1 560px;max-width:620px}
+.charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(360px,1fr));gap:16px}
+figure.chart-box{margin:0;border:1px solid var(--line);border-radius:8px;padding:10px 12px;background:#fcfcfd}
 figure.chart-box figcaption{font-weight:600;margin-bottom:4px}
-figure.chart-box figcaption small{font-weight:400;color:var(--muted);margin-left:6px}
-svg.chart{max-width:100%;height:auto;font-size:13px}
+figure.chart-box figcaption small{display:block;font-weight:400;color:var(--muted);font-size:12px}
+svg.chart{display:block;width:100%;max-width:460px;height:auto;margin:4px auto 0;font-size:13px}
 svg.chart .legend{fill:#263140}svg.chart .value{fill:#263140}svg.chart .share{fill:#6b7785;font-size:12px}
 svg.chart .total-label{fill:#6b7785;font-size:13px}svg.chart .total-value{fill:#1f2933;font-size:15px;font-weight:600}
 svg.chart .slice:hover,svg.chart .bar:hover{opacity:.8}

@@ -168,6 +168,8 @@ def announced_section_empty(doc: Document) -> Iterator[Finding]:
 
 def _scope_of(text: str) -> str | None:
     key = squash(text)
+    for term in vocab()["scope_terms"]["words"]:
+        key = key.replace(term, "")
     found = {scope for scope, words in vocab()["scope"].items() if any(w in key for w in words)}
     return next(iter(found)) if len(found) == 1 else None
 

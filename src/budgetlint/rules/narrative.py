@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 from decimal import Decimal
 
-from budgetlint.model import Document, Unit
+from budgetlint.model import DocKind, Document, Unit
 from budgetlint.recognise.claims import (
     Bound,
     Claim,
@@ -28,6 +28,9 @@ from budgetlint.report.finding import Finding, Location
 from budgetlint.rules.registry import REGISTRY, rule
 
 _HUNDRED = Decimal(100)
+# The vocabulary binds the words of a budget's 情况说明. A final account's narrative compares 决算
+# with 年初预算 and its tables have other columns: its claims are checked internally only.
+_BUDGETS = (DocKind.DEPARTMENT_BUDGET, DocKind.UNIT_BUDGET)
 
 
 def _where(claim: Claim) -> Location:
@@ -79,13 +82,18 @@ def narrative_amount_differs(doc: Document) -> Iterator[Finding]:
     说明写"2024 年收入预算 14907.41 万元"，收支总体情况表收入总计为 14904.71 万元。
     ## 不报的情形
     差额在两边印刷精度之内（说明按其末位的半个单位、表格按其末位的半个单位）；说明中的词无法
-    对应到确定的表格数字（只计入未绑定的说明数字）；表格无法可靠读取；机关运行经费在文档未说明
+    对应到确定的表格数字，或前面的限定词改变了所指（"一般公共预算基本支出"、"含上年结转"），
+    只计入未绑定的说明数字；表格无法可靠读取；表格该格为空（多为未读到）；决算文档（说明比较的是决算与
+    年初预算，另行检查）；机关运行经费在文档未说明
     单位性质时不比较（部门预算常含事业单位，机关运行经费不等于全部日常公用经费）。
     """
+    if doc.meta.kind not in _BUDGETS:
+        return
     for claim in extract_claims(doc):
         if claim.amount is None:
             continue
-        bounds = bind(doc, claim)
+        # A blank cell where the prose states a figure is more likely a cell that was not read.
+        bounds = [b for b in bind(doc, claim) if not (b.value.blank and claim.amount.value != 0)]
         if not bounds or any(_agrees(claim.amount, b) for b in bounds):
             continue
         b = bounds[0]
@@ -105,13 +113,19 @@ def narrative_amount_differs(doc: Document) -> Iterator[Finding]:
 def _pct_interval(claim: Claim) -> tuple[Decimal, Decimal] | None:
     """The range of change ÷ last year (in %) that the printed amount and change allow, or None
     when last year's figure may be zero."""
-    amount, change = claim.amount, claim.change
-    a_lo, a_hi = amount.value - amount.half_ulp, amount.value + amount.half_ulp
+    amount, change = claim.amount or claim.base, claim.change
     scale = (change.unit.in_yuan / amount.unit.in_yuan) if change.unit and amount.unit else Decimal(1)
     c = change.value * scale
     c_tol = change.half_ulp * scale
     c_lo, c_hi = c - c_tol, c + c_tol
-    last_lo, last_hi = a_lo - c_hi, a_hi - c_lo
+    if claim.base is not None:  # last year's figure is printed
+        base = claim.base
+        scale = (change.unit.in_yuan / base.unit.in_yuan) if change.unit and base.unit else Decimal(1)
+        c_lo, c_hi = (change.value - change.half_ulp) * scale, (change.value + change.half_ulp) * scale
+        last_lo, last_hi = base.value - base.half_ulp, base.value + base.half_ulp
+    else:
+        a_lo, a_hi = amount.value - amount.half_ulp, amount.value + amount.half_ulp
+        last_lo, last_hi = a_lo - c_hi, a_hi - c_lo
     if last_lo <= 0:
         return None
     ratios = [x / y * _HUNDRED for x in (c_lo, c_hi) for y in (last_lo, last_hi)]
@@ -129,12 +143,15 @@ def narrative_percent_inconsistent(doc: Document) -> Iterator[Finding]:
     ## 示例
     "公务用车购置费 0 万元，比上年减少 0 万元，下降 100%"：增减额为 0 时不可能下降 100%。
     ## 不报的情形
-    在本年数、增减额和增减率各自的印刷精度之内（如 58.36 万元减少 4.24 万元，6.773% 印作 6.78%）；
+    在本年数、增减额的印刷精度和增减率末位一个单位之内（如 58.36 万元减少 4.24 万元，6.773% 印作
+    6.78%；也容忍截尾而非四舍五入）；说明的主语无法识别；
     上年数可能为 0（增减率无意义）；句中缺少本年数或增减额。
     """
     for claim in extract_claims(doc):
-        if claim.percent is None or claim.change is None:
+        if claim.percent is None or claim.change is None or claim.subject is None:
             continue
+        if _direction_of(claim.change_word) * _direction_of(claim.percent_word) < 0:
+            continue  # the words contradict each other: BL303
         pct = claim.percent
         if claim.change.value == 0:
             if pct.value != 0:
@@ -145,22 +162,35 @@ def narrative_percent_inconsistent(doc: Document) -> Iterator[Finding]:
                     f"{pct.raw}%：增减额为 0 时增减率应为 0（与上年持平）",
                     expected=Decimal(0), found=pct.value, unit="%")
             continue
-        if claim.amount is None:
+        if claim.amount is None and claim.base is None:
             continue
         interval = _pct_interval(claim)
         if interval is None:
             continue
         lo, hi = interval
-        if pct.value + pct.half_ulp < lo or pct.value - pct.half_ulp > hi:
-            amount, change = claim.amount, claim.change
-            last = amount.value - change.value
-            computed = change.value / last * _HUNDRED if last else None
+        # One unit of the last printed digit either way: some documents truncate instead of rounding.
+        ulp = pct.half_ulp * 2
+        if pct.value + ulp < lo or pct.value - ulp > hi:
+            change = claim.change
+            ref = claim.base or claim.amount
+            scale = (change.unit.in_yuan / ref.unit.in_yuan) if change.unit and ref.unit else Decimal(1)
+            if claim.base is not None:
+                last = claim.base.value
+                said = f"上年 {claim.base.raw}，{claim.change_word} {change.raw}"
+            else:
+                last = claim.amount.value - change.value * scale
+                said = f"{claim.amount.raw}，比上年{claim.change_word} {change.raw}，上年应为 {_fmt(last)}"
+            computed = change.value * scale / last * _HUNDRED
+            hint = ""
+            if claim.amount is not None and claim.amount.value and claim.base is None:
+                on_current = change.value * scale / claim.amount.value * _HUNDRED
+                if abs(on_current - pct.value) <= ulp:
+                    hint = "（说明的增减率似以本年数而非上年数为分母）"
             yield _finding(
                 "BL302", claim,
-                f"{claim.label} {amount.raw}，比上年{claim.change_word} {change.raw}，上年应为 {_fmt(last)}，"
-                f"增减率应约为 {computed:.2f}%，说明写作 {claim.percent_word} {pct.raw}%",
-                expected=computed.quantize(Decimal("0.01")) if computed is not None else None,
-                found=pct.value, tolerance=pct.half_ulp, unit="%")
+                f"{claim.label} {said}，增减率应约为 {computed:.2f}%，说明写作 {claim.percent_word} {pct.raw}%{hint}",
+                expected=computed.quantize(Decimal("0.01")),
+                found=pct.value, tolerance=ulp, unit="%")
 
 
 def _direction_of(word: str | None) -> int:
@@ -183,6 +213,8 @@ def narrative_direction_contradiction(doc: Document) -> Iterator[Finding]:
     "基本持平"（允许小幅变动）；只写了一种说法。
     """
     for claim in extract_claims(doc):
+        if claim.subject is None:
+            continue
         d_change = _direction_of(claim.change_word)
         d_pct = _direction_of(claim.percent_word)
         if d_change and d_pct and d_change != d_pct:
@@ -243,8 +275,10 @@ def narrative_parts_do_not_add_up(doc: Document) -> Iterator[Finding]:
     只列出一个分项（"其中财政拨款……"通常不是完整列举）；分项中有未写金额的项；差额在印刷精度之内。
     """
     for claim in extract_claims(doc):
-        if not claim.parts:
-            continue
+        if not claim.parts or claim.subject is None or not claim.parts[-1].text.endswith("。"):
+            continue  # a list not brought to its full stop may go on past a page break
+        if any(p.subject and vocab().subjects[p.subject].generic for p in claim.parts):
+            continue  # "收支总预算……其中本年收入预算……；本年支出预算……" lists sides, not parts
         partial = claim.parts_word in vocab().partial
         for attr, what in (("amount", "金额"), ("change", "增减额")):
             res = _sum_check(claim, attr)
@@ -276,6 +310,8 @@ def narrative_last_year_differs(doc: Document) -> Iterator[Finding]:
     ## 不报的情形
     表格没有上年栏；"基本持平"；说明没有给出增减额；在印刷精度之内。
     """
+    if doc.meta.kind not in _BUDGETS:
+        return
     year = doc.meta.year
     if year is None:
         return
@@ -340,10 +376,8 @@ def operating_cost_unit_type(doc: Document) -> Iterator[Finding]:
         return
     for sec in doc.sections:
         for para in sec.paragraphs:
-            text = squash(para.text)
-            if "指" in text.split("机关运行经费", 1)[-1][:2]:
-                continue
-            m = _NONE_OPERATING.search(text)
+            sentences = [x for x in squash(para.text).split("。") if "指" not in x]  # not definitions
+            m = next((m for m in map(_NONE_OPERATING.search, sentences) if m), None)
             if m:
                 meta = REGISTRY["BL306"]
                 yield Finding(rule=meta.id, name=meta.name, family=meta.family, severity=meta.severity,
@@ -366,6 +400,8 @@ def narrative_project_count_differs(doc: Document) -> Iterator[Finding]:
     ## 不报的情形
     文档没有项目支出表（如河北样式只有绩效目标表）。
     """
+    if doc.meta.kind not in _BUDGETS:
+        return
     have = project_count_bound(doc)
     if have is None:
         return

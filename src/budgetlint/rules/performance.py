@@ -67,6 +67,16 @@ def _fmt(x: Decimal) -> str:
     return format(x, "f")
 
 
+def _readable(form: PerformanceForm) -> bool:
+    """A form read well enough to judge its indicators: it names its project and most indicators
+    sit under a standard 一级 label (a misread grid has numbers and stray words there)."""
+    if not form.project or not form.indicators:
+        return False
+    level1 = set(vocab()["tree"]["level1"])
+    good = sum(1 for i in form.indicators if _base(i.level1) in level1)
+    return good * 2 >= len(form.indicators)
+
+
 # --- forms ↔ project table -------------------------------------------------------------------
 
 
@@ -164,13 +174,13 @@ def form_name_differs_from_project(doc: Document) -> Iterator[Finding]:
       title="绩效目标表资金来源之和与总额不符")
 def form_funds_do_not_add_up(doc: Document) -> Iterator[Finding]:
     """## 检查什么
-    年度预算资金总额 = 其中财政拨款 + 其他资金；只列财政拨款时，财政拨款不超过总额。
+    其中财政拨款与其他资金之和不超过年度预算资金总额。
     ## 为什么重要
     资金构成不平说明目标表填写有误。
     ## 示例
-    总额 100 万元，财政拨款 80 万元，其他资金 10 万元。
+    总额 100 万元，财政拨款 100 万元，其他资金 10 万元。
     ## 不报的情形
-    只填了总额；差额在印刷精度之内。
+    只填了总额；差额在印刷精度之内；各来源之和小于总额（表中可能另列上年结转、事业收入等来源）。
     """
     for form in doc.forms:
         total, fiscal, other = form.total, form.fiscal, form.other
@@ -178,9 +188,9 @@ def form_funds_do_not_add_up(doc: Document) -> Iterator[Finding]:
             continue
         parts = fiscal + (other or 0)
         tol = _half_ulp(total) + _half_ulp(fiscal) + (_half_ulp(other) if other is not None else 0)
-        if other is None and parts <= total + tol:
-            continue
-        if abs(parts - total) <= tol:
+        # Less than the total may be a source the form lists elsewhere (上年结转, 事业收入): only
+        # sources exceeding the total are certainly wrong.
+        if parts <= total + tol:
             continue
         what = "财政拨款 + 其他资金" if other is not None else "财政拨款"
         yield _finding("BL503", f"绩效目标表「{form.project}」{what} {_fmt(parts)}，与年度预算资金总额 {_fmt(total)} 不符",
@@ -261,7 +271,7 @@ def form_text_differs_from_indicator(doc: Document) -> Iterator[Finding]:
     ## 不报的情形
     文字或指标中同类成本不止一个；指标值没有货币单位；数字换算后一致。
     """
-    for form in doc.forms:
+    for form in filter(_readable, doc.forms):
         text = squash(form.objective)
         if not text:
             continue
@@ -321,7 +331,7 @@ def indicator_tree_invalid(doc: Document) -> Iterator[Finding]:
     tree = vocab()["tree"]
     level1 = set(tree["level1"])
     level2 = tree["level2"]
-    for form in doc.forms:
+    for form in filter(_readable, doc.forms):
         seen: Counter = Counter()
         for ind in form.indicators:
             l1, l2 = _base(ind.level1), _base(ind.level2)
@@ -374,7 +384,7 @@ def indicator_unit_invalid(doc: Document) -> Iterator[Finding]:
     没有写单位的指标值；定性指标。
     """
     units = vocab()["units"]
-    for form in doc.forms:
+    for form in filter(_readable, doc.forms):
         for ind in form.indicators:
             msg = _unit_issue(ind, units)
             if msg is None and ind.comparator in ("≥", ">") and _money_base(ind.unit) \
@@ -397,7 +407,7 @@ def cost_indicator_exceeds_budget(doc: Document) -> Iterator[Finding]:
     ## 不报的情形
     单位成本（元/人、万元/家）；没有预算总额；在印刷精度之内。
     """
-    for form in doc.forms:
+    for form in filter(_readable, doc.forms):
         if form.total is None:
             continue
         budget = form.total * _scale(form.unit)
@@ -481,7 +491,7 @@ def indicator_value_missing(doc: Document) -> Iterator[Finding]:
     units = vocab()["units"]
     quant2 = set(units["quantitative_level2"])
     quant1 = set(units["quantitative_level1"])
-    for form in doc.forms:
+    for form in filter(_readable, doc.forms):
         for ind in form.indicators:
             if not ind.name:
                 continue
@@ -510,7 +520,7 @@ def indicator_comparator_missing(doc: Document) -> Iterator[Finding]:
     ## 不报的情形
     整份文档都不写比较符号（如部分地区模板以"指标值"直接填数）；定性指标。
     """
-    numeric = [(f, i) for f in doc.forms for i in f.indicators if i.number is not None]
+    numeric = [(f, i) for f in filter(_readable, doc.forms) for i in f.indicators if i.number is not None]
     if len(numeric) < 10:
         return
     explicit = [(f, i) for f, i in numeric if _EXPLICIT_COMPARATOR.search(i.value_text.strip())]
@@ -536,7 +546,7 @@ def indicator_description_contradicts(doc: Document) -> Iterator[Finding]:
     ## 不报的情形
     数值型指标；说明中没有否定该指标值的说法。
     """
-    for form in doc.forms:
+    for form in filter(_readable, doc.forms):
         for ind in form.indicators:
             if ind.number is not None or not ind.description:
                 continue

@@ -25,6 +25,7 @@ _LATIN = re.compile(rf"(?<=[{_CJK}])\s*([A-Za-z][A-Za-z'\-]*[A-Za-z]|[A-Za-z])\s
 _DOUBLE_WORD = re.compile(rf"([{_CJK}]{{2,4}})\1")
 _DOUBLE_CHAR = re.compile(rf"([{_CJK}])\1")
 _CLAUSE = re.compile(r"[，,、；;。！？!?：:]")
+_PROSE_PUNCT = re.compile(r"[，。；、！？]")
 
 
 @lru_cache(maxsize=1)
@@ -44,21 +45,28 @@ def texts(doc: Document) -> Iterator[tuple[str, Provenance | None]]:
     """Every piece of prose the document prints, cleaned, with where it is: headings and paragraphs,
     table titles, and the free text of performance forms (objective lines, indicator names, values
     and descriptions)."""
+    for text, prov, _ in _texts(doc):
+        yield text, prov
+
+
+def _texts(doc: Document) -> Iterator[tuple[str, Provenance | None, bool]]:
+    """As ``texts``, with whether the piece is complete (a heading, title or form cell) rather than
+    a line of prose a page or line break may have cut."""
     for sec in doc.sections:
         if sec.heading:
-            yield clean(sec.heading), sec.provenance
+            yield clean(sec.heading), sec.provenance, True
         for p in sec.paragraphs:
-            yield clean(p.text), p.provenance
+            yield clean(p.text), p.provenance, False
     for t in doc.tables:
-        yield clean(t.title), t.provenance
+        yield clean(t.title), t.provenance, True
     for f in doc.forms:
         lines = f.objective.split("\n") if f.objective else []
         for i, line in enumerate(lines):
-            yield clean(line), f.objective_provenance[i] if i < len(f.objective_provenance) else f.provenance
+            yield clean(line), f.objective_provenance[i] if i < len(f.objective_provenance) else f.provenance, False
         for ind in f.indicators:
             for part in (ind.name, ind.value_text, ind.description):
                 if part:
-                    yield clean(part), ind.provenance
+                    yield clean(part), ind.provenance, True
 
 
 def _snippet(text: str, start: int, end: int, pad: int = 8) -> str:
@@ -103,14 +111,16 @@ def doubled_word(doc: Document) -> Iterator[Finding]:
     "办事群众满意度满意度达到90%以上"。
     ## 不报的情形
     正常的叠词（"研究研究"、"常常"、"人人"，见词表）；句中一个实词字的重叠（"税收收入"、"工资资金"
-    是两个词相连，不是重复）。
+    是两个词相连，不是重复）；没有中文标点的正文行（多为读成正文的表格行，相邻单元格连在了一起）。
     """
     d = vocab()["doubled"]
     allowed = set(d["allowed_words"])
     function_words = set(d["function_words"])
     redup = set(d["reduplications"])
     seen: set[tuple[int | None, str]] = set()
-    for text, prov in texts(doc):
+    for text, prov, complete in _texts(doc):
+        if not complete and not _PROSE_PUNCT.search(text):
+            continue  # a table row read as prose: its cells ran together ("会议服务 会议服务")
         hits: list[tuple[int, int, str]] = []
         for m in _DOUBLE_WORD.finditer(text):
             word = m.group(0)
@@ -119,7 +129,8 @@ def doubled_word(doc: Document) -> Iterator[Finding]:
             hits.append((m.start(), m.end(), word))
         for m in _DOUBLE_CHAR.finditer(text):
             pair = m.group(0)
-            at_end = m.end() == len(text) or _CLAUSE.match(text, m.end()) is not None
+            # the end of a clause; the end of a prose line only if nothing was cut there
+            at_end = _CLAUSE.match(text, m.end()) is not None or (complete and m.end() == len(text))
             if pair in redup:
                 continue
             if m.group(1) in function_words or at_end:
@@ -199,16 +210,19 @@ def organisation_name_varies(doc: Document) -> Iterator[Finding]:
     名称前加地名（"山海关区科技和工信部门"）；通用的称呼（"本部门"、"主管部门"）；
     连续的字组成的词（"科技部门"不算"科技和工信部门"的简称）。
     """
-    org = squash(doc.meta.organisation or "")
     conf = vocab()["organisation"]
+    all_text = list(texts(doc))
+    joined = "\n".join(squash(t) for t, _ in all_text)
+    org = squash(doc.meta.organisation or "")
+    # The name read from the title may itself be the misprint ("…保障障局"): take the spelling the
+    # document uses most among the name and the name with a doubled character undone.
+    spellings = [org] + [org[:m.start()] + org[m.start() + 1:] for m in _DOUBLE_CHAR.finditer(org)]
+    org = max(spellings, key=lambda s: (joined.count(s), s == org)) if org else org
     parts = _core(org, conf["suffixes"])
-    if not org or parts is None:
+    if not org or parts is None or joined.count(org) < conf["min_occurrences"]:
         return
     core, suffix = parts
     places = tuple(conf["place_endings"])
-    all_text = list(texts(doc))
-    if sum(squash(t).count(org) for t, _ in all_text) < conf["min_occurrences"]:
-        return
     seen: set[str] = set()
     for text, prov in all_text:
         t = squash(text)

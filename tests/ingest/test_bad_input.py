@@ -1,0 +1,112 @@
+"""Bad input in any format: a clear Chinese IngestError naming the problem, never a traceback."""
+
+from __future__ import annotations
+
+import io
+import struct
+import zipfile
+
+import docx
+import openpyxl
+import pytest
+
+from budgetlint.ingest import IngestError, load, sniff
+from budgetlint.pipeline import check_file
+
+FREE, END, FATSECT = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD
+
+
+def ole_file(streams: dict[str, bytes]) -> bytes:
+    """A minimal OLE compound file (CFB v3) holding these streams (each padded to 4096 bytes)."""
+    names = list(streams)
+    datas = [streams[n].ljust(4096, b"\0") for n in names]
+    fat = [FATSECT, END]  # sector 0: the FAT, sector 1: the directory
+    starts = []
+    for d in datas:
+        n = len(d) // 512
+        starts.append(len(fat))
+        fat += [len(fat) + k + 1 for k in range(n - 1)] + [END]
+    fat += [FREE] * (128 - len(fat))
+
+    def entry(name: str, kind: int, child: int, right: int, start: int, size: int) -> bytes:
+        raw = name.encode("utf-16-le") + b"\0\0"
+        return (raw.ljust(64, b"\0") + struct.pack("<HBB", len(raw), kind, 1)
+                + struct.pack("<III", FREE, right, child) + b"\0" * 36 + struct.pack("<IIi", start, size, 0))
+
+    dirs = entry("Root Entry", 5, 1, FREE, END, 0)
+    for i, (n, d) in enumerate(zip(names, datas, strict=True)):
+        right = i + 2 if i + 1 < len(names) else FREE
+        dirs += entry(n, 2, FREE, right, starts[i], len(d))
+    dirs = dirs.ljust(512, b"\0")
+    header = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 16 + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6)
+              + b"\0" * 6 + struct.pack("<IIIIIIIII", 0, 1, 1, 0, 4096, END, 0, END, 0)
+              + struct.pack("<I", 0) + struct.pack("<I", FREE) * 108)
+    return header + struct.pack("<128I", *fat) + dirs + b"".join(datas)
+
+
+def _xlsx_bytes() -> bytes:
+    buf = io.BytesIO()
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = "收支总体情况表"
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _zip(members: dict[str, bytes]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for name, data in members.items():
+            z.writestr(name, data)
+    return buf.getvalue()
+
+
+CASES = {
+    "corrupt zip": (b"PK\x03\x04" + b"\x00" * 200, "损坏或不完整"),
+    "truncated xlsx": (_xlsx_bytes()[:1500], "损坏或不完整"),
+    "plain zip": (_zip({"附件1.pdf": b"%PDF-1.4", "附件2.xls": b"x"}), "普通 ZIP 压缩包.*附件1.pdf"),
+    "xlsb": (_zip({"xl/workbook.bin": b"x", "[Content_Types].xml": b"<x/>"}), "XLSB"),
+    "pptx": (_zip({"ppt/presentation.xml": b"<x/>"}), "PowerPoint"),
+    "ods": (_zip({"mimetype": b"application/vnd.oasis.opendocument.spreadsheet", "content.xml": b"<x/>"}),
+            "OpenDocument"),
+    "xlsx with broken xml": (_zip({"[Content_Types].xml": b"<x", "xl/workbook.xml": b"<x"}), "XLSX"),
+    "docx with broken xml": (_zip({"word/document.xml": b"<w:document"}), "DOCX 正文 XML 有误"),
+    "encrypted xlsx": (ole_file({"EncryptionInfo": b"\x04\x00\x04\x00", "EncryptedPackage": b"\x00" * 64}), "加密"),
+    "encrypted doc": (ole_file({"WordDocument": b"\xec\xa5\xc1\x00" + b"\x00" * 6 + b"\x00\x01" + b"\x00" * 20}),
+                      "DOC 文件已加密"),
+    "broken xls": (ole_file({"Workbook": b"\x09\x08\x10\x00garbage"}), "XLS"),
+    "ppt": (ole_file({"PowerPoint Document": b"x"}), "PowerPoint"),
+    "other ole": (ole_file({"Something": b"x"}), "既不是 XLS 工作簿也不是 DOC"),
+    "truncated ole": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "OLE"),
+    "empty html": (b"<html><body></body></html>", "没有可读取的正文"),
+}
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_bad_input_is_a_clear_chinese_error(tmp_path, name):
+    data, words = CASES[name]
+    p = tmp_path / "bad.bin"
+    p.write_bytes(data)
+    with pytest.raises(IngestError, match=words):
+        load(p)
+    result = check_file(str(p))  # and the pipeline records it without a traceback
+    assert result.error and "内部错误" not in result.error
+
+
+def test_office_files_are_sniffed_by_content_not_name(tmp_path):
+    p = tmp_path / "really-a-workbook.docx"
+    p.write_bytes(_xlsx_bytes())
+    assert sniff(p.read_bytes()) == "zip"
+    assert load(p).format == "xlsx"
+    d = docx.Document()
+    d.add_paragraph("部门预算")
+    q = tmp_path / "report.xls"
+    d.save(q)
+    assert load(q).format == "docx"
+
+
+def test_doc_without_libreoffice_says_what_to_install(tmp_path, monkeypatch):
+    monkeypatch.setenv("BUDGETLINT_SOFFICE", str(tmp_path / "no-such-soffice"))
+    p = tmp_path / "old.doc"
+    p.write_bytes(ole_file({"WordDocument": b"\xec\xa5\xc1\x00" + b"\x00" * 28}))
+    with pytest.raises(IngestError, match="LibreOffice.*libreoffice-writer-nogui"):
+        load(p)

@@ -1,0 +1,149 @@
+"""The HTML report: self-contained, links both ways; then a real headless Chromium loads it
+(Debian's chromium driven by Playwright; skipped when either is missing — .ci/run installs both)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections import Counter
+from html.parser import HTMLParser
+
+import pytest
+from click.testing import CliRunner
+
+from budgetlint.cli import main
+from budgetlint.pipeline import check_file
+from budgetlint.report.html import render_html
+
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+class Scan(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids: Counter = Counter()
+        self.hrefs: list[str] = []
+        self.srcs: list[str] = []
+        self.classes: dict[str, list[str]] = {}
+        self.tags: Counter = Counter()
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        self.tags[tag] += 1
+        if "id" in a:
+            self.ids[a["id"]] += 1
+            self.classes[a["id"]] = (a.get("class") or "").split()
+        if "href" in a:
+            self.hrefs.append(a["href"])
+        for k in ("src", "data", "srcset"):
+            if k in a:
+                self.srcs.append(a[k])
+
+
+def scan(html: str) -> Scan:
+    s = Scan()
+    s.feed(html)
+    return s
+
+
+def test_self_contained_and_linked_both_ways(sample_result, tmp_path):
+    html = render_html([sample_result, check_file(str(tmp_path / "missing.txt"))])
+    s = scan(html)
+    assert not s.srcs and s.tags["link"] == 0 and "@import" not in html and "url(" not in html
+    assert all(h.startswith("#") for h in s.hrefs)  # nothing leaves the page
+    assert [i for i, n in s.ids.items() if n > 1] == []
+    assert all(h[1:] in s.ids for h in s.hrefs), [h for h in s.hrefs if h[1:] not in s.ids][:5]
+    findings = sample_result.findings
+    assert all(f"d1-f{k}" in s.ids for k in range(1, len(findings) + 1))
+    # the wrong 本年支出合计 of table 4: highlighted, linked from its finding and back
+    k = next(k for k, f in enumerate(findings, 1) if f.rule == "BL104")
+    t4 = sample_result.document.tables[3]
+    row = findings[k - 1].location.row
+    col = t4.columns.index(t4.column("expenditure.amount"))
+    cell = f"d1-t4-r{row}-c{col}"
+    assert {"hl", "hl-error"} <= set(s.classes[cell])
+    assert f'href="#{cell}"' in html and f'href="#d1-f{k}"' in html
+    assert html.count("<svg") >= 3 and 'data-chart="expenditure_classes"' in html
+    assert "无法读取" in html and "missing.txt" in html
+
+
+def test_cli_writes_one_combined_file_or_one_per_document(bad_txt, sample_result, tmp_path):
+    out = tmp_path / "r.html"
+    r = CliRunner().invoke(main, ["check", "--format", "html", "-o", str(out), str(bad_txt), sample_result.path])
+    assert r.exit_code == 1 and out.is_file()
+    s = scan(out.read_text("utf-8"))
+    assert "d1" in s.ids and "d2" in s.ids
+    r = CliRunner().invoke(main, ["check", "--format", "html", "-o", str(tmp_path / "each") + "/", str(bad_txt),
+                                  sample_result.path])
+    assert r.exit_code == 1 and len(list((tmp_path / "each").glob("*.budgetlint.html"))) == 2
+
+
+def _chromium() -> str:
+    path = os.environ.get("BUDGETLINT_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+    if not os.path.exists(path):
+        pytest.skip("chromium not installed (apt-get install chromium; .ci/run does)")
+    pytest.importorskip("playwright.sync_api", reason="playwright not installed (pip install -e '.[browser]')")
+    return path
+
+
+@pytest.fixture(scope="module")
+def browser():
+    path = _chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def test_in_a_real_browser(browser, sample_result, tmp_path):
+    out = tmp_path / "report.html"
+    out.write_text(render_html([sample_result]), "utf-8")
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    errors, remote = [], []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("request", lambda req: remote.append(req.url) if not req.url.startswith(("file:", "data:")) else None)
+    page.goto(out.as_uri())
+    findings = sample_result.findings
+
+    # highlighted cells are rendered and visible
+    n_err_cells = page.locator("td.hl-error").count()
+    assert n_err_cells >= 3
+    first = page.locator("td.hl-error").first
+    box = first.bounding_box()
+    assert box and box["width"] > 10 and box["height"] > 5
+    assert page.eval_on_selector("td.hl-error", "e => getComputedStyle(e).backgroundColor") != "rgba(0, 0, 0, 0)"
+
+    # a finding's link lands on its cell; the cell links back to the finding
+    k = next(k for k, f in enumerate(findings, 1) if f.rule == "BL104")
+    page.click(f"#d1-f{k} a.goto")
+    cell_id = page.evaluate("location.hash.slice(1)")
+    assert cell_id.startswith("d1-t4-r")
+    cell = page.locator(f"[id='{cell_id}']")
+    assert "hl-error" in cell.get_attribute("class") and "flash" in cell.get_attribute("class")
+    assert cell.is_visible() and cell.locator("text=14907.41").count() == 1
+    cell.locator(f"a[href='#d1-f{k}']").click()
+    assert page.evaluate("location.hash") == f"#d1-f{k}"
+
+    # charts are drawn
+    bars = page.locator("[data-chart=expenditure_classes] rect.bar")
+    assert bars.count() == 5
+    assert bars.first.bounding_box()["width"] > 20
+    slices = page.locator("svg[data-chart=income_sources] path.slice")
+    assert slices.count() == 2 and slices.first.bounding_box()["height"] > 20
+
+    # filters: severity, then table
+    shown = page.locator("li.finding:visible")
+    assert shown.count() == len(findings)
+    page.uncheck("#filters input[value=info]")
+    assert shown.count() == sum(1 for f in findings if f.severity.value != "info")
+    assert page.inner_text("#shown") == f"显示 {shown.count()} / {len(findings)} 个问题"
+    page.check("#filters input[value=info]")
+    page.select_option("#f-table", "d1-5")
+    assert shown.count() == sum(1 for f in findings if f.location.table == 5)
+    assert page.locator("details.tbl:visible").count() == 1
+
+    assert errors == [] and remote == []
+    page.close()

@@ -1,0 +1,111 @@
+"""Completeness (BL6xx): tables and sections a document announces or must contain."""
+
+from __future__ import annotations
+
+from helpers import doc_of
+
+from budgetlint.pipeline import run_rules
+from budgetlint.rules.registry import REGISTRY, all_rules
+
+
+def run(text: str, *ids: str):
+    all_rules()
+    return run_rules(doc_of(text), [REGISTRY[i] for i in ids])
+
+
+def table(title: str, value: str = "10.00", note: str = "") -> str:
+    return f"""
+{title}
+单位：万元
+科目编码 | 科目名称 | 合计 | 基本支出 | 项目支出
+| 合计 | {value} | {value} |
+201 | 一般公共服务支出 | {value} | {value} |
+{note}
+"""
+
+
+NINE = ["收支总体情况表", "收入总体情况表", "支出总体情况表", "财政拨款收支总体情况表", "一般公共预算支出情况表",
+        "一般公共预算基本支出情况表", "一般公共预算“三公”经费支出情况表", "政府性基金预算支出情况表",
+        "国有资本经营预算支出情况表"]
+
+
+def test_bl601_toc_entry_without_its_table():
+    toc = "目录\n一、收入总体情况表\n二、支出总体情况表\n\n第一部分 部门概况\n部门负责某某工作。\n"
+    tables = "".join(table(t) for t in NINE if t != "收入总体情况表")
+    body = "2024年某局部门预算\n" + toc + tables
+    doc = doc_of(body)
+    assert "一、收入总体情况表" in doc.toc and "income_summary" not in {t.kind for t in doc.tables}
+    assert [f.expected for f in run(body, "BL601")] == ["收入总体情况表"]
+    complete = "2024年某局部门预算\n" + toc + "".join(table(t) for t in NINE)
+    assert run(complete, "BL601") == []
+
+
+def test_bl602_required_tables_for_the_kind():
+    kinds = {t.kind for t in doc_of("2024年某局部门预算\n" + "".join(table(t) for t in NINE)).tables}
+    assert len(kinds) >= 5
+    complete = "2024年某局部门预算\n" + "".join(table(t) for t in NINE)
+    missing = {f.expected for f in run(complete, "BL602")}
+    # the hand-made tables are all grids; the balance tables need their own layout to be recognised
+    without_fund = complete.replace(table(NINE[7]), "")
+    assert "政府性基金预算支出情况表" in {f.expected for f in run(without_fund, "BL602")} - missing
+    # a performance-target document has no required tables
+    assert run(complete.replace("部门预算", "项目绩效目标"), "BL602") == []
+
+
+def test_bl603_empty_table_needs_its_note():
+    empty = "2024年某局部门预算\n" + table("国有资本经营预算支出情况表", "")
+    assert [f.rule for f in run(empty, "BL603")] == ["BL603"]
+    noted = "2024年某局部门预算\n" + table("国有资本经营预算支出情况表", "", "注：本部门无国有资本经营预算拨款安排的支出，故本表为空表。")
+    assert doc_of(noted).tables[0].empty_note
+    assert run(noted, "BL603") == []
+    assert run("2024年某局部门预算\n" + table("国有资本经营预算支出情况表"), "BL603") == []
+
+
+def test_bl604_empty_note_with_figures():
+    text = "2024年某局部门预算\n" + table("国有资本经营预算支出情况表", "5.00", "注：无国有资本经营预算支出，空表列示。")
+    hits = run(text, "BL604")
+    assert [f.rule for f in hits] == ["BL604"] and hits[0].severity.value == "error"
+    quiet = "2024年某局部门预算\n" + table("国有资本经营预算支出情况表", "", "注：无国有资本经营预算支出，空表列示。")
+    assert run(quiet, "BL604") == []
+
+
+SECTIONS = """2024年某局部门预算
+
+第三部分 2024年部门预算情况说明
+一、预算收支增减变化情况说明
+收入预算100万元。
+二、“三公”经费支出情况
+{three}
+三、机关运行经费情况
+机关运行经费10万元。
+"""
+
+
+def test_bl605_announced_section_without_content():
+    assert run(SECTIONS.format(three="“三公”经费预算5万元。"), "BL605") == []
+    hits = run(SECTIONS.format(three=""), "BL605")
+    assert [f.location.line for f in hits] == [6]
+    # a heading followed by its sub-headings is not empty
+    assert run(SECTIONS.format(three="（一）因公出国（境）费\n因公出国（境）费1万元。"), "BL605") == []
+    # the last heading of a document with nothing after it
+    assert [f.rule for f in run(SECTIONS.format(three="5万元。") + "四、政府采购情况\n", "BL605")] == ["BL605"]
+
+
+HEADINGS = """2024年某局{kind}
+
+目录
+第一部分 {toc}
+第二部分 2024年{kind}表
+
+第一部分 {body}
+一、主要职责
+负责某某工作，纳入部门预算管理的单位预算包括本级。
+"""
+
+
+def test_bl606_department_and_unit_headings():
+    assert run(HEADINGS.format(kind="部门预算", toc="部门概况", body="部门概况"), "BL606") == []
+    hits = run(HEADINGS.format(kind="部门预算", toc="单位概况", body="部门概况"), "BL606")
+    assert [f.found for f in hits] == ["单位"]
+    hits = run(HEADINGS.format(kind="单位预算", toc="单位概况", body="部门概况"), "BL606")
+    assert [f.found for f in hits] == ["部门"] and "部门概况" in hits[0].evidence

@@ -1,0 +1,163 @@
+"""Performance-target forms (BL5xx): a consistent form beside its project table is quiet; one
+changed cell makes the rule about it fire."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from helpers import doc_of
+
+from budgetlint.pipeline import run_rules
+from budgetlint.rules.registry import REGISTRY, all_rules
+
+DOC = """
+2024年某局部门预算
+
+项目支出预算情况表
+单位：万元
+项目名称 | 项目类型 | 合计 | 财政拨款 | |
+| | | 小计 | 一般公共预算 | 政府性基金预算
+合计 | | 120.00 | 120.00 | 120.00 |
+居民养老保险财政补助（三保外） | 特定目标类 | 120.00 | 120.00 | 120.00 |
+
+第三部分 2024年部门预算情况说明
+六、绩效目标情况说明
+（一）预算绩效管理情况
+本部门2024年项目支出全面实施绩效目标管理，涉及预算项目支出1个，预算资金120.00万元。
+（三）部门预算项目绩效目标表
+
+项目支出绩效目标表
+
+项目名称\t\t居民养老保险财政补助(三保外)\t\t
+主管部门\t\t某某局\t实施单位\t某某中心
+项目资金 (万元)\t\t年度预算资金总额:\t120\t
+\t\t其中: 财政拨款\t120\t
+\t\t其他资金\t0\t
+年度总体 绩效目标\t2024年计划为1000名居民发放补贴，人均成本不超过100元，补贴发放及时率100%。\t\t\t
+绩效指标\t一级指标\t二级指标\t三级指标\t指标值
+\t成本指标\t经济成本\t养老保险补贴人均成本\t≤100元/人/年
+\t产出指标\t数量指标\t补贴发放人数\t≥1000人
+\t\t质量指标\t补贴应发尽发率\t=100%
+\t\t时效指标\t补贴发放及时率\t=100%
+\t效益指标\t社会效益指标\t补贴发放投诉数量\t≤1起
+\t满意度指标\t服务对象满意度指标\t参保人员满意度\t≥95%
+
+第四部分
+"""
+
+RULES = ("BL501", "BL502", "BL503", "BL504", "BL505", "BL506", "BL507", "BL508", "BL510", "BL512", "BL513", "BL514")
+
+
+def run(text: str, *ids: str):
+    all_rules()
+    return run_rules(doc_of(text), [REGISTRY[i] for i in (ids or RULES)])
+
+
+def test_the_consistent_form_is_quiet():
+    doc = doc_of(DOC)
+    assert len(doc.forms) == 1 and len(doc.projects) == 1
+    assert run(DOC) == []
+
+
+@pytest.mark.parametrize("old,new,rule_ids", [
+    ("| 120.00 | 120.00 | 120.00 |\n\n第三", "| 150.00 | 150.00 | 150.00 |\n\n第三", ["BL501"]),
+    ("居民养老保险财政补助(三保外)\t", "居民养老保险财政补贴(三保外)\t", ["BL502"]),
+    ("\t\t其他资金\t0\t", "\t\t其他资金\t10\t", ["BL503"]),
+    ("2024年计划为1000名", "2023年计划为1000名", ["BL504"]),
+    ("人均成本不超过100元", "人均成本不超过15元", ["BL505"]),
+    ("\t满意度指标\t服务对象满意度指标\t参保人员满意度", "\t效益指标\t服务对象满意度指标\t参保人员满意度", ["BL506"]),
+    ("\t\t时效指标\t补贴发放及时率", "\t效益指标\t社会效益指标\t补贴发放及时率", ["BL506"]),
+    ("补贴发放投诉数量\t≤1起", "补贴发放投诉数量\t≤1家", ["BL507"]),
+    ("补贴应发尽发率\t=100%", "补贴应发尽发率\t1人", ["BL507"]),
+    ("养老保险补贴人均成本\t≤100元/人/年", "养老保险补贴人均成本\t≤100/人/年", ["BL507"]),
+    ("养老保险补贴人均成本\t≤100元/人/年", "养老保险补贴人均成本\t≥100元/人/年", ["BL507"]),
+    ("\t成本指标\t经济成本\t养老保险补贴人均成本\t≤100元/人/年", "\t成本指标\t经济成本\t补贴总成本\t≤130万元", ["BL508"]),
+    ("补贴发放人数\t≥1000人", "补贴发放人数\t是/否", ["BL510"]),
+    ("补贴发放人数\t≥1000人", "补贴发放人数\t较多", ["BL510"]),
+    ("涉及预算项目支出1个，预算资金120.00万元", "涉及预算项目支出1个，预算资金120.00万元。另附2个", []),
+])
+def test_one_changed_cell_fires_its_rule(old, new, rule_ids):
+    assert old in DOC
+    hits = run(DOC.replace(old, new))
+    assert sorted(f.rule for f in hits) == rule_ids, [f.message for f in hits]
+
+
+def test_bl504_dates_and_baselines_are_not_target_years():
+    text = DOC.replace("2024年计划为1000名", "将2022年1月1日起新增人员纳入，较2023年增加，2024年计划为1000名")
+    assert run(text, "BL504") == []
+
+
+def test_bl505_converts_units():
+    assert run(DOC.replace("人均成本不超过100元", "人均成本不超过0.01万元"), "BL505") == []
+
+
+def test_bl506_cost_under_output_is_the_older_template():
+    text = DOC.replace("\t成本指标\t经济成本\t养老保险补贴人均成本", "\t产出指标\t成本指标\t养老保险补贴人均成本")
+    assert run(text, "BL506") == []
+
+
+def test_bl508_unit_costs_are_not_budget_caps():
+    text = DOC.replace("≤100元/人/年", "≤200万元/人")
+    assert run(text, "BL508") == []
+
+
+HEBEI_PLAN = """
+1、车辆保险费绩效目标表
+
+单位：万元
+
+项目编码\t13030324P00LDLE10017W\t\t项目名称\t车辆保险费\t\t
+预算规模及 资金用途\t预算数\t0.40\t其中：财政 资金\t0.40\t其他资金\t\t车辆保险费\t\t\t\t\t
+资金支出计 划（%）\t\t3 月底\t\t6 月底\t10 月底\t12 月底\t
+\t{q1}\t\t{q2}\t{q3}\t{q4}\t
+绩效目标\t1. 保障公务用车的正常运行。\t\t\t\t\t
+一级指标\t二级指标\t三级指标\t绩效指标描述\t\t指标值\t指标值确定依据\t
+产出指标\t数量指标\t单位管理车辆数量\t单位管理公务用车数量\t\t1 辆\t车辆台账\t
+\t质量指标\t公车保险缴纳率\t按时缴纳公务用车保险的比例\t\t100%\t历史数据\t
+效益指标\t经济效益指标\t提高工作效率\t使用公车能提高工作效率\t\t提高\t工作计划\t
+满意度指标\t服务对象满意度指标\t使用对象满意率\t满意人数占比\t\t≥95%\t调查\t
+"""
+
+
+def plan(q1, q2, q3, q4):
+    return HEBEI_PLAN.format(q1=q1, q2=q2, q3=q3, q4=q4)
+
+
+def test_bl509_spending_plan():
+    assert doc_of(plan("25", "50", "75", "100")).forms[0].spending_plan_unit == "%"
+    assert run(plan("25", "50", "75", "100"), "BL509") == []
+    amounts = run(plan("0.10", "0.20", "0.30", "0.40"), "BL509")
+    assert [(f.rule, f.severity.value) for f in amounts] == [("BL509", "warning")] and "金额" in amounts[0].message
+    short = run(plan("25", "50", "75", "90"), "BL509")
+    assert [f.severity.value for f in short] == ["error"] and short[0].found == Decimal("90")
+    assert [f.rule for f in run(plan("25", "60", "50", "100"), "BL509")] == ["BL509"]
+    no_percent = plan("0.10", "0.20", "0.30", "0.40").replace("资金支出计 划（%）", "资金支出计划")
+    assert run(no_percent, "BL509") == []
+    assert [f.rule for f in run(no_percent.replace("\t0.40\t\n", "\t0.35\t\n"), "BL509")] == ["BL509"]
+
+
+def test_bl512_description_contradicts_value():
+    text = plan("25", "50", "75", "100").replace("使用公车能提高工作效率", "使用公车不提高工作效率")
+    assert [f.rule for f in run(text, "BL512")] == ["BL512"]
+    assert run(plan("25", "50", "75", "100"), "BL512") == []
+
+
+def test_bl513_duplicated_project_names():
+    dup = DOC.replace("居民养老保险财政补助（三保外） | 特定目标类 | 120.00 | 120.00 | 120.00 |",
+                      "居民养老保险财政补助（三保外） | 特定目标类 | 100.00 | 100.00 | 100.00 |\n"
+                      "居民养老保险财政补助(三保外) | 特定目标类 | 20.00 | 20.00 | 20.00 |")
+    assert [f.rule for f in run(dup, "BL513")] == ["BL513"]
+
+
+def test_bl514_forms_fewer_than_the_narrative_says():
+    text = DOC.replace("涉及预算项目支出1个", "涉及预算项目支出2个")
+    assert [f.rule for f in run(text, "BL514")] == ["BL514"]
+
+
+def test_bl511_comparator_missing_only_where_the_document_writes_them():
+    rows = "".join(f"\t\t数量指标\t指标{i}\t≥{i}人\n" for i in range(12))
+    text = DOC.replace("\t\t质量指标\t补贴应发尽发率\t=100%\n", rows + "\t\t质量指标\t补贴应发尽发率\t100%\n")
+    hits = run(text, "BL511")
+    assert [f.rule for f in hits] == ["BL511"] and "补贴应发尽发率" in hits[0].message
+    assert run(DOC, "BL511") == []
