@@ -109,8 +109,8 @@ class _Reader:
             elif tag == TXBX:
                 boxes.append(ch)
             elif tag.endswith("}drawing") or tag.endswith("}pict"):
-                if ch.find(f".//{{{W}}}txbxContent") is None and not ch.findall(".//{*}txbxContent"):
-                    self.images += 1
+                if ch.find(".//{*}txbxContent") is None:
+                    self.images += 1  # a picture (a text box is read as text)
                 self._inline(ch, out, boxes, breaks)
             elif tag == _q("object"):
                 self.objects += 1
@@ -148,7 +148,7 @@ class _Reader:
         if not self.rendered and ppr is not None and _on(ppr.find(_q("pageBreakBefore"))):
             self.new_page()
         text, boxes, breaks = self.paragraph_text(p)
-        if breaks and breaks[0] == 0 or (breaks and not text[: breaks[0]].strip()):
+        if breaks and not text[: breaks[0]].strip():  # the page starts with this paragraph
             self.new_page()
             breaks = breaks[1:]
         self.emit_prose(text)

@@ -624,28 +624,53 @@ def _balance_rows(segments: list[Segment], layouts: list[_Layout], table: Table,
     _balance_hierarchy(table, vocab)
 
 
+_LEVELS = (
+    (re.compile(rf"^\s*[{CN_NUMERAL}]+[、．.]"), 1),  # 一、
+    (re.compile(rf"^\s*[（(][{CN_NUMERAL}]+[)）]"), 2),  # （一）
+    (re.compile(r"^\s*\d+[、．.](?!\d)"), 3),  # 1.
+    (re.compile(r"^\s*[（(]\d+[)）]"), 4),  # （1）
+)
+UNNUMBERED = "unnumbered"  # texts["depth"] of a line without numbering among numbered ones
+
+
+def numbering_level(label: str) -> int | None:
+    return next((level for pattern, level in _LEVELS if pattern.match(label)), None)
+
+
 def _balance_hierarchy(table: Table, vocab: Vocabulary) -> None:
-    """Which rows are top-level parts of 本年合计 / 总计 and which break down the row above."""
+    """Which rows are top-level parts of 本年合计 / 总计 and which break down the row above.
+
+    Numbering gives the depth: 一、 > （一） > 1. > （1）; an unnumbered line among numbered ones sits
+    just below the last numbered line above it (or on top, before any). Below 本年合计, the
+    carry-over lines (上年结转, 上级补助收入 …) are
+    top-level and numbered lines break them down. A row's parent is the nearest row above that
+    is shallower. Breakdowns marked "其中" are partial and are told apart by the rules.
+    """
     for side in ("income", "expenditure"):
         rows = [r for r in table.rows if r.side == side]
-        numbered = any(_NUMBERED.match(r.label) for r in rows if r.kind is RowKind.ITEM)
+        numbered = any(numbering_level(r.label) for r in rows if r.kind is RowKind.ITEM)
         after = False
-        top: Row | None = None
+        stack: list[tuple[float, Row]] = []
+        last_numbered = 0.0
         for r in rows:
             if r.kind is not RowKind.ITEM:
                 after = after or r.key == "current_total"
-                top = None
+                stack, last_numbered = [], 0.0
                 continue
-            if after:
-                if r.key in vocab.after_current.get(side, ()):
-                    top = r
-                elif top is not None:
-                    r.parent = top.index
-                continue
-            if not numbered or _NUMBERED.match(r.label):
-                top = r
-            elif top is not None:
-                r.parent = top.index
+            found = numbering_level(r.label)
+            if after and (found is None or r.key in vocab.after_current.get(side, ())):
+                level: float = 0
+            elif found is not None:
+                level = last_numbered = found
+            elif numbered:
+                level = last_numbered + 0.5
+                r.texts["depth"] = UNNUMBERED
+            else:
+                level = 1
+            while stack and stack[-1][0] >= level:
+                stack.pop()
+            r.parent = stack[-1][1].index if stack else None
+            stack.append((level, r))
 
 
 def block_to_table(block: Block, index: int, vocab: Vocabulary) -> Table:

@@ -62,7 +62,7 @@ h2{font-size:19px;margin:0 0 10px}h3{font-size:16px;margin:18px 0 8px}h4{font-si
 .stat.error b{color:var(--err)}.stat.warning b{color:var(--warn)}.stat.info b{color:var(--info)}
 table.summary{border-collapse:collapse;margin:6px 0}
 table.summary th,table.summary td{border:1px solid var(--line);padding:4px 10px;text-align:right}
-table.summary th:first-child,table.summary td:first-child{text-align:left}
+table.summary th:first-child,table.summary td:first-child,table.summary .l{text-align:left}
 table.summary thead th{background:#eef2f7}
 .badge{display:inline-block;border-radius:10px;padding:0 8px;font-size:12px;font-weight:600;white-space:nowrap}
 .badge.error{background:var(--err-bg);color:var(--err)}.badge.warning{background:var(--warn-bg);color:var(--warn)}
@@ -379,14 +379,14 @@ def _summary(results: list[Result]) -> str:
                        + "".join(f"<td>{n or ''}</td>" for n in row) + f"<td>{sum(row)}</td></tr>")
         out.append("</tbody></table>")
     if len(results) > 1:
-        out.append('<h3>各文件</h3><table class="summary" id="by-document"><thead><tr><th>文件</th><th>标题</th>'
+        out.append('<h3>各文件</h3><table class="summary" id="by-document"><thead><tr><th>文件</th><th class="l">标题</th>'
                    + "".join(f"<th>{s.label}</th>" for s in SEVERITIES) + "</tr></thead><tbody>")
         for d, r in enumerate(results, 1):
             title = (r.document.meta.title or r.document.meta.organisation) if r.document else ""
             c = Counter(f.severity.value for f in r.findings)
             cells = ("".join(f"<td>{c[s.value] or ''}</td>" for s in SEVERITIES) if not r.error
                      else '<td colspan="3" class="err-doc">无法读取</td>')
-            out.append(f'<tr><td><a href="#d{d}">{_e(Path(r.path).name)}</a></td><td>{_e(title)}</td>{cells}</tr>')
+            out.append(f'<tr><td><a href="#d{d}">{_e(Path(r.path).name)}</a></td><td class="l">{_e(title)}</td>{cells}</tr>')
         out.append("</tbody></table>")
     out.append("</section>")
     return "".join(out)

@@ -7,6 +7,8 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from budgetlint.model import Document, Row, RowKind, Table, Value
+from budgetlint.recognise.normalise import strip_markup
+from budgetlint.recognise.tables import UNNUMBERED
 from budgetlint.report.finding import Finding, Location, Severity
 from budgetlint.rules.common import (
     checkable,
@@ -212,6 +214,32 @@ def _cut_at_end(table: Table, parent: Row, kids: list[Row]) -> bool:
                                 and last.code.digits.startswith(parent.code.digits))
 
 
+def nest_by_amounts(rows: list[Row], key: str = "amount") -> list[Row]:
+    """The top level of a list whose depth is not printed: a line equal to the sum of the lines
+    right after it is their parent (行政事业单位养老支出 = 行政单位离退休 + 机关事业单位…)."""
+    def amount(r: Row) -> Decimal:
+        v = r.values.get(key)
+        return v.amount if v is not None and v.amount is not None else Decimal(0)
+
+    top: list[Row] = []
+    i = 0
+    while i < len(rows):
+        head = rows[i]
+        top.append(head)
+        acc, j, end = Decimal(0), i + 1, None
+        while j < len(rows) and amount(head) != 0:
+            acc += amount(rows[j])
+            tol = tolerance([head.values.get(key)] + [r.values.get(key) for r in rows[i + 1: j + 1]])
+            if within(acc, amount(head), tol):
+                end = j
+                break
+            if acc > amount(head) + tol:
+                break
+            j += 1
+        i = end + 1 if end is not None else i + 1
+    return top
+
+
 def _side_rows(table: Table, side: str) -> list[Row]:
     return [r for r in table.rows if r.side == side]
 
@@ -244,8 +272,15 @@ def balance_subtotal_mismatch(doc: Document) -> Iterator[Finding]:
                                             f"{sub.label}", "各项之和")
             for parent in rows:
                 kids = [r for r in rows if r.parent == parent.index]
-                if kids and any(not v.blank for k in kids for v in k.values.values()):
-                    yield from _balance_compare("BL104", table, parent, kids, parent.label, "其细项之和")
+                if not kids or all(v.blank for k in kids for v in k.values.values()):
+                    continue
+                if any(strip_markup(k.label).lstrip().startswith("其中") for k in kids):
+                    continue  # "其中：捐赠收入" names a part, not the whole breakdown
+                if all(k.texts.get("depth") == UNNUMBERED for k in kids):
+                    # Unnumbered lines may be 款 and 项 alike (told apart only by indentation):
+                    # nest them by their amounts before adding up.
+                    kids = nest_by_amounts(kids)
+                yield from _balance_compare("BL104", table, parent, kids, parent.label, "其细项之和")
 
 
 def _balance_compare(rule_id: str, table: Table, target: Row, parts: list[Row], what: str,
