@@ -19,8 +19,6 @@ _SCHEME_LABEL = {
     CodeScheme.ECON_DEPT: "部门预算支出经济分类科目",
     CodeScheme.ECON_GOV: "政府预算支出经济分类科目",
 }
-# Economic catalogs change rarely; the function catalog every year.
-_CATALOG_YEAR = {CodeScheme.FUNCTION: True, CodeScheme.ECON_DEPT: False, CodeScheme.ECON_GOV: False}
 
 
 def _catalog(doc: Document, scheme: CodeScheme) -> Catalog | None:
@@ -51,7 +49,9 @@ def _row_name(row: Row, code: Code) -> str | None:
     return row.label or None
 
 
-def _severity(entry: Entry | None, catalog: Catalog) -> Severity:
+def _severity(entry: Entry | None, catalog: Catalog, year: int | None = None) -> Severity:
+    if year is not None and catalog.scheme == "function" and catalog.year != year:
+        return Severity.WARNING  # another year's function catalog: it is reissued every year
     if entry is not None:
         return Severity.ERROR if entry.firm else Severity.WARNING
     return Severity.ERROR if catalog.official else Severity.WARNING
@@ -96,7 +96,7 @@ def code_not_in_catalog(doc: Document) -> Iterator[Finding]:
         seen.add((code.scheme.value, code.digits))
         yield _finding("BL401", table, row,
                        f"{_SCHEME_LABEL[code.scheme]}编码 {code.digits}（{row.label}）在 {cat.year} 年科目表中不存在",
-                       severity=_severity(None, cat), found=code.digits, evidence=f"{code.digits} {row.label}")
+                       severity=_severity(None, cat, doc.meta.year), found=code.digits, evidence=f"{code.digits} {row.label}")
 
 
 @rule("BL402", name="name-differs-from-catalog", family="catalog", severity="error",
@@ -128,7 +128,7 @@ def name_differs_from_catalog(doc: Document) -> Iterator[Finding]:
         f = _finding("BL402", table, row,
                      f"{_SCHEME_LABEL[code.scheme]} {code.digits} 的名称应为「{entry.name}」，文档写作「{name}」"
                      f"（{cat.year} 年科目表，可信度 {entry.confidence}{where}）",
-                     severity=_severity(entry, cat), expected=entry.name, found=name,
+                     severity=_severity(entry, cat, doc.meta.year), expected=entry.name, found=name,
                      evidence=f"{code.digits} {name}")
         f.related = [Location.of(t, r) for t, r, _ in places[1:]]
         yield f

@@ -150,8 +150,12 @@ def announced_section_empty(doc: Document) -> Iterator[Finding]:
     ## 不报的情形
     标题后紧接下级标题、表格或绩效目标表；目录中的条目。
     """
-    marks = sorted([t.provenance.line for t in doc.tables if t.provenance.line is not None]
-                   + [f.provenance.line for f in doc.forms if f.provenance.line is not None])
+    def pos(p) -> tuple[int, int]:
+        # Sheets and pages each number their lines from 1: order by (page, line).
+        return (p.page or 0, p.line)
+
+    marks = sorted([pos(t.provenance) for t in doc.tables if t.provenance.line is not None]
+                   + [pos(f.provenance) for f in doc.forms if f.provenance.line is not None])
     secs = [s for s in doc.sections if s.heading and s.provenance.line is not None]
     for i, sec in enumerate(secs):
         if sec.paragraphs:
@@ -159,8 +163,8 @@ def announced_section_empty(doc: Document) -> Iterator[Finding]:
         nxt = secs[i + 1] if i + 1 < len(secs) else None
         if nxt is not None and nxt.level > sec.level:
             continue  # sub-headings follow
-        end = nxt.provenance.line if nxt is not None else None
-        if any(m > sec.provenance.line and (end is None or m < end) for m in marks):
+        end = pos(nxt.provenance) if nxt is not None else None
+        if any(m > pos(sec.provenance) and (end is None or m < end) for m in marks):
             continue
         where = "文档在此结束" if nxt is None else f"下一标题为「{nxt.heading}」"
         yield _finding("BL605", f"标题「{sec.heading}」下没有内容（{where}）", _at(sec.provenance), evidence=sec.heading)

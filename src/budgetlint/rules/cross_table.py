@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from importlib import resources
 
-from budgetlint.model import Document, Row, RowKind, Table, Value
+from budgetlint.model import DocKind, Document, Row, RowKind, Table, Value
 from budgetlint.report.finding import Finding, Location
 from budgetlint.rules.common import checkable, fmt, tolerance, usable, within
 from budgetlint.rules.registry import REGISTRY, rule
@@ -209,8 +209,8 @@ def _minimal(codes: list[str]) -> list[str]:
       title="同一科目在不同表中金额不一致")
 def code_amount_differs(doc: Document) -> Iterator[Finding]:
     """## 检查什么
-    同一支出功能分类科目（类、款、项）在收入总体情况表和支出总体情况表中的合计应相同：两表都按
-    全部资金来源反映同一科目的预算。
+    预算文档中，同一支出功能分类科目（类、款、项）在收入总体情况表和支出总体情况表中的合计应相同：
+    两表都按全部资金来源反映同一科目的预算。决算不适用（收入与支出之差是结转结余）。
     ## 为什么重要
     科目金额在两表中不同，说明至少一张表的该科目填错。
     ## 示例
@@ -219,6 +219,8 @@ def code_amount_differs(doc: Document) -> Iterator[Finding]:
     只在一张表中出现的科目；同一表中编码重复的科目；下级科目已报告不一致时不再重复报告上级；
     差额在容差之内；任一表无法可靠读取。
     """
+    if doc.meta.kind not in (DocKind.DEPARTMENT_BUDGET, DocKind.UNIT_BUDGET):
+        return  # in final accounts income and spending per code differ by carry-overs, legitimately
     a, b = _single(doc, "expenditure_summary"), _single(doc, "income_summary")
     if a is None or b is None or a.unit != b.unit:
         return
@@ -278,6 +280,8 @@ def class_amount_differs(doc: Document) -> Iterator[Finding]:
         detail_t = detail[0]
         if detail_t.unit != summary.unit and not detail_t.is_empty:
             continue
+        if detail_t.rows and detail_t.column(dcol) is None:
+            continue  # the detail table has no such column (e.g. its total sits under 本年支出/小计)
         by_code = _by_code(detail_t)
         if not by_code and not detail_t.is_empty:
             continue  # the detail table lists no codes (e.g. names only): nothing to compare
