@@ -75,6 +75,7 @@ class Block:
     consumed: list[int]
     notes: list[str]
     meta: list[str]
+    reading: list[str] = field(default_factory=list)  # what went wrong reading it (not the document's words)
 
 
 def _header_score(rows: list[list[str]], spec: TableSpec) -> bool:
@@ -113,8 +114,26 @@ def _is_header_word_row(cells: list[str], vocab: Vocabulary, minimum: int = 2) -
     return known >= minimum and known >= len(words) / 2
 
 
+def page_furniture(lines: list[Line]) -> frozenset[str]:
+    """Running headers and footers: short single-cell lines that open or close many pages."""
+    edges: dict[int, list[str]] = {}
+    for line in lines:
+        if line.provenance.page is not None and not line.is_tabular and line.cells[0].strip():
+            edges.setdefault(line.provenance.page, []).append(squash(line.cells[0]))
+    pages = len(edges)
+    if pages < 3:
+        return frozenset()
+    count: dict[str, int] = {}
+    for texts in edges.values():
+        for t in set(texts[:2] + texts[-2:]):
+            if len(t) <= 40:
+                count[t] = count.get(t, 0) + 1
+    return frozenset(t for t, c in count.items() if c >= max(3, pages // 3))
+
+
 def lines_to_blocks(lines: list[Line], vocab: Vocabulary) -> list[Block]:
     blocks: list[Block] = []
+    furniture = page_furniture(lines)
     i, n = 0, len(lines)
     while i < n:
         line = lines[i]
@@ -122,7 +141,7 @@ def lines_to_blocks(lines: list[Line], vocab: Vocabulary) -> list[Block]:
         if not specs:
             i += 1
             continue
-        block = _read_block(lines, i, specs, vocab)
+        block = _read_block(lines, i, specs, vocab, furniture)
         if block is None:
             i += 1
             continue
@@ -131,12 +150,24 @@ def lines_to_blocks(lines: list[Line], vocab: Vocabulary) -> list[Block]:
     return blocks
 
 
-def _read_block(lines: list[Line], start: int, specs: list[TableSpec], vocab: Vocabulary) -> Block | None:
+def _continues(lines: list[Line], j: int, segment: Segment) -> bool:
+    """A short prose-looking line inside a table, followed by rows of the table's width."""
+    t = clean(lines[j].cells[0])
+    if len(t) > 40 or t.endswith(("。", "：", ":")) or _NOTE.match(t):
+        return False
+    width = max((len(r) for r in segment.header), default=0)
+    nxt = next((x for x in lines[j + 1: j + 4] if any(c.strip() for c in x.cells)), None)
+    return nxt is not None and nxt.is_tabular and width > 0 and abs(len(nxt.cells) - width) <= 1
+
+
+def _read_block(lines: list[Line], start: int, specs: list[TableSpec], vocab: Vocabulary,
+                furniture: frozenset[str] = frozenset()) -> Block | None:
     title = clean(lines[start].cells[0])
     unit = unit_in(title)
     consumed = [start]
     notes: list[str] = []
     meta: list[str] = []
+    reading: list[str] = []
     segments: list[Segment] = []
     kinds = {s.kind for s in specs}
     j, n = start + 1, len(lines)
@@ -155,6 +186,19 @@ def _read_block(lines: list[Line], start: int, specs: list[TableSpec], vocab: Vo
             again = vocab.match_title(t)
             if again and not {s.kind for s in again} & kinds and (segments or header):
                 break  # the next table's title ("2026年部门收入预算总表" also looks like a meta line)
+            if squash(t) in furniture and (segments or header):
+                consumed.append(j)  # a running header or footer between two pages of the table
+                expect_header = True
+                j += 1
+                continue
+            if mode == "data" and segments and _continues(lines, j, segments[-1]):
+                # One row whose cells a reader merged into one ("（十九）自然资源…支出"): the table
+                # goes on after it. Keep reading; the lost row is noted on the table.
+                reading.append(f"第{line.provenance.page or '?'}页一行内容无法分列：{t[:30]}")
+                consumed.append(j)
+                last_good = j
+                j += 1
+                continue
             if is_meta(t) or _NOTE.match(t):
                 if _NOTE.match(t):
                     notes.append(t)
@@ -215,13 +259,15 @@ def _read_block(lines: list[Line], start: int, specs: list[TableSpec], vocab: Vo
     if not segments:
         if any(_EMPTY_NOTE.search(x) for x in notes):
             spec = specs[0]
-            return Block(spec, title, lines[start], unit, [], [k for k in consumed if k <= last_good], notes, meta)
+            return Block(spec, title, lines[start], unit, [], [k for k in consumed if k <= last_good], notes, meta,
+                         reading)
         return None
     all_header = [r for s in segments for r in s.header]
     spec = next((s for s in specs if _header_score(all_header, s)), None)
     if spec is None:
         return None
-    return Block(spec, title, lines[start], unit, segments, [k for k in consumed if k <= last_good], notes, meta)
+    return Block(spec, title, lines[start], unit, segments, [k for k in consumed if k <= last_good], notes, meta,
+                 reading)
 
 
 def _same_as_header(cells: list[str], header: list[list[str]]) -> bool:
@@ -602,14 +648,31 @@ def _balance_rows(segments: list[Segment], layouts: list[_Layout], table: Table,
         for i, c in enumerate(layout.columns):
             if c.side:
                 sides.setdefault(c.side, []).append(i)
+        # A side may show the same money twice, side by side (支出: 功能分类 | 支出用途): read the
+        # first view, which carries the classification the other tables use.
+        views: dict[str, list[int]] = {}
+        for side, idx in sides.items():
+            names = [i for i in idx if layout.columns[i].role == "name"]
+            views[side] = [i for i in idx if len(names) < 2 or i < names[1]]
+            if len(names) > 1:
+                note = f"{'支出' if side == 'expenditure' else '收入'}方并列列示了另一种分类，仅检查第一种"
+                if note not in table.notes:
+                    table.notes.append(note)
         for line in seg.data:
             cells = line.cells + [""] * (len(layout.columns) - len(line.cells))
             prov = line.provenance
-            for side, idx in sides.items():
+            for side, idx in views.items():
                 name_i = next((i for i in idx if layout.columns[i].role == "name"), None)
                 label = clean(cells[name_i]) if name_i is not None else ""
                 vals = {layout.columns[i].key.split(".", 1)[1]: parse_amount(cells[i], _cell_provenance(line, i))
                         for i in idx if layout.columns[i].role == "amount"}
+                rest = [i for i in sides[side] if i not in idx and layout.columns[i].role == "amount"]
+                if rest and all(v.blank for v in vals.values()) and vocab.row_key(side, label) in (
+                        "current_total", "grand_total"):
+                    # A 合计 label spanning every view of the side: its figure sits in the last column.
+                    filled = [i for i in rest if not is_blank(cells[i])]
+                    if filled and "amount" in vals:
+                        vals["amount"] = parse_amount(cells[filled[-1]], _cell_provenance(line, filled[-1]))
                 if not label and all(v.blank for v in vals.values()):
                     continue
                 key = vocab.row_key(side, label)
@@ -621,6 +684,12 @@ def _balance_rows(segments: list[Segment], layouts: list[_Layout], table: Table,
                 if "seq" in layout.text_idx and clean(cells[layout.text_idx["seq"]]):
                     row.texts["seq"] = clean(cells[layout.text_idx["seq"]])
                 table.rows.append(row)
+    for side in ("income", "expenditure"):
+        # "收入合计" is 本年合计 in one template and the grand total in another: when a side has
+        # two 合计 lines and no 总计, the later one is the grand total.
+        subs = [r for r in table.rows if r.side == side and r.key == "current_total"]
+        if len(subs) > 1 and not any(r.side == side and r.key == "grand_total" for r in table.rows):
+            subs[-1].key, subs[-1].kind = "grand_total", RowKind.TOTAL
     _balance_hierarchy(table, vocab)
 
 
@@ -716,6 +785,7 @@ def block_to_table(block: Block, index: int, vocab: Vocabulary) -> Table:
     table.pages = sorted({d.provenance.page for s in block.segments for d in s.data if d.provenance.page} |
                          ({block.title_line.provenance.page} if block.title_line.provenance.page else set()))
     table.quality = _quality(table)
+    table.quality.issues.extend(block.reading)
     return table
 
 
