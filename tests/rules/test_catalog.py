@@ -135,3 +135,19 @@ def test_import_rejects_a_non_catalog(tmp_path):
     bogus.write_text("not a workbook")
     with pytest.raises(CatalogError, match="Excel"):
         import_catalog(bogus, 2025)
+
+
+def test_bl405_single_digit_kuan_is_read_padded_and_reported():
+    text = """
+2024年某局部门预算
+一般公共预算基本支出情况表
+单位：万元
+科目编码 | | 部门预算支出经济分类科目名称 | 基本支出 | |
+类 | 款 | | 小计 | 人员支出 | 日常公用支出
+301 | | 工资福利支出 | 5.00 | 5.00 |
+301 | {kuan} | 津贴补贴 | 5.00 | 5.00 |
+"""
+    hits = fired(text.format(kuan="2"), "BL405")
+    assert len(hits) == 1 and "02" in hits[0].message
+    assert fired(text.format(kuan="2"), "BL103") == []  # read as 30102, the sums hold
+    assert fired(text.format(kuan="02"), "BL405") == []

@@ -406,11 +406,19 @@ def _row_cells(cells: list[str], layout: _Layout) -> tuple[list[str], list[str]]
     return cells[:cut], cells[cut:]
 
 
-def _read_codes(texts: list[str], layout: _Layout, carry: dict[int, list[str]]) -> dict[CodeScheme, Code]:
+def _read_codes(texts: list[str], layout: _Layout, carry: dict[int, list[str]],
+                notes: list[str] | None = None) -> dict[CodeScheme, Code]:
     codes: dict[CodeScheme, Code] = {}
     for g, group in enumerate(layout.code_groups):
         raw = [clean(texts[i]).replace(" ", "") if i < len(texts) else "" for i in group]
         raw = [x if x.isdigit() else "" for x in raw]
+        if len(group) > 1:
+            for k in range(1, len(raw)):
+                if len(raw[k]) == 1:
+                    # A 款/项 printed "2" for "02": read it, and say so (the document is wrong).
+                    if notes is not None:
+                        notes.append(f"{'款项'[k - 1]}编码“{raw[k]}”只有一位，按“0{raw[k]}”读取")
+                    raw[k] = "0" + raw[k]
         if len(group) == 1:
             digits = raw[0]
             if _CODE.match(digits):
@@ -455,7 +463,8 @@ def _grid_rows(segments: list[Segment], layouts: list[_Layout], table: Table, vo
             texts, raw_values = _row_cells(line.cells, layout)
             prov = line.provenance
             values = [parse_amount(c, _cell_provenance(line, len(texts) + k)) for k, c in enumerate(raw_values)]
-            codes = _read_codes(texts, layout, carry)
+            code_notes: list[str] = []
+            codes = _read_codes(texts, layout, carry, code_notes)
             name = ""
             for i in layout.name_idx:
                 if i < len(texts) and clean(texts[i]):
@@ -471,6 +480,8 @@ def _grid_rows(segments: list[Segment], layouts: list[_Layout], table: Table, vo
             for role, i in layout.text_idx.items():
                 if i < len(texts) and clean(texts[i]):
                     row.texts[role] = clean(texts[i])
+            if code_notes:
+                row.texts["code_note"] = "；".join(code_notes)
             for k, i in enumerate(layout.name_idx[1:], start=2):
                 # A second name column: the 政府经济分类 name beside the 部门 one.
                 if i < len(texts) and clean(texts[i]):
@@ -727,8 +738,10 @@ def _balance_hierarchy(table: Table, vocab: Vocabulary) -> None:
                 stack, last_numbered = [], 0.0
                 continue
             found = numbering_level(r.label)
-            if after and (found is None or r.key in vocab.after_current.get(side, ())):
-                level: float = 0
+            if after:
+                # Carry-over lines are the parts of 总计; any other line breaks the one above down.
+                known = r.key in vocab.after_current.get(side, ())
+                level: float = 0 if known or not stack else (found or 5)
             elif found is not None:
                 level = last_numbered = found
             elif numbered:

@@ -210,3 +210,21 @@ def economic_mapping_mismatch(doc: Document) -> Iterator[Finding]:
                                severity=Severity.ERROR if firm else Severity.WARNING,
                                expected="、".join(expect) or None, found=gov.digits,
                                evidence=doc.meta.unit_type_evidence)
+
+
+@rule("BL405", name="code-malformed", family="catalog", severity="warning", title="科目编码位数不足")
+def code_malformed(doc: Document) -> Iterator[Finding]:
+    """## 检查什么
+    分列填写的款、项编码应为两位（如 02），文档却只写了一位（如 2）。读取时按补零后的编码处理。
+    ## 为什么重要
+    编码格式错误会使科目无法与科目表、其他表格对应，汇总时可能漏计。
+    ## 示例
+    类 301、款 2 应为 301、02。
+    ## 不报的情形
+    编码位数正确；单列填写的完整编码（位数不对时按无编码处理）。
+    """
+    for table in doc.tables:
+        for row in table.rows:
+            note = row.texts.get("code_note")
+            if note:
+                yield _finding("BL405", table, row, f"「{row.label}」{note}", evidence=note)
