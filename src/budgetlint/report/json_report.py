@@ -14,13 +14,21 @@ REPORT_VERSION = 1
 
 def stats(result: Result) -> dict[str, object]:
     doc = result.document
-    return {
+    out: dict[str, object] = {
         "tables": len(doc.tables) if doc else 0,
         "forms": len(doc.forms) if doc else 0,
         "findings": dict(Counter(f.severity.value for f in result.findings)),
         "by_family": dict(Counter(f.family for f in result.findings)),
         "seconds": round(result.seconds, 4),
     }
+    if doc is not None:
+        from budgetlint.recognise.claims import binding_stats
+
+        # Numeric claims in the 情况说明 bound to a table figure (checked) / found (the rest are
+        # left unchecked, never guessed).
+        bound, total = binding_stats(doc)
+        out["claims"] = {"bound": bound, "total": total}
+    return out
 
 
 def report_dict(results: list[Result]) -> dict[str, object]:

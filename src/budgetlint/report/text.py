@@ -40,6 +40,12 @@ def render_text(results: list[Result], console: Console) -> None:
         head += f"，{doc.meta.year}年" if doc.meta.year else ""
         head += f"，{len(doc.tables)} 张表）"
         console.print(Text(head, style="bold"))
+        from budgetlint.recognise.claims import binding_stats
+
+        bound, total = binding_stats(doc)
+        if total:
+            console.print(Text(f"  情况说明中的数字 {total} 个，其中 {bound} 个已与表格对应并检查"
+                               f"（{bound * 100 // total}%），其余未检查", style="dim"))
         current = None
         for f in r.findings:
             totals[f.severity.value] += 1
