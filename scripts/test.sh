@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# The whole test suite: lint, then pytest. CI runs exactly this (.ci/run).
+# The whole test suite: system packages some tests need, the venv, lint, then pytest.
+# CI runs exactly this (.ci/run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./scripts/bootstrap.sh
+./scripts/system-deps.sh
+BUDGETLINT_EXTRAS="test,browser" ./scripts/bootstrap.sh
 .venv/bin/ruff check src tests
 .venv/bin/python -m pytest -q "$@"

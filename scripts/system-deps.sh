@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Debian packages some tests need, installed when missing and we are root (CI, a fresh machine):
+# - chromium: the HTML report's browser test drives Debian's chromium through the playwright
+#   package (never `playwright install`, which downloads a browser);
+# - libreoffice-writer-nogui: DOC files are read through LibreOffice headless.
+# Without root the tests that need them skip locally (DOC tests fail under CI=true).
+set -uo pipefail
+want=()
+command -v chromium >/dev/null 2>&1 || want+=(chromium)
+command -v soffice >/dev/null 2>&1 || want+=(libreoffice-writer-nogui)
+[ ${#want[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "installing ${want[*]} …" >&2
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${want[@]}" \
+    >/dev/null) || echo "warning: could not install ${want[*]}; the tests that need them will skip or fail" >&2
+else
+  echo "note: ${want[*]} not installed (needs root); the tests that need them will skip" >&2
+fi
+exit 0
