@@ -35,7 +35,7 @@ DOC = """
 支出总体情况表
 单位：万元
 科目编码 | 科目名称 | 合计 | 基本支出 | 项目支出
-| 合计 | 100.00 | 60.00 | {project}
+| 合计 | {exp_total} | 60.00 | {project}
 201 | 一般公共服务支出 | 100.00 | 60.00 | {project}
 
 财政拨款收支总体情况表
@@ -77,7 +77,7 @@ DOC = """
 甲项目 | 特定目标类 | 40.00 | 40.00 | 20.00 | 20.00
 """
 
-BASE = {"income_201": "100.00", "income_total": "100.00", "project": "40.00", "fiscal_general": "80.00", "basic": "60.00",
+BASE = {"exp_total": "100.00", "income_201": "100.00", "income_total": "100.00", "project": "40.00", "fiscal_general": "80.00", "basic": "60.00",
         "fund": "20.00"}
 
 
@@ -97,6 +97,7 @@ def test_consistent_document_is_quiet():
     "change, rule",
     [
         ({"income_total": "100.10"}, "BL201"),
+        ({"exp_total": "101.00", "project": "41.00"}, "BL202"),
         ({"basic": "61.00"}, "BL203"),
         ({"project": "41.00"}, "BL204"),
         ({"fiscal_general": "81.00"}, "BL205"),
