@@ -254,3 +254,16 @@ def shown_value(v: Value | None) -> str:
     if v is None or (v.blank and not v.raw.strip()):
         return ""
     return v.raw.strip() or amount_text(v.amount)
+
+
+def unique_sheet_name(base: str, used: set[str]) -> str:
+    """An Excel sheet name: without the characters Excel refuses, at most 31 long, unique."""
+    for ch in "[]:*?/\\'":
+        base = base.replace(ch, "")
+    name = base[:31]
+    n = 2
+    while name in used:
+        name = f"{base[:28]}~{n}"
+        n += 1
+    used.add(name)
+    return name

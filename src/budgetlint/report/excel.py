@@ -143,16 +143,7 @@ def _table_sheet(ws: Worksheet, table: Table, marks: dict[tuple[int, int, str | 
 
 
 def _sheet_name(prefix: str, label: str, used: set[str]) -> str:
-    base = f"{prefix} {label}"
-    for ch in "[]:*?/\\'":
-        base = base.replace(ch, "")
-    name = base[:31]
-    n = 2
-    while name in used:
-        name = f"{base[:28]}~{n}"
-        n += 1
-    used.add(name)
-    return name
+    return unique_sheet_name(f"{prefix} {label}", used)
 
 
 def _location(f: Finding) -> str:

@@ -9,22 +9,14 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
 from budgetlint.model import Document
+from budgetlint.report.common import unique_sheet_name
 
 _BOLD = Font(bold=True)
 _HEAD = PatternFill("solid", fgColor="DDEBF7")
 
 
 def _sheet_name(index: int, label: str, used: set[str]) -> str:
-    base = f"{index:02d} {label}"
-    for ch in "[]:*?/\\":
-        base = base.replace(ch, "")
-    name = base[:31]
-    n = 2
-    while name in used:
-        name = f"{base[:28]}~{n}"
-        n += 1
-    used.add(name)
-    return name
+    return unique_sheet_name(f"{index:02d} {label}", used)
 
 
 def write_xlsx(doc: Document, path: Path) -> None:
