@@ -35,6 +35,7 @@ from budgetlint.report.common import (
     header_grid,
     is_label_column,
     label_text,
+    unique_sheet_name,
     value_key,
 )
 from budgetlint.report.finding import Finding
