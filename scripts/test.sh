@@ -4,6 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/system-deps.sh
-BUDGETLINT_EXTRAS="test,browser" ./scripts/bootstrap.sh
+BUDGETLINT_EXTRAS="test,browser,ocr" ./scripts/bootstrap.sh
 .venv/bin/ruff check src tests
 .venv/bin/python -m pytest -q "$@"

@@ -146,7 +146,7 @@ def check(files: tuple[str, ...], fmt: str, output: str | None, select: tuple[st
     if any(r.error for r in results):
         for r in results:
             if r.error:
-                err.print(f"budgetlint: {r.path}: {r.error}", highlight=False)
+                err.print(f"budgetlint: {r.path}: {r.error}", highlight=False, markup=False)  # "[ocr]" is no style
         sys.exit(EXIT_ERROR)
     if any(f.severity.rank >= fail_level for r in results for f in r.findings):
         sys.exit(EXIT_FINDINGS)

@@ -174,6 +174,7 @@ class Column:
     role: str = "amount"  # amount | code | name | text | seq
     side: str | None = None
     additive: bool = True  # False for "其中" columns, rates and counts: never a part of a sum
+    rate: bool = False  # a rate or percentage (完成率, 增减%): not added up down the rows either
 
     @property
     def label(self) -> str:

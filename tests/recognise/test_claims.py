@@ -7,6 +7,7 @@ from decimal import Decimal
 from helpers import doc_of
 
 from budgetlint.recognise.claims import bind, binding_stats, extract_claims
+from budgetlint.recognise.normalise import squash
 
 TEXT = """2024年某局部门预算
 
@@ -81,6 +82,158 @@ def test_a_sentence_wrapped_over_lines_is_one_claim_with_the_base_it_states():
     assert reception.provenance.line == 8  # where the subject starts ("公务" ends line 8)
     assert (reception.base.value, reception.change.value, reception.percent.value) == (
         Decimal("0.8"), Decimal("0.2"), Decimal("25"))
-    # a subject without a figure does not take the next sentence's amount
-    assert [c.amount.value for c in claims if c.subject is None and c.amount is not None][-1] == Decimal("9")
+    # a subject without a figure does not take the next sentence's figure (last year's 9 万元 here)
+    assert not any(c.subject is not None and Decimal("9") in (c.amount and c.amount.value, c.base and c.base.value)
+                   for c in claims)
     assert not any(c.subject == "basic" for c in claims)
+
+
+# Shanghai: tables in 元, narrative in 万元, one paragraph per 功能分类 item, a one-row 三公 table
+# with the 机关运行经费 beside it.
+SHANGHAI = """2026年部门预算
+
+2026年部门财务收支预算总表
+单位：元
+收 入 | | 支 出 |
+项目 | 预算数 | 项目 | 预算数
+一、财政拨款收入 | 260000.00 | 一、一般公共服务支出 | 10000.00
+1.一般公共预算 | 260000.00 | 二、公共安全支出 | 220000.00
+二、事业收入 | 0.00 | 三、住房保障支出 | 30000.00
+收入总计 | 260000.00 | 支出总计 | 260000.00
+
+2026年部门一般公共预算支出功能分类预算表
+单位：元
+功能分类科目编码 | 功能分类科目名称 | 合计 | 基本支出 | 项目支出
+| 合计 | 260000.00 | 190000.00 | 70000.00
+201 | 一般公共服务支出 | 10000.00 | 10000.00 | 0.00
+20131 | 党委办公厅（室）及相关机构事务 | 10000.00 | 10000.00 | 0.00
+2013101 | 行政运行 | 10000.00 | 10000.00 | 0.00
+204 | 公共安全支出 | 220000.00 | 150000.00 | 70000.00
+20406 | 司法 | 220000.00 | 150000.00 | 70000.00
+2040601 | 行政运行 | 150000.00 | 150000.00 | 0.00
+2040604 | 基层司法业务 | 70000.00 | 0.00 | 70000.00
+221 | 住房保障支出 | 30000.00 | 30000.00 | 0.00
+22102 | 住房改革支出 | 30000.00 | 30000.00 | 0.00
+2210201 | 住房公积金 | 30000.00 | 30000.00 | 0.00
+
+2026年部门“三公”经费和机关运行经费预算表
+单位：万元
+合计 | 因公出国（境）费 | 公务接待费 | 公务用车购置及运行费 | | | 机关运行经费
+| | | 小计 | 购置费 | 运行费 |
+1.50 | 0.00 | 0.50 | 1.00 | 0.00 | 1.00 | 3.20
+
+六、其他相关情况说明
+2026年，本部门收入预算26.00万元，其中：财政拨款收入26.00万元，比2025年预算增加1.00万元；事业收入0万元。
+财政拨款支出主要内容如下：
+1、公共安全支出（204类）司法（06款）行政运行（01项）15万元。主要用于：行政单位的基本支出。2025年当年预算执行数为14.00万元，2026年预算安排15.00万元，比2025年预算执行数增加7.14%。
+2、“住房保障支出（类）住房改革支出（款）住房公积金（项）”3.00万元，主要用于住房公积金。
+3、“一般公共服务支出”科目1.00万元，主要用于机关运行。
+一、“三公”经费预算情况说明
+2026年“三公”经费预算数为1.50万元，与2025年预算持平。其中：（一）因公出国（境）费0万元；（二）公务用车购置及运行费1.00万元；（三）公务接待费0.50万元。
+二、机关运行经费预算
+2026年本部门下属1家机关和1家参公事业单位财政拨款的机关运行经费预算为3.20万元。
+"""
+
+
+def _bound(doc, claim):
+    return [(b.table.kind, b.row.label, b.column, b.value.amount) for b in bind(doc, claim)]
+
+
+def test_function_items_bind_to_their_row_by_code_names_and_level():
+    doc = doc_of(SHANGHAI)
+    items = [c for c in extract_claims(doc) if c.subject == "function_item"]
+    # the item, then the same item restated with last year's execution and the % ("2026年预算安排")
+    first, again, fund, cls = items
+    assert _bound(doc, first) == [("general_expenditure", "行政运行", "total", Decimal("150000.00"))]
+    assert first.amount.value == Decimal("15") and first.amount.unit.value == "万元"
+    assert _bound(doc, again) == _bound(doc, first)
+    assert (again.base.value, again.amount.value, again.percent.value) == (Decimal("14.00"), Decimal("15.00"),
+                                                                         Decimal("7.14"))
+    assert _bound(doc, fund)[0][1:3] == ("住房公积金", "total")  # names only, in quotes
+    assert _bound(doc, cls)[0][1] == "一般公共服务支出"  # "“…”科目": the 类 of that name
+
+
+def test_function_items_that_name_no_one_row_stay_unbound():
+    for old, new in [
+        # two rows are called 行政运行: a 项 named alone is ambiguous
+        ("公共安全支出（204类）司法（06款）行政运行（01项）15万元", "行政运行（项）15万元"),
+        # the code printed is not in the table
+        ("行政运行（01项）15万元", "行政运行（02项）15万元"),
+        # words before the item narrow it
+        ("1、公共安全支出（204类）司法（06款）行政运行（01项）15万元", "1、其中一般公共预算安排的行政运行（项）15万元"),
+        ("2、“住房保障支出", "2、“其他住房保障支出"),
+    ]:
+        assert old in SHANGHAI
+        doc = doc_of(SHANGHAI.replace(old, new))
+        changed = next(c for c in extract_claims(doc) if squash(new)[:6] in c.text)
+        assert changed.amount is not None and not bind(doc, changed), (new, _bound(doc, changed))
+
+
+def test_one_row_three_public_table_and_operating_cost_bind():
+    doc = doc_of(SHANGHAI)
+    by = {c.subject: c for c in extract_claims(doc)}
+    assert _bound(doc, by["three_public"]) == [("three_public", "", "total", Decimal("1.50"))]
+    assert _bound(doc, by["reception"])[0][2:] == ("reception", Decimal("0.50"))
+    assert _bound(doc, by["operating_cost"]) == [("three_public", "", "admin_operation", Decimal("3.20"))]
+    assert _bound(doc, by["income.fiscal"])[0][:2] == ("income_expenditure_summary", "一、财政拨款收入")
+
+
+def test_narrowed_three_public_operating_cost_and_fiscal_income_stay_unbound():
+    text = SHANGHAI.replace("（三）公务接待费0.50万元", "（三）其中会议中的公务接待费0.50万元").replace(
+        "下属1家机关和1家参公事业单位财政拨款的机关运行经费", "一般公共预算基本支出中的机关运行经费").replace(
+        "其中：财政拨款收入26.00万元", "其中：用于基建的财政拨款收入26.00万元")
+    claims = extract_claims(doc_of(text))
+    subjects = {c.subject for c in claims}
+    assert not {"reception", "operating_cost", "income.fiscal"} & subjects
+
+
+def test_parts_of_a_narrowed_whole_are_not_the_whole_budgets_parts():
+    text = """2024年某局部门预算
+
+支出总体情况表
+单位：万元
+科目编码 | 科目名称 | 合计 | 基本支出 | 项目支出
+| 合计 | 100.00 | 60.00 | 40.00
+201 | 一般公共服务支出 | 100.00 | 60.00 | 40.00
+
+第三部分 情况说明
+一、支出预算情况
+2024年支出预算100.00万元，其中：基本支出60.00万元，项目支出40.00万元。
+2024年财政拨款支出预算80.00万元，其中：基本支出50.00万元，项目支出30.00万元。
+"""
+    doc = doc_of(text)
+    basics = [c for c in extract_claims(doc) if c.subject == "basic"]
+    assert [bool(bind(doc, c)) for c in basics] == [True, False]
+
+
+FINAL = """2024年度某局部门决算
+
+一般公共预算财政拨款支出决算表
+单位：万元
+科目编码 | 科目名称 | 本年支出 | |
+| | 小计 | 基本支出 | 项目支出
+| 合计 | 160.00 | 160.00 | 0.00
+201 | 一般公共服务支出 | 160.00 | 160.00 | 0.00
+20106 | 财政事务 | 160.00 | 160.00 | 0.00
+2010601 | 行政运行 | 160.00 | 160.00 | 0.00
+
+第三部分 2024年度部门决算情况说明
+（三）一般公共预算财政拨款支出决算具体情况
+一般公共预算财政拨款支出年初预算为170.00万元，支出决算为160.00万元，完成年初预算的94.12%。其中：
+1、一般公共服务支出（类）财政事务（款）行政运行（项）。主要用于：人员经费。年初预算为170.00万元，支出决算为160.00万元，完成年初预算的94.12%。
+八、政府性基金预算财政拨款收入支出决算情况说明
+本年支出决算160.00万元。
+"""
+
+
+def test_final_accounts_bind_the_final_figure_and_keep_the_budget_apart():
+    doc = doc_of(FINAL)
+    claims = extract_claims(doc)
+    total, item = claims[0], next(c for c in claims if c.subject == "function_item")
+    assert total.subject == "expenditure.general" and _bound(doc, total)[0][3] == Decimal("160.00")
+    # the title sentence names the item; the next sentences give its figures
+    assert (item.budget.value, item.amount.value, item.rate.value) == (Decimal("170.00"), Decimal("160.00"),
+                                                                       Decimal("94.12"))
+    assert _bound(doc, item) == [("general_expenditure", "行政运行", "current_expenditure", Decimal("160.00"))]
+    # "本年支出" under a heading naming the 政府性基金 is that fund's, not the whole budget's
+    assert not any(bind(doc, c) for c in claims if c.subject == "expenditure_current")

@@ -314,3 +314,160 @@ def test_a_real_hierarchy_error_is_not_explained_away():
 """)
     rows = _table(doc, "expenditure_summary").rows
     assert all(r.repaired is None for r in rows)
+
+
+# --- Final accounts (决算) and the layouts read since -------------------------------------------
+
+BASIC_FINAL = """
+一般公共预算财政拨款基本支出决算表
+单位：万元
+经济分类 | | 科目名称 | 决算数 | 经济分类 | | 科目名称 | 决算数
+科目编码 | | | | 科目编码 | | |
+类 | 款 | | | 类 | 款 | |
+301 | | 工资福利支出 | 90.00 | 302 | | 商品和服务支出 | 8.00
+301 | 01 | 基本工资 | 90.00 | 302 | 01 | 办公费 | 8.00
+303 | | 对个人和家庭的补助 | 5.00 | 310 | | 资本性支出 | 2.00
+303 | 02 | 退休费 | 5.00 | 310 | 02 | 办公设备购置 | 2.00
+| | | | 399 | | 其他支出 |
+人员经费合计 | | | {personnel} | 公用经费合计 | | | 10.00
+"""
+
+
+def test_side_by_side_personnel_and_public_halves_are_rows_of_one_table():
+    t = _table(doc_of(BASIC_FINAL.format(personnel="95.00")), "general_basic_expenditure")
+    assert [c.key for c in t.amount_columns] == ["amount"]
+    assert t.quality.score == 1.0
+    digits = [r.code.digits if r.code else r.key for r in t.rows]
+    # every row of the left half (人员经费) before those of the right half (公用经费)
+    assert digits == ["301", "30101", "303", "30302", "personnel_total",
+                      "302", "30201", "310", "31002", "399", "public_total"]
+    sub = t.row_by_key("personnel_total")
+    assert sub.kind is RowKind.SUBTOTAL and sub.values["amount"].amount == Decimal("95.00")
+    assert t.rows[5].values["amount"].provenance.line == t.rows[0].values["amount"].provenance.line
+
+
+def test_side_by_side_halves_are_checked_by_their_class_sums():
+    from budgetlint.pipeline import run_rules
+    from budgetlint.rules.registry import REGISTRY, all_rules
+
+    all_rules()
+    assert run_rules(doc_of(BASIC_FINAL.format(personnel="95.00")), [REGISTRY["BL107"]]) == []
+    hits = run_rules(doc_of(BASIC_FINAL.format(personnel="96.00")), [REGISTRY["BL107"]])
+    assert [(f.rule, f.location.row_label, f.expected) for f in hits] == [
+        ("BL107", "人员经费合计", Decimal("95.00"))]
+
+
+CROSS_TAB = """
+预算03表 支出总表
+金额单位：万元
+支出功能分类科目 | 政府支出经济分类科目 | 部门支出经济分类科目 | 合计 | 基本支出 | 项目支出
+2010501-行政运行 | 50101-工资奖金津补贴 | 30101-基本工资 | 10.000000 | 10.000000 |
+2010501-行政运行 | 50101-工资奖金津补贴 | 30102-津贴补贴 | 5.000000 | 5.000000 |
+2080506-机关事业单位职业年金 | 50102-社会保障缴费 | 30109-职业年金缴费 | 3.000000 | 3.000000 |
+缴费支出2101101-行政单位医疗 | 50102-社会保障缴费 | 30110-职工基本医疗保险缴费 | 2.000000 | | 2.000000
+合 计 | | | 20.000000 | 18.000000 | 2.000000
+"""
+
+
+def test_code_name_cells_of_a_cross_tab():
+    t = _table(doc_of(CROSS_TAB), "expenditure_summary")
+    assert [c.key for c in t.amount_columns] == ["total", "basic", "project"]
+    first = t.rows[0]
+    assert first.code.digits == "2010501" and first.label == "行政运行"
+    assert {s.value: c.digits for s, c in first.codes.items()} == {
+        "function": "2010501", "econ_gov": "50101", "econ_dept": "30101"}
+    assert first.texts["name:econ_dept"] == "基本工资"
+    # A name wrapped onto the next line, read at the start of the next row's code cell, goes back.
+    assert t.rows[2].label == "机关事业单位职业年金缴费支出"
+    assert t.rows[3].label == "行政单位医疗"
+    assert t.items_sum and t.rows[-1].kind is RowKind.TOTAL
+
+
+def test_a_blank_header_column_left_of_the_names_holds_words():
+    text = """
+财政拨款支出预算表（功能科目）
+单位：万元
+功能科目代码 | | 功能科目名称 | 金额
+合 计 | | | 30.00
+204 | 公共安全支出 | | 30.00
+2040401 | 行政运行 | | 30.00
+"""
+    t = _table(doc_of(text), "fiscal_expenditure")
+    assert [c.key for c in t.amount_columns] == ["amount"]
+    assert [(r.code.digits if r.code else "", r.label) for r in t.rows] == [
+        ("", "合计"), ("204", "公共安全支出"), ("2040401", "行政运行")]
+    assert t.quality.score == 1.0
+
+
+def test_a_row_naming_header_does_not_span_the_total_beside_it():
+    text = """
+项目支出总表
+部门名称：某局 单位：万元
+支出项目类别 | | 2026年预算 |
+| 总计 | 财政拨款 | 上年结余、结转
+某局 | 30.00 | 20.00 | 10.00
+甲项目 | 30.00 | 20.00 | 10.00
+"""
+    t = _table(doc_of(text), "project_expenditure")
+    assert [c.key for c in t.amount_columns] == ["total", "y2026.fiscal", "y2026.carry_prior"]
+    assert t.rows[0].label == "某局" and t.rows[0].kind is RowKind.TOTAL  # the unit's own row
+    assert t.rows[1].values["total"].amount == Decimal("30.00")
+
+
+def test_final_three_public_budget_and_final_columns():
+    text = """
+2024年某局部门决算
+
+财政拨款“三公”经费支出决算表
+单位：万元
+合计 | | 因公出国（境）费 | | 公务用车购置及运行费 | | | | | | 公务接待费 |
+| | | | 小计 | | 公务用车购置费 | | 公务用车运行费 | | |
+预算数 | 决算数 | 预算数 | 决算数 | 预算数 | 决算数 | 预算数 | 决算数 | 预算数 | 决算数 | 预算数 | 决算数
+3.00 | 2.50 | 1.00 | 1.00 | 1.00 | 0.50 | | | 1.00 | 0.50 | 1.00 | 1.00
+"""
+    from budgetlint.figures import key_figures, three_public_items
+
+    doc = doc_of(text)
+    t = _table(doc, "three_public")
+    assert [c.key for c in t.amount_columns][:4] == ["budget.total", "final.total", "budget.abroad", "final.abroad"]
+    assert ("final.total", ("final.abroad", "final.vehicle", "final.reception")) in t.column_sums
+    assert ("budget.vehicle", ("budget.vehicle_purchase", "budget.vehicle_operation")) in t.column_sums
+    assert key_figures(doc)["three_public_curr"] == Decimal("2.50")
+    assert three_public_items(doc, 2024)["reception"][2] == "final.reception"
+
+
+def test_three_public_by_year_rows_and_by_fund_type():
+    text = """
+2026年某局部门预算
+
+财政拨款“三公”经费支出表
+部门名称：某局 单位：万元
+预算单位 | 年度 | 总计 | | 因公出国(境)费 | | 公务接待费 |
+| | 一般公共预算 | 政府性基金预算 | 一般公共预算 | 政府性基金预算 | 一般公共预算 | 政府性基金预算
+某局 | 2025年 | 5.00 | 0.00 | 2.00 | 0.00 | 3.00 | 0.00
+| 2026年 | 4.00 | 1.00 | 2.00 | 1.00 | 2.00 | 0.00
+| 增减变化金额 | -1.00 | 1.00 | 0.00 | 1.00 | -1.00 | 0.00
+"""
+    from budgetlint.figures import key_figures, three_public_items
+
+    doc = doc_of(text)
+    t = _table(doc, "three_public")
+    assert [c.key for c in t.amount_columns] == ["general", "fund", "abroad.general", "abroad.fund",
+                                                 "reception.general", "reception.fund"]
+    assert [r.texts.get("year") for r in t.rows] == ["2025年", "2026年", "增减变化金额"]
+    figures = key_figures(doc)
+    assert (figures["three_public_prev"], figures["three_public_curr"]) == (Decimal("5.00"), Decimal("5.00"))
+    assert three_public_items(doc, 2026)["reception"][2] == "reception.general"
+
+
+def test_year_of_a_tables_only_file_from_its_headings():
+    text = """
+预算01表 收支总表
+金额单位：万元
+收 入 | | 支 出 |
+项 目 | 预算数 | 项 目 | 预算数
+一、一般公共预算拨款收入 | 10.00 | 一、一般公共服务支出 | 10.00
+预算13表 部门整体支出绩效目标表
+（2026年度）
+"""
+    assert doc_of(text).meta.year == 2026

@@ -395,6 +395,18 @@ def test_hebei_form():
     assert lines[max(used)].text.startswith("产出指标\t时效指标")
 
 
+def test_hebei_grid_continued_without_its_header():
+    """A PDF grid continued on the next page without its header loses the column 绩效指标描述 spans
+    (no row there splits it): the rows are one cell shorter and are read by the header's cells."""
+    text = HEBEI.split("\n一级指标\t二级指标\t三级指标\t绩效指标描述\t指标值")[0] + (
+        "\n\n\t时效指标\t支付及时率\t按计划及时支付\t=100%\t年度工作计划\n"
+        "\t成本指标\t单位成本\t控制在预算内\t≤0.5万元/人\t年度工作计划\n\n六、政府采购预算情况\n")
+    forms, _ = recognise_forms(lines_of(text))
+    f = forms[0]
+    assert (ind(f, "支付及时率").value_text, ind(f, "支付及时率").description) == ("=100%", "按计划及时支付")
+    assert ind(f, "单位成本").value_text == "≤0.5万元/人"
+
+
 # --- other provinces' wording -------------------------------------------------------------
 
 OTHER_LABELS = """某省项目绩效目标表

@@ -196,3 +196,70 @@ def test_every_rule_has_tests():
     all_rules()
     missing = [rid for rid in REGISTRY if rid not in text]
     assert missing == []
+
+
+def test_bl107_a_dropped_breakdown_row_shows():
+    """The 其中 rows of the 三公 table are the whole of their line: one left out counts as zero."""
+    text = HEBEI_THREE.format(vehicle="1.00").replace("6 | 公务用车运行维护费 | 1.00 | 1.00 | |\n", "")
+    hits = fired(text, "BL107")
+    assert [(h[1], h[3], h[4]) for h in hits] == [("二、公务用车购置及运维费", Decimal("0"), Decimal("1.00"))]
+    # a zero part left out is no error
+    quiet = HEBEI_THREE.format(vehicle="1.00").replace("5 | 其中：公务用车购置费 | | | |\n", "")
+    assert fired(quiet, "BL107") == []
+
+
+HEBEI_PROCUREMENT = """
+部门政府采购预算
+单位：万元
+项目名称 | 品目 | 合计 | 一般公共预算拨款 | 政府性基金预算拨款 | 单位资金 | 上年结转结余
+合计 | | {total} | {total} | | |
+基本支出（办公设备购置） | 办公设备 | 5.00 | 5.00 | | |
+信息化建设经费 | 通用设备 | 20.00 | 20.00 | | |
+"""
+
+
+def test_bl102_hebei_procurement_total_is_every_line():
+    assert fired(HEBEI_PROCUREMENT.format(total="25.00"), "BL102") == []
+    hits = fired(HEBEI_PROCUREMENT.format(total="20.00"), "BL102")
+    assert [(h[3], h[4]) for h in hits] == [(Decimal("25.00"), Decimal("20.00"))]
+
+
+RATE = """
+2024年某局部门决算
+
+一般公共预算财政拨款支出决算表
+单位：万元
+科目编码 | 科目名称 | 合计 | | | 基本支出 | | | 项目支出 | |
+| | 年初预算数 | 决算数 | 完成率 | 年初预算数 | 决算数 | 完成率 | 年初预算数 | 决算数 | 完成率
+合计 | | 300.00 | 280.00 | 93.33% | 200.00 | 200.00 | 100.00% | 100.00 | 80.00 | {rate}
+201 | 一般公共服务支出 | 200.00 | 190.00 | 95.00% | 150.00 | 150.00 | 100.00% | 50.00 | 40.00 | 80.00%
+205 | 教育支出 | 100.00 | 90.00 | 90.00% | 50.00 | 50.00 | 100.00% | 50.00 | 40.00 | 80.00%
+"""
+
+
+def test_completion_rate_columns_take_stage_prefixes():
+    t = doc_of(RATE.format(rate="80.00%")).table("general_expenditure")
+    keys = [c.key for c in t.amount_columns]
+    assert keys[:3] == ["budget.total", "final.total", "rate.total"]
+    assert "final.project" in keys and "rate.project" in keys
+    assert not t.column("rate.total").additive and t.column("rate.total").rate
+    assert ("final.total", ("final.basic", "final.project")) in t.column_sums
+
+
+def test_bl108_fires_on_a_wrong_completion_rate():
+    hits = fired(RATE.format(rate="8.00%"), "BL108")
+    assert hits == [("BL108", "合计", "rate.project", Decimal("80.00"), Decimal("8.00"))]
+
+
+def test_bl108_quiet_on_right_rates_and_rounding():
+    assert fired(RATE.format(rate="80.00%"), "BL108") == []
+    # 80.00 / 100.00 printed with one decimal.
+    assert fired(RATE.format(rate="80.0"), "BL108") == []
+    # A rate printed as a fraction is another convention, not an error.
+    assert fired(RATE.format(rate="0.80"), "BL108") == []
+
+
+def test_rates_are_not_summed_down_the_rows():
+    # 95.00% + 90.00% is not the 93.33% of the 合计 line, and need not be.
+    assert fired(RATE.format(rate="80.00%"), "BL102") == []
+    assert fired(RATE.format(rate="80.00%"), "BL101") == []

@@ -109,3 +109,39 @@ def test_bl606_department_and_unit_headings():
     assert [f.found for f in hits] == ["单位"]
     hits = run(HEADINGS.format(kind="单位预算", toc="单位概况", body="部门概况"), "BL606")
     assert [f.found for f in hits] == ["部门"] and "部门概况" in hits[0].evidence
+
+
+def test_bl602_tables_the_template_prints():
+    """A document recognised as the Shandong template must also have its 基本支出预算情况表 (and the
+    other tables its 第二部分 prints); a document of no known template is held to the nine only."""
+    from budgetlint.eval.compose import compose
+    from budgetlint.eval.generate import generate
+    from budgetlint.eval.render import renderer
+
+    comp = compose(generate(3, carry=False), "shandong")
+    basic = comp.table("basic_expenditure")
+    text = renderer("text").render(comp).data.decode("utf-8")
+    assert doc_of(text).meta.template == "shandong"
+    assert run(text, "BL602") == []
+    comp.blocks.remove(basic)
+    text = renderer("text").render(comp).data.decode("utf-8")
+    assert [f.expected for f in run(text, "BL602")] == ["基本支出预算情况表"]
+
+
+def test_bl603_zeros_written_out_are_not_an_empty_table():
+    zeros = "2024年某局部门预算\n" + table("国有资本经营预算支出情况表", "0.00")
+    assert run(zeros, "BL603") == []
+
+
+FINAL_NINE = ["收入支出决算总表", "收入决算表", "支出决算表", "财政拨款收入支出决算总表", "一般公共预算财政拨款支出决算表",
+              "一般公共预算财政拨款基本支出决算表", "财政拨款“三公”经费支出决算表",
+              "政府性基金预算财政拨款收入支出决算表", "国有资本经营预算财政拨款支出决算表"]
+
+
+def test_bl602_required_tables_of_final_accounts():
+    body = "2024年某局部门决算\n" + "".join(table(t) for t in FINAL_NINE)
+    before = {f.expected for f in run(body, "BL602")}  # the grid stand-ins recognised as such
+    without = body.replace(table(FINAL_NINE[8]), "")
+    assert {f.expected for f in run(without, "BL602")} - before == {"国有资本经营预算支出情况表"}
+    unit = without.replace("部门决算", "单位决算")
+    assert "国有资本经营预算支出情况表" in {f.expected for f in run(unit, "BL602")}

@@ -167,3 +167,49 @@ def test_bl209_three_public_not_below_the_basic_line():
     assert run_rules(doc_of(THREE.format(r="4.00")), [REGISTRY["BL209"]]) == []
     hits = run_rules(doc_of(THREE.format(r="2.00")), [REGISTRY["BL209"]])
     assert [(f.found, f.expected) for f in hits] == [(Decimal("2.00"), Decimal("3.00"))]
+
+
+FINAL = """
+2024年某局部门决算
+
+一般公共预算财政拨款支出决算表
+单位：万元
+科目编码 | 科目名称 | 本年支出 | |
+| | 小计 | 基本支出 | 项目支出
+| 合计 | 120.00 | {basic} | 20.00
+201 | 一般公共服务支出 | 120.00 | {basic} | 20.00
+
+一般公共预算财政拨款基本支出决算表
+单位：万元
+科目编码 | 科目名称 | 决算数 | 科目编码 | 科目名称 | 决算数
+301 | 工资福利支出 | 90.00 | 302 | 商品和服务支出 | 10.00
+| 人员经费合计 | 90.00 | | 公用经费合计 | 10.00
+
+政府性基金预算财政拨款收入支出决算表
+单位：万元
+科目编码 | 科目名称 | 年初结转和结余 | 本年收入 | 本年支出 | | | 年末结转和结余
+| | | | 小计 | 基本支出 | 项目支出 |
+| 合计 | | 5.00 | {fund} | | {fund} |
+229 | 其他支出 | | 5.00 | {fund} | | {fund} |
+
+财政拨款收入支出决算总表
+单位：万元
+收入 | | 支出 | | |
+项目 | 决算数 | 项目 | 合计 | 一般公共预算财政拨款 | 政府性基金预算财政拨款
+一、一般公共预算财政拨款 | 120.00 | 一、一般公共服务支出 | 120.00 | 120.00 |
+二、政府性基金预算财政拨款 | 5.00 | 二、其他支出 | 5.00 | | 5.00
+本年收入合计 | 125.00 | 本年支出合计 | 125.00 | 120.00 | 5.00
+"""
+
+
+def final_findings(basic="100.00", fund="5.00"):
+    all_rules()
+    doc = doc_of(FINAL.format(basic=basic, fund=fund))
+    return [(f.rule, f.found, f.expected) for f in run_rules(doc, [REGISTRY["BL203"], REGISTRY["BL206"]])]
+
+
+def test_final_accounts_identities_use_their_own_rows_and_columns():
+    # 决算: basic = 人员经费合计 + 公用经费合计; the fund table's total is its 本年支出 小计.
+    assert final_findings() == []
+    assert final_findings(basic="101.00") == [("BL203", Decimal("101.00"), Decimal("100.00"))]
+    assert final_findings(fund="6.00") == [("BL206", Decimal("5.00"), Decimal("6.00"))]

@@ -95,6 +95,9 @@ def test_the_consistent_document_is_quiet():
     ("预算资金40.00万元。", "预算资金45.00万元。", ["BL301"]),
     ("增长16.67%", "增长14.29%", ["BL302"]),
     ("公务用车购置及运行费0万元，与上年持平", "公务用车购置及运行费0万元，比上年减少0万元，下降100%", ["BL302"]),
+    # an amount printed as 0 is exactly none: 0 after a decrease of 1.84 is -100%, not -95%
+    ("公务用车购置及运行费0万元，与上年持平", "公务用车购置及运行费0万元，比上年减少1.84万元，下降95.00%",
+     ["BL302", "BL305"]),
     ("比上年增加1.00万元，增长25.00%", "比上年增加1.00万元，下降25.00%", ["BL303"]),
     ("因公出国（境）费2.00万元，与上年持平", "因公出国（境）费2.00万元，与上年持平，增加0.50万元", ["BL303", "BL305"]),
     ("政府性基金预算收入20.00万元。", "政府性基金预算收入10.00万元。", ["BL301", "BL304"]),
@@ -175,3 +178,68 @@ def test_claims_outside_their_section_are_not_bound():
     # 公务用车运行维护费 in the 机关运行经费 paragraph is one of its uses, not the 三公 item.
     text = DOC.replace("下降4.76%。", "下降4.76%，主要用于办公费2.00万元、公务用车运行维护费以及其他费用8.00万元。")
     assert run(text) == []
+
+
+def test_bl304_income_and_expenditure_changes_agree():
+    """A budget balances, so the changes stated for 收支, 收入 and 支出 in one section are one figure."""
+    text = ("2024年某局部门预算\n\n第三部分 2024年部门预算情况说明\n\n一、预算收支增减变化情况说明\n\n"
+            "（三）增减变化情况：2024年收支预算120.00万元，较上年预算增加{whole}万元，其中：\n\n"
+            "1.收入预算增加20.00万元。\n\n2.支出预算增加20.00万元。\n")
+    assert run(text.format(whole="20.00"), "BL304") == []
+    hits = run(text.format(whole="15.00"), "BL304")
+    assert [(f.rule, f.found, f.expected) for f in hits] == [("BL304", Decimal("15.00"), Decimal("20.00"))]
+
+
+SHANGHAI = """
+2026年部门预算
+
+2026年部门一般公共预算支出功能分类预算表
+单位：元
+功能分类科目编码 | 功能分类科目名称 | 合计 | 基本支出 | 项目支出
+| 合计 | 180000.00 | 180000.00 | 0.00
+221 | 住房保障支出 | 180000.00 | 180000.00 | 0.00
+22102 | 住房改革支出 | 180000.00 | 180000.00 | 0.00
+2210201 | 住房公积金 | 180000.00 | 180000.00 | 0.00
+
+六、其他相关情况说明
+财政拨款支出主要内容如下：
+1、住房保障支出（221类）住房改革支出（02款）住房公积金（01项）18.00万元。主要用于：缴纳住房公积金。2025年当年预算执行数为16.00万元，2026年预算安排18.00万元，比2025年预算执行数增加12.50%。
+"""
+
+
+def test_bl301_checks_function_items_against_their_row_in_yuan():
+    assert run(SHANGHAI) == []
+    # the paragraph restates the item with another figure than the table's (2026年预算安排 …)
+    (f,) = run(SHANGHAI.replace("2026年预算安排18.00万元", "2026年预算安排18.50万元"))
+    assert f.rule == "BL301" and "住房公积金" in f.message and f.expected == Decimal("18")
+
+
+FINAL = """
+2024年度某局部门决算
+
+一般公共预算财政拨款支出决算表
+单位：万元
+科目编码 | 科目名称 | 本年支出 | |
+| | 小计 | 基本支出 | 项目支出
+| 合计 | 160.00 | 160.00 | 0.00
+201 | 一般公共服务支出 | 160.00 | 160.00 | 0.00
+20106 | 财政事务 | 160.00 | 160.00 | 0.00
+2010601 | 行政运行 | 160.00 | 160.00 | 0.00
+
+第三部分 2024年度部门决算情况说明
+（三）一般公共预算财政拨款支出决算具体情况
+1、一般公共服务支出（类）财政事务（款）行政运行（项）。主要用于：人员经费。年初预算为170.00万元，支出决算为160.00万元，完成年初预算的94.12%。
+"""
+
+
+def test_final_accounts_compare_the_final_figure_and_the_completion_rate():
+    assert run(FINAL, "BL301", "BL309") == []
+    (f,) = run(FINAL.replace("支出决算为160.00万元", "支出决算为161.00万元，"), "BL301")
+    assert f.expected == Decimal("160") and f.found == Decimal("161.00")
+    (f,) = run(FINAL.replace("94.12%", "96.12%"), "BL309")
+    assert f.expected == Decimal("94.12") and f.found == Decimal("96.12")
+    # one unit of the last printed digit either way is rounding (or truncation)
+    assert run(FINAL.replace("94.12%", "94.11%"), "BL309") == []
+    assert run(FINAL.replace("完成年初预算的94.12%", "完成年初预算的94%"), "BL309") == []
+    # a budget of 0 has no completion rate
+    assert run(FINAL.replace("年初预算为170.00万元", "年初预算为0万元"), "BL309") == []

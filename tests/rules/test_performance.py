@@ -83,6 +83,44 @@ def test_one_changed_cell_fires_its_rule(old, new, rule_ids):
     assert sorted(f.rule for f in hits) == rule_ids, [f.message for f in hits]
 
 
+@pytest.mark.parametrize("old,new", [
+    ("2024年计划为1000名居民发放补贴", "2024年计划补贴发放1200人"),  # 补贴发放人数 ≥1000人
+    ("补贴发放及时率100%", "补贴发放及时率95%"),  # 补贴发放及时率 =100%
+    ("补贴发放投诉数量\t≤1起", "补贴发放投诉数量\t≤3起"),  # the objective says nothing of complaints: quiet
+])
+def test_bl505_objective_restates_an_indicator(old, new):
+    assert old in DOC
+    hits = run(DOC.replace(old, new), "BL505")
+    if "投诉" in old:
+        assert hits == []
+    else:
+        assert [f.rule for f in hits] == ["BL505"], [f.message for f in hits]
+
+
+def test_bl505_description_restates_the_value():
+    doc = doc_of(DOC)
+    ind = next(i for i in doc.forms[0].indicators if i.name == "补贴发放人数")
+    ind.description = "补贴发放不少于800人"
+    all_rules()
+    hits = run_rules(doc, [REGISTRY["BL505"]])
+    assert [f.found for f in hits] == ["800人"]
+    ind.description = "2023年按标准发放2款，另提供1套"  # a listing of parts, not the value
+    assert run_rules(doc, [REGISTRY["BL505"]]) == []
+
+
+@pytest.mark.parametrize("text,fires", [
+    ("2025年计划为1000名", True),  # a later plan year: next year's form
+    ("到2025年底前为1000名", False),  # a horizon
+    ("2024—2026年计划为1000名", False),  # a range
+    ("2025年以后计划为1000名", False),
+])
+def test_bl504_later_years(text, fires):
+    hits = run(DOC.replace("2024年计划为1000名", text), "BL504")
+    assert bool(hits) is fires, [f.message for f in hits]
+    if fires:
+        assert "晚于" in hits[0].message
+
+
 def test_bl504_dates_and_baselines_are_not_target_years():
     text = DOC.replace("2024年计划为1000名", "将2022年1月1日起新增人员纳入，较2023年增加，2024年计划为1000名")
     assert run(text, "BL504") == []

@@ -823,8 +823,17 @@ def compose_hebei(b: Budget, rng: random.Random) -> Composition:
                     col_sums=[("total", ("general", "fund", "unit_funds", "carry_prior"))])
     add(pt)
     add(Para("七、国有资产信息"))
+    fixed = rng.randint(50, 5000) * 100 + rng.randint(0, 99)  # 上年末固定资产, cents of 万元
     add(Para(f"截至{b.year - 1}年12月31日，本部门共有车辆{b.assets['vehicles']}辆，单位价值100万元以上的设备"
-             f"{b.assets['equipment']}台（套）。"))
+             f"{b.assets['equipment']}台（套）。上年末固定资产金额为{wan(fixed)}万元（详见下表）。"))
+    # Like seed 003: one total line under 项目 / 数量 / 价值. Layout "list": no sums to break, so
+    # no planted error goes here.
+    fa = TRow(cells=["固定资产总额", "", wan(fixed)], ref="固定资产总额", kind="total")
+    fa.refs[2] = CellRef("固定资产总额", "amount")
+    fa.amounts[2] = fixed
+    add(TableBlock(kind="fixed_assets", title=f"{kindword}固定资产占用情况表", id="fixed_assets",
+                   header=[["项 目", "数量", "价值（金额单位：万元）"]], rows=[fa], layout="list",
+                   meta=[meta[0], f"截止时间：{b.year - 1}-12-31"]))
     add(Para("八、名词解释"))
     for i, (term, text) in enumerate(GLOSSARY, start=1):
         add(Para(f"{i}、{term}：{text}"))

@@ -61,6 +61,8 @@ class FoundAt:
     rows: frozenset[str]
     column: str | None
     line: int | None
+    page: int | None = None
+    bbox: tuple[float, float, float, float] | None = None
 
 
 @dataclass(slots=True)
@@ -107,7 +109,7 @@ def _where(loc: Location, doc: Document | None) -> FoundAt:
         if loc.row is not None and 0 <= loc.row < len(t.rows):
             r = t.rows[loc.row]
             rows = {c.digits for c in r.codes.values()} | {label_key(r.label)}
-    return FoundAt(kind, frozenset(rows), loc.column, loc.line)
+    return FoundAt(kind, frozenset(rows), loc.column, loc.line, loc.page, loc.bbox)
 
 
 def _col_match(a: str | None, b: str | None) -> bool:
@@ -120,8 +122,8 @@ def _col_match(a: str | None, b: str | None) -> bool:
 def spot_matches(spot: Spot, at: FoundAt) -> bool:
     if spot.anywhere:
         return True
-    if spot.lines is not None:
-        return at.line is not None and spot.lines[0] <= at.line <= spot.lines[1]
+    if spot.regions is not None:
+        return any(r.contains(at.page, at.line, at.bbox) for r in spot.regions)
     if spot.anchor is not None:
         return False  # an anchor that did not render
     if spot.table and at.kind != spot.table:
@@ -176,13 +178,19 @@ def run_one(template: str, fmt: str, variant: str, index: int, seed: int, folder
     artefacts: list[Artefact] = []
     if "errors" in variant:
         labels = plant_errors(comp, rng, errors_per_doc, state=state)
+    rend = renderer(fmt)
+    # Only the artefacts a file in this format can show (a workbook has no pages to break).
+    kinds = tuple(k for k in ARTEFACT_KINDS if k in rend.artefacts)
     if variant == "artefacts":
         # One kind per document, in turn, so each false alarm is attributable to its artefact.
-        kind = ARTEFACT_KINDS[index % len(ARTEFACT_KINDS)]
+        kind = kinds[index % len(kinds)]
         artefacts = apply_artefacts(comp, rng, kinds=(kind,), state=state)
     elif "artefacts" in variant:
-        artefacts = apply_artefacts(comp, rng, state=state)
-    rendered = renderer(fmt).render(comp)
+        if kinds == ARTEFACT_KINDS:
+            artefacts = apply_artefacts(comp, rng, state=state)
+        else:
+            artefacts = apply_artefacts(comp, rng, kinds=kinds, count=rng.randint(2, 5), state=state)
+    rendered = rend.render(comp)
     resolve(labels, rendered.anchors)
     path = folder / f"{template}-{index:03d}-{variant.replace('+', '_')}{rendered.suffix}"
     path.write_bytes(rendered.data)

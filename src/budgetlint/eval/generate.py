@@ -22,6 +22,7 @@ How the figures hang together (DOMAIN §4):
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import dataclass, field
 
 from budgetlint.eval.catalog import Catalogs, catalogs
@@ -58,6 +59,16 @@ DEPARTMENTS: dict[str, tuple[tuple[str, ...], str]] = {
     "22401": (("应急管理局",), "应急管理"),
 }
 INSTITUTION_SUFFIXES = ("服务中心", "事务中心", "发展中心", "保障中心")
+
+
+_DOUBLED = re.compile(r"([\u4e00-\u9fff]{2})\1")
+
+
+def _suffixes(topic: str) -> tuple[str, ...]:
+    """Institution suffixes that do not repeat the topic's last word (医疗保障 + 保障中心)."""
+    return tuple(s for s in INSTITUTION_SUFFIXES if not topic.endswith(s[:2]))
+
+
 REGION_A = "东西南北青白金云龙凤石清长安宁平新丰临华"
 REGION_B = "山河湖城川泉阳台林港溪岭州原"
 REGION_C = ("区", "县", "市", "经济技术开发区", "高新区")
@@ -422,11 +433,12 @@ def generate(seed: int, year: int = 2024, carry: bool | None = None) -> Budget:
     if unit_type == "机关":
         department = region + rng.choice(names)
     else:
-        department = region + topic + rng.choice(INSTITUTION_SUFFIXES)
+        department = region + topic + rng.choice(_suffixes(topic))
     units: list[str] = []
     doc_kind = "单位预算" if unit_type == "事业单位" and rng.random() < 0.7 else "部门预算"
     if doc_kind == "部门预算" and rng.random() < 0.5:
-        units = [f"{region}{topic}{s}" for s in rng.sample(INSTITUTION_SUFFIXES, rng.randint(1, 3))]
+        suffixes = _suffixes(topic)
+        units = [f"{region}{topic}{s}" for s in rng.sample(suffixes, rng.randint(1, min(3, len(suffixes))))]
     staff = rng.randint(6, 150)
     retirees = rng.randint(0, staff * 6 // 10) if rng.random() < 0.8 else 0
     econ = _econ_items(rng, cat, unit_type, staff, retirees, admin)
@@ -473,7 +485,8 @@ def generate(seed: int, year: int = 2024, carry: bool | None = None) -> Budget:
             else:
                 t = topic if rng.random() < 0.6 else cat.function[code].name.removesuffix("支出")
                 name = rng.choice(PROJECT_PATTERNS).format(t=t)
-            if name not in used:
+            # "统计调查" + "调查监测经费" would print a doubled word no real project name has.
+            if name not in used and not _DOUBLED.search(name):
                 break
         else:
             continue

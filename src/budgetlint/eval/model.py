@@ -21,6 +21,38 @@ def row_ref(code: str | None, label: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class Region:
+    """Where a rendered paragraph or form lies, in the terms its format's ingest reports.
+
+    ``by="line"``: ``Provenance.line`` between ``lo`` and ``hi`` (converter text: the text line;
+    a workbook: the sheet row, on sheet ``page``). ``by="y"``: on page ``page``, the vertical
+    middle of ``Provenance.bbox`` between ``lo`` and ``hi`` (PDF points from the top).
+    ``page`` None: any page.
+    """
+
+    lo: float
+    hi: float
+    page: int | None = None
+    by: str = "line"  # line | y
+
+    def contains(self, page: int | None, line: int | None, bbox: tuple[float, float, float, float] | None) -> bool:
+        if self.page is not None and page is not None and page != self.page:
+            return False
+        if self.by == "line":
+            return line is not None and self.lo <= line <= self.hi
+        if page is None:
+            return False
+        if bbox is None:
+            return True  # a finding that names only its page: any block on that page
+        mid = (bbox[1] + bbox[3]) / 2
+        return self.lo - 2 <= mid <= self.hi + 2
+
+    def describe(self) -> str:
+        where = f"p{self.page} " if self.page is not None else ""
+        return f"{where}{self.by} {self.lo:g}–{self.hi:g}"
+
+
+@dataclass(frozen=True, slots=True)
 class CellRef:
     row: str  # row reference (code digits or label key)
     column: str  # semantic column key as budgetlint names it (total, basic, amount …)

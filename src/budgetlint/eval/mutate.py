@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 
 from budgetlint.eval.generate import wan
-from budgetlint.eval.model import Composition, FormBlock, Para, TableBlock, TRow
+from budgetlint.eval.model import Composition, FormBlock, Para, Region, TableBlock, TRow
 
 # Balance-table rows an error in any line of the table may show at: the totals of both sides and
 # the rows that group other lines (财政拨款收入 above its fund types, the carry-over above its parts).
@@ -35,15 +35,16 @@ class Spot:
     table: str | None = None
     row: str | None = None
     column: str | None = None
-    anchor: str | None = None  # narrative paragraph / form; resolved to ``lines`` after rendering
-    lines: tuple[int, int] | None = None
+    anchor: str | None = None  # narrative paragraph / form; resolved to ``regions`` after rendering
+    regions: list[Region] | None = None
     anywhere: bool = False  # any finding of the family in the document (a missing table)
 
     def describe(self) -> str:
         if self.anywhere:
             return f"{self.table or ''}（缺失）"
-        if self.anchor or self.lines:
-            return f"{self.anchor or ''}@{self.lines}"
+        if self.anchor or self.regions:
+            where = ", ".join(r.describe() for r in self.regions or [])
+            return f"{self.anchor or ''}@{where}"
         return "/".join(x for x in (self.table, self.row, self.column) if x)
 
 
@@ -215,8 +216,10 @@ def err_row_dropped(comp: Composition, rng: random.Random, st: Touched) -> Label
     spots = [Spot(t.kind, t.rows[a].ref, None) for a in _ancestors(t, i)]
     _drop_row(t, i)
     st.tables.add(t.id)
+    # A dropped line also changes what the narrative counts or sums ("涉及项目13个") and leaves a
+    # performance form without its project row.
     return Label("row_dropped", "arithmetic", spots, f"{t.title}: row {row.ref} {row.cells[:4]} removed",
-                 ("cross_table", "completeness"))
+                 ("cross_table", "completeness", "narrative", "performance"))
 
 
 def _drop_row(t: TableBlock, i: int) -> None:
@@ -701,12 +704,12 @@ def apply_artefacts(comp: Composition, rng: random.Random, kinds: tuple[str, ...
     return out
 
 
-def resolve(labels: list[Label], anchors: dict[str, tuple[int, int]]) -> None:
-    """Give anchored spots the line range their paragraph or form was rendered at."""
+def resolve(labels: list[Label], anchors: dict[str, list[Region]]) -> None:
+    """Give anchored spots the regions their paragraph or form was rendered at."""
     for lab in labels:
         for s in lab.spots:
             if s.anchor and s.anchor in anchors:
-                s.lines = anchors[s.anchor]
+                s.regions = list(anchors[s.anchor])
 
 
 def para_anchors(comp: Composition) -> list[Para]:

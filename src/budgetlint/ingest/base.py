@@ -21,13 +21,15 @@ class Line:
 
     ``cells`` are raw strings, not yet normalised; empty strings are empty cells the source kept.
     ``cell_boxes`` gives each cell's bbox where the format has geometry; ``cell_refs`` each
-    cell's spreadsheet reference (``B7``) where the format has one.
+    cell's spreadsheet reference (``B7``) where the format has one; ``cell_confidence`` each
+    cell's recognition confidence (0–1) where the text was recognised (OCR), else None.
     """
 
     cells: list[str]
     provenance: Provenance
     cell_boxes: list[tuple[float, float, float, float] | None] | None = None
     cell_refs: list[str] | None = None
+    cell_confidence: list[float] | None = None
 
     @property
     def text(self) -> str:

@@ -16,9 +16,10 @@ cells. Everything here is read from positions instead (pdfplumber's lesson), wit
 ``page_to_lines``     both, in reading order (top to bottom; a table is never split by a line
                       printed beside it)
 
-Every knob is in ``PdfSettings``. Pages without a text layer, and pages whose text cannot be
-trusted (no ToUnicode map: private-use or replacement characters, or a Chinese document whose
-page suddenly has no Chinese), are left out with a Chinese note; they never yield numbers.
+Every knob is in ``PdfSettings``. Pages whose text cannot be trusted (no ToUnicode map:
+private-use or replacement characters, or a Chinese document whose page suddenly has no Chinese)
+are left out with a Chinese note; they never yield numbers. Pages without a text layer (scans)
+are read by OCR (``ingest/ocr.py``, the optional extra ``ocr``) through ``page_to_lines`` too.
 """
 
 from __future__ import annotations
@@ -908,22 +909,25 @@ def read_pdf(path: str, settings: PdfSettings = DEFAULT) -> Source:
                 page.close()
             pages.append((i + 1, chars, h, v, images))
         total = sum(len(p[1]) for p in pages)
-        if total == 0:
-            raise IngestError("PDF 没有文字层（扫描件），需要 OCR，本版本暂不支持")
+        scanned: list[Page] = []  # pages to read by OCR (ingest/ocr.py)
         all_text = "".join(c.text for p in pages for c in p[1])
         chinese = len(_CJK.findall(all_text)) >= 0.2 * len(all_text)
         for number, chars, h, v, images in pages:
             page = Page(number=number)
             source.pages.append(page)
             if len(chars) < settings.min_page_chars:
-                if images:
-                    source.notes.append(f"第 {number} 页没有文字层（扫描图像），需要 OCR 才能读取，本页未读取")
+                if images or total == 0:
+                    scanned.append(page)
                 continue
             if garbled(chars, chinese):
                 source.notes.append(
                     f"第 {number} 页的文字无法正确识别（字体缺少 Unicode 映射，提取出的是乱码），本页未读取，请人工核对")
                 continue
             page.lines = page_to_lines(chars, h, v, number, settings)
+        if scanned:
+            from budgetlint.ingest.ocr import ocr_pages
+
+            ocr_pages(doc, scanned, source, whole=total == 0)
     finally:
         doc.close()
     return source

@@ -60,8 +60,26 @@ def header_unit(rows: list[list[str]]) -> str | None:
     return None
 
 
-def rows_to_nodes(rows: list[list[str]], width: int) -> list[Node]:
-    """Header rows (cleaned cells) → forest of nodes with their column spans."""
+def _names_rows(label: str, vocab: Vocabulary | None) -> bool:
+    """A header cell that names the rows (科目名称, 支出项目类别, 科目编码 …), not a group of columns."""
+    if vocab is None or not label:
+        return False
+    return vocab.text_role(label) is not None or any(w in label_key(label) for w in _CODE_WORDS)
+
+
+def _is_amount_word(label: str, vocab: Vocabulary | None) -> bool:
+    if vocab is None or not label:
+        return False
+    lk = label_key(label)
+    return vocab.text_role(label) is None and (vocab.column_key(label) is not None or lk in vocab.generic_totals)
+
+
+def rows_to_nodes(rows: list[list[str]], width: int, vocab: Vocabulary | None = None) -> list[Node]:
+    """Header rows (cleaned cells) → forest of nodes with their column spans.
+
+    A cell that names the rows (支出项目类别) never spans over a column whose deeper cells are
+    amount words (总计): the two are side by side, the reader merely lost the blank between them.
+    """
     grid = [[_UNIT_NOTE.sub("", clean(c)).strip() for c in r] + [""] * (width - len(r)) for r in rows]
     depth = len(grid)
     nodes_by_row: list[list[Node]] = []
@@ -79,9 +97,12 @@ def rows_to_nodes(rows: list[list[str]], width: int) -> list[Node]:
                     limit = above.end
                     break
             j = k + 1
+            names_rows = _names_rows(grid[r][k], vocab)
             while j < limit and _blank(grid, r, j) and any(
                 not _blank(grid, d, j) for d in range(r + 1, depth)
             ):
+                if names_rows and any(_is_amount_word(grid[d][j], vocab) for d in range(r + 1, depth)):
+                    break
                 j += 1
             row_nodes.append(Node(grid[r][k], r, k, j))
         nodes_by_row.append(row_nodes)
@@ -124,18 +145,34 @@ def _side_of(label: str) -> str | None:
     return None
 
 
-def nodes_to_columns(roots: list[Node], vocab: Vocabulary, balance: bool) -> list[Column]:
-    """Give every leaf a Column: its role (code, name, amount …) and semantic key."""
-    columns: list[Column] = []
-    used: dict[str, int] = {}
+def _stages(roots: list[Node], vocab: Vocabulary) -> set[str]:
+    return {st for n in _walk(roots) if n.label and (st := vocab.stage(n.label))}
 
-    def visit(node: Node, path: tuple[str, ...], year: str | None, side: str | None, group_key: str | None,
-              text_group: bool) -> None:
+
+_TEXT_ROLES = ("code", "code_part", "name", "seq", "project_type", "year")
+
+
+def nodes_to_columns(roots: list[Node], vocab: Vocabulary, balance: bool) -> list[Column]:
+    """Give every leaf a Column: its role (code, name, amount …) and semantic key.
+
+    Keys: the header word's key (columns.toml), with a year prefix from a year group
+    ("y2024.abroad") and, where the header names more than one stage of a final account
+    (预算数 | 决算数 | 完成率), a stage prefix ("budget.abroad", "final.total", "rate.amount").
+    A key that repeats under other groups (一般公共预算 under 总计, then under 因公出国（境）费 …) is
+    qualified by its group after the first ("general", "abroad.general"); any other repeat is
+    numbered ("#2").
+    """
+    multi_stage = len(_stages(roots, vocab)) > 1
+    leaves: list[tuple[Column, str, str | None, str | None]] = []  # column, base key, side, group key
+
+    def visit(node: Node, path: tuple[str, ...], year: str | None, stage: str | None, side: str | None,
+              group_key: str | None, text_group: bool) -> None:
         label = node.label
         lk = label_key(label)
         m = vocab.year_pattern.match(lk) if lk else None
         if m and not node.is_leaf:
             year = m.group("year")
+        own_stage = vocab.stage(label) if lk and multi_stage else None
         if balance and side is None and not node.is_leaf:
             side = _side_of(label)
         role = vocab.text_role(label) if lk else None
@@ -143,15 +180,25 @@ def nodes_to_columns(roots: list[Node], vocab: Vocabulary, balance: bool) -> lis
         if not node.is_leaf:
             if role is not None or any(w in lk for w in _CODE_WORDS) or lk.endswith("科目"):
                 text_group = True
-            node.key = key if lk not in vocab.generic_totals else group_key
+            if own_stage:
+                stage = own_stage
+                node.key = group_key
+            elif lk in vocab.generic_totals:
+                # 合计 heading its own columns (预算数 | 决算数): the table's total at the top,
+                # the group's total inside a group (公务用车 → 小计).
+                node.key = group_key or (None if balance else "total")
+            else:
+                node.key = key
             for child in node.children:
-                visit(child, path + (label,), year, side, node.key or group_key, text_group)
+                visit(child, path + (label,), year, stage, side, node.key or group_key, text_group)
             return
         if lk in ("类", "款", "项"):
             role, ckey = "code_part", lk
-        elif role == "code" or (lk and any(w in lk for w in _CODE_WORDS)):
+        elif role == "code" or (lk and any(w in lk for w in _CODE_WORDS)) or (
+                role is None and not key and lk.endswith("分类科目")):
+            # "支出功能分类科目" over cells like "2010501-行政运行": the code and its name in one cell.
             role, ckey = "code", "code"
-        elif role in ("name", "seq", "project_type"):
+        elif role in ("name", "seq", "project_type", "year"):
             ckey = role
         elif lk and ("名称" in lk or (text_group and not key and lk not in vocab.generic_totals)):
             role, ckey = "name", "name"
@@ -159,7 +206,11 @@ def nodes_to_columns(roots: list[Node], vocab: Vocabulary, balance: bool) -> lis
             ckey = role
         else:
             role = "amount"
-            if lk in vocab.generic_totals:
+            if own_stage:
+                # 预算数 | 决算数 under 因公出国（境）费: the group says what, the leaf which figure.
+                ckey = group_key or "amount"
+                stage = own_stage
+            elif lk in vocab.generic_totals:
                 ckey = group_key or ("amount" if balance else "total")
             elif key:
                 ckey = key
@@ -169,28 +220,67 @@ def nodes_to_columns(roots: list[Node], vocab: Vocabulary, balance: bool) -> lis
                 ckey = "col:" + lk
             else:
                 ckey = f"col{node.start}"
+            if stage and not ckey.startswith("col") and not (balance and stage == "final"):
+                ckey = f"{stage}.{ckey}"
             if year and not ckey.startswith("col"):
                 ckey = f"y{year}.{ckey}"
-        full = ckey if side is None else f"{side}.{ckey}"
-        n = used.get(full, 0)
-        used[full] = n + 1
-        if n and role in ("amount", "code", "name", "code_part"):
-            full = f"{full}#{n + 1}"
         # label_key strips "其中：", so the prefix is looked for in the printed label too.
         printed = clean(label).replace(" ", "")
-        additive = role == "amount" and not any(
+        additive = role == "amount" and stage != "rate" and not any(
             lk.startswith(p) or printed.startswith(p) for p in vocab.non_additive_prefixes
         ) and not any(w in lk for w in vocab.non_additive_words)
-        col = Column(key=full, header=path + (label,), role=role, side=side, additive=additive)
+        rate = role == "amount" and (stage == "rate" or any(w in lk for w in vocab.rate_words))
+        col = Column(key=ckey, header=path + (label,), role=role, side=side, additive=additive, rate=rate)
         node.column = col
-        columns.append(col)
+        leaves.append((col, ckey, side, group_key if group_key != ckey else None))
 
     for root in roots:
-        visit(root, (), None, None, None, False)
+        visit(root, (), None, None, None, None, False)
+    _qualify_repeats(leaves, balance)
+    columns = [c for c, _, _, _ in leaves]
     # Column order must follow the grid, not the tree walk.
     order = {id(n.column): n.start for n in _walk(roots) if n.column is not None}
     columns.sort(key=lambda c: order[id(c)])
+    _unnamed_text_columns(columns, order)
     return columns
+
+
+def _qualify_repeats(leaves: list[tuple[Column, str, str | None, str | None]], balance: bool) -> None:
+    """Final keys: side prefix; a repeated amount key qualified by its groups where they differ
+    (总计/一般公共预算, 因公出国（境）费/一般公共预算 → total.general, abroad.general); "#n" otherwise."""
+    if not balance:
+        by_key: dict[str, list[int]] = {}
+        for i, (col, base, _side, _g) in enumerate(leaves):
+            if col.role == "amount" and not base.startswith(("col", "y")):
+                by_key.setdefault(base, []).append(i)
+        for base, idx in by_key.items():
+            # The first keeps its plain key (the table's own 一般公共预算 column); the repeats are
+            # qualified by their groups where those tell them apart.
+            groups = [leaves[i][3] for i in idx[1:]]
+            if len(idx) > 1 and all(groups) and len(set(groups)) == len(groups):
+                for i in idx[1:]:
+                    col, _, side, group = leaves[i]
+                    leaves[i] = (col, f"{group}.{base}", side, group)
+    used: dict[str, int] = {}
+    for col, base, side, _g in leaves:
+        full = base if side is None else f"{side}.{base}"
+        n = used.get(full, 0)
+        used[full] = n + 1
+        if n and col.role in ("amount", "code", "name", "code_part"):
+            full = f"{full}#{n + 1}"
+        col.key = full
+
+
+def _unnamed_text_columns(columns: list[Column], order: dict[int, int]) -> None:
+    """A column with no header words left of the row-naming columns holds words, not amounts: the
+    body's name cells span differently from the header (功能科目代码 | ∅ | 功能科目名称). Right after a
+    code column it continues the code (科目编码 over 201 | 06 | 01)."""
+    last_text = max((i for i, c in enumerate(columns) if c.role in _TEXT_ROLES), default=-1)
+    for i, c in enumerate(columns[:last_text]):
+        if c.role == "amount" and not any(c.header) and c.key.startswith("col"):
+            prev = columns[i - 1] if i else None
+            c.role = "code_part" if prev is not None and prev.role in ("code", "code_part") else "text"
+            c.additive = False
 
 
 def _sum_column(node: Node, vocab: Vocabulary) -> str | None:
@@ -231,6 +321,7 @@ def nodes_to_sums(roots: list[Node], vocab: Vocabulary) -> list[tuple[str, tuple
                 parts.append(key)
             if complete and parts:
                 sums.append((total.column.key, tuple(parts)))
+        sums.extend(_parallel_sums(siblings, vocab))
         for n in siblings:
             if n.children:
                 visit(n.children)
@@ -239,8 +330,47 @@ def nodes_to_sums(roots: list[Node], vocab: Vocabulary) -> list[tuple[str, tuple
     return sums
 
 
+def _same_leaf(node: Node, label: str, vocab: Vocabulary) -> Node | None:
+    """The leaf of ``node`` holding the figure headed ``label`` (预算数 / 决算数): its own child, or
+    its 小计 group's child."""
+    want = label_key(label)
+    kids = [c for c in node.children if c.is_leaf and label_key(c.label) == want]
+    if kids:
+        return kids[0]
+    for c in node.children:
+        if not c.is_leaf and label_key(c.label) in vocab.generic_totals:
+            return _same_leaf(c, label, vocab)
+    return None
+
+
+def _parallel_sums(siblings: list[Node], vocab: Vocabulary) -> list[tuple[str, tuple[str, ...]]]:
+    """A 合计 group over figures of several kinds (预算数 | 决算数) beside groups with the same
+    figures: each figure of the 合计 = Σ the same figure of its siblings."""
+    total = next((n for n in siblings if not n.is_leaf and label_key(n.label) in vocab.generic_totals
+                  and all(c.is_leaf for c in n.children)), None)
+    if total is None:
+        return []
+    out = []
+    for leaf in total.children:
+        col = leaf.column
+        if col is None or col.role != "amount" or not col.additive:
+            continue
+        parts = []
+        for n in siblings:
+            if n is total or (n.is_leaf and (n.column is None or n.column.role != "amount")):
+                continue
+            same = None if n.is_leaf else _same_leaf(n, leaf.label, vocab)
+            if same is None or same.column is None:
+                parts = []
+                break
+            parts.append(same.column.key)
+        if parts:
+            out.append((col.key, tuple(parts)))
+    return out
+
+
 def build_header(rows: list[list[str]], width: int, vocab: Vocabulary, balance: bool = False) -> Header:
-    roots = rows_to_nodes(rows, width)
+    roots = rows_to_nodes(rows, width, vocab)
     columns = nodes_to_columns(roots, vocab, balance)
     if balance:
         # A side is not a sum of its columns: only groups inside a side imply sums.

@@ -17,6 +17,7 @@ _KINDS = (
     ("绩效目标", DocKind.PERFORMANCE),
 )
 _YEAR = re.compile(r"((?:19|20)\d\d)\s*年")
+_YEAR_OF = re.compile(r"((?:19|20)\d\d)\s*年度")
 _YEAR_FIELD = re.compile(r"(?:预算年度|年度)\s*[:：]\s*((?:19|20)\d\d)")
 _ORG_FIELD = re.compile(r"^(?:部门[(（]单位[)）]|部门名称|单位名称|编制单位|填报单位|预算单位)\s*[:：]\s*(\S.+)$")
 _ORG_CODE = re.compile(r"^\d{6,9}\s+(\S.+)$")
@@ -107,6 +108,14 @@ def recognise_meta(lines: list[Line], tables: list[Table], sections: list[Sectio
             orgs[squash(o.group(1))] += 1
     if meta.year is None:
         years = Counter(int(y) for line in lines[:200] for y in _YEAR.findall(" ".join(line.cells)))
+        if years:
+            meta.year = years.most_common(1)[0][0]
+    if meta.year is None:
+        # A tables-only file (北京 附件2) has no title page and its first pages are tables: the year
+        # a heading states ("（2026年度）"), else the year its text names most.
+        stated = Counter(int(y) for line in lines if not line.is_tabular
+                         for y in _YEAR_OF.findall(clean(line.cells[0])))
+        years = stated or Counter(int(y) for line in lines for y in _YEAR.findall(" ".join(line.cells)))
         if years:
             meta.year = years.most_common(1)[0][0]
     from_title = _YEAR.sub("", key, count=1)

@@ -66,7 +66,7 @@ def recognise_narrative(lines: list[Line]) -> tuple[list[str], list[Section]]:
             else:
                 in_toc = False
         level = heading_level(text)
-        prov = Provenance(line=line.provenance.line, page=line.provenance.page)
+        prov = Provenance(line=line.provenance.line, page=line.provenance.page, bbox=line.provenance.bbox)
         if level:
             sec = Section(heading=text, level=level, provenance=prov)
             while stack and stack[-1].level >= level:

@@ -18,9 +18,14 @@ def is_blank(text: str) -> bool:
     return t == "" or t in _DASHES
 
 
+def _percent_off(t: str) -> str:
+    """A rate cell ("4.88%", "-60.86％") is read as its number: the column says it is a rate."""
+    return t[:-1] if t.endswith(("%", "％")) and len(t) > 1 else t
+
+
 def looks_like_amount(text: str) -> bool:
     """A cell that holds a number (or a blank/dash standing for zero)."""
-    t = clean(text).translate(_FULLWIDTH_PUNCT).replace(" ", "")
+    t = _percent_off(clean(text).translate(_FULLWIDTH_PUNCT).replace(" ", ""))
     return t == "" or t in _DASHES or bool(_AMOUNT.match(t))
 
 
@@ -32,7 +37,7 @@ def is_number(text: str) -> bool:
 
 def parse_amount(text: str, provenance: Provenance) -> Value:
     """Parse one amount cell. Unparseable text gives ``amount=None`` with the raw text kept."""
-    t = clean(text).translate(_FULLWIDTH_PUNCT).replace(" ", "")
+    t = _percent_off(clean(text).translate(_FULLWIDTH_PUNCT).replace(" ", ""))
     if t == "" or t in _DASHES:
         return Value(Decimal(0), text, provenance, decimals=0, blank=True)
     if _AMOUNT.match(t):

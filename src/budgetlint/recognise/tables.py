@@ -156,7 +156,14 @@ def _continues(lines: list[Line], j: int, segment: Segment) -> bool:
     if len(t) > 40 or t.endswith(("。", "：", ":")) or _NOTE.match(t):
         return False
     width = max((len(r) for r in segment.header), default=0)
-    nxt = next((x for x in lines[j + 1: j + 4] if any(c.strip() for c in x.cells)), None)
+    # Several such lines in a row (blank rows of a balance table at the top of a page, each read as
+    # its label alone: "十六、金融支出" / "十七、…"): look past the numbered ones.
+    ahead = [x for x in lines[j + 1: j + 40] if any(c.strip() for c in x.cells)]
+    k = 0
+    while k < len(ahead) - 1 and k < 30 and not ahead[k].is_tabular and _NUMBERED.match(clean(ahead[k].cells[0])) \
+            and len(clean(ahead[k].cells[0])) <= 40:
+        k += 1
+    nxt = ahead[k] if ahead else None
     return nxt is not None and nxt.is_tabular and width > 0 and abs(len(nxt.cells) - width) <= 1
 
 
@@ -297,16 +304,24 @@ class _Layout:
     code_groups: list[list[int]]  # positions of 类/款/项 (or one 编码) per code group
     name_idx: list[int]
     text_idx: dict[str, int]
+    offset: int = 0  # where a panel's first column sits in the line
+    panels: list[_Layout] = field(default_factory=list)  # side-by-side copies of one column set
 
     @classmethod
-    def of(cls, header: Header) -> _Layout:
-        cols = header.columns
+    def of(cls, header: Header, panels: bool = True) -> _Layout:
+        layout = cls._of(header.columns, header.sums)
+        layout.panels = _panels(header.columns, header.sums) if panels else []
+        return layout
+
+    @classmethod
+    def _of(cls, cols: list[Column], sums, offset: int = 0) -> _Layout:
         amount_idx = [i for i, c in enumerate(cols) if c.role == "amount"]
         groups: list[list[int]] = []
         prev = None
         for i, c in enumerate(cols):
             if c.role == "code_part":
-                if prev is not None and prev == i - 1 and cols[prev].role == "code_part" and len(groups[-1]) < 3:
+                if (prev is not None and prev == i - 1 and cols[prev].role in ("code_part", "code")
+                        and len(groups[-1]) < 3):
                     groups[-1].append(i)
                 else:
                     groups.append([i])
@@ -315,8 +330,39 @@ class _Layout:
                 groups.append([i])
                 prev = i
         name_idx = [i for i, c in enumerate(cols) if c.role == "name"]
-        text_idx = {c.role: i for i, c in enumerate(cols) if c.role in ("seq", "project_type")}
-        return cls(cols, header.sums, amount_idx, groups, name_idx, text_idx)
+        text_idx = {c.role: i for i, c in enumerate(cols) if c.role in ("seq", "project_type", "year")}
+        return cls(cols, sums, amount_idx, groups, name_idx, text_idx, offset)
+
+
+def _base_key(key: str) -> str:
+    return key.split("#", 1)[0]
+
+
+def _panels(cols: list[Column], sums) -> list[_Layout]:
+    """Side-by-side copies of one column set (决算 基本支出表: 科目编码 | 科目名称 | 决算数, twice or
+    three times on a line — 人员经费 on the left, 公用经费 on the right): one sub-layout per copy,
+    with the keys of the first. Each copy must name its rows and carry the same amount columns."""
+    bounds = [0] + [i for i in range(1, len(cols)) if cols[i].role != "amount" and cols[i - 1].role == "amount"]
+    if len(bounds) < 2:
+        return []
+    spans = list(zip(bounds, bounds[1:] + [len(cols)], strict=True))
+    signature = set()
+    for a, b in spans:
+        part = cols[a:b]
+        if not any(c.role == "amount" for c in part) or not any(c.role in ("name", "code", "code_part") for c in part):
+            return []
+        signature.add(tuple((_base_key(c.key), c.role) for c in part))
+    if len(signature) != 1:
+        return []
+    out = []
+    for a, b in spans:
+        part = [Column(key=_base_key(c.key), header=c.header, role=c.role, side=c.side, additive=c.additive,
+                       rate=c.rate) for c in cols[a:b]]
+        keys = {c.key for c in cols[a:b]}
+        psums = [(_base_key(t), tuple(_base_key(x) for x in ps)) for t, ps in sums
+                 if t in keys and all(x in keys for x in ps)]
+        out.append(_Layout._of(part, psums, a))
+    return out
 
 
 def _fits(values: dict[str, Decimal], halfs: dict[str, Decimal], sums) -> bool:
@@ -406,26 +452,39 @@ def _row_cells(cells: list[str], layout: _Layout) -> tuple[list[str], list[str]]
     return cells[:cut], cells[cut:]
 
 
+_CODE_NAME = re.compile(r"(?<!\d)(\d{3}(?:\d{2}){0,2})\s*[-－—]\s*(\S.*)$")
+
+
 def _read_codes(texts: list[str], layout: _Layout, carry: dict[int, list[str]],
-                notes: list[str] | None = None) -> dict[CodeScheme, Code]:
+                notes: list[str] | None = None, names: dict[CodeScheme, str] | None = None,
+                spill: dict[CodeScheme, str] | None = None) -> dict[CodeScheme, Code]:
+    """The row's codes, one per code group. A cell may hold the code and its name
+    ("2010501-行政运行"): the name goes to ``names``; words before the code are the end of the
+    cell above, wrapped into this one ("缴费支出2080506-…"), and go to ``spill``."""
     codes: dict[CodeScheme, Code] = {}
     for g, group in enumerate(layout.code_groups):
-        raw = [clean(texts[i]).replace(" ", "") if i < len(texts) else "" for i in group]
-        raw = [x if x.isdigit() else "" for x in raw]
-        if len(group) > 1:
-            for k in range(1, len(raw)):
-                if len(raw[k]) == 1:
-                    # A 款/项 printed "2" for "02": read it, and say so (the document is wrong).
-                    if notes is not None:
-                        notes.append(f"{'款项'[k - 1]}编码“{raw[k]}”只有一位，按“0{raw[k]}”读取")
-                    raw[k] = "0" + raw[k]
-        if len(group) == 1:
-            digits = raw[0]
+        cells = [clean(texts[i]) if i < len(texts) else "" for i in group]
+        raw = [x.replace(" ", "") for x in cells]
+        if len(group) == 1 or (_CODE.match(raw[0]) and not any(x.isdigit() for x in raw[1:])):
+            m = _CODE_NAME.search(cells[0])
+            digits = m.group(1) if m else raw[0]
             if _CODE.match(digits):
                 parts = _split_code(digits)
-                codes.setdefault(_scheme(digits), Code(_scheme(digits), parts))
+                scheme = _scheme(digits)
+                codes.setdefault(scheme, Code(scheme, parts))
                 carry[g] = list(parts)
+                if m and names is not None:
+                    names.setdefault(scheme, m.group(2).strip())
+                    if m.start() > 0 and spill is not None:
+                        spill[scheme] = cells[0][: m.start()].strip()
             continue
+        raw = [x if x.isdigit() else "" for x in raw]
+        for k in range(1, len(raw)):
+            if len(raw[k]) == 1:
+                # A 款/项 printed "2" for "02": read it, and say so (the document is wrong).
+                if notes is not None:
+                    notes.append(f"{'款项'[k - 1]}编码“{raw[k]}”只有一位，按“0{raw[k]}”读取")
+                raw[k] = "0" + raw[k]
         if not any(raw) or not all(re.fullmatch(r"\d{2,3}", x) for x in raw if x):
             continue
         parts = list(raw)
@@ -454,66 +513,130 @@ def _cell_provenance(line: Line, i: int) -> Provenance:
     return Provenance(line=prov.line, page=prov.page, bbox=bbox)
 
 
+def _cell_amount(text: str, line: Line, i: int) -> Value:
+    """An amount cell read with its provenance and, for OCR'd text, its recognition confidence."""
+    value = parse_amount(text, _cell_provenance(line, i))
+    conf = line.cell_confidence
+    if conf is not None and i < len(conf):
+        value.confidence = conf[i]
+    return value
+
+
 def _grid_rows(segments: list[Segment], layouts: list[_Layout], table: Table, vocab: Vocabulary) -> None:
     observed: dict[int, tuple[list[Value], list[str], list]] = {}
     carry: dict[int, list[str]] = {}
+    # Side-by-side copies of the columns (决算 基本支出表: 人员经费 left, 公用经费 right): each copy
+    # is read as rows of its own, all rows of the first copy before those of the second.
+    panels: dict[int, list[Row]] = {}
+    panel_carry: dict[int, dict[int, list[str]]] = {}
     for seg, layout in zip(segments, layouts, strict=False):
-        keys = [layout.columns[i].key for i in layout.amount_idx]
+        if layout.panels:
+            for p, sub in enumerate(layout.panels):
+                rows = panels.setdefault(p, [])
+                end = sub.offset + len(sub.columns)
+                for line in seg.data:
+                    cells = (list(line.cells) + [""] * end)[sub.offset:end]
+                    row = _grid_row(cells, line, sub, table, vocab, panel_carry.setdefault(p, {}), observed,
+                                    rows[-1] if rows else None, not rows and not table.rows)
+                    if row is not None:
+                        rows.append(row)
+            note = f"本表并列{len(layout.panels)}组科目（如人员经费、公用经费），按组依次读为各行"
+            if note not in table.notes:
+                table.notes.append(note)
+            continue
         for line in seg.data:
-            texts, raw_values = _row_cells(line.cells, layout)
-            prov = line.provenance
-            values = [parse_amount(c, _cell_provenance(line, len(texts) + k)) for k, c in enumerate(raw_values)]
-            code_notes: list[str] = []
-            codes = _read_codes(texts, layout, carry, code_notes)
-            name = ""
-            for i in layout.name_idx:
-                if i < len(texts) and clean(texts[i]):
-                    name = clean(texts[i])
-                    break
-            if not name:
-                name = next((clean(t) for t in texts if clean(t) and not _CODE.match(clean(t).replace(" ", ""))), "")
-            m = _CODE_IN_NAME.match(name)
-            if m and not codes:
-                codes[_scheme(m.group(1))] = Code(_scheme(m.group(1)), _split_code(m.group(1)))
-                name = m.group(2)
-            row = Row(index=len(table.rows), label=name, codes=codes, provenance=prov)
-            for role, i in layout.text_idx.items():
-                if i < len(texts) and clean(texts[i]):
-                    row.texts[role] = clean(texts[i])
-            if code_notes:
-                row.texts["code_note"] = "；".join(code_notes)
-            for k, i in enumerate(layout.name_idx[1:], start=2):
-                # A second name column: the 政府经济分类 name beside the 部门 one.
-                if i < len(texts) and clean(texts[i]):
-                    row.texts[f"name#{k}"] = clean(texts[i])
-            mark = _LEVEL_MARK.findall(name)
-            if mark and not codes:
-                row.texts["level_mark"] = mark[-1]
-            if not codes and table.kind in vocab.grid_row_words:
-                row.key = vocab.grid_row_words[table.kind].get(label_key(name))
-            if not codes and label_key(name) in vocab.grid_total_words:
-                row.kind = RowKind.TOTAL
-            elif not codes and not name and not table.rows and layout.name_idx and any(
-                not v.blank for v in values
-            ):
-                # The 合计 label is often lost with its merged cell; the first unlabelled row is the total.
-                row.kind, row.label = RowKind.TOTAL, "合计"
-            placed, repaired, ambiguous = place_values(values, keys, layout.sums)
-            for v, key in zip(values, placed, strict=False):
-                if key is None:
-                    if not v.blank:
-                        ambiguous = ambiguous or f"本行数值多于表头的列数（多出 {v.raw.strip()}）"
-                    continue
-                row.values[key] = Value(v.amount, v.raw, v.provenance, v.decimals, v.blank, v.confidence)
-            # Columns the row did not reach are blank, i.e. zero.
-            for key in keys:
-                row.values.setdefault(key, Value(Decimal(0), "", prov, 0, True))
-            row.repaired, row.ambiguous = repaired, ambiguous
-            if not name and not codes and all(v.blank for v in row.values.values()):
-                continue
-            observed[id(row)] = (values, keys, layout.sums)
-            table.rows.append(row)
+            row = _grid_row(line.cells, line, layout, table, vocab, carry, observed,
+                            table.rows[-1] if table.rows else None, not table.rows)
+            if row is not None:
+                table.rows.append(row)
+    for p in sorted(panels):
+        table.rows.extend(panels[p])
+    for i, r in enumerate(table.rows):
+        r.index = i
+    coded = [r for r in table.rows if r.code is not None and r.kind is RowKind.ITEM]
+    primary = {r.code.digits for r in coded}
+    flat = not any(d[:n] in primary for d in primary for n in (3, 5) if n < len(d))
+    if len(coded) > 1 and flat and all(len(r.codes) > 1 for r in coded):
+        # 功能分类 × 经济分类 on every line (北京 支出总表: "2010501-行政运行 | 50101-… | 30101-…"): a
+        # cross-tab, codes repeat by design and the 合计 is the sum of all lines.
+        table.items_sum = True
+        note = "本表按功能分类与经济分类交叉列示，合计为各行之和"
+        if note not in table.notes:
+            table.notes.append(note)
     repair_by_hierarchy(table, observed)
+
+
+def _grid_row(cells: list[str], line: Line, layout: _Layout, table: Table, vocab: Vocabulary,
+              carry: dict[int, list[str]], observed: dict, prev: Row | None, first: bool) -> Row | None:
+    """One row of a grid table from one line's cells (a panel's slice of them)."""
+    keys = [layout.columns[i].key for i in layout.amount_idx]
+    texts, raw_values = _row_cells(cells, layout)
+    prov = line.provenance
+    values = [_cell_amount(c, line, layout.offset + len(texts) + k) for k, c in enumerate(raw_values)]
+    code_notes: list[str] = []
+    code_names: dict[CodeScheme, str] = {}
+    spill: dict[CodeScheme, str] = {}
+    codes = _read_codes(texts, layout, carry, code_notes, code_names, spill)
+    if prev is not None and prev.code is not None and spill.get(prev.code.scheme):
+        # A name wrapped onto the next line, read into the next row's code cell.
+        prev.label += spill[prev.code.scheme]
+        key = f"name:{prev.code.scheme.value}"
+        if key in prev.texts:
+            prev.texts[key] += spill[prev.code.scheme]
+    name = ""
+    for i in layout.name_idx:
+        if i < len(texts) and clean(texts[i]):
+            name = clean(texts[i])
+            break
+    primary = next((codes[s] for s in (CodeScheme.FUNCTION, CodeScheme.ECON_DEPT, CodeScheme.ECON_GOV)
+                    if s in codes), None)
+    if not name and primary is not None and primary.scheme in code_names:
+        name = code_names[primary.scheme]
+    if not name:
+        name = next((clean(t) for t in texts if clean(t) and not _CODE.match(clean(t).replace(" ", ""))), "")
+    m = _CODE_IN_NAME.match(name)
+    if m and not codes:
+        codes[_scheme(m.group(1))] = Code(_scheme(m.group(1)), _split_code(m.group(1)))
+        name = m.group(2)
+    row = Row(index=0, label=name, codes=codes, provenance=prov)
+    for scheme, n in code_names.items():
+        row.texts[f"name:{scheme.value}"] = n
+    for role, i in layout.text_idx.items():
+        if i < len(texts) and clean(texts[i]):
+            row.texts[role] = clean(texts[i])
+    if code_notes:
+        row.texts["code_note"] = "；".join(code_notes)
+    for k, i in enumerate(layout.name_idx[1:], start=2):
+        # A second name column: the 政府经济分类 name beside the 部门 one.
+        if i < len(texts) and clean(texts[i]):
+            row.texts[f"name#{k}"] = clean(texts[i])
+    mark = _LEVEL_MARK.findall(name)
+    if mark and not codes:
+        row.texts["level_mark"] = mark[-1]
+    if not codes and table.kind in vocab.grid_row_words:
+        row.key = vocab.grid_row_words[table.kind].get(label_key(name))
+    if not codes and label_key(name) in vocab.grid_total_words:
+        row.kind = RowKind.TOTAL
+    elif row.key in vocab.subtotal_rows:
+        row.kind = RowKind.SUBTOTAL  # 人员经费合计 / 公用经费合计 under their own columns
+    elif not codes and not name and first and layout.name_idx and any(not v.blank for v in values):
+        # The 合计 label is often lost with its merged cell; the first unlabelled row is the total.
+        row.kind, row.label = RowKind.TOTAL, "合计"
+    placed, repaired, ambiguous = place_values(values, keys, layout.sums)
+    for v, key in zip(values, placed, strict=False):
+        if key is None:
+            if not v.blank:
+                ambiguous = ambiguous or f"本行数值多于表头的列数（多出 {v.raw.strip()}）"
+            continue
+        row.values[key] = Value(v.amount, v.raw, v.provenance, v.decimals, v.blank, v.confidence)
+    # Columns the row did not reach are blank, i.e. zero.
+    for key in keys:
+        row.values.setdefault(key, Value(Decimal(0), "", prov, 0, True))
+    row.repaired, row.ambiguous = repaired, ambiguous
+    if not name and not codes and all(v.blank for v in row.values.values()):
+        return None
+    observed[id(row)] = (values, keys, layout.sums)
+    return row
 
 
 def _alternatives(values: list[Value], keys: list[str], sums) -> list[dict[str, Value]]:
@@ -583,14 +706,20 @@ def repair_by_hierarchy(table: Table, observed: dict[int, tuple[list[Value], lis
     size. Rows of a group that agrees are fixed as read. Anything else is left for the rules.
     """
     groups = sorted(_hierarchy_groups(table), key=lambda g: -(g[0].code.level if g[0].code else 0))
-    keys = [c.key for c in table.amount_columns]
+    keys = [c.key for c in table.amount_columns if not c.rate]
+    rates = [c.key for c in table.amount_columns if c.rate]
     if not groups or not keys:
         return
     alternatives: dict[int, list[dict[str, Value]]] = {}
 
+    def amt(v: Value | None) -> Decimal:
+        return v.amount if v is not None and v.amount is not None else Decimal(0)
+
     def alts(r: Row) -> list[dict[str, Value]]:
         if id(r) not in alternatives:
-            alternatives[id(r)] = _alternatives(*observed[id(r)]) if id(r) in observed and not r.ambiguous else []
+            found = _alternatives(*observed[id(r)]) if id(r) in observed and not r.ambiguous else []
+            # A reading that moves a figure into or out of a rate column is no reading.
+            alternatives[id(r)] = [a for a in found if all(amt(a.get(k)) == amt(r.values.get(k)) for k in rates)]
         return alternatives[id(r)]
 
     def apply(r: Row, alt: dict[str, Value]) -> None:
@@ -605,9 +734,6 @@ def repair_by_hierarchy(table: Table, observed: dict[int, tuple[list[Value], lis
             continue
         # gap = parent − Σ children per column; switching a child changes Σ children by its delta,
         # switching the parent changes the parent by its delta. Look for switches that close the gap.
-        def amt(v: Value | None) -> Decimal:
-            return v.amount if v is not None and v.amount is not None else Decimal(0)
-
         gap = [amt(parent.values.get(k)) - sum((amt(c.values.get(k)) for c in kids), Decimal(0)) for k in keys]
         slack = sum((v.half_ulp for r in (parent, *kids) for v in r.values.values() if not v.blank), Decimal(0))
         moves: list[tuple[Row, dict[str, Value], list[Decimal]]] = []
@@ -675,7 +801,7 @@ def _balance_rows(segments: list[Segment], layouts: list[_Layout], table: Table,
             for side, idx in views.items():
                 name_i = next((i for i in idx if layout.columns[i].role == "name"), None)
                 label = clean(cells[name_i]) if name_i is not None else ""
-                vals = {layout.columns[i].key.split(".", 1)[1]: parse_amount(cells[i], _cell_provenance(line, i))
+                vals = {layout.columns[i].key.split(".", 1)[1]: _cell_amount(cells[i], line, i)
                         for i in idx if layout.columns[i].role == "amount"}
                 rest = [i for i in sides[side] if i not in idx and layout.columns[i].role == "amount"]
                 if rest and all(v.blank for v in vals.values()) and vocab.row_key(side, label) in (
@@ -683,7 +809,7 @@ def _balance_rows(segments: list[Segment], layouts: list[_Layout], table: Table,
                     # A 合计 label spanning every view of the side: its figure sits in the last column.
                     filled = [i for i in rest if not is_blank(cells[i])]
                     if filled and "amount" in vals:
-                        vals["amount"] = parse_amount(cells[filled[-1]], _cell_provenance(line, filled[-1]))
+                        vals["amount"] = _cell_amount(cells[filled[-1]], line, filled[-1])
                 if not label and all(v.blank for v in vals.values()):
                     continue
                 key = vocab.row_key(side, label)
@@ -692,8 +818,10 @@ def _balance_rows(segments: list[Segment], layouts: list[_Layout], table: Table,
                     row.kind = RowKind.TOTAL
                 elif key == "current_total":
                     row.kind = RowKind.SUBTOTAL
-                if "seq" in layout.text_idx and clean(cells[layout.text_idx["seq"]]):
-                    row.texts["seq"] = clean(cells[layout.text_idx["seq"]])
+                # Each side has its own 行次 column.
+                seq_i = next((i for i in sides[side] if layout.columns[i].role == "seq"), layout.text_idx.get("seq"))
+                if seq_i is not None and clean(cells[seq_i]):
+                    row.texts["seq"] = clean(cells[seq_i])
                 table.rows.append(row)
     for side in ("income", "expenditure"):
         # "收入合计" is 本年合计 in one template and the grand total in another: when a side has
@@ -701,6 +829,11 @@ def _balance_rows(segments: list[Segment], layouts: list[_Layout], table: Table,
         subs = [r for r in table.rows if r.side == side and r.key == "current_total"]
         if len(subs) > 1 and not any(r.side == side and r.key == "grand_total" for r in table.rows):
             subs[-1].key, subs[-1].kind = "grand_total", RowKind.TOTAL
+        # A bare "合计" closing a side below its 本年合计 is the grand total (高等学校收支决算总表).
+        rows = [r for r in table.rows if r.side == side]
+        if (subs and rows and rows[-1] is not subs[-1] and label_key(rows[-1].label) in vocab.grid_total_words
+                and not any(r.key == "grand_total" for r in rows)):
+            rows[-1].key, rows[-1].kind = "grand_total", RowKind.TOTAL
     _balance_hierarchy(table, vocab)
 
 
@@ -780,9 +913,10 @@ def block_to_table(block: Block, index: int, vocab: Vocabulary) -> Table:
         # Trailing all-empty columns beyond the header are converter debris.
         hwidth = max((len(r) for r in seg.header), default=width)
         width = max(hwidth, min(width, hwidth)) if seg.header else width
-        layouts.append(_Layout.of(build_header(seg.header, width, vocab, balance=balance)))
+        layouts.append(_Layout.of(build_header(seg.header, width, vocab, balance=balance), panels=not balance))
     seen: dict[str, Column] = {}
     for lay in layouts:
+        lay = lay.panels[0] if lay.panels else lay  # side-by-side copies share the first one's columns
         for c in lay.columns:
             seen.setdefault(c.key, c)
         for s in lay.sums:
@@ -793,6 +927,7 @@ def block_to_table(block: Block, index: int, vocab: Vocabulary) -> Table:
         _balance_rows(block.segments, layouts, table, vocab)
     else:
         _grid_rows(block.segments, layouts, table, vocab)
+        _unit_total_row(table, block.meta)
     last = block.segments[-1].data[-1] if block.segments and block.segments[-1].data else block.title_line
     table.end_line = last.provenance.line
     table.pages = sorted({d.provenance.page for s in block.segments for d in s.data if d.provenance.page} |
@@ -800,6 +935,21 @@ def block_to_table(block: Block, index: int, vocab: Vocabulary) -> Table:
     table.quality = _quality(table)
     table.quality.issues.extend(block.reading)
     return table
+
+
+_ORG_IN_META = re.compile(r"(?:部门名称|单位名称|预算单位|编制部门|编制单位|部门[(（]单位[)）])\s*[:：]\s*"
+                          r"(\S+?)(?=\s|(?:金额)?单位\s*[:：]|$)")
+
+
+def _unit_total_row(table: Table, meta: list[str]) -> None:
+    """Tables listed by 预算单位 (深圳: 部门名称：深圳市信访局 above, "深圳市信访局" as the first body
+    row, its projects or classes below): the unit's own row is the table's total."""
+    if not table.rows or table.total_row() is not None:
+        return
+    orgs = {squash(m.group(1)) for t in meta if (m := _ORG_IN_META.search(clean(t)))}
+    first = table.rows[0]
+    if first.code is None and first.kind is RowKind.ITEM and squash(first.label) in orgs:
+        first.kind = RowKind.TOTAL
 
 
 def _quality(table: Table) -> ReadQuality:

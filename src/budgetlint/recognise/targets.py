@@ -345,6 +345,9 @@ class _Builder:
     plan: list[tuple[str, Decimal | None]] = field(default_factory=list)
     section: str = "head"
     grid: dict[str, int] | None = None
+    grid_width: int = 0  # cells in the grid's header row
+    grid_compact: dict[str, int] | None = None  # roles with the header's empty (merged-over) columns left out
+    compact_width: int = 0
     positional: bool = False
     level1: str = ""
     level2: str = ""
@@ -362,6 +365,9 @@ class _Builder:
         if roles is not None:
             self._flush_pending()
             self.grid = roles
+            self.grid_width = len(row.cells)
+            self.grid_compact = _header_roles([c for c in row.cells if c])
+            self.compact_width = sum(1 for c in row.cells if c)
             self.positional = _needs_positions(row.cells, roles)
             if any(r in roles for r in HEBEI_ROLES):
                 self.layout = "hebei"
@@ -458,6 +464,10 @@ class _Builder:
 
     def _positional_row(self, row: _Row) -> None:
         roles = self.grid or {}
+        if self.grid_compact and self.compact_width == len(row.cells) < self.grid_width:
+            # A PDF grid continued on a new page without its header: the column a header cell
+            # spanned (绩效指标描述 over two) is gone where no row on that page splits it.
+            roles = self.grid_compact
 
         def at(role: str) -> tuple[str, int]:
             k = roles.get(role)

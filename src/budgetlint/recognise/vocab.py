@@ -44,11 +44,15 @@ class Vocabulary:
     year_pattern: re.Pattern[str]
     non_additive_prefixes: tuple[str, ...]
     non_additive_words: tuple[str, ...]
+    rate_words: tuple[str, ...]
     row_words: dict[str, dict[str, str]]  # side → squashed label → key
     after_current: dict[str, frozenset[str]]
     grid_total_words: frozenset[str]
     grid_row_words: dict[str, dict[str, str]]  # table kind → squashed label → row key
     row_sums: list[dict]  # [[row_sum]] entries of rows.toml
+    subtotal_rows: frozenset[str] = frozenset()  # grid row keys that are subtotals (人员经费合计 …)
+    stage_words: dict[str, str] = field(default_factory=dict)  # squashed header word → stage
+    column_alias: dict[str, tuple[str, ...]] = field(default_factory=dict)  # key → keys tried after it
     _title_index: list[tuple[str, TableSpec]] = field(default_factory=list)
 
     def match_title(self, text: str) -> list[TableSpec]:
@@ -68,6 +72,14 @@ class Vocabulary:
 
     def text_role(self, header: str) -> str | None:
         return self.text_words.get(label_key(header))
+
+    def stage(self, header: str) -> str | None:
+        """budget / adjusted / final / rate for a header naming which figure a column holds."""
+        return self.stage_words.get(label_key(header))
+
+    def aliases(self, key: str) -> tuple[str, ...]:
+        """The key and the keys a table may print the same figure under (columns.toml [alias])."""
+        return (key, *self.column_alias.get(key, ()))
 
     def row_key(self, side: str, label: str) -> str | None:
         return self.row_words.get(side, {}).get(label_key(label))
@@ -147,12 +159,16 @@ def load_vocabulary(folder: Path | None = None, extra: list[Path] | None = None)
         year_pattern=re.compile(cols.get("year_pattern", r"^$")),
         non_additive_prefixes=tuple(cols.get("non_additive_prefixes", [])),
         non_additive_words=tuple(cols.get("non_additive_words", [])),
+        rate_words=tuple(cols.get("rate_words", [])),
         row_words={side: _words(rows.get(side, {}), f"rows.toml [{side}]") for side in ("income", "expenditure")},
         after_current={k: frozenset(v) for k, v in rows.get("after_current", {}).items()},
         grid_total_words=frozenset(label_key(w) for w in rows.get("grid", {}).get("total", [])),
         grid_row_words={kind: _words(words, f"rows.toml [grid_rows.{kind}]")
                         for kind, words in rows.get("grid_rows", {}).items()},
         row_sums=list(rows.get("row_sum", [])),
+        subtotal_rows=frozenset(rows.get("grid", {}).get("subtotal_keys", [])),
+        stage_words=_words(cols.get("stage", {}), "columns.toml [stage]"),
+        column_alias={k: tuple(v) for k, v in cols.get("alias", {}).items()},
     )
     vocab._title_index = sorted(
         ((title, spec) for spec in specs for title in spec.titles), key=lambda ts: -len(ts[0])

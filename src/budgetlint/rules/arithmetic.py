@@ -114,20 +114,21 @@ def total_row_mismatch(doc: Document) -> Iterator[Finding]:
         if not totals:
             continue
         _, top = coded_children(table)
-        if top:
-            parts = top
-            what = "各类"
-        elif table.items_sum:
+        if table.items_sum:
+            # Lists and cross-tabs (功能分类 × 经济分类 on every line): the total is every line.
             parts = [r for r in table.rows if r.kind is RowKind.ITEM]
             what = "各明细行"
+        elif top:
+            parts = top
+            what = "各类"
+            if len({r.code.digits for r in parts if r.code}) != len([r for r in parts if r.code]):
+                continue  # duplicated codes: the sum would count a line twice
         else:
             continue
         if not parts or any(not usable(r) for r in parts):
             continue
-        if len({r.code.digits for r in parts if r.code}) != len([r for r in parts if r.code]):
-            continue  # duplicated codes: the sum would count a line twice
         total = totals[0]
-        bad = _failing_columns(total, parts)
+        bad = _failing_columns(total, parts, table)
         if bad:
             key, expected, tol = bad[0]
             found = total.values[key]
@@ -164,7 +165,7 @@ def code_hierarchy_mismatch(doc: Document) -> Iterator[Finding]:
                 continue
             if any(not usable(k) or counts[node_key(k)] > 1 for k in kids):
                 continue
-            bad = _failing_columns(parent, kids)
+            bad = _failing_columns(parent, kids, table)
             if not bad:
                 continue
             key, expected, tol = bad[0]
@@ -183,11 +184,13 @@ def code_hierarchy_mismatch(doc: Document) -> Iterator[Finding]:
             yield f
 
 
-def _failing_columns(target: Row, parts: list[Row]) -> list[tuple[str, Decimal, Decimal]]:
-    """(column, expected, tolerance) for each column where target ≠ Σ parts beyond rounding."""
+def _failing_columns(target: Row, parts: list[Row], table: Table | None = None) -> list[tuple[str, Decimal, Decimal]]:
+    """(column, expected, tolerance) for each column where target ≠ Σ parts beyond rounding.
+    Rate columns (完成率, 增减%) are not sums of the rows below."""
+    rates = {c.key for c in table.columns if c.rate} if table is not None else set()
     bad = []
     for key, found in target.values.items():
-        if found.amount is None:
+        if found.amount is None or key in rates:
             continue
         expected, vals = _sum(parts, key)
         tol = tolerance([found, *vals])
@@ -369,7 +372,9 @@ def row_identity_mismatch(doc: Document) -> Iterator[Finding]:
     """## 检查什么
     按行列示项目的表格（如河北模板的“三公”经费表）中，合计行与组成行的关系：合计 = “三公”经费小计
     + 会议费 + 培训费；“三公”小计 = 因公出国（境）费 + 公务用车购置及运维费 + 公务接待费；
-    公务用车购置及运维费 = 购置费 + 运行维护费。关系以数据形式写在 templates/rows.toml。
+    公务用车购置及运维费 = 购置费 + 运行维护费。决算基本支出表中，人员经费合计 = 301 工资福利支出 +
+    303 对个人和家庭的补助，公用经费合计 = 302 商品和服务支出 + 310 资本性支出等其余各类。
+    关系以数据形式写在 templates/rows.toml。
     ## 为什么重要
     三公经费是公开检查的重点，分项与合计不符是常见问题。
     ## 示例
@@ -388,13 +393,16 @@ def row_identity_mismatch(doc: Document) -> Iterator[Finding]:
         total_row = table.total_row()
         for spec in specs:
             target = total_row if spec["total"] == "total" else keyed.get(spec["total"])
-            parts = [keyed[p] for p in spec["parts"] if p in keyed]
-            required = [p for p in spec["parts"] if p not in spec.get("optional", [])]
+            parts = [keyed[p] for p in spec.get("parts", []) if p in keyed]
+            # Parts named by classification class (人员经费合计 = 301 + 303).
+            parts += [r for r in table.rows if r.kind is RowKind.ITEM and r.code is not None
+                      and r.code.level == 1 and r.code.digits in spec.get("classes", ())]
+            required = [p for p in spec.get("parts", []) if p not in spec.get("optional", [])]
             if target is None or not parts or any(p not in keyed for p in required):
                 continue
             if not usable(target) or any(not usable(p) for p in parts):
                 continue
-            bad = _failing_columns(target, parts)
+            bad = _failing_columns(target, parts, table)
             if not bad:
                 continue
             key, expected, tol = bad[0]
@@ -405,3 +413,83 @@ def row_identity_mismatch(doc: Document) -> Iterator[Finding]:
                 f"{_also(table, bad)}",
                 _evidence(parts, key),
             )
+
+
+def _rate_columns(table: Table) -> list[tuple[str, str, list[str]]]:
+    """(rate key, 决算数 key, denominator keys) for each completion-rate column of a final account:
+    "rate.X" beside "final.X" and "budget.X" / "adjusted.X" (any year prefix kept)."""
+    keys = {c.key for c in table.amount_columns}
+    out = []
+    for c in table.amount_columns:
+        head, sep, base = c.key.partition("rate.")
+        if not sep or (head and not head.endswith(".")):
+            continue
+        final = f"{head}final.{base}"
+        denominators = [k for k in (f"{head}budget.{base}", f"{head}adjusted.{base}") if k in keys]
+        if final in keys and denominators:
+            out.append((c.key, final, denominators))
+    return out
+
+
+def _rate_bounds(final: Value, budget: Value) -> tuple[Decimal, Decimal]:
+    """The range final ÷ budget × 100 can take given the rounding of the two printed figures."""
+    f, b = final.amount, budget.amount
+    hf = final.half_ulp if not final.blank else Decimal(0)
+    hb = budget.half_ulp if not budget.blank else Decimal(0)
+    lo = (f - hf) / (b + hb) * 100
+    hi = (f + hf) / (b - hb) * 100 if b - hb > 0 else Decimal("Infinity")
+    return lo, hi
+
+
+@rule("BL108", name="completion-rate-mismatch", family="arithmetic", severity="error",
+      title="完成率与决算数、预算数不符")
+def completion_rate_mismatch(doc: Document) -> Iterator[Finding]:
+    """## 检查什么
+    决算表中列示的完成率（"完成率""决算数为预算数的%"等）应等于 决算数 ÷ 预算数 × 100%，按表中
+    印出的小数位四舍五入。表头同时有年初预算数和调整预算数时，与其中任一相符即可。
+    ## 为什么重要
+    完成率是决算公开中说明预算执行情况的核心指标，算错会误导读者对预算执行的判断。
+    ## 示例
+    因公出国（境）费年初预算数 20.00，决算数 15.00，完成率应为 75.00%，表中写作 57.00%。
+    ## 不报的情形
+    预算数为 0 或空白（完成率无意义）；完成率空白；在两个金额各自的四舍五入范围内能得到印出的
+    完成率；以小数（0.75）而非百分数印出且相符；读取错位的行；无法可靠读取的表。
+    """
+    for table in doc.tables:
+        if not checkable(table):
+            continue
+        for rate_key, final_key, denominators in _rate_columns(table):
+            for row in table.rows:
+                if not usable(row):
+                    continue
+                rate, final = row.values.get(rate_key), row.values.get(final_key)
+                if rate is None or final is None or rate.blank or rate.amount is None or final.amount is None:
+                    continue
+                tried = []
+                for key in denominators:
+                    budget = row.values.get(key)
+                    if budget is None or budget.blank or budget.amount is None or budget.amount <= 0:
+                        continue
+                    lo, hi = _rate_bounds(final, budget)
+                    half = rate.half_ulp
+                    fits = lo - half <= rate.amount <= hi + half
+                    # Printed as a fraction (0.75) rather than a percentage.
+                    as_fraction = lo / 100 - half <= rate.amount <= hi / 100 + half
+                    if fits or as_fraction:
+                        tried = []
+                        break
+                    tried.append((key, budget))
+                if not tried:
+                    continue
+                key, budget = tried[0]
+                expected = (final.amount / budget.amount * 100).quantize(Decimal(1).scaleb(-rate.decimals))
+                tol = rate.half_ulp
+                yield _finding(
+                    "BL108", table, row, rate_key, expected, rate, tol,
+                    f"「{item_label(row)}」的{_col(table, rate_key)} {fmt(rate.amount)}% 与 "
+                    f"{_col(table, final_key)} {fmt(final.amount)} ÷ {_col(table, key)} {fmt(budget.amount)} = "
+                    f"{fmt(expected)}% 不符（差 {fmt(rate.amount - expected)} 个百分点）",
+                    f"{_col(table, final_key)}={final.raw.strip()}；{_col(table, key)}={budget.raw.strip()}；"
+                    f"{_col(table, rate_key)}={rate.raw.strip()}",
+                    related=[Location.of(table, row, final_key), Location.of(table, row, key)],
+                )

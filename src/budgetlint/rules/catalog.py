@@ -42,10 +42,16 @@ def _coded(doc: Document) -> Iterator[tuple[Table, Row, Code]]:
 
 
 def _row_name(row: Row, code: Code) -> str | None:
-    """The printed name that belongs to this code: the row label, or for the second code of a
-    basic-expenditure row (政府经济分类) the second name column."""
+    """The printed name that belongs to this code: the name printed in the code's own cell, the
+    row label, or for the second code of a basic-expenditure row (政府经济分类) the second name
+    column."""
+    own = row.texts.get(f"name:{code.scheme.value}")
+    if own:
+        return own  # printed with the code in one cell ("30101-基本工资")
     if code.scheme is CodeScheme.ECON_GOV and CodeScheme.ECON_DEPT in row.codes:
         return row.texts.get("name#2")
+    if code is not row.code and row.code is not None and row.code.scheme is not code.scheme:
+        return None  # a second classification without a name of its own
     return row.label or None
 
 

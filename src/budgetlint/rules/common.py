@@ -27,8 +27,21 @@ def checkable(table: Table) -> bool:
     return table.quality.readable and bool(table.amount_columns)
 
 
+# A value read by OCR whose recognition confidence (the lowest character probability in its
+# cell; 0 for a cell with ink that nothing was recognised in) is below this is "could not read":
+# BL906 reports it, and no arithmetic or cross-table rule uses its row. Values from a text layer,
+# a spreadsheet or converter text have confidence 1. Chosen on bench/ocr_accuracy.py: every
+# misread amount there scored below it (docs/formats.md).
+LOW_CONFIDENCE = 0.9
+
+
+def readable(value: Value) -> bool:
+    """Parsed, and recognised confidently enough to check."""
+    return value.amount is not None and value.confidence >= LOW_CONFIDENCE
+
+
 def usable(row: Row) -> bool:
-    return row.ambiguous is None and all(v.amount is not None for v in row.values.values())
+    return row.ambiguous is None and all(readable(v) for v in row.values.values())
 
 
 def rows_for_sums(table: Table) -> Iterator[tuple[Row, str, tuple[str, ...]]]:

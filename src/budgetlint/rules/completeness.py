@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 
-from budgetlint.model import Document, Provenance
+from budgetlint.model import Document, Provenance, RowKind, Table
 from budgetlint.recognise.normalise import squash
 from budgetlint.recognise.vocab import default_vocabulary
 from budgetlint.report.finding import Finding, Location
@@ -34,11 +34,17 @@ def _finding(rule_id: str, message: str, location: Location, evidence: str | Non
 
 
 def _at(prov: Provenance | None) -> Location:
-    return Location(page=prov.page, line=prov.line) if prov else Location()
+    return Location(page=prov.page, line=prov.line, bbox=prov.bbox) if prov else Location()
 
 
 def _kind_label(kind: str) -> str:
     return default_vocabulary().kinds.get(kind, kind)
+
+
+def _states_zero(t: Table) -> bool:
+    """Item rows whose amounts are written out as 0: the table itself says there is none."""
+    return any(r.kind == RowKind.ITEM and any(not v.blank and v.amount == 0 for v in r.values.values())
+               for r in t.rows)
 
 
 def _enough_tables(doc: Document) -> bool:
@@ -80,7 +86,9 @@ def required_table_missing(doc: Document) -> Iterator[Finding]:
     """## 检查什么
     部门（单位）预算应公开的表格都在：收支总表、收入总表、支出总表、财政拨款收支总表、一般公共预算
     支出表、一般公共预算基本支出表、“三公”经费支出表、政府性基金预算支出表、国有资本经营预算支出表
-    （没有数据的表也要以空表列示并说明）。各类文档应有的表格见 `rules/vocab/completeness.toml`。
+    （没有数据的表也要以空表列示并说明）。按表名识别为某省模板的文档，还应有该模板规定的其他表格
+    （山东：基本支出预算情况表、项目支出预算情况表、政府采购预算表；河北：政府采购预算表、
+    固定资产占用情况表）。各类文档应有的表格见 `rules/vocab/completeness.toml`。
     ## 为什么重要
     缺表是预决算公开检查的首要问题。
     ## 示例
@@ -91,10 +99,14 @@ def required_table_missing(doc: Document) -> Iterator[Finding]:
     required = vocab()["required"].get(doc.meta.kind.value)
     if not required or not _enough_tables(doc):
         return
+    by_template = vocab()["required"].get("template", {}).get(doc.meta.template or "", {})
+    extra = by_template.get(doc.meta.kind.value, [])
     present = {t.kind for t in doc.tables}
-    for kind in required:
+    for kind in [*required, *extra]:
         if kind not in present:
-            yield _finding("BL602", f"{doc.meta.kind.value}应公开{_kind_label(kind)}，文档中没有找到", Location(),
+            where = (f"{default_vocabulary().templates.get(doc.meta.template, doc.meta.template)}的"
+                     if kind in extra else "")
+            yield _finding("BL602", f"{where}{doc.meta.kind.value}应公开{_kind_label(kind)}，文档中没有找到", Location(),
                            expected=_kind_label(kind))
 
 
@@ -108,12 +120,13 @@ def empty_table_without_note(doc: Document) -> Iterator[Finding]:
     ## 示例
     国有资本经营预算支出情况表只有表头和一行空的合计，表下没有说明。
     ## 不报的情形
-    表中有非零金额；表格有说明；表格没有读到任何行或无法可靠读取（读取问题）。
+    表中有非零金额；表格有说明；表格没有读到任何行或无法可靠读取（读取问题）；明细行的金额
+    明确写为 0（如"三公"经费表两年各项均为 0.00：表格本身已说明为零，不是空表）。
     """
     for t in doc.tables:
         if not t.rows or not t.quality.readable or not t.amount_columns or t.empty_note:
             continue
-        if t.is_empty:
+        if t.is_empty and not _states_zero(t):
             yield _finding("BL603", f"「{t.title}」没有数据，也没有空表说明", Location.of(t))
 
 

@@ -13,6 +13,7 @@ from decimal import Decimal
 from importlib import resources
 
 from budgetlint.model import DocKind, Document, Row, RowKind, Table, Value
+from budgetlint.recognise.vocab import default_vocabulary
 from budgetlint.report.finding import Finding, Location
 from budgetlint.rules.common import checkable, fmt, tolerance, usable, within
 from budgetlint.rules.registry import REGISTRY, rule
@@ -21,15 +22,20 @@ from budgetlint.rules.registry import REGISTRY, rule
 @dataclass(frozen=True, slots=True)
 class Ref:
     kind: str
-    row: str  # "total" or "<side>/<key>"
+    row: str  # "total", "<side>/<key>", or a grid row's key ("personnel_total")
     column: str
 
     @classmethod
     def parse(cls, text: str) -> Ref:
-        parts = text.split(":")
+        parts = text.strip().split(":")
         if len(parts) != 3 or not all(parts):
             raise ValueError(f"identities.toml：数量写法应为 表类型:行:列，得到 {text!r}")
         return cls(*parts)
+
+
+def parse_sum(text: str) -> tuple[Ref, ...]:
+    """One quantity, or several added up ("a:b:c + d:e:f"): 人员经费合计 + 公用经费合计."""
+    return tuple(Ref.parse(t) for t in text.split("+"))
 
 
 @dataclass(slots=True)
@@ -65,19 +71,59 @@ def resolve(doc: Document, ref: Ref) -> Quantity | None:
                 zero = Value(Decimal(0), "", table.provenance, blank=True)
                 return Quantity(table, None, zero, ref.column)
             return None
-    else:
+    elif "/" in ref.row:
         side, key = ref.row.split("/", 1)
         row = next((r for r in table.rows if r.side == side and r.key == key), None)
         if row is None:
             return None
+    else:
+        row = next((r for r in table.rows if r.key == ref.row), None)
+        if row is None:
+            return None
     if not usable(row):
         return None
-    value = row.values.get(ref.column)
-    if value is None:
-        if row.kind is RowKind.TOTAL and table.column(ref.column) is None:
-            return None  # the table has no such column
+    # The column, or where the table prints the same figure (决算数 columns: final.total …).
+    column = next((k for k in default_vocabulary().aliases(ref.column) if k in row.values), None)
+    if column is None:
+        return None  # the table has no such column
+    return Quantity(table, row, row.values[column], column)
+
+
+@dataclass(slots=True)
+class Total:
+    """A quantity as an identity names it: one figure, or several added up."""
+
+    parts: list[Quantity]
+
+    @property
+    def amount(self) -> Decimal:
+        return sum((q.amount for q in self.parts), Decimal(0))
+
+    @property
+    def values(self) -> list[Value]:
+        return [q.value for q in self.parts]
+
+    @property
+    def table(self) -> Table:
+        return self.parts[0].table
+
+    def location(self) -> Location:
+        return self.parts[0].location()
+
+    def describe(self) -> str:
+        return " + ".join(_describe(q) for q in self.parts)
+
+    def raw(self) -> str:
+        return " + ".join(q.value.raw.strip() or "空" for q in self.parts)
+
+
+def resolve_sum(doc: Document, refs: tuple[Ref, ...]) -> Total | None:
+    parts = [resolve(doc, r) for r in refs]
+    if any(q is None for q in parts):
         return None
-    return Quantity(table, row, value, ref.column)
+    if len({id(q.table) for q in parts}) > 1 and len({q.table.unit for q in parts}) > 1:
+        return None
+    return Total(parts)
 
 
 def _describe(q: Quantity) -> str:
@@ -92,14 +138,14 @@ def _describe(q: Quantity) -> str:
 @dataclass(frozen=True, slots=True)
 class Identity:
     rule: str
-    left: Ref
-    right: tuple[Ref, ...]
+    left: tuple[Ref, ...]
+    right: tuple[tuple[Ref, ...], ...]
 
 
 def _load() -> tuple[list[dict], list[Identity]]:
     data = tomllib.loads((resources.files("budgetlint.rules") / "identities.toml").read_text("utf-8"))
     idents = [
-        Identity(i["rule"], Ref.parse(i["left"]), tuple(Ref.parse(r) for r in i["right"]))
+        Identity(i["rule"], parse_sum(i["left"]), tuple(parse_sum(r) for r in i["right"]))
         for i in data.get("identity", [])
     ]
     return data.get("rule", []), idents
@@ -109,14 +155,14 @@ RULES, IDENTITIES = _load()
 
 
 def check_identity(doc: Document, ident: Identity) -> Iterator[Finding]:
-    left = resolve(doc, ident.left)
+    left = resolve_sum(doc, ident.left)
     if left is None:
         return
-    rights = [q for q in (resolve(doc, r) for r in ident.right) if q is not None]
+    rights = [q for q in (resolve_sum(doc, r) for r in ident.right) if q is not None]
     if not rights:
         return
     for q in rights:
-        if within(left.amount, q.amount, tolerance([left.value, q.value])):
+        if within(left.amount, q.amount, tolerance(left.values + q.values)):
             return
     right = rights[0]
     meta = REGISTRY[ident.rule]
@@ -128,15 +174,15 @@ def check_identity(doc: Document, ident: Identity) -> Iterator[Finding]:
         name=meta.name,
         family=meta.family,
         severity=meta.severity,
-        message=f"{_describe(left)} {fmt(left.amount)} 与{_describe(right)} {fmt(right.amount)} 不一致"
+        message=f"{left.describe()} {fmt(left.amount)} 与{right.describe()} {fmt(right.amount)} 不一致"
                 f"（差 {fmt(left.amount - right.amount)}）",
         location=left.location(),
         expected=right.amount,
         found=left.amount,
-        tolerance=tolerance([left.value, right.value]),
+        tolerance=tolerance(left.values + right.values),
         unit=unit,
-        evidence=f"{_describe(left)}={left.value.raw.strip() or '空'}；{_describe(right)}={right.value.raw.strip() or '空'}",
-        related=[q.location() for q in rights],
+        evidence=f"{left.describe()}={left.raw()}；{right.describe()}={right.raw()}",
+        related=[p.location() for q in rights for p in q.parts],
     )
 
 
@@ -185,17 +231,18 @@ def _by_code(table: Table) -> dict[str, Row]:
 
 
 def _cross_finding(rule_id: str, a: Table, ra: Row, col_a: str, b: Table, rb: Row | None, col_b: str,
-                   va: Value, vb: Value | None, what: str) -> Finding:
+                   va: Value, vb: Value | None, what: str, other_label: str | None = None) -> Finding:
     meta = REGISTRY[rule_id]
     bval = vb.amount if vb is not None and vb.amount is not None else Decimal(0)
     tol = tolerance([va] + ([vb] if vb is not None else []))
-    other = f"「{b.title}」" + (f"{rb.label}" if rb is not None else "（未列该科目）")
+    other = f"「{b.title}」" + (other_label or (f"{rb.label}" if rb is not None else "（未列该科目）"))
     return Finding(
         rule=meta.id, name=meta.name, family=meta.family, severity=meta.severity,
         message=f"{what}：「{a.title}」{ra.label} {fmt(va.amount)} 与{other} {fmt(bval)} 不一致（差 {fmt(va.amount - bval)}）",
         location=Location.of(a, ra, col_a), expected=bval, found=va.amount, tolerance=tol,
         unit=a.unit.value if a.unit else None,
-        evidence=f"{ra.label}={va.raw.strip() or '空'}；{rb.label if rb else '（无）'}={vb.raw.strip() if vb else '（无）'}",
+        evidence=f"{ra.label}={va.raw.strip() or '空'}；{other_label or (rb.label if rb else '（无）')}="
+                 f"{vb.raw.strip() if vb else '（无）'}",
         related=[Location.of(b, rb, col_b) if rb is not None else Location.of(b)],
     )
 
@@ -295,10 +342,39 @@ def class_amount_differs(doc: Document) -> Iterator[Finding]:
             other = by_code.get(code)
             ov = other.values.get(dcol) if other is not None else None
             amount = ov.amount if ov is not None and ov.amount is not None else Decimal(0)
+            if other is None:
+                # The class has no line of its own (北京 支出总表 lists 项 × 经济分类 only): its
+                # amount is the sum of its highest lines printed.
+                under = _class_lines(detail_t, code)
+                if under is None:
+                    continue
+                vals = [r.values[dcol] for r in under if dcol in r.values]
+                if under:
+                    amount = sum((x.amount for x in vals if x.amount is not None), Decimal(0))
+                    if within(v.amount, amount, tolerance([v, *vals])):
+                        continue
+                    total = Value(amount, "+".join(x.raw.strip() for x in vals if not x.blank)[:200],
+                                  under[0].provenance, max((x.decimals for x in vals), default=0))
+                    f = _cross_finding("BL208", summary, row, col, detail_t, under[0], dcol, v, total,
+                                       f"功能分类 {code}", other_label=f"{code} 下各行之和")
+                    f.tolerance = tolerance([v, *vals])
+                    yield f
+                    continue
             if within(v.amount, amount, tolerance([v] + ([ov] if ov is not None else []))):
                 continue
             yield _cross_finding("BL208", summary, row, col, detail_t, other, dcol, v, ov,
                                  f"功能分类 {code}")
+
+
+def _class_lines(table: Table, code: str) -> list[Row] | None:
+    """The highest printed lines under a function class that has no line of its own (codes may
+    repeat in a cross-tab); None when a line under it cannot be read."""
+    rows = [r for r in table.rows if r.kind is RowKind.ITEM and r.code is not None
+            and r.code.scheme.value == "function" and r.code.digits.startswith(code)]
+    if any(not usable(r) for r in rows):
+        return None
+    present = {r.code.digits for r in rows}
+    return [r for r in rows if not any(r.code.digits[:n] in present for n in (3, 5) if n < len(r.code.digits))]
 
 
 _BASIC_LINES = {"abroad": "30212", "vehicle_operation": "30231", "reception": "30217"}
@@ -329,7 +405,8 @@ def three_public_below_basic_line(doc: Document) -> Iterator[Finding]:
     if not items:
         return
     rows = _by_code(basic)
-    col = "basic" if basic.column("basic") else ("total" if basic.column("total") else None)
+    # 决算: the basic-expenditure table's one figure is its 决算数 ("amount").
+    col = next((k for k in ("basic", "total", "amount") if basic.column(k)), None)
     if col is None:
         return
     for part, code in _BASIC_LINES.items():

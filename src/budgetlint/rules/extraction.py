@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from budgetlint.model import Document
 from budgetlint.report.finding import Finding, Location
-from budgetlint.rules.common import item_label
+from budgetlint.rules.common import LOW_CONFIDENCE, item_label
 from budgetlint.rules.registry import REGISTRY, rule
 
 
@@ -104,6 +104,28 @@ def source_note(doc: Document) -> Iterator[Finding]:
     """
     for note in doc.notes:
         yield _notice("BL905", note, Location())
+
+
+@rule("BL906", name="low-confidence-value", family="extraction", severity="warning",
+      title="金额识别置信度低（扫描件）")
+def low_confidence_value(doc: Document) -> Iterator[Finding]:
+    """## 检查什么
+    扫描件经 OCR 识别出的金额，识别置信度低于阈值（或单元格内有字迹却未识别出文字）。
+    ## 为什么重要
+    这是"无法可靠读取"而不是文档错误：该行不参与算术和跨表检查，以免把识别错误报成不平。请对照原件核对该数值。
+    ## 示例
+    扫描的一般公共预算支出表中"1,234.56"识别置信度 0.62（可能是"1,284.56"）。
+    ## 不报的情形
+    有文字层的 PDF、表格文件和文本中的数值（置信度为 1）；识别置信度达到阈值的数值。
+    """
+    for table in doc.tables:
+        for row in table.rows:
+            low = [(key, v) for key, v in row.values.items() if v.confidence < LOW_CONFIDENCE and v.amount is not None]
+            for key, v in low:
+                text = v.raw.strip()
+                what = f"金额「{text}」识别置信度 {v.confidence:.2f}" if text else "单元格有字迹但未能识别"
+                yield _notice("BL906", f"「{item_label(row)}」的{what}，该行不做算术和跨表检查，请对照原件核对",
+                              Location.of(table, row, key), v.raw or None)
 
 
 @rule("BL999", name="rule-crashed", family="extraction", severity="warning", title="检查规则内部错误")

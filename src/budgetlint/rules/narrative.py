@@ -9,6 +9,7 @@ of its own; amounts are compared in 元 so a 万元 sentence can be compared wit
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator
 from decimal import Decimal
 
@@ -18,6 +19,7 @@ from budgetlint.recognise.claims import (
     Claim,
     Figure,
     bind,
+    bind_budget,
     extract_claims,
     project_count_bound,
     three_public_value,
@@ -29,12 +31,14 @@ from budgetlint.rules.registry import REGISTRY, rule
 
 _HUNDRED = Decimal(100)
 # The vocabulary binds the words of a budget's 情况说明. A final account's narrative compares 决算
-# with 年初预算 and its tables have other columns: its claims are checked internally only.
+# with 年初预算: the 决算 figure is the claim's amount (bound to the 决算 tables), the 年初预算 its
+# budget (compared where a table prints it beside the 决算 figure).
 _BUDGETS = (DocKind.DEPARTMENT_BUDGET, DocKind.UNIT_BUDGET)
+_FINALS = (DocKind.DEPARTMENT_FINAL, DocKind.UNIT_FINAL)
 
 
 def _where(claim: Claim) -> Location:
-    return Location(page=claim.provenance.page, line=claim.provenance.line)
+    return Location(page=claim.provenance.page, line=claim.provenance.line, bbox=claim.provenance.bbox)
 
 
 def _finding(rule_id: str, claim: Claim, message: str, expected=None, found=None, tolerance=None,
@@ -73,9 +77,10 @@ def _table_name(b: Bound) -> str:
       title="情况说明中的金额与表格不符")
 def narrative_amount_differs(doc: Document) -> Iterator[Finding]:
     """## 检查什么
-    情况说明中可以对应到表格的金额（收入、支出总额及其构成，基本支出、项目支出，“三公”经费及各项，
-    机关运行经费，政府采购预算，实施绩效目标管理的项目资金）与表格中的数字一致。金额按各自的单位
-    （元、万元）换算后比较。
+    情况说明中可以对应到表格的金额（收入、支出总额及其构成，财政拨款及各类预算拨款收支，基本支出、
+    项目支出，“三公”经费及各项，机关运行经费，政府采购预算，实施绩效目标管理的项目资金，按名称和
+    级次（类、款、项，印有编码时按编码）在支出功能分类表中找到的各科目金额）与表格中的数字一致；
+    决算说明中的决算数与决算表一致。金额按各自的单位（元、万元）换算后比较。
     ## 为什么重要
     情况说明是多数读者唯一会读的部分；与表格不符说明其中一处填错，检查中属于常见问题。
     ## 示例
@@ -83,31 +88,33 @@ def narrative_amount_differs(doc: Document) -> Iterator[Finding]:
     ## 不报的情形
     差额在两边印刷精度之内（说明按其末位的半个单位、表格按其末位的半个单位）；说明中的词无法
     对应到确定的表格数字，或前面的限定词改变了所指（"一般公共预算基本支出"、"含上年结转"），
-    只计入未绑定的说明数字；表格无法可靠读取；表格该格为空（多为未读到）；决算文档（说明比较的是决算与
-    年初预算，另行检查）；机关运行经费在文档未说明
+    只计入未绑定的说明数字；表格无法可靠读取；表格该格为空（多为未读到）；决算文档中"年初预算 X"
+    只在表格列有年初预算数时比较（决算数与决算表比较）；机关运行经费在文档未说明
     单位性质时不比较（部门预算常含事业单位，机关运行经费不等于全部日常公用经费）。
     """
-    if doc.meta.kind not in _BUDGETS:
+    if doc.meta.kind not in _BUDGETS + _FINALS:
         return
     for claim in extract_claims(doc):
-        if claim.amount is None:
-            continue
-        # A blank cell where the prose states a figure is more likely a cell that was not read.
-        bounds = [b for b in bind(doc, claim) if not (b.value.blank and claim.amount.value != 0)]
-        if not bounds or any(_agrees(claim.amount, b) for b in bounds):
-            continue
-        b = bounds[0]
-        unit = claim.amount.unit
-        table_in_claim_unit = _in_unit(_yuan(b)[0], unit)
-        yield _finding(
-            "BL301", claim,
-            f"情况说明中{claim.label} {claim.amount.raw}{unit.value if unit else ''}，与{_table_name(b)}"
-            f"的 {b.value.raw.strip()}{b.unit.value if b.unit else ''} 不符",
-            expected=table_in_claim_unit, found=claim.amount.value,
-            tolerance=_in_unit(claim.amount.half_ulp_yuan() + _yuan(b)[1], unit),
-            unit=unit.value if unit else None,
-            related=[Location.of(x.table, x.row, x.column) for x in bounds],
-        )
+        checks = [] if claim.amount is None else [(claim.amount, bind(doc, claim), "")]
+        if claim.budget is not None:
+            checks.append((claim.budget, bind_budget(doc, claim), "年初预算"))
+        for fig, found, what in checks:
+            # A blank cell where the prose states a figure is more likely a cell that was not read.
+            bounds = [b for b in found if not (b.value.blank and fig.value != 0)]
+            if not bounds or any(_agrees(fig, b) for b in bounds):
+                continue
+            b = bounds[0]
+            unit = fig.unit
+            table_in_claim_unit = _in_unit(_yuan(b)[0], unit)
+            yield _finding(
+                "BL301", claim,
+                f"情况说明中{claim.label}{what} {fig.raw}{unit.value if unit else ''}，与{_table_name(b)}"
+                f"的 {b.value.raw.strip()}{b.unit.value if b.unit else ''} 不符",
+                expected=table_in_claim_unit, found=fig.value,
+                tolerance=_in_unit(fig.half_ulp_yuan() + _yuan(b)[1], unit),
+                unit=unit.value if unit else None,
+                related=[Location.of(x.table, x.row, x.column) for x in bounds],
+            )
 
 
 def _pct_interval(claim: Claim) -> tuple[Decimal, Decimal] | None:
@@ -124,7 +131,10 @@ def _pct_interval(claim: Claim) -> tuple[Decimal, Decimal] | None:
         c_lo, c_hi = (change.value - change.half_ulp) * scale, (change.value + change.half_ulp) * scale
         last_lo, last_hi = base.value - base.half_ulp, base.value + base.half_ulp
     else:
-        a_lo, a_hi = amount.value - amount.half_ulp, amount.value + amount.half_ulp
+        # An amount printed as 0 is none at all, not a rounded figure: "0万元，比上年减少1.84万元"
+        # means last year was 1.84 and the change -100%.
+        half = amount.half_ulp if amount.value else Decimal(0)
+        a_lo, a_hi = amount.value - half, amount.value + half
         last_lo, last_hi = a_lo - c_hi, a_hi - c_lo
     if last_lo <= 0:
         return None
@@ -144,7 +154,8 @@ def narrative_percent_inconsistent(doc: Document) -> Iterator[Finding]:
     "公务用车购置费 0 万元，比上年减少 0 万元，下降 100%"：增减额为 0 时不可能下降 100%。
     ## 不报的情形
     在本年数、增减额的印刷精度和增减率末位一个单位之内（如 58.36 万元减少 4.24 万元，6.773% 印作
-    6.78%；也容忍截尾而非四舍五入）；说明的主语无法识别；
+    6.78%；也容忍截尾而非四舍五入；本年数写作 0 时按确为 0 计，"0 万元，比上年减少 1.84 万元"
+    只能是下降 100%）；说明的主语无法识别；
     上年数可能为 0（增减率无意义）；句中缺少本年数或增减额。
     """
     for claim in extract_claims(doc):
@@ -271,9 +282,13 @@ def narrative_parts_do_not_add_up(doc: Document) -> Iterator[Finding]:
     ## 示例
     "预算收入 1469.55 万元，其中：一般公共预算收入 824.31 万元，基金预算收入 0 元……"，
     漏列了上年结转 645.24 万元。
+    预算收支平衡（收支总额 = 收入总计 = 支出总计），所以同一节中写出的收支预算、收入预算、支出预算
+    的增减额也应相同（"收支预算较上年增加 5160.13 万元，其中：1.收入预算增加 5866.13 万元……"）。
     ## 不报的情形
-    只列出一个分项（"其中财政拨款……"通常不是完整列举）；分项中有未写金额的项；差额在印刷精度之内。
+    只列出一个分项（"其中财政拨款……"通常不是完整列举）；分项中有未写金额的项；差额在印刷精度之内；
+    决算（决算收入与支出不必相等）。
     """
+    yield from _sides_change_differs(doc)
     for claim in extract_claims(doc):
         if not claim.parts or claim.subject is None or not claim.parts[-1].text.endswith("。"):
             continue  # a list not brought to its full stop may go on past a page break
@@ -295,6 +310,38 @@ def narrative_parts_do_not_add_up(doc: Document) -> Iterator[Finding]:
                            f"{claim.label}{what} {_fmt(whole)}{u}，而「{claim.parts_word}」所列各项之和为 "
                            f"{_fmt(total)}{u}（差 {_fmt(gap)}{u}）{extra}",
                            expected=whole, found=total, tolerance=tol, unit=u or None)
+
+
+_SIDES = ("income_expenditure_total", "income_total", "expenditure_total")
+
+
+def _sides_change_differs(doc: Document) -> Iterator[Finding]:
+    """The changes a budget's narrative states for 收支 / 收入 / 支出 in one section agree."""
+    if doc.meta.kind not in _BUDGETS:
+        return
+    by_section: dict[str, list[Claim]] = {}
+    for claim in extract_claims(doc):
+        if claim.subject in _SIDES and claim.change is not None and claim.parent is None:
+            by_section.setdefault(claim.heading, []).append(claim)
+    for claims in by_section.values():
+        if len({c.subject for c in claims}) < 2:
+            continue
+        values = [c.change.in_yuan() for c in claims]
+        tol = max(c.change.half_ulp_yuan() for c in claims) * 2
+        common = Counter(values).most_common(1)[0][0]
+        odd = [c for c, v in zip(claims, values, strict=True) if abs(v - common) > tol]
+        if not odd:
+            continue
+        if len(odd) * 2 >= len(claims):  # no majority: point at the whole (收支) or the first
+            odd = [next((c for c in claims if c.subject == "income_expenditure_total"), claims[0])]
+            common = next(v for c, v in zip(claims, values, strict=True) if c is not odd[0])
+        agree = next(c for c, v in zip(claims, values, strict=True) if abs(v - common) <= tol)
+        for c in odd:
+            u = c.change.unit.value if c.change.unit else ""
+            yield _finding("BL304", c, f"{c.label}比上年{c.change_word} {c.change.raw}{u}，而{agree.label}"
+                                       f"{agree.change_word} {agree.change.raw}{u}：预算收支平衡，两者应相同",
+                           expected=common / (c.change.unit.in_yuan if c.change.unit else 1),
+                           found=c.change.value, unit=u or None, related=[_where(agree)])
 
 
 @rule("BL305", name="narrative-last-year-differs", family="narrative", severity="error",
@@ -383,7 +430,8 @@ def operating_cost_unit_type(doc: Document) -> Iterator[Finding]:
                 yield Finding(rule=meta.id, name=meta.name, family=meta.family, severity=meta.severity,
                               message=f"本单位为{kind}单位（{doc.meta.unit_type_evidence or '文档自述'}），"
                                       f"应有机关运行经费，说明却写「{m.group(0)}」",
-                              location=Location(page=para.provenance.page, line=para.provenance.line),
+                              location=Location(page=para.provenance.page, line=para.provenance.line,
+                                                bbox=para.provenance.bbox),
                               evidence=para.text[:300])
 
 
@@ -496,3 +544,44 @@ def _figure_of(digits: str, unit_word: str) -> Figure:
 def _project_unit(doc: Document, project) -> Unit | None:
     t = next((t for t in doc.tables if t.index == project.table), None)
     return t.unit if t else None
+
+
+def _rate_interval(final: Figure, budget: Figure) -> tuple[Decimal, Decimal]:
+    """The range of 决算 ÷ 年初预算 (in %) that the printed figures allow; a 决算 printed as 0 is 0."""
+    scale = (final.unit.in_yuan / budget.unit.in_yuan) if final.unit and budget.unit else Decimal(1)
+    f_half = final.half_ulp if final.value else Decimal(0)
+    f_lo, f_hi = (final.value - f_half) * scale, (final.value + f_half) * scale
+    return f_lo / (budget.value + budget.half_ulp) * _HUNDRED, f_hi / (budget.value - budget.half_ulp) * _HUNDRED
+
+
+@rule("BL309", name="narrative-completion-rate-inconsistent", family="narrative", severity="error",
+      title="情况说明中的预算完成率与年初预算数、决算数不符")
+def narrative_completion_rate_inconsistent(doc: Document) -> Iterator[Finding]:
+    """## 检查什么
+    决算说明"年初预算为 X 万元，支出决算为 Y 万元，完成年初预算的 Z%"：Z 应等于 Y ÷ X × 100，按
+    说明印刷的位数四舍五入（说明同时写了全年预算数时，按其中任一个计算相符即可）。
+    ## 为什么重要
+    完成率是读者判断预算执行情况的依据，算错会误导读者，也说明 X 或 Y 之一可能写错。
+    ## 示例
+    "年初预算为 999.83 万元，支出决算为 1182.59 万元，完成年初预算的 128.28%"：应约为 118.28%。
+    ## 不报的情形
+    在年初预算数、决算数的印刷精度和完成率末位一个单位之内（也容忍截尾）；年初预算为 0；
+    句中缺少年初预算数、决算数或完成率之一。
+    """
+    for claim in extract_claims(doc):
+        budgets = [b for b in (claim.budget, claim.adjusted) if b is not None and b.value > b.half_ulp]
+        if claim.rate is None or not budgets or claim.amount is None:
+            continue
+        final, rate = claim.amount, claim.rate
+        ulp = rate.half_ulp * 2
+        if any(lo - ulp <= rate.value <= hi + ulp for lo, hi in (_rate_interval(final, b) for b in budgets)):
+            continue
+        budget = budgets[0]
+        scale = (final.unit.in_yuan / budget.unit.in_yuan) if final.unit and budget.unit else Decimal(1)
+        computed = final.value * scale / budget.value * _HUNDRED
+        yield _finding(
+            "BL309", claim,
+            f"{claim.label or '说明'}{'年初' if budget is claim.budget else '全年'}预算 {budget.raw}，决算 {final.raw}，"
+            f"完成率应约为 {computed:.2f}%，"
+            f"说明写作 {rate.raw}%",
+            expected=computed.quantize(Decimal("0.01")), found=rate.value, tolerance=ulp, unit="%")

@@ -45,7 +45,7 @@ def _finding(rule_id: str, message: str, provenance: Provenance | None, *, expec
     r = REGISTRY[rule_id]
     prov = provenance or Provenance()
     return Finding(rule=r.id, name=r.name, family=r.family, severity=severity or r.severity, message=message,
-                   location=Location(page=prov.page, line=prov.line), expected=expected, found=found,
+                   location=Location(page=prov.page, line=prov.line, bbox=prov.bbox), expected=expected, found=found,
                    tolerance=tolerance, unit=unit, evidence=evidence, related=related or [])
 
 
@@ -201,6 +201,10 @@ def form_funds_do_not_add_up(doc: Document) -> Iterator[Finding]:
 
 _YEAR = re.compile(r"(?<![\d〔\[(（])((?:19|20)\d\d)\s*年(?!\s*\d{1,2}\s*月)(?!以来|起|至今)")
 _YEAR_SKIP_BEFORE = re.compile(r"(?:较|比|相比|同比|截至|截止|自|从|于|在|〔|《[^》]*)$")
+# A later year is a horizon, not the plan's year, when the text runs up to it ("到2025年",
+# "2024—2026年", "2025年底前", "2025年以前") or looks beyond the plan ("2025年以后").
+_LATER_SKIP_BEFORE = re.compile(r"(?:到|至|直至|截至|截止|前|[-—–~～])$")
+_LATER_SKIP_AFTER = re.compile(r"^(?:底|末|前|以前|之前|以后|之后|后|上半年|下半年|[-—–~～]|\d)")
 
 
 def _form_texts(form: PerformanceForm) -> Iterator[tuple[str, Provenance, str]]:
@@ -221,14 +225,15 @@ def _form_texts(form: PerformanceForm) -> Iterator[tuple[str, Provenance, str]]:
 def form_year_differs(doc: Document) -> Iterator[Finding]:
     """## 检查什么
     绩效目标表的年度目标、指标值和指标说明中写到的计划年份（"2023 年计划……"、"2023 年底前"）
-    早于预算年度，多为沿用上年目标表未改。
+    不是预算年度：早于预算年度多为沿用上年目标表未改，晚于预算年度（"2025 年计划……"出现在
+    2024 年预算中）多为提前套用了下年的表。
     ## 为什么重要
     目标年份错误说明目标表没有按本年度重新编制。
     ## 示例
-    2024 年预算的目标写"2023 年计划为 750 名失地农民发放养老金"。
+    2024 年预算的目标写"2023 年计划为 750 名失地农民发放养老金"或"2025 年计划完成培训 200 人次"。
     ## 不报的情形
     具体日期（"2022 年 1 月 1 日起"）；比较基期（"较 2023 年"）；文件文号和书名号内的年份；
-    晚于预算年度的年份（多年期目标）。
+    晚于预算年度的期限和年份区间（"到 2025 年""2025 年底前""2024—2026 年""2025 年以后"）。
     """
     year = doc.meta.year
     if year is None:
@@ -238,12 +243,16 @@ def form_year_differs(doc: Document) -> Iterator[Finding]:
             t = squash(text)
             for m in _YEAR.finditer(t):
                 y = int(m.group(1))
-                if y >= year:
+                if y == year:
                     continue
-                if _YEAR_SKIP_BEFORE.search(t[max(0, m.start() - 12): m.start()]):
+                before = t[max(0, m.start() - 12): m.start()]
+                if _YEAR_SKIP_BEFORE.search(before):
+                    continue
+                if y > year and (_LATER_SKIP_BEFORE.search(before) or _LATER_SKIP_AFTER.match(t[m.end():])):
                     continue
                 yield _finding("BL504", f"{year} 年预算的绩效目标「{form.project}」{what}写"
-                                        f"「{t[max(0, m.start() - 4): m.end() + 8]}」，年份早于预算年度",
+                                        f"「{t[max(0, m.start() - 4): m.end() + 8]}」，"
+                                        f"年份{'早于' if y < year else '晚于'}预算年度",
                                prov, expected=str(year), found=str(y), evidence=text[:300])
                 break
 
@@ -262,20 +271,28 @@ def _money_base(unit: str | None) -> Unit | None:
       title="绩效目标文字与指标值不一致")
 def form_text_differs_from_indicator(doc: Document) -> Iterator[Finding]:
     """## 检查什么
-    年度总体目标中写出的单位成本（"人均成本不超过 15 元"）应与成本指标的指标值一致：
-    同一张表中目标文字只提到一个该成本、指标也只有一个该成本时，两者的数字（换算单位后）相同。
+    年度总体目标复述的指标数值应与指标值一致：
+    - 单位成本（"人均成本不超过 15 元"）：同一张表中目标文字只提到一个该成本、指标也只有一个
+      该成本时，两者的数字（换算单位后）相同；
+    - 其他数值指标：目标文字在同一分句中写出指标名称（或去掉"数量""人数"等计数后缀的名称，
+      如"监测点位数量"写作"完成监测点位 60 个"）及一个同类单位（%、金额、同一计量单位）的数字时，
+      该数字等于指标值；
+    - 指标说明（如河北表的"绩效指标描述"）写出一个同类单位的数字时，也应等于指标值。
     ## 为什么重要
     目标文字与指标是同一目标的两种写法，数字不同让人无法判断哪个才是目标。
     ## 示例
-    目标"人均成本不超过 15 元"，指标"人均成本 ≤40 元/人/年"。
+    目标"人均成本不超过 15 元"，指标"人均成本 ≤40 元/人/年"；目标"服务对象满意度达到 95% 以上"，
+    指标"服务对象满意度 ≥90%"；说明"设备不少于 30 台"，指标值"≥60 台"。
     ## 不报的情形
-    文字或指标中同类成本不止一个；指标值没有货币单位；数字换算后一致。
+    文字或指标中同类成本不止一个；指标值没有单位或单位不同类（"60 个"与"95%"）；名称在表中不唯一，
+    或是另一个指标名称的一部分；同一分句中写出不止一个不同的数字；数字换算后一致。
     """
     for form in filter(_readable, doc.forms):
         text = squash(form.objective)
-        if not text:
-            continue
+        reported: set[int] = set()
         for concept in ("人均成本", "月均成本", "单位成本", "平均成本", "户均成本"):
+            if not text:
+                break
             inds = [i for i in form.indicators if squash(i.name).endswith(concept) and i.number is not None
                     and _money_base(i.unit)]
             if len(inds) != 1:
@@ -291,10 +308,119 @@ def form_text_differs_from_indicator(doc: Document) -> Iterator[Finding]:
                 continue
             prov = next((p for line, p in zip(form.objective.split("\n"), form.objective_provenance, strict=False)
                          if concept in squash(line)), form.provenance)
+            reported.add(id(ind))
             yield _finding("BL505", f"绩效目标「{form.project}」文字写{concept}{number}{unit_word}，"
                                     f"指标「{ind.name}」为 {ind.value_text}",
                            prov, expected=ind.value_text, found=f"{number}{unit_word}",
-                           related=[Location(line=ind.provenance.line, page=ind.provenance.page)])
+                           related=[_ind_location(ind)])
+        yield from _restatements(form, reported)
+
+
+# A number and what follows it up to the next punctuation, in text restating an indicator.
+_STATED = re.compile(r"(\d+(?:\.\d+)?)\s*(%|‰|[^\d\s，。；;,、:：%‰]{0,8})")
+_CLAUSE_END = re.compile(r"[，。；;,、:：]")
+
+
+def _ind_location(ind: Indicator) -> Location:
+    p = ind.provenance
+    return Location(line=p.line, page=p.page, bbox=p.bbox)
+
+
+def _unit_kind(unit: str | None) -> str | None:
+    if not unit:
+        return None
+    if unit in ("%", "‰"):
+        return "%"
+    if _money_base(unit):
+        return "money"
+    return squash(unit).split("/", 1)[0]
+
+
+def _stems(name: str) -> list[str]:
+    """How a text may name an indicator: its name, and its name without a counting suffix
+    (监测点位数量 → 监测点位); never shorter than two characters."""
+    key = squash(name)
+    out = [key]
+    for suffix in vocab()["restatement"]["strip_suffixes"]:
+        if key.endswith(suffix) and len(key) - len(suffix) >= 2:
+            out.append(key[: -len(suffix)])
+            break
+    return [k for k in out if len(k) >= 2]
+
+
+def _comparable(ind: Indicator, number: str, unit: str) -> Decimal | None:
+    """The stated number in the indicator's unit, or None when the units are not the same kind."""
+    if ind.number is None or not ind.unit:
+        return None
+    n = Decimal(number)
+    if ind.unit in ("%", "‰"):
+        return n if unit.startswith(ind.unit) else None
+    base = _money_base(ind.unit)
+    if base is not None:
+        said = next((u for u in ("万元", "亿元", "元") if unit.startswith(u)), None)
+        return n * _MONEY_UNITS[said].in_yuan / base.in_yuan if said else None
+    head = squash(ind.unit).split("/", 1)[0]
+    return n if head and squash(unit).startswith(head) else None
+
+
+def _stated_numbers(text: str, stem: str, ind: Indicator) -> list[Decimal]:
+    """Numbers the text states right after naming the indicator (in the same clause, in the
+    indicator's unit)."""
+    out = []
+    for m in re.finditer(re.escape(stem), text):
+        rest = text[m.end(): m.end() + 16]
+        end = _CLAUSE_END.search(rest)
+        rest = rest[: end.start()] if end else rest
+        hit = _STATED.search(rest)
+        if hit is None:
+            continue
+        value = _comparable(ind, hit.group(1), hit.group(2))
+        if value is not None:
+            out.append(value)
+    return out
+
+
+def _restatements(form: PerformanceForm, reported: set[int]) -> Iterator[Finding]:
+    """Numeric indicators the objective (or the indicator's own description) restates with
+    another number."""
+    text = squash(form.objective or "")
+    names = Counter(squash(i.name) for i in form.indicators)
+    for ind in form.indicators:
+        if id(ind) in reported or ind.number is None or not ind.unit or names[squash(ind.name)] > 1:
+            continue
+        for source, where in ((text, "年度总体目标"), (squash(ind.description or ""), "指标说明")):
+            if not source:
+                continue
+            stated: list[Decimal] = []
+            if where == "指标说明":
+                # Only a description that states one number (a year aside): "设备不少于30台". One
+                # listing parts ("2款瓶型，1套……1套") does not restate the total.
+                hits = [h for h in _STATED.finditer(source) if not h.group(2).startswith("年")]
+                if len(hits) == 1:
+                    v = _comparable(ind, hits[0].group(1), hits[0].group(2))
+                    stated = [v] if v is not None else []
+            else:
+                for stem in _stems(ind.name):
+                    # A stem that also names another indicator in the same kind of unit is ambiguous.
+                    if any(stem in squash(o.name) and _unit_kind(o.unit) == _unit_kind(ind.unit)
+                           for o in form.indicators if o is not ind):
+                        continue
+                    stated = _stated_numbers(source, stem, ind)
+                    if stated:
+                        break
+            if len(set(stated)) != 1 or stated[0] == ind.number:
+                continue
+            if where == "年度总体目标":
+                prov = next((p for line, p in zip(form.objective.split("\n"), form.objective_provenance, strict=False)
+                             if any(st in squash(line) for st in _stems(ind.name))), form.provenance)
+            else:
+                prov = ind.provenance
+            said = _fmt(stated[0].normalize())
+            yield _finding("BL505", f"绩效目标「{form.project}」{where}写{ind.name} {said}{ind.unit}，"
+                                    f"指标值为 {ind.value_text}",
+                           prov, expected=ind.value_text, found=f"{said}{ind.unit}",
+                           related=[_ind_location(ind)])
+            break
 
 
 # --- indicator tree --------------------------------------------------------------------------

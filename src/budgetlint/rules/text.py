@@ -36,7 +36,7 @@ def vocab() -> dict:
 def _finding(rule_id: str, message: str, prov: Provenance | None, evidence: str, expected=None,
              found=None) -> Finding:
     r = REGISTRY[rule_id]
-    loc = Location(page=prov.page, line=prov.line) if prov else Location()
+    loc = Location(page=prov.page, line=prov.line, bbox=prov.bbox) if prov else Location()
     return Finding(rule=r.id, name=r.name, family=r.family, severity=r.severity, message=message,
                    location=loc, evidence=evidence[:300], expected=expected, found=found)
 
@@ -111,12 +111,13 @@ def doubled_word(doc: Document) -> Iterator[Finding]:
     "办事群众满意度满意度达到90%以上"。
     ## 不报的情形
     正常的叠词（"研究研究"、"常常"、"人人"，见词表）；句中一个实词字的重叠（"税收收入"、"工资资金"
-    是两个词相连，不是重复）；没有中文标点的正文行（多为读成正文的表格行，相邻单元格连在了一起）。
+    是两个词相连，不是重复）；动词后接以它开头的派生词（"为保障保障性住房"）；没有中文标点的正文行（多为读成正文的表格行，相邻单元格连在了一起）。
     """
     d = vocab()["doubled"]
     allowed = set(d["allowed_words"])
     function_words = set(d["function_words"])
     redup = set(d["reduplications"])
+    derived = set(d.get("derived_suffixes", ()))
     seen: set[tuple[int | None, str]] = set()
     for text, prov, complete in _texts(doc):
         if not complete and not _PROSE_PUNCT.search(text):
@@ -126,6 +127,8 @@ def doubled_word(doc: Document) -> Iterator[Finding]:
             word = m.group(0)
             if word in allowed or len(set(m.group(1))) == 1:
                 continue
+            if text[m.end(): m.end() + 1] in derived:
+                continue  # 保障 + 保障性住房
             hits.append((m.start(), m.end(), word))
         for m in _DOUBLE_CHAR.finditer(text):
             pair = m.group(0)
