@@ -33,7 +33,8 @@ _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 # name followed by 科目. Names are Chinese characters only (no punctuation), so a list is not one item.
 _NAME = r'[\u4e00-\u9fff]{2,40}?(?:\((?!\d*[类款项]\))[\u4e00-\u9fff]{1,6}\)[\u4e00-\u9fff]{0,20}?)?'  # 中医(民族)医院
 _SEG = rf'"?{_NAME}"?\((?:\d{{2,7}})?[类款项]\)'
-_ITEM = rf'"?(?:{_SEG}){{1,3}}"?|"{_NAME}(?:-{_NAME}){{0,2}}"科目'
+_ITEM = rf'"?(?:{_SEG}){{1,3}}"?|"{_NAME}(?:-{_NAME}){{0,2}}"科目|(?<!\d)(?:\d{{3}}|\d{{5}}|\d{{7}})-{_NAME}(?=\d)'
+_CODED_ITEM = re.compile(rf'(?P<code>\d+)-(?P<name>{_NAME})')  # "2080506-机关事业单位职业年金缴费支出94.36万元"
 _SEG_PARTS = re.compile(rf'"?(?P<name>{_NAME})"?\((?P<code>\d{{2,7}})?(?P<level>[类款项])\)')
 _QUOTED_ITEM = re.compile(rf'"(?P<path>{_NAME}(?:-{_NAME}){{0,2}})"科目')  # "类-款-项"科目
 _LEVELS = {"类": 1, "款": 2, "项": 3}
@@ -321,6 +322,11 @@ def _merge_subjects(v: Vocab, first: str, second: str) -> str | None:
 
 def _parse_item(tok: str) -> tuple[tuple[str, int, str | None], ...] | None:
     """The levels of a 功能分类 item as printed, from 类 down; None when they are out of order."""
+    c = _CODED_ITEM.fullmatch(tok)
+    if c:
+        code = c.group("code")
+        parts = [code[:3], code[3:5], code[5:7]][: (len(code) - 1) // 2]
+        return tuple(("", i + 1, p) for i, p in enumerate(parts[:-1])) + ((c.group("name"), len(parts), parts[-1]),)
     q = _QUOTED_ITEM.fullmatch(tok)
     if q:
         names = q.group("path").split("-")
@@ -433,7 +439,7 @@ def _paragraph_claims(pieces: list[tuple[str, Provenance]], ctx: _Context, v: Vo
             item = _item_from_headings(item, ctx.headings)
             current = new("function_item", m.start())
             current.item = item
-            current.label = "".join(f"{n}（{'类款项'[lv - 1]}）" if lv else n for n, lv, _ in item)
+            current.label = "".join(f"{n}（{'类款项'[lv - 1]}）" if lv else n for n, lv, _ in item if n)
             sentence_prefix = text[sentence_start: m.start()]
             current.scope = _item_scope(v, [sentence_prefix, ctx.lead, *reversed(ctx.headings)])
             if at_sentence_start(m.start()):
@@ -769,8 +775,8 @@ def bind(doc: Document, claim: Claim) -> list[Bound]:
         return _item_bounds(doc, claim)
     parent = claim.parent
     if parent is not None:
-        if parent.subject is None and parent.label:
-            return []  # a part of a narrowed whole ("一般公共预算…中的…", "该项目……其中")
+        if parent.subject is None and parent.label and parent.amount is not None and claim.amount is not None:
+            return []  # a part of a narrowed whole ("财政拨款基本支出 X 万元，其中：…")
         narrow = vocab().subjects[parent.subject].narrow_parts if parent.subject else None
         if narrow is not None and claim.subject not in narrow:
             return []  # "财政拨款支出…其中基本支出…": the fiscal part of 基本支出, not all of it

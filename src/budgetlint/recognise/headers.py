@@ -294,6 +294,30 @@ def _sum_column(node: Node, vocab: Vocabulary) -> str | None:
     return None
 
 
+def _flat_parts(node: Node, vocab: Vocabulary) -> list[str] | None:
+    """The columns that add up to a group without a total column of its own: each child's total
+    (or the child itself), recursively; None when a child cannot be summed (a rate, a 其中 group)."""
+    out: list[str] = []
+    for child in node.children:
+        if child.is_leaf:
+            col = child.column
+            if col is None or col.role != "amount" or not col.additive:
+                if col is not None and col.role == "amount" and col.rate:
+                    return None
+                continue
+            out.append(col.key)
+            continue
+        key = _sum_column(child, vocab)
+        if key is not None:
+            out.append(key)
+            continue
+        inner = _flat_parts(child, vocab)
+        if inner is None:
+            return None
+        out.extend(inner)
+    return out or None
+
+
 def nodes_to_sums(roots: list[Node], vocab: Vocabulary) -> list[tuple[str, tuple[str, ...]]]:
     """Identities implied by the header: each 合计/小计 leaf = Σ its sibling columns."""
     sums: list[tuple[str, tuple[str, ...]]] = []
@@ -314,9 +338,13 @@ def nodes_to_sums(roots: list[Node], vocab: Vocabulary) -> list[tuple[str, tuple
                     continue
                 key = _sum_column(n, vocab)
                 if key is None:
-                    # A group with no total of its own: its parts cannot be summed reliably.
-                    if any(leaf.column and leaf.column.role == "amount" for leaf in _leaves(n)):
+                    # A group with no total of its own (深圳 "2026年预算" over 财政拨款 … 上年结余):
+                    # its own parts, each through its total where it has one.
+                    flat = _flat_parts(n, vocab)
+                    if flat is None:
                         complete = False
+                    else:
+                        parts.extend(flat)
                     continue
                 parts.append(key)
             if complete and parts:

@@ -39,7 +39,8 @@ def table_dict(t: Table) -> dict[str, object]:
         "empty_note": t.empty_note,
         "quality": {"score": round(t.quality.score, 3), "issues": t.quality.issues},
         "columns": [
-            {"key": c.key, "header": list(c.header), "role": c.role, "side": c.side, "additive": c.additive}
+            {"key": c.key, "header": list(c.header), "role": c.role, "side": c.side, "additive": c.additive,
+             "rate": c.rate}
             for c in t.columns
         ],
         "column_sums": [{"total": a, "parts": list(b)} for a, b in t.column_sums],
