@@ -339,8 +339,11 @@ class _Canvas:
     cursor, page numbers in the footer and text wrapping by glyph width."""
 
     def __init__(self, buf, font_size: float = 11.0) -> None:
-        from reportlab.pdfbase import pdfmetrics
-        from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+        try:
+            from reportlab.pdfbase import pdfmetrics
+            from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+        except ImportError as e:  # the PDF renderer is an extra: say how to get it
+            raise SystemExit("生成 PDF 文档需要 reportlab：pip install 'budgetlint[eval]'") from e
         from reportlab.pdfgen import canvas
 
         if FONT not in pdfmetrics.getRegisteredFontNames():

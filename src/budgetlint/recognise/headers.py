@@ -296,7 +296,8 @@ def _sum_column(node: Node, vocab: Vocabulary) -> str | None:
 
 def _flat_parts(node: Node, vocab: Vocabulary) -> list[str] | None:
     """The columns that add up to a group without a total column of its own: each child's total
-    (or the child itself), recursively; None when a child cannot be summed (a rate, a 其中 group)."""
+    (or the child itself), recursively; [] for a group of words (科目编码 over 类 | 款 | 项); None
+    when its amounts cannot be summed (a rate, only 其中 columns)."""
     out: list[str] = []
     for child in node.children:
         if child.is_leaf:
@@ -315,7 +316,9 @@ def _flat_parts(node: Node, vocab: Vocabulary) -> list[str] | None:
         if inner is None:
             return None
         out.extend(inner)
-    return out or None
+    if not out and any(leaf.column and leaf.column.role == "amount" for leaf in _leaves(node)):
+        return None  # amounts, none of which can be added (其中 only)
+    return out
 
 
 def nodes_to_sums(roots: list[Node], vocab: Vocabulary) -> list[tuple[str, tuple[str, ...]]]:
