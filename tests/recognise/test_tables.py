@@ -410,6 +410,8 @@ def test_a_row_naming_header_does_not_span_the_total_beside_it():
 """
     t = _table(doc_of(text), "project_expenditure")
     assert [c.key for c in t.amount_columns] == ["total", "y2026.fiscal", "y2026.carry_prior"]
+    # the year heading has no total of its own: 总计 is the sum of what it heads
+    assert ("total", ("y2026.fiscal", "y2026.carry_prior")) in t.column_sums
     assert t.rows[0].label == "某局" and t.rows[0].kind is RowKind.TOTAL  # the unit's own row
     assert t.rows[1].values["total"].amount == Decimal("30.00")
 

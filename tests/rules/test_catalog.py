@@ -151,3 +151,20 @@ def test_bl405_single_digit_kuan_is_read_padded_and_reported():
     assert len(hits) == 1 and "02" in hits[0].message
     assert fired(text.format(kuan="2"), "BL103") == []  # read as 30102, the sums hold
     assert fired(text.format(kuan="02"), "BL405") == []
+
+
+CROSS = """
+2024年某局部门预算
+支出总表
+金额单位：万元
+支出功能分类科目 | 政府支出经济分类科目 | 部门支出经济分类科目 | 合计 | 基本支出 | 项目支出
+2010101-行政运行 | 50101-工资奖金津补贴 | 30101-{name} | 10.00 | 10.00 |
+合 计 | | | 10.00 | 10.00 |
+"""
+
+
+def test_bl402_each_code_of_a_cross_tab_line_against_its_own_name():
+    # "30101-基本工资" beside "2010101-行政运行": each code is checked against the name in its cell.
+    assert fired(CROSS.format(name="基本工资"), "BL402") == []
+    hits = fired(CROSS.format(name="基本工姿"), "BL402")
+    assert [(f.expected, f.found) for f in hits] == [("基本工资", "基本工姿")]

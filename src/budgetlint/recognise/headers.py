@@ -316,6 +316,8 @@ def _flat_parts(node: Node, vocab: Vocabulary) -> list[str] | None:
         if inner is None:
             return None
         out.extend(inner)
+    if any(k.split(".")[-1].startswith("col") for k in out):
+        return None  # only columns the vocabulary knows (一般公共预算 …, not 项目支出总数)
     if not out and any(leaf.column and leaf.column.role == "amount" for leaf in _leaves(node)):
         return None  # amounts, none of which can be added (其中 only)
     return out
@@ -341,11 +343,15 @@ def nodes_to_sums(roots: list[Node], vocab: Vocabulary) -> list[tuple[str, tuple
                     continue
                 key = _sum_column(n, vocab)
                 if key is None:
-                    # A group with no total of its own (深圳 "2026年预算" over 财政拨款 … 上年结余):
-                    # its own parts, each through its total where it has one.
-                    flat = _flat_parts(n, vocab)
+                    # A year or stage heading over columns with no total of their own (深圳
+                    # "2026年预算" over 财政拨款 … 上年结余): its parts, each through its total where it
+                    # has one. Any other group without a total cannot be summed reliably.
+                    lk = label_key(n.label)
+                    wrapper = bool(vocab.year_pattern.match(lk)) or vocab.stage(n.label) is not None
+                    flat = _flat_parts(n, vocab) if wrapper else None
                     if flat is None:
-                        complete = False
+                        if any(leaf.column and leaf.column.role == "amount" for leaf in _leaves(n)):
+                            complete = False
                     else:
                         parts.extend(flat)
                     continue

@@ -327,8 +327,10 @@ def class_amount_differs(doc: Document) -> Iterator[Finding]:
         detail_t = detail[0]
         if detail_t.unit != summary.unit and not detail_t.is_empty:
             continue
+        # The column, or where the table prints it (决算: 本年支出/小计, final.total).
+        dcol = next((k for k in default_vocabulary().aliases(dcol) if detail_t.column(k)), dcol)
         if detail_t.rows and detail_t.column(dcol) is None:
-            continue  # the detail table has no such column (e.g. its total sits under 本年支出/小计)
+            continue  # the detail table has no such column
         by_code = _by_code(detail_t)
         if not by_code and not detail_t.is_empty:
             continue  # the detail table lists no codes (e.g. names only): nothing to compare
