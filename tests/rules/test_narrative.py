@@ -243,3 +243,33 @@ def test_final_accounts_compare_the_final_figure_and_the_completion_rate():
     assert run(FINAL.replace("完成年初预算的94.12%", "完成年初预算的94%"), "BL309") == []
     # a budget of 0 has no completion rate
     assert run(FINAL.replace("年初预算为170.00万元", "年初预算为0万元"), "BL309") == []
+
+
+def test_bl301_quiet_when_the_table_cell_was_read_with_low_confidence():
+    """An OCR'd table figure below the confidence threshold is not compared (BL906 reports it)."""
+    from helpers import doc_of as _doc
+
+    from budgetlint.pipeline import run_rules
+    from budgetlint.rules.registry import REGISTRY, all_rules
+
+    text = """
+2024年某局部门预算
+第三部分 情况说明
+一、收支预算总体情况
+2024年收入预算总计 101.00 万元。
+收支总体情况表
+单位：万元
+收 入 | | 支 出 |
+项目 | 预算数 | 项目 | 预算数
+一、财政拨款收入 | 100.00 | 一、一般公共服务支出 | 100.00
+本年收入合计 | 100.00 | 本年支出合计 | 100.00
+收入总计 | 100.00 | 支出总计 | 100.00
+"""
+    all_rules()
+    doc = _doc(text)
+    before = [f.rule for f in run_rules(doc, [REGISTRY["BL301"]])]
+    for r in doc.tables[0].rows:
+        for v in r.values.values():
+            v.confidence = 0.5
+    after = [f.rule for f in run_rules(doc, [REGISTRY["BL301"]])]
+    assert before == ["BL301"] and after == []

@@ -27,6 +27,7 @@ from budgetlint.recognise.claims import (
 )
 from budgetlint.recognise.normalise import squash
 from budgetlint.report.finding import Finding, Location
+from budgetlint.rules.common import readable
 from budgetlint.rules.registry import REGISTRY, rule
 
 _HUNDRED = Decimal(100)
@@ -99,8 +100,9 @@ def narrative_amount_differs(doc: Document) -> Iterator[Finding]:
         if claim.budget is not None:
             checks.append((claim.budget, bind_budget(doc, claim), "年初预算"))
         for fig, found, what in checks:
-            # A blank cell where the prose states a figure is more likely a cell that was not read.
-            bounds = [b for b in found if not (b.value.blank and fig.value != 0)]
+            # A blank cell where the prose states a figure is more likely a cell that was not read;
+            # a cell OCR could not read confidently is not checked either (BL906 says so).
+            bounds = [b for b in found if not (b.value.blank and fig.value != 0) and readable(b.value)]
             if not bounds or any(_agrees(fig, b) for b in bounds):
                 continue
             b = bounds[0]
