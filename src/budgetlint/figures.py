@@ -177,6 +177,10 @@ def three_public_items(doc: Document, year: int | None) -> dict[str, tuple[Table
     return out
 
 
+def _first(*values: Decimal | None) -> Decimal | None:
+    return next((v for v in values if v is not None), None)
+
+
 def key_figures(doc: Document) -> dict[str, Decimal | int | None]:
     year = doc.meta.year
     tp = three_public(doc)
@@ -194,7 +198,8 @@ def key_figures(doc: Document) -> dict[str, Decimal | int | None]:
         "public_total": _basic_part(doc.table("general_basic_expenditure"), "public"),
         "three_public_prev": tp.get(year - 1) if year else None,
         "three_public_curr": tp.get(year) if year and year in tp else tp.get("current"),
-        "procurement_total": _total(doc.table("procurement"), "total"),
+        "procurement_total": _first(_total(doc.table("procurement"), "total"),
+                                    _total(doc.table("procurement"), "amount")),  # 北京: 金额 only
         "project_count": (sum(1 for r in projects.rows if r.kind is RowKind.ITEM and r.label)
                           if projects is not None else None),
         "performance_form_count": len(doc.forms),
