@@ -119,13 +119,16 @@ def test_in_a_real_browser(browser, sample_result, tmp_path):
     # a finding's link lands on its cell; the cell links back to the finding
     k = next(k for k, f in enumerate(findings, 1) if f.rule == "BL104")
     page.click(f"#d1-f{k} a.goto")
+    # hashchange is dispatched asynchronously: wait for the page to react, not for a fixed time.
+    page.wait_for_function("location.hash.length > 1")
     cell_id = page.evaluate("location.hash.slice(1)")
     assert cell_id.startswith("d1-t4-r")
+    page.wait_for_selector(f"[id='{cell_id}'].flash", timeout=5000)
     cell = page.locator(f"[id='{cell_id}']")
     assert "hl-error" in cell.get_attribute("class") and "flash" in cell.get_attribute("class")
     assert cell.is_visible() and cell.locator("text=14907.41").count() == 1
     cell.locator(f"a[href='#d1-f{k}']").click()
-    assert page.evaluate("location.hash") == f"#d1-f{k}"
+    page.wait_for_function(f"location.hash === '#d1-f{k}'", timeout=5000)
 
     # charts are drawn
     bars = page.locator("[data-chart=expenditure_classes] rect.bar")
