@@ -164,3 +164,9 @@ def test_a_folder_checks_every_document_in_it(files, tmp_path):
     r = run("check", "--format", "json", str(folder))
     paths = [Path(d["path"]).name for d in json.loads(r.stdout)["documents"]]
     assert paths == ["a.txt", "b.txt"] and r.exit_code == 1
+
+
+def test_extract_carries_each_value_confidence(files):
+    data = json.loads(run("extract", str(files["good"])).stdout)
+    value = data["tables"][0]["rows"][0]["values"]["total"]
+    assert value["confidence"] == 1.0

@@ -57,6 +57,7 @@ def table_dict(t: Table) -> dict[str, object]:
                 "texts": r.texts,
                 "values": {
                     k: {"amount": _d(v.amount), "raw": v.raw, "blank": v.blank, "decimals": v.decimals,
+                        "confidence": round(v.confidence, 3),
                         "provenance": {**v.provenance.to_dict(), "table": t.index, "row": r.index, "column": k}}
                     for k, v in r.values.items()
                 },
