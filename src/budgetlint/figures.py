@@ -113,6 +113,9 @@ def three_public(doc: Document) -> dict[int | str, Decimal]:
         sub = t.row_by_key("three_subtotal")
         v = sub.values.get("total") if sub is not None else None
         total = v.amount if v is not None else _total(t, "total")
+        if total is None and len(t.rows) == 1 and t.rows[0].kind is RowKind.ITEM:
+            # One line of figures under 合计 | 因公出国（境）费 | … (上海, 中央): its 合计 is the total.
+            total = _value(t.rows[0], "total")
         if total is not None:
             out["current"] = total
     return out

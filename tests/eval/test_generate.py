@@ -6,21 +6,22 @@ import random
 from pathlib import Path
 
 import pytest
-from helpers import SEEDS
+from helpers import SEEDS, SHARED
 
 from budgetlint.eval.catalog import catalogs
-from budgetlint.eval.compose import compose
+from budgetlint.eval.compose import budget_for, compose
 from budgetlint.eval.generate import generate
 from budgetlint.eval.model import TableBlock
 from budgetlint.eval.mutate import ARTEFACTS, ERRORS, Touched, apply_artefacts, plant_errors
 from budgetlint.eval.render import renderer
 from budgetlint.pipeline import check_file, read_document
 
-TEMPLATES = ("shandong", "hebei")
+TEMPLATES = ("shandong", "hebei", "shanghai", "final")
+CORPUS = SHARED / "corpus"
 
 
 def _doc(seed: int, template: str):
-    b = generate(seed, carry=None if template == "hebei" else False)
+    b = budget_for(template, seed)
     return b, compose(b, template, random.Random(seed))
 
 
@@ -137,7 +138,7 @@ OPTIONAL_COLUMNS = {"capital"}  # a 国有资本经营 sub-column some documents
 NOT_COMPARED = {"procurement", "fixed_assets"}  # the seed's Hebei procurement table is empty; no asset table
 
 
-@pytest.mark.parametrize("template", TEMPLATES)
+@pytest.mark.parametrize("template", sorted(SEED_OF))
 def test_tables_shaped_like_the_seed(tmp_path, template):
     seed_path = SEEDS / SEED_OF[template]
     if not seed_path.is_file():
@@ -153,3 +154,52 @@ def test_tables_shaped_like_the_seed(tmp_path, template):
         assert g.title == t.title, kind
         keys = [c.key for c in t.columns if c.key not in OPTIONAL_COLUMNS]
         assert [c.key for c in g.columns if c.key not in OPTIONAL_COLUMNS] == keys, kind
+
+
+# Shanghai and the 决算 set against the corpus documents they follow: the same recogniser reads the
+# real PDF and a generated document; table kinds in order, the titles (without the year) and the
+# column keys must agree.
+CORPUS_OF = {"shanghai": "上海市普陀区司法局2026年部门预算.pdf", "final": "上海市普陀区财政局2024年度部门决算.pdf"}
+
+
+@pytest.mark.parametrize("template", sorted(CORPUS_OF))
+@pytest.mark.parametrize("fmt", ["text", "xlsx"])
+def test_tables_shaped_like_the_corpus(tmp_path, template, fmt):
+    real_path = CORPUS / CORPUS_OF[template]
+    if not real_path.is_file():
+        pytest.skip("corpus not present")
+    real = read_document(str(real_path))
+    b = budget_for(template, 3)
+    comp = compose(b, template, random.Random(1))  # 类 | 款 | 项 in three cells, like 财政局
+    r = renderer(fmt).render(comp)
+    p = tmp_path / f"doc{r.suffix}"
+    p.write_bytes(r.data)
+    gen = read_document(str(p))
+    assert gen.meta.template == real.meta.template
+    assert [t.kind for t in gen.tables] == [t.kind for t in real.tables]
+    for g, t in zip(gen.tables, real.tables, strict=True):
+        assert (g.title[4:], g.title[:4]) == (t.title[4:], f"{b.year}") if template == "shanghai" else g.title == t.title
+        assert [c.key for c in g.columns] == [c.key for c in t.columns], t.kind
+        assert (g.unit and g.unit.value) == (t.unit and t.unit.value), t.kind
+
+
+def test_shanghai_tables_in_yuan_narrative_in_wan():
+    b = budget_for("shanghai", 4)
+    assert b.scale == 100
+    assert b.total == b.basic + b.project == sum(e.amount for e in b.econ) + sum(p.amount for p in b.projects)
+    _, comp = _doc(4, "shanghai")
+    t = comp.table("expenditure_summary")
+    assert t.scale == 100 and t.rows[-1].cells[-3] == f"{b.total}.00"
+    assert comp.table("three_public").scale == 1
+    assert any(p.anchor and p.anchor.startswith("narr.item.") for p in comp.paras())
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_final_account_balances(seed):
+    b = budget_for("final", seed)
+    fa = b.final
+    carry_in = sum(fa.carry_in.values())
+    carry_out = sum(fa.carry_out.values())
+    income = b.total - b.source_total("carry") + fa.income_delta("general") + fa.income_delta("other")
+    assert income + carry_in == b.total + carry_out
+    assert all(v >= 0 for v in fa.budget.values()) and set(fa.budget) <= set(b.lines)

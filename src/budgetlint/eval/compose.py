@@ -899,7 +899,35 @@ def truth_figures(b: Budget, template: str) -> dict[str, object]:
     return out
 
 
-TEMPLATES = {"shandong": compose_shandong, "hebei": compose_hebei}
+def _shanghai(b: Budget, rng: random.Random) -> Composition:
+    from budgetlint.eval.shanghai import compose_shanghai
+
+    return compose_shanghai(b, rng)
+
+
+def _final(b: Budget, rng: random.Random) -> Composition:
+    from budgetlint.eval.final import compose_final
+
+    return compose_final(b, rng)
+
+
+TEMPLATES = {"shandong": compose_shandong, "hebei": compose_hebei, "shanghai": _shanghai, "final": _final}
+
+
+def budget_for(template: str, seed: int, year: int = 2024) -> Budget:
+    """The budget a template is composed from: Shandong without 上年结转 (its seeds never show how
+    it prints carried-over money), Shanghai in 元 with last year's figure per 项 and no carry-over
+    (its budgets print none), the 决算 set with 年初预算 and carry-overs (``final_account``)."""
+    from budgetlint.eval.generate import add_line_prev, final_account, generate, to_yuan
+
+    rng = random.Random(seed * 104729 + 17)
+    if template == "shanghai":
+        b = generate(seed, year=year, carry=False)
+        add_line_prev(b, rng)
+        return to_yuan(b, rng)
+    if template == "final":
+        return final_account(generate(seed, year=year, carry=None), rng)
+    return generate(seed, year=year, carry=None if template == "hebei" else False)
 
 
 def compose(b: Budget, template: str, rng: random.Random | None = None) -> Composition:

@@ -29,8 +29,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from budgetlint.eval.compose import compose
-from budgetlint.eval.generate import generate
+from budgetlint.eval.compose import budget_for, compose
 from budgetlint.eval.mutate import (
     ARTEFACTS,
     Artefact,
@@ -170,7 +169,7 @@ def _figures(doc: Document | None, truth: dict[str, object]) -> dict[str, tuple[
 def run_one(template: str, fmt: str, variant: str, index: int, seed: int, folder: Path,
             errors_per_doc: int = 2) -> DocResult:
     ds = doc_seed(seed, template, index)
-    budget = generate(ds, carry=None if template == "hebei" else False)
+    budget = budget_for(template, ds)
     comp = compose(budget, template, random.Random(ds * 31 + 7))
     rng = random.Random(f"{ds}:{variant}")
     state = Touched()

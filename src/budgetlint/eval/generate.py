@@ -160,6 +160,38 @@ class FunctionLine:
 
 
 @dataclass(slots=True)
+class FinalAccount:
+    """What a final account (决算) adds to the model; the ``Budget``'s amounts are the 决算数.
+
+    Carry-overs: ``carry_in`` / ``carry_out`` are 年初 / 年末结转和结余 by fund ("general", "fund",
+    "capital", "other"). The general-budget carry-in pays for the projects funded from 上年结转
+    (``source == "carry"``) plus ``carry_in_kept``, left over again; ``carry_out`` is what this
+    year leaves. Income therefore differs from expenditure on two lines: the lines of carry-funded
+    projects (their money came from the carry-in) and the admin line, which carries the rest
+    (``income_delta``). 本年收入 + 年初 = 本年支出 + 年末 holds for every fund and in total.
+
+    ``budget``: 年初预算 of each 项 of the 一般公共预算财政拨款支出 (general + carry money);
+    ``tp_budget``: the 三公 items' 年初预算; ``prev_*``: 上年决算 for the narrative's comparisons."""
+
+    budget: dict[str, int]
+    carry_in: dict[str, int]
+    carry_out: dict[str, int]
+    admin_line: str
+    tp_budget: dict[str, int]
+    prev_grand: int
+    prev_fiscal_grand: int
+    prev_general: int
+    prev_running: int
+
+    def income_delta(self, fund: str) -> int:
+        """本年收入 − 本年支出 of one fund on the admin line (carry-funded lines aside)."""
+        kept = self.carry_in.get(fund, 0) - (self.carry_used if fund == "general" else 0)
+        return self.carry_out.get(fund, 0) - kept
+
+    carry_used: int = 0  # general carry-in spent this year (the carry-funded projects)
+
+
+@dataclass(slots=True)
 class Budget:
     seed: int
     year: int
@@ -179,6 +211,12 @@ class Budget:
     prev: dict[str, int]
     assets: dict[str, int]
     cat: Catalogs = field(repr=False, default_factory=catalogs)
+    # Amount unit: 1 = cents of 万元 (every template but Shanghai's), 100 = 元 (``to_yuan``).
+    scale: int = 1
+    # Final-account figures (``final_account``): the budget's amounts are then the 决算数.
+    final: FinalAccount | None = None
+    # Last year's figure of each function 项 (the Shanghai per-项 paragraphs), same unit.
+    line_prev: dict[str, int] = field(default_factory=dict)
 
     # -- totals --------------------------------------------------------------------------
     def source_total(self, src: str) -> int:
@@ -262,6 +300,23 @@ class Budget:
             for c in (code[:3], code[:5], code):
                 out[c] = out.get(c, 0) + v
         return out
+
+
+def amount_text(v: int, scale: int = 1, sep: bool = False) -> str:
+    """An amount as a table prints it: cents of 万元 → "1234.56"; 元 (scale 100) → "1234500.00"."""
+    if scale == 1:
+        s = wan(v)
+    else:
+        s = f"{v}.00"
+    if sep:
+        whole, frac = s.split(".")
+        s = f"{int(whole):,}.{frac}"
+    return s
+
+
+def to_wan(v: int, scale: int) -> int:
+    """An amount in the budget's unit → cents of 万元 (rounded half up, as narratives round)."""
+    return (v + scale // 2) // scale if scale > 1 else v
 
 
 def wan(cents: int) -> str:
@@ -558,3 +613,95 @@ def _duties(rng: random.Random, topic: str) -> list[str]:
     ]
     k = rng.randint(3, len(pool) - 1)
     return pool[:k] + [pool[-1]]
+
+
+# ---------------------------------------------------------------------------------------------
+# What the Shanghai and final-account layouts add to a budget
+
+
+def to_yuan(b: Budget, rng: random.Random) -> Budget:
+    """The same budget in 元 (``scale`` 100), as Shanghai's tables print it.
+
+    Each 经济分类 item gets a few 元 more or less than its round 万元 figure (real items read
+    2892504.00 or 265974.44, not 2890000.00); the 三公 items and 办公设备购置 stay round, so the
+    "三公" table in 万元 restates them exactly. Projects stay round. Every line, total and
+    last-year figure is scaled, so every sum still holds exactly."""
+    if b.scale != 1:
+        return b
+    exact = {"30212", "31013", "30231", "30217", "30215", "30216", "31002"}
+    for e in b.econ:
+        e.amount *= 100
+        if e.code not in exact and rng.random() < 0.7:
+            e.amount = max(100, e.amount + rng.randint(-4999, 4999))
+    for p in b.projects:
+        p.amount *= 100
+        p.procurement = {k: v * 100 for k, v in p.procurement.items()}
+    for ln in b.lines.values():
+        ln.personnel = sum(e.amount for e in b.econ if e.group == "personnel" and e.function == ln.code)
+        ln.public = sum(e.amount for e in b.econ if e.group == "public" and e.function == ln.code)
+        ln.project = {k: v * 100 for k, v in ln.project.items()}
+    for which in ("prev", "curr"):
+        b.three_public[which] = {k: v * 100 for k, v in b.three_public[which].items()}
+    b.prev = {k: v * 100 for k, v in b.prev.items()}
+    b.line_prev = {k: v * 100 for k, v in b.line_prev.items()}
+    b.scale = 100
+    return b
+
+
+def add_line_prev(b: Budget, rng: random.Random) -> None:
+    """Last year's figure of each function 项 (financial money): the per-项 paragraphs compare."""
+    for code, ln in b.lines.items():
+        v = ln.source("general") + ln.source("fund") + ln.source("capital") + ln.source("carry")
+        if not v:
+            continue
+        r = rng.random()
+        if r < 0.15:
+            b.line_prev[code] = v
+        else:
+            b.line_prev[code] = max(100 * b.scale, int(v * rng.uniform(0.75, 1.3)))
+
+
+def final_account(b: Budget, rng: random.Random) -> Budget:
+    """Make ``b`` a final account: its amounts are the 决算数; add 年初预算, carry-overs and 上年决算."""
+    if b.final is not None:
+        return b
+    admin = next((e.function for e in b.econ if e.group == "public"), None) or max(
+        b.lines, key=lambda c: b.lines[c].basic)
+    admin_general = b.lines[admin].source("general")
+    used = b.source_total("carry")
+    kept = 0 if rng.random() < 0.5 else _cents(rng, 0.5, max(0.6, min(50.0, admin_general / 300)))
+    out = 0 if rng.random() < 0.3 else _cents(rng, 0.5, max(0.6, min(80.0, admin_general / 200)))
+    carry_in = {"general": used + kept}
+    carry_out = {"general": out}
+    unit_admin = b.lines[admin].source("unit")
+    if unit_admin and rng.random() < 0.6:
+        carry_in["other"] = _cents(rng, 0.1, max(0.2, unit_admin / 300))
+        carry_out["other"] = _cents(rng, 0.1, max(0.2, unit_admin / 200))
+    budget: dict[str, int] = {}
+    for code, ln in b.lines.items():
+        v = ln.general_fiscal
+        if not v:
+            continue
+        r = rng.random()
+        if r < 0.3:
+            budget[code] = v
+        elif ln.project_total and r < 0.6:
+            budget[code] = int(v * rng.uniform(1.0, 1.35))
+        else:
+            budget[code] = int(v * rng.uniform(0.95, 1.08))
+    tp_budget = {}
+    for k, v in b.three_public["curr"].items():
+        r = rng.random()
+        tp_budget[k] = v if r < 0.4 else int(v * rng.uniform(1.0, 1.3)) if v else (
+            _cents(rng, 0.5, 3) if r < 0.55 else 0)
+    grand = b.total + carry_out.get("general", 0) + carry_out.get("other", 0)
+    fiscal_grand = b.fiscal_current + b.source_total("carry") + carry_out["general"]
+    general = sum(ln.general_fiscal for ln in b.lines.values())
+    b.final = FinalAccount(
+        budget=budget, carry_in=carry_in, carry_out=carry_out, admin_line=admin, tp_budget=tp_budget,
+        prev_grand=int(grand * rng.uniform(0.85, 1.15)), prev_fiscal_grand=int(fiscal_grand * rng.uniform(0.85, 1.15)),
+        prev_general=int(general * rng.uniform(0.85, 1.15)),
+        prev_running=b.running_cost if rng.random() < 0.2 else int(b.running_cost * rng.uniform(0.85, 1.15)),
+        carry_used=used,
+    )
+    return b

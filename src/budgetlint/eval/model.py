@@ -89,6 +89,7 @@ class TableBlock:
     repeat_title: bool = False  # the title is printed again on each page
     repeat_meta: bool = False  # meta lines are printed again on each page
     id: str = ""
+    scale: int = 1  # amount unit: 1 = cents of 万元 (printed 1234.56), 100 = 元 (printed 12345600.00)
 
     def row_by_ref(self, ref: str) -> TRow | None:
         return next((r for r in self.rows if r.ref == ref), None)

@@ -19,13 +19,14 @@ import random
 import re
 from dataclasses import dataclass, field
 
-from budgetlint.eval.generate import wan
+from budgetlint.eval.generate import amount_text, wan
 from budgetlint.eval.model import Composition, FormBlock, Para, Region, TableBlock, TRow
 
 # Balance-table rows an error in any line of the table may show at: the totals of both sides and
 # the rows that group other lines (财政拨款收入 above its fund types, the carry-over above its parts).
 BALANCE_PARENTS = ("本年收入合计", "收入总计", "本年支出合计", "支出总计", "财政拨款收入", "上年结转",
-                   "上年结转结余", "年初财政拨款结转和结余")
+                   "上年结转结余", "年初财政拨款结转和结余", "总计", "年初结转和结余", "年末结转和结余",
+                   "年末财政拨款结转和结余")
 
 
 @dataclass(slots=True)
@@ -75,9 +76,11 @@ class Touched:
 # helpers
 
 
-def _set(row: TRow, i: int, cents: int) -> None:
+def _set(row: TRow, i: int, cents: int, scale: int = 1) -> None:
+    """Write an amount in the table's unit (``scale``: 1 = cents of 万元, 100 = 元)."""
+    sep = "," in row.cells[i]
     row.amounts[i] = cents
-    row.cells[i] = wan(cents) if cents else ""
+    row.cells[i] = amount_text(cents, scale, sep) if cents else ""
 
 
 def _ancestors(t: TableBlock, i: int) -> list[int]:
@@ -119,6 +122,11 @@ def _cell_spots(t: TableBlock, i: int, column: str, side: str | None = None) -> 
         spots.append(Spot(t.kind, ref, column))
         for total in _sums_over(t, column):
             spots.append(Spot(t.kind, ref, total))
+    if t.layout == "pairs":
+        # 决算 基本支出表: 人员经费 | 公用经费 side by side; the item's 类 and both 合计 lines.
+        for ref in {row.refs[k].row for k in row.refs}:
+            spots.append(Spot(t.kind, ref[:3], None))
+        spots += [Spot(t.kind, "人员经费合计", None), Spot(t.kind, "公用经费合计", None)]
     if t.layout == "balance":
         for label in BALANCE_PARENTS:
             spots.append(Spot(t.kind, label, None))
@@ -138,14 +146,16 @@ def _amount_cells(t: TableBlock, item_only: bool = True, nonzero: bool = True) -
     return out
 
 
-def _delta(rng: random.Random, value: int) -> int:
-    """A change well beyond rounding: at least 1.00 万元, up to about a third of the value."""
-    hi = max(200, abs(value) // 3)
-    d = rng.randint(100, hi)
+def _delta(rng: random.Random, value: int, scale: int = 1) -> int:
+    """A change well beyond rounding: at least 1.00 万元, up to about a third of the value
+    (``scale``: the table's unit, 1 = cents of 万元, 100 = 元)."""
+    one = 100 * scale
+    hi = max(2 * one, abs(value) // 3)
+    d = rng.randint(one, hi)
     if rng.random() < 0.5 and value - d > 0:
         d = -d
     if rng.random() < 0.5:
-        d = d // 100 * 100 or 100  # round changes are common too
+        d = d // one * one or one  # round changes are common too
     return d
 
 
@@ -158,7 +168,7 @@ def _grid_tables(comp: Composition, st: Touched, layouts=("grid",)) -> list[Tabl
 
 
 def err_cell_changed(comp: Composition, rng: random.Random, st: Touched) -> Label | None:
-    tables = [t for t in comp.tables() if t.rows and t.id not in st.tables and t.layout in ("grid", "balance")
+    tables = [t for t in comp.tables() if t.rows and t.id not in st.tables and t.layout in ("grid", "balance", "pairs")
               and _amount_cells(t)]
     if not tables:
         return None
@@ -167,8 +177,8 @@ def err_cell_changed(comp: Composition, rng: random.Random, st: Touched) -> Labe
     row = t.rows[i]
     ref = row.refs[k]
     old = row.amounts[k]
-    new = old + _delta(rng, old)
-    _set(row, k, new)
+    new = old + _delta(rng, old, t.scale)
+    _set(row, k, new, t.scale)
     st.touched.add((t.id, i))
     st.tables.add(t.id)
     return Label("cell_changed", "arithmetic", _cell_spots(t, i, ref.column, ref.side),
@@ -178,7 +188,7 @@ def err_cell_changed(comp: Composition, rng: random.Random, st: Touched) -> Labe
 def err_digits_transposed(comp: Composition, rng: random.Random, st: Touched) -> Label | None:
     cands = []
     for t in comp.tables():
-        if t.id in st.tables or t.layout not in ("grid", "balance"):
+        if t.id in st.tables or t.layout not in ("grid", "balance", "pairs"):
             continue
         for i, k in _amount_cells(t):
             s = str(t.rows[i].amounts[k] // 100)
@@ -194,7 +204,7 @@ def err_digits_transposed(comp: Composition, rng: random.Random, st: Touched) ->
     j = rng.choice(pairs)
     s[j], s[j + 1] = s[j + 1], s[j]
     new = int("".join(s)) * 100 + old % 100
-    _set(row, k, new)
+    _set(row, k, new, t.scale)
     st.touched.add((t.id, i))
     st.tables.add(t.id)
     ref = row.refs[k]
@@ -245,8 +255,8 @@ def err_subtotal_off(comp: Composition, rng: random.Random, st: Touched) -> Labe
     row = t.rows[i]
     ref = row.refs[k]
     old = row.amounts[k]
-    new = old + _delta(rng, old)
-    _set(row, k, new)
+    new = old + _delta(rng, old, t.scale)
+    _set(row, k, new, t.scale)
     st.touched.add((t.id, i))
     st.tables.add(t.id)
     return Label("subtotal_off", "arithmetic", _cell_spots(t, i, ref.column),
@@ -267,14 +277,14 @@ def err_cross_table(comp: Composition, rng: random.Random, st: Touched) -> Label
     t, i, k = rng.choice(cands)
     row = t.rows[i]
     column = row.refs[k].column
-    d = _delta(rng, row.amounts[k])
+    d = _delta(rng, row.amounts[k], t.scale)
     columns = [column, *_sums_over(t, column)]
     changed = []
     for j in [i, *_ancestors(t, i)] + ([0] if t.items_sum and i != 0 else []):
         r = t.rows[j]
         for kk, ref in r.refs.items():
             if ref.column in columns:
-                _set(r, kk, r.amounts[kk] + d)
+                _set(r, kk, r.amounts[kk] + d, t.scale)
                 changed.append(Spot(t.kind, ref.row, ref.column))
         st.touched.add((t.id, j))
     st.tables.add(t.id)
@@ -634,7 +644,8 @@ def art_rounding(comp: Composition, rng: random.Random, st: Touched) -> Artefact
     """One leaf amount per table off by 0.01 (independently rounded parts): within tolerance."""
     n = 0
     for t in comp.tables():
-        if t.layout != "grid" or rng.random() < 0.5:
+        # A table in 元 prints every amount to the fen: one off in its last place is an error.
+        if t.layout != "grid" or t.scale != 1 or rng.random() < 0.5:
             continue
         cands = [(i, k) for i, k in _amount_cells(t) if not _children(t, i) and (t.id, i) not in st.touched
                  and t.rows[i].amounts[k] > 100 and (t.rows[i].parent is not None or t.items_sum)]

@@ -18,6 +18,8 @@ from budgetlint.recognise.normalise import clean
 from budgetlint.recognise.vocab import Vocabulary, label_key
 
 _CODE_WORDS = ("编码", "代码")
+# A leaf naming its figure after the year (上海 2024: "2024年机关运行经费预算数"): the figure's word.
+_LEAF_YEAR = re.compile(r"^(?:19|20)\d\d年度?(.+)$")
 _SIDE_WORDS = {"收入": "income", "支出": "expenditure"}
 
 
@@ -177,6 +179,8 @@ def nodes_to_columns(roots: list[Node], vocab: Vocabulary, balance: bool) -> lis
             side = _side_of(label)
         role = vocab.text_role(label) if lk else None
         key = vocab.column_key(label) if lk else None
+        if node.is_leaf and lk and key is None and not m and (ym := _LEAF_YEAR.match(lk)):
+            key = vocab.column_key(ym.group(1))
         if not node.is_leaf:
             if role is not None or any(w in lk for w in _CODE_WORDS) or lk.endswith("科目"):
                 text_group = True

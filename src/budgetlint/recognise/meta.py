@@ -15,14 +15,21 @@ _KINDS = (
     ("部门决算", DocKind.DEPARTMENT_FINAL),
     ("单位决算", DocKind.UNIT_FINAL),
     ("绩效目标", DocKind.PERFORMANCE),
+    ("绩效评价", DocKind.PERFORMANCE),  # a 绩效评价 report (长沙: 项目支出绩效评价结果)
 )
 _YEAR = re.compile(r"((?:19|20)\d\d)\s*年")
 _YEAR_OF = re.compile(r"((?:19|20)\d\d)\s*年度")
 _YEAR_FIELD = re.compile(r"(?:预算年度|年度)\s*[:：]\s*((?:19|20)\d\d)")
-_ORG_FIELD = re.compile(r"^(?:部门[(（]单位[)）]|部门名称|单位名称|编制单位|填报单位|预算单位)\s*[:：]\s*(\S.+)$")
+_ORG_LABELS = r"(?:部门[(（]单位[)）]|部门名称|单位名称|编制单位|编制部门|填报单位|预算单位|预算主管部门|部门)"
+_ORG_FIELD = re.compile(rf"^{_ORG_LABELS}\s*[:：]\s*(\S.+)$")
+_ORG_CELL = re.compile(rf"^{_ORG_LABELS}$")  # 北京 预算13表: 部门名称 | 北京市统计局
+_ORG_NAME = re.compile(r"(?:局|委员会|委|办公室|办公厅|办|厅|院|部|中心|会|所|队|站|处|学校|大学|馆|政府)$")
+# What follows the organisation on the same line: "编制单位：XX局      单位：元".
+_ORG_TAIL = re.compile(r"\s*(?:金额)?单位\s*[:：].*$")
 _ORG_CODE = re.compile(r"^\d{6,9}\s+(\S.+)$")
 _NARR_UNIT = re.compile(r"\d\s*(亿元|万元|元)")
 _TITLE_TAIL = re.compile(r"(?:部门|单位)(?:预算|决算).*$|(?:预算|决算)(?:信息)?公开.*$|绩效目标.*$")
+_TITLE_YEAR = re.compile(r"(?:19|20)\d\d\s*年度?")
 
 
 _UNIT_KIND = (("参照公务员法管理", "参公"), ("参公", "参公"), ("行政", "行政"), ("机关", "行政"), ("事业", "事业"))
@@ -93,6 +100,15 @@ def recognise_meta(lines: list[Line], tables: list[Table], sections: list[Sectio
         best = max(counts, key=counts.get)
         if counts[best]:
             meta.kind = best
+    if meta.kind is DocKind.UNKNOWN and tables:
+        # A tables-only file (北京 附件2, 江苏 公开表) names no kind: its table titles say 预算 or
+        # 决算, and 单位 where a unit's own tables (预算单位财务收支预算总表).
+        titles = "".join(squash(t.title) for t in tables)
+        unit = "单位预算" in titles or "预算单位" in titles or "单位决算" in titles
+        if "决算" in titles:
+            meta.kind = DocKind.UNIT_FINAL if unit else DocKind.DEPARTMENT_FINAL
+        elif "预算" in titles:
+            meta.kind = DocKind.UNIT_BUDGET if unit else DocKind.DEPARTMENT_BUDGET
     m = _YEAR.search(title)
     if m:
         meta.year = int(m.group(1))
@@ -105,7 +121,13 @@ def recognise_meta(lines: list[Line], tables: list[Table], sections: list[Sectio
                 meta.year = int(y.group(1))
         o = _ORG_FIELD.match(t) or (_ORG_CODE.match(t) if not line.is_tabular else None)
         if o:
-            orgs[squash(o.group(1))] += 1
+            org = _ORG_TAIL.sub("", o.group(1)).strip()
+            if org:
+                orgs[squash(org)] += 1
+        elif line.is_tabular:
+            cells = [clean(c) for c in line.cells if c.strip()]
+            if len(cells) >= 2 and _ORG_CELL.match(squash(cells[0])) and _ORG_NAME.search(squash(cells[1])):
+                orgs[squash(cells[1])] += 1
     if meta.year is None:
         years = Counter(int(y) for line in lines[:200] for y in _YEAR.findall(" ".join(line.cells)))
         if years:
@@ -118,8 +140,10 @@ def recognise_meta(lines: list[Line], tables: list[Table], sections: list[Sectio
         years = stated or Counter(int(y) for line in lines for y in _YEAR.findall(" ".join(line.cells)))
         if years:
             meta.year = years.most_common(1)[0][0]
-    from_title = _YEAR.sub("", key, count=1)
+    from_title = _TITLE_YEAR.sub("", key, count=1)
     from_title = _TITLE_TAIL.sub("", from_title).strip()
+    if len(from_title) > 4 and from_title.endswith(("部门", "单位")):
+        from_title = from_title[:-2]  # "北京市统计局部门2026年度部门预算信息公开"
     if orgs:
         meta.organisation = orgs.most_common(1)[0][0]
     elif from_title:

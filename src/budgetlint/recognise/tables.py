@@ -167,6 +167,34 @@ def _continues(lines: list[Line], j: int, segment: Segment) -> bool:
     return nxt is not None and nxt.is_tabular and width > 0 and abs(len(nxt.cells) - width) <= 1
 
 
+def _place_label_line(line: Line, segment: Segment) -> Line | None:
+    """A label-only line as a row of the table: its text in the column whose span (read from the
+    data lines above) holds it, every other cell blank. None where there is no geometry, the text
+    carries a figure, or it does not fall in a label column (the first cell of a row, or the cell
+    after a row's last figure on a balance table's second side)."""
+    box = line.cell_boxes[0] if line.cell_boxes else None
+    t = clean(line.cells[0])
+    if box is None or not _NUMBERED.match(t) or any(ch.isdigit() for ch in t):
+        return None
+    ref = next((x for x in reversed(segment.data) if x.cell_boxes and len(x.cell_boxes) == len(x.cells)
+                and all(b is not None for b in x.cell_boxes) and len(x.cells) > 1), None)
+    if ref is None:
+        return None
+    centre = (box[0] + box[2]) / 2
+    col = next((k for k, b in enumerate(ref.cell_boxes) if b[0] - 2 <= box[0] <= b[2] and b[0] <= centre <= b[2] + 2), None)
+    if col is None:
+        return None
+    # A label column holds words in the rows above it, not figures.
+    above = [clean(x.cells[col]) for x in segment.data if len(x.cells) == len(ref.cells)]
+    if not above or sum(1 for a in above if a and not any(ch.isdigit() for ch in a.replace("、", ""))) < len(above) / 2:
+        return None
+    cells = [""] * len(ref.cells)
+    cells[col] = line.cells[0]
+    boxes: list[tuple[float, float, float, float] | None] = [None] * len(ref.cells)
+    boxes[col] = box
+    return Line(cells, line.provenance, cell_boxes=boxes)
+
+
 def _read_block(lines: list[Line], start: int, specs: list[TableSpec], vocab: Vocabulary,
                 furniture: frozenset[str] = frozenset()) -> Block | None:
     title = clean(lines[start].cells[0])
@@ -199,9 +227,15 @@ def _read_block(lines: list[Line], start: int, specs: list[TableSpec], vocab: Vo
                 j += 1
                 continue
             if mode == "data" and segments and _continues(lines, j, segments[-1]):
-                # One row whose cells a reader merged into one ("（十九）自然资源…支出"): the table
-                # goes on after it. Keep reading; the lost row is noted on the table.
-                reading.append(f"第{line.provenance.page or '?'}页一行内容无法分列：{t[:30]}")
+                # One row whose cells a reader merged into one ("（十九）自然资源…支出"), or a row
+                # blank but for its label (a balance table's empty lines "十六、金融支出"): the table
+                # goes on after it. Where the geometry shows which column the label sits in, it is
+                # that row with blank figures; else the lost row is noted on the table.
+                placed = _place_label_line(line, segments[-1])
+                if placed is not None:
+                    segments[-1].data.append(placed)
+                else:
+                    reading.append(f"第{line.provenance.page or '?'}页一行内容无法分列：{t[:30]}")
                 consumed.append(j)
                 last_good = j
                 j += 1
