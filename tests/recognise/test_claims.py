@@ -237,3 +237,31 @@ def test_final_accounts_bind_the_final_figure_and_keep_the_budget_apart():
     assert _bound(doc, item) == [("general_expenditure", "行政运行", "current_expenditure", Decimal("160.00"))]
     # "本年支出" under a heading naming the 政府性基金 is that fund's, not the whole budget's
     assert not any(bind(doc, c) for c in claims if c.subject == "expenditure_current")
+
+
+def test_an_item_name_holding_a_dunhao_binds_to_its_own_row():
+    """"执业资格注册、资质审查（项）" is one 项, not a list ending at its 款."""
+    from helpers import doc_of as _doc
+
+    from budgetlint.pipeline import run_rules
+    from budgetlint.rules.registry import REGISTRY, all_rules
+
+    text = """
+上海市某局2024年度部门决算
+一般公共预算财政拨款支出决算表
+单位：万元
+科目编码 | | | 科目名称 | 合计 | 基本支出 | 项目支出
+类 | 款 | 项 | | | |
+212 | | | 城乡社区支出 | 400.00 | 0.00 | 400.00
+212 | 01 | | 城乡社区管理事务 | 400.00 | 0.00 | 400.00
+212 | 01 | 02 | 一般行政管理事务 | 100.00 | 0.00 | 100.00
+212 | 01 | 10 | 执业资格注册、资质审查 | 300.00 | 0.00 | 300.00
+| | | 合计 | 400.00 | 0.00 | 400.00
+五、一般公共预算财政拨款支出决算情况说明
+（三）一般公共预算财政拨款支出决算具体情况
+1、城乡社区支出（类）城乡社区管理事务（款）执业资格注册、资质审查（项）。主要用于：执业资格注册方面的支出。年初预算为300万元，支出决算为{final}万元。
+"""
+    all_rules()
+    assert [f.rule for f in run_rules(_doc(text.replace("{final}", "300")), [REGISTRY["BL301"]])] == []
+    hits = run_rules(_doc(text.replace("{final}", "310")), [REGISTRY["BL301"]])
+    assert [f.rule for f in hits] == ["BL301"] and "300.00" in hits[0].message

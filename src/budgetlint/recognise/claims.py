@@ -32,10 +32,12 @@ _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 # A 功能分类 item named in prose (squashed): one to three "名称（[代码]类|款|项）" in a row, or a quoted
 # name followed by 科目. Names are Chinese characters only (no punctuation), so a list is not one item.
 _NAME = r'[\u4e00-\u9fff]{2,40}?(?:\((?!\d*[类款项]\))[\u4e00-\u9fff]{1,6}\)[\u4e00-\u9fff]{0,20}?)?'  # 中医(民族)医院
-_SEG = rf'"?{_NAME}"?\((?:\d{{2,7}})?[类款项]\)'
+# Inside a "名称（项）" segment a name may hold "、" (squashed to ","): 执业资格注册、资质审查（项）.
+_SEG_NAME = rf'{_NAME}(?:,[\u4e00-\u9fff]{{1,20}})*'
+_SEG = rf'"?{_SEG_NAME}"?\((?:\d{{2,7}})?[类款项]\)'
 _ITEM = rf'"?(?:{_SEG}){{1,3}}"?|"{_NAME}(?:-{_NAME}){{0,2}}"科目|(?<!\d)(?:\d{{3}}|\d{{5}}|\d{{7}})-{_NAME}(?=\d)'
 _CODED_ITEM = re.compile(rf'(?P<code>\d+)-(?P<name>{_NAME})')  # "2080506-机关事业单位职业年金缴费支出94.36万元"
-_SEG_PARTS = re.compile(rf'"?(?P<name>{_NAME})"?\((?P<code>\d{{2,7}})?(?P<level>[类款项])\)')
+_SEG_PARTS = re.compile(rf'"?(?P<name>{_SEG_NAME})"?\((?P<code>\d{{2,7}})?(?P<level>[类款项])\)')
 _QUOTED_ITEM = re.compile(rf'"(?P<path>{_NAME}(?:-{_NAME}){{0,2}})"科目')  # "类-款-项"科目
 _LEVELS = {"类": 1, "款": 2, "项": 3}
 _UNITS = {"亿元": Unit.YI_YUAN, "万元": Unit.WAN_YUAN, "元": Unit.YUAN}
