@@ -473,3 +473,23 @@ def test_year_of_a_tables_only_file_from_its_headings():
 （2026年度）
 """
     assert doc_of(text).meta.year == 2026
+
+
+def test_a_whole_block_slid_the_same_way_is_put_back_from_the_level_above():
+    # 20102 and its 项 all read their project money under 基本支出: consistent among themselves,
+    # only 201 shows the slide.
+    doc = doc_of("""
+支出总体情况表
+单位：万元
+科目编码 | | | 科目名称 | 合计 | 基本支出 | 项目支出
+类 | 款 | 项 | | | |
+201 | | | 一般公共服务支出 | 150.00 | 100.00 | 50.00
+201 | 01 | | 人大事务 | 100.00 | 100.00 |
+201 | 01 | 01 | 行政运行 | 100.00 | 100.00 |
+201 | 02 | | 政协事务 | 50.00 | 50.00 |
+201 | 02 | 02 | 一般行政管理事务 | 30.00 | 30.00 |
+201 | 02 | 99 | 其他政协事务支出 | 20.00 | 20.00 |
+""")
+    rows = _table(doc, "expenditure_summary").rows
+    assert [r.values["project"].amount for r in rows[3:]] == [Decimal("50.00"), Decimal("30.00"), Decimal("20.00")]
+    assert all(r.repaired for r in rows[3:]) and rows[1].repaired is None

@@ -729,6 +729,48 @@ def _group_ok(parent: Row, kids: list[Row], keys: list[str]) -> bool:
 _MAX_SWITCH = 8
 
 
+def _moved(row: Row, alt: dict[str, Value]) -> frozenset[tuple[str, str]]:
+    """How a re-reading moves the row's figures: (from column, to column) pairs, pairing the
+    columns that lose a figure with those that gain the same figure."""
+    def amount(v: Value | None) -> Decimal:
+        return v.amount if v is not None and v.amount is not None else Decimal(0)
+
+    keys = set(row.values) | set(alt)
+    lost = [(k, amount(row.values.get(k))) for k in sorted(keys)
+            if amount(row.values.get(k)) != 0 and amount(alt.get(k)) != amount(row.values.get(k))]
+    gained = [(k, amount(alt.get(k))) for k in sorted(keys)
+              if amount(alt.get(k)) != 0 and amount(alt.get(k)) != amount(row.values.get(k))]
+    pairs = set()
+    for k, a in lost:
+        match = next(((g, b) for g, b in gained if b == a), None)
+        if match is None:
+            return frozenset()
+        gained.remove(match)
+        pairs.add((k, match[0]))
+    return frozenset(pairs) if not gained else frozenset()
+
+
+def _same_slide(top: Row, alt: dict[str, Value], below: dict[int, list[Row]], alts) -> list | None:
+    """Re-read ``top`` and every row under it by the same column move, or None if some row under it
+    has figures in the moved columns and no re-reading that moves them the same way."""
+    move = _moved(top, alt)
+    if not move:
+        return None
+    sources = {a for a, _ in move}
+    block = [(top, alt)]
+    stack = list(below.get(id(top), []))
+    while stack:
+        r = stack.pop()
+        stack.extend(below.get(id(r), []))
+        if all(v.blank for k, v in r.values.items() if k in sources):
+            continue
+        same = [a for a in alts(r) if _moved(r, a) and _moved(r, a) <= move]
+        if len(same) != 1:
+            return None
+        block.append((r, same[0]))
+    return block
+
+
 def repair_by_hierarchy(table: Table, observed: dict[int, tuple[list[Value], list[str], list]]) -> None:
     """Put back values that slid under the wrong column where the row alone cannot tell.
 
@@ -760,6 +802,7 @@ def repair_by_hierarchy(table: Table, observed: dict[int, tuple[list[Value], lis
         for key in keys:
             r.values[key] = alt.get(key) or Value(Decimal(0), "", r.provenance, 0, True)
 
+    below: dict[int, list[Row]] = {id(p): list(k) for p, k in groups if p.kind is RowKind.ITEM}
     pinned: set[int] = set()
     budget = _MAX_PLACEMENTS  # candidate sets examined per table, so a bad table cannot stall a batch
     for parent, kids in groups:
@@ -770,17 +813,25 @@ def repair_by_hierarchy(table: Table, observed: dict[int, tuple[list[Value], lis
         # switching the parent changes the parent by its delta. Look for switches that close the gap.
         gap = [amt(parent.values.get(k)) - sum((amt(c.values.get(k)) for c in kids), Decimal(0)) for k in keys]
         slack = sum((v.half_ulp for r in (parent, *kids) for v in r.values.values() if not v.blank), Decimal(0))
-        moves: list[tuple[Row, dict[str, Value], list[Decimal]]] = []
+        # A move re-reads one row, or a row with everything under it when that block already agrees
+        # within itself (a whole page slid the same way: only the level above shows it).
+        moves: list[tuple[Row, list[tuple[Row, dict[str, Value]]], list[Decimal]]] = []
         for r in (*kids, parent):
-            if id(r) in pinned:
-                continue
             sign = 1 if r is parent else -1
             for alt in alts(r):
+                if id(r) in pinned:
+                    if r is parent or id(r) not in below:
+                        continue
+                    block = _same_slide(r, alt, below, alts)
+                    if block is None:
+                        continue
+                else:
+                    block = [(r, alt)]
                 delta = [sign * (amt(alt.get(k)) - amt(r.values.get(k))) for k in keys]
                 # A move must not disturb a column that already agrees: slides move values
                 # between the columns that disagree.
                 if all(d == 0 or abs(g) > slack for d, g in zip(delta, gap, strict=True)):
-                    moves.append((r, alt, delta))
+                    moves.append((r, block, delta))
         solution = None
         for size in range(1, min(len(moves), _MAX_SWITCH) + 1):
             found = []
@@ -795,7 +846,7 @@ def repair_by_hierarchy(table: Table, observed: dict[int, tuple[list[Value], lis
                     if len(found) > 1:
                         break
             if found:
-                solution = [(r, alt) for r, alt, _ in found[0]] if len(found) == 1 else None
+                solution = [pair for _, block, _ in found[0] for pair in block] if len(found) == 1 else None
                 break
         if solution is None:
             continue
