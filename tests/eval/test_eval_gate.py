@@ -34,7 +34,7 @@ PRECISION_FLOOR = {
     "text": 1.0,
 }
 CLEAN_ERROR_FINDINGS_CEILING = 0
-ARTEFACT_DOCS_WITH_ERRORS_CEILING = 1  # was 2 before whole slid blocks were put back
+ARTEFACT_DOCS_WITH_ERRORS_CEILING = 0
 FIGURE_RECOVERY_FLOOR = 1.0
 
 # The workbook and PDF run (16 documents a format): every label but one indicator_value found.

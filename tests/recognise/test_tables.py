@@ -493,3 +493,25 @@ def test_a_whole_block_slid_the_same_way_is_put_back_from_the_level_above():
     rows = _table(doc, "expenditure_summary").rows
     assert [r.values["project"].amount for r in rows[3:]] == [Decimal("50.00"), Decimal("30.00"), Decimal("20.00")]
     assert all(r.repaired for r in rows[3:]) and rows[1].repaired is None
+
+
+def test_a_slide_over_a_page_break_is_put_back_as_one_run():
+    # 302 and its first items sit on the slid page (公用 money read under 人员); the last items,
+    # on the next page, are read right. No single row, only the run, makes 302 agree.
+    doc = doc_of("""
+一般公共预算基本支出情况表
+单位：万元
+科目编码 | 科目名称 | 基本支出 | |
+| | 合计 | 人员经费 | 公用经费
+| 合计 | 30.00 | 10.00 | 20.00
+301 | 工资福利支出 | 10.00 | 10.00 |
+30101 | 基本工资 | 10.00 | 10.00 |
+302 | 商品和服务支出 | 20.00 | 20.00 |
+30201 | 办公费 | 5.00 | 5.00 |
+30202 | 印刷费 | 5.00 | 5.00 |
+30205 | 水费 | 4.00 | 4.00 |
+30206 | 电费 | 6.00 | | 6.00
+""")
+    rows = _table(doc, "general_basic_expenditure").rows
+    assert [r.values["public"].amount for r in rows[3:]] == [Decimal(x) for x in ("20.00", "5.00", "5.00", "4.00", "6.00")]
+    assert all(r.values["personnel"].blank for r in rows[3:])

@@ -771,6 +771,40 @@ def _same_slide(top: Row, alt: dict[str, Value], below: dict[int, list[Row]], al
     return block
 
 
+def _page_run(parent: Row, kids: list[Row], keys: list[str], pinned: set[int], alts, apply) -> list | None:
+    """A slide over a page break hits a run of consecutive rows the same way. Find the one run of
+    the group's free rows (in print order) which, re-read by one column move, makes the group agree;
+    None when there is none or more than one."""
+    members = sorted([r for r in (parent, *kids) if id(r) not in pinned], key=lambda r: r.index)
+    if len(members) < 2:
+        return None
+    signatures = {_moved(r, a) for r in members for a in alts(r)} - {frozenset()}
+    found: list[list] = []
+    for move in signatures:
+        sources = {a for a, _ in move}
+        for i in range(len(members)):
+            block: list = []
+            for r in members[i:]:
+                same = [a for a in alts(r) if _moved(r, a) == move]
+                if len(same) == 1:
+                    block.append((r, same[0]))
+                elif all(v.blank for k, v in r.values.items() if k in sources):
+                    continue
+                else:
+                    break
+                saved = {id(x): dict(x.values) for x, _ in block}
+                for x, a in block:
+                    apply(x, a)
+                ok = _group_ok(parent, kids, keys)
+                for x, _ in block:
+                    x.values.clear()
+                    x.values.update(saved[id(x)])
+                if ok:
+                    found.append(list(block))
+                    break
+    return found[0] if len(found) == 1 else None
+
+
 def repair_by_hierarchy(table: Table, observed: dict[int, tuple[list[Value], list[str], list]]) -> None:
     """Put back values that slid under the wrong column where the row alone cannot tell.
 
@@ -832,8 +866,8 @@ def repair_by_hierarchy(table: Table, observed: dict[int, tuple[list[Value], lis
                 # between the columns that disagree.
                 if all(d == 0 or abs(g) > slack for d, g in zip(delta, gap, strict=True)):
                     moves.append((r, block, delta))
-        solution = None
-        for size in range(1, min(len(moves), _MAX_SWITCH) + 1):
+        solution = _page_run(parent, kids, keys, pinned, alts, apply)
+        for size in range(1, min(len(moves), _MAX_SWITCH) + 1 if solution is None else 0):
             found = []
             for chosen in combinations(moves, size):
                 budget -= 1
