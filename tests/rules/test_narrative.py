@@ -210,8 +210,11 @@ SHANGHAI = """
 def test_bl301_checks_function_items_against_their_row_in_yuan():
     assert run(SHANGHAI) == []
     # the paragraph restates the item with another figure than the table's (2026年预算安排 …)
-    (f,) = run(SHANGHAI.replace("2026年预算安排18.00万元", "2026年预算安排18.50万元"))
-    assert f.rule == "BL301" and "住房公积金" in f.message and f.expected == Decimal("18")
+    found = run(SHANGHAI.replace("2026年预算安排18.00万元", "2026年预算安排18.50万元"))
+    # … which also breaks its own percentage (16.00 → 18.50 is +15.63%, not +12.50%): BL302.
+    assert sorted(f.rule for f in found) == ["BL301", "BL302"]
+    (f,) = [f for f in found if f.rule == "BL301"]
+    assert "住房公积金" in f.message and f.expected == Decimal("18")
 
 
 FINAL = """
@@ -273,3 +276,26 @@ def test_bl301_quiet_when_the_table_cell_was_read_with_low_confidence():
             v.confidence = 0.5
     after = [f.rule for f in run_rules(doc, [REGISTRY["BL301"]])]
     assert before == ["BL301"] and after == []
+
+
+def test_bl302_percentage_from_two_years_without_a_change_amount():
+    """"上年执行数 A，本年安排 B，增加 P%": P must be (B − A) ÷ A, its direction word included."""
+    from helpers import doc_of as _doc
+
+    from budgetlint.pipeline import run_rules
+    from budgetlint.rules.registry import REGISTRY, all_rules
+
+    text = """
+上海市某局2026年部门预算
+四、一般公共预算支出情况说明
+1、公共安全支出（类）司法（款）行政运行（项）。2025年当年预算执行数为{last}万元，2026年预算安排{this}万元，比2025年预算执行数{word}{pct}%。
+"""
+    all_rules()
+
+    def hits(**kw):
+        return [f.rule for f in run_rules(_doc(text.format(**kw)), [REGISTRY["BL302"]])]
+
+    assert hits(last="1690.69", this="1672.67", word="减少", pct="1.07") == []
+    assert hits(last="77.99", this="91.97", word="增加", pct="17.93") == []
+    assert hits(last="77.99", this="91.97", word="增加", pct="17.66") == ["BL302"]
+    assert hits(last="43269.3", this="3845.49", word="增加", pct="17.62") == ["BL302"]

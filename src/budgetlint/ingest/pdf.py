@@ -264,6 +264,34 @@ def _path_segments(obj, m: tuple, raw, out: list[tuple[float, float, float, floa
             cur = start
 
 
+def _filled_bars(obj, m: tuple, raw, out: list[tuple[float, float, float, float]]) -> None:
+    """The thin sub-paths (bars) of a filled path, each as the centre line of its bar (user space)."""
+    x = ctypes.c_float()
+    y = ctypes.c_float()
+    rx, ry = ctypes.byref(x), ctypes.byref(y)
+    full = _mul(_matrix(obj, raw), m)
+    subpaths: list[list[tuple[float, float]]] = []
+    for k in range(raw.FPDFPath_CountSegments(obj)):
+        seg = raw.FPDFPath_GetPathSegment(obj, k)
+        if not seg or not raw.FPDFPathSegment_GetPoint(seg, rx, ry):
+            continue
+        kind = raw.FPDFPathSegment_GetType(seg)
+        if kind == raw.FPDF_SEGMENT_MOVETO or not subpaths:
+            subpaths.append([])
+        elif kind != raw.FPDF_SEGMENT_LINETO:
+            subpaths[-1].append((float("nan"), float("nan")))  # a curve: no bar
+        subpaths[-1].append(_apply(full, x.value, y.value))
+    for pts in subpaths:
+        if len(pts) < 3 or any(p[0] != p[0] for p in pts):
+            continue
+        x0, x1 = min(p[0] for p in pts), max(p[0] for p in pts)
+        y0, y1 = min(p[1] for p in pts), max(p[1] for p in pts)
+        if y1 - y0 <= DEFAULT.thin and x1 - x0 > y1 - y0:
+            out.append((x0, (y0 + y1) / 2, x1, (y0 + y1) / 2))
+        elif x1 - x0 <= DEFAULT.thin and y1 - y0 > x1 - x0:
+            out.append(((x0 + x1) / 2, y0, (x0 + x1) / 2, y1))
+
+
 def _collect_paths(container, count, get, m: tuple, raw, segs: list, state: dict, depth: int = 0) -> None:
     fill = ctypes.c_int()
     stroke = ctypes.c_int()
@@ -286,10 +314,13 @@ def _collect_paths(container, count, get, m: tuple, raw, segs: list, state: dict
             w, h = abs(x1 - x0), abs(y1 - y0)
             thin = min(w, h) <= DEFAULT.thin
             if not stroke.value:
-                if not thin:
-                    continue  # a filled area (cell shading, a white background box) is no ruling
                 if raw.FPDFPageObj_GetFillColor(obj, *rgba) and min(c.value for c in rgba[:3]) >= 250:
                     continue  # a white line is not drawn on the page
+                if not thin:
+                    # A filled area (cell shading, a background box) is no ruling, but one path may
+                    # fill many thin bars, one per ruling of a grid: those bars are rulings.
+                    _filled_bars(obj, m, raw, segs)
+                    continue
             if thin:
                 if h <= DEFAULT.thin:
                     ym = (y0 + y1) / 2

@@ -39,6 +39,7 @@ _META = re.compile(
     r"|^(?:表|公开|预算)\s*\d{1,2}\s*表?$"  # the table's number printed above its title: 表1, 公开01表
 )
 _NOTE = re.compile(r"^\s*(?:注|备注|说明)\s*[:：\d]")
+_PAGE_NO = re.compile(r"^-?\s*\d{1,3}\s*-?$|^第\s*\d+\s*页|^共\s*\d+\s*页")  # a printed page number
 _EMPTY_NOTE = re.compile(r"空表|没有|无.{0,20}(?:预算|支出|收入|经费|资金)|未安排|不涉及")
 _CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
 _CODE_IN_NAME = re.compile(r"^(\d{3}(?:\d{2}){0,2})\s+(\S.*)$")
@@ -153,8 +154,8 @@ def lines_to_blocks(lines: list[Line], vocab: Vocabulary) -> list[Block]:
 def _continues(lines: list[Line], j: int, segment: Segment) -> bool:
     """A short prose-looking line inside a table, followed by rows of the table's width."""
     t = clean(lines[j].cells[0])
-    if len(t) > 40 or t.endswith(("。", "：", ":")) or _NOTE.match(t):
-        return False
+    if len(t) > 40 or t.endswith(("。", "：", ":")) or _NOTE.match(t) or _PAGE_NO.match(t):
+        return False  # a page number between two pages of a table is no row of it
     width = max((len(r) for r in segment.header), default=0)
     # Several such lines in a row (blank rows of a balance table at the top of a page, each read as
     # its label alone: "十六、金融支出" / "十七、…"): look past the numbered ones.

@@ -161,6 +161,9 @@ def narrative_percent_inconsistent(doc: Document) -> Iterator[Finding]:
     上年数可能为 0（增减率无意义）；句中缺少本年数或增减额。
     """
     for claim in extract_claims(doc):
+        if claim.percent is not None and claim.change is None and claim.subject is not None:
+            yield from _percent_from_two_years(claim)
+            continue
         if claim.percent is None or claim.change is None or claim.subject is None:
             continue
         if _direction_of(claim.change_word) * _direction_of(claim.percent_word) < 0:
@@ -204,6 +207,32 @@ def narrative_percent_inconsistent(doc: Document) -> Iterator[Finding]:
                 f"{claim.label} {said}，增减率应约为 {computed:.2f}%，说明写作 {claim.percent_word} {pct.raw}%{hint}",
                 expected=computed.quantize(Decimal("0.01")),
                 found=pct.value, tolerance=ulp, unit="%")
+
+
+def _percent_from_two_years(claim: Claim) -> Iterator[Finding]:
+    """"上年执行数 A，本年安排 B，增加 P%": no change amount printed, but both years are. The
+    percentage (with its direction word) must be (B − A) ÷ A."""
+    base, amount, pct = claim.base, claim.amount, claim.percent
+    if base is None or amount is None or not base.value:
+        return
+    scale = (amount.unit.in_yuan / base.unit.in_yuan) if amount.unit and base.unit else Decimal(1)
+    b_lo, b_hi = base.value - base.half_ulp, base.value + base.half_ulp
+    a_lo = (amount.value - amount.half_ulp) * scale
+    a_hi = (amount.value + amount.half_ulp) * scale
+    if b_lo <= 0:
+        return
+    ratios = [(a - b) / b * _HUNDRED for a in (a_lo, a_hi) for b in (b_lo, b_hi)]
+    # The claim's percentage is signed by its word already when the word says down.
+    said = pct.value if pct.value < 0 else pct.value * (_direction_of(claim.percent_word) or 1)
+    ulp = pct.half_ulp * 2
+    if min(ratios) - ulp <= said <= max(ratios) + ulp:
+        return
+    computed = (amount.value * scale - base.value) / base.value * _HUNDRED
+    yield _finding(
+        "BL302", claim,
+        f"{claim.label}上年 {base.raw}，本年 {amount.raw}，增减率应约为 {computed:.2f}%，"
+        f"说明写作 {claim.percent_word or ''} {pct.raw}%",
+        expected=computed.quantize(Decimal("0.01")), found=said, tolerance=ulp, unit="%")
 
 
 def _direction_of(word: str | None) -> int:
