@@ -110,9 +110,11 @@ def three_public(doc: Document) -> dict[int | str, Decimal]:
             return out
     if not out:
         # Item rows (Hebei): the 三公 figure is the "三公"经费小计, not a 合计 that adds 会议费 and 培训费.
+        # One figure column under another name (福建: 项目 | 预算数) is read as the 合计 column.
+        col = "total" if t.column("total") or not t.amount_columns else t.amount_columns[0].key
         sub = t.row_by_key("three_subtotal")
-        v = sub.values.get("total") if sub is not None else None
-        total = v.amount if v is not None else _total(t, "total")
+        v = sub.values.get(col) if sub is not None else None
+        total = v.amount if v is not None else _total(t, col)
         if total is None and len(t.rows) == 1 and t.rows[0].kind is RowKind.ITEM:
             # One line of figures under 合计 | 因公出国（境）费 | … (上海, 中央): its 合计 is the total.
             total = _value(t.rows[0], "total")

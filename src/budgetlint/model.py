@@ -272,6 +272,17 @@ class Indicator:
 
 
 @dataclass(slots=True)
+class FormTask:
+    """One 年度重点工作任务 of a department-wide form: its name, money and aims as printed."""
+
+    name: str
+    amount: Decimal | None = None
+    content: str = ""  # 主要实施内容
+    target: str = ""  # 期望达到的目标
+    provenance: Provenance = field(default_factory=Provenance)
+
+
+@dataclass(slots=True)
 class PerformanceForm:
     """A 绩效目标表 (project, special fund, or department-wide)."""
 
@@ -294,6 +305,10 @@ class PerformanceForm:
     objective_provenance: list[Provenance] = field(default_factory=list)
     spending_plan_unit: str | None = None
     spending_plan_provenance: Provenance | None = None
+    # A department-wide form (部门整体): every labelled amount of its head as printed (基本支出,
+    # 项目支出, 财政拨款, 市本级使用资金 …) and its key tasks with their money.
+    amounts: list[tuple[str, Decimal | None]] = field(default_factory=list)
+    tasks: list[FormTask] = field(default_factory=list)
 
 
 @dataclass(slots=True)

@@ -318,3 +318,23 @@ def test_garbled_text_is_recognised():
     assert not garbled(_chars("AbCdEfGhIjKlMnOpQrStUvWxYz" * 2), chinese_document=False)
     assert not garbled(_chars("一般公共预算支出 12,337.64 2080505"), chinese_document=True)
     assert not garbled(_chars("1,234.56 7,890.12 3.00 " * 4), chinese_document=True)
+
+
+def test_rulings_drawn_as_one_filled_path_of_thin_bars(tmp_path):
+    """Some exporters fill one path holding a thin bar per ruling instead of stroking lines."""
+    p = tmp_path / "t.pdf"
+    c = new_canvas(p)
+    xs, ys = [50, 200, 350], [100, 120, 140]
+    path = c.beginPath()
+    for y in ys:
+        path.rect(xs[0], H - y - 0.5, xs[-1] - xs[0], 0.5)
+    for x in xs:
+        path.rect(x, H - ys[-1], 0.5, ys[-1] - ys[0])
+    c.drawPath(path, stroke=0, fill=1)
+    c.rect(50, 300, 100, 40, stroke=0, fill=1)  # a filled box stays no ruling
+    for (a, b), top in zip([("基本支出", "58,118.59"), ("项目支出", "27,825.19")], ys, strict=False):
+        text(c, 60, top + 5, a)
+        text(c, 210, top + 5, b)
+    c.showPage()
+    c.save()
+    assert cells_of(load(p)) == [["基本支出", "58,118.59"], ["项目支出", "27,825.19"]]

@@ -515,3 +515,40 @@ def test_a_slide_over_a_page_break_is_put_back_as_one_run():
     rows = _table(doc, "general_basic_expenditure").rows
     assert [r.values["public"].amount for r in rows[3:]] == [Decimal(x) for x in ("20.00", "5.00", "5.00", "4.00", "6.00")]
     assert all(r.values["personnel"].blank for r in rows[3:])
+
+
+FUJIAN = """
+九、一般公共预算基本支出经济分类情况表
+2026年度一般公共预算基本支出经济分类情况表
+单位：万元
+科目编码 | 科目名称 | 预算数
+合计 | | 300.00
+301 | 工资福利支出 | 200.00
+30101 | 基本工资 | 200.00
+17
+\f30201 | 办公费 | 100.00
+302 | 商品和服务支出 | 100.00
+18
+\f20
+\f十、一般公共预算“三公”经费支出预算表
+2026年度一般公共预算“三公”经费支出预算表
+单位：万元
+项目 | 预算数
+合计 | 27.31
+1、因公出国（境）费用 | 0.00
+2、公务接待费 | 2.00
+3、公务用车购置及运行费 | 25.31
+其中：（1）公务用车购置费 | 0.00
+（2）公务用车运行费 | 25.31
+"""
+
+
+def test_fujian_tables_and_page_numbers_between_their_pages():
+    doc = doc_of(FUJIAN)
+    t = _table(doc, "general_basic_expenditure")
+    assert [r.code.digits if r.code else r.label for r in t.rows] == ["合计", "301", "30101", "30201", "302"]
+    assert t.quality.issues == []  # the page numbers are no rows the reader could not split
+    tp = _table(doc, "three_public")
+    assert [r.key for r in tp.rows] == [None, "abroad", "reception", "vehicle", "vehicle_purchase",
+                                        "vehicle_operation"]
+    assert tp.rows[0].kind is RowKind.TOTAL and tp.rows[3].values["amount"].amount == Decimal("25.31")

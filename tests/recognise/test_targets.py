@@ -471,6 +471,46 @@ def test_grid_without_header_row():
     assert ind(f, "购置设备").number == D(2)
 
 
+WHOLE = """某市某局2026年部门整体预算绩效目标申报表
+部门名称\t\t某市某局\t\t
+预算整体情况\t部门预算支出\t预算金额（万元）\t收入来源\t预算金额（万元）
+\t基本支出\t60.00\t财政拨款\t95.00
+\t项目支出\t40.00\t其他资金\t5.00
+总体绩效目标\t\t完成全年任务。\t\t
+年度重点工作任务\t名称\t主要实施内容\t拟投入的资金（万元）\t期望达到的目标（概述）
+\t治理大气\t监督管理大气污染防治\t30.00\tPM2.5 浓度下降
+\t监管水质\t监督饮用水源\t10.00\t水质稳定达标
+其他需完成的任务（可选填）\t\t\t\t
+绩效指标\t一级指标\t二级指标\t三级指标\t实施周期指标值\t年度指标值
+\t产出指标\t数量指标\t抽检数量\t400个\t200个
+\t\t质量指标\t监测报告准确率\t≥90%\t≥95%
+\t效益指标\t生态效益指标\t医疗废物处置率\t100%\t100%
+"""
+
+
+def test_department_wide_form():
+    forms, used = forms_of(WHOLE)
+    [f] = forms
+    assert (f.layout, f.project, f.department, f.unit) == ("whole", "某市某局", "某市某局", Unit.WAN_YUAN)
+    assert (f.total, f.fiscal, f.other) == (None, D("95.00"), D("5.00"))
+    assert f.amounts == [("基本支出", D("60.00")), ("财政拨款", D("95.00")), ("项目支出", D("40.00")),
+                         ("其他资金", D("5.00"))]
+    assert f.objective == "完成全年任务。"
+    assert [(t.name, t.amount, t.content, t.target) for t in f.tasks] == [
+        ("治理大气", D("30.00"), "监督管理大气污染防治", "PM2.5 浓度下降"),
+        ("监管水质", D("10.00"), "监督饮用水源", "水质稳定达标")]
+    assert levels(f) == [("产出指标", "数量指标", "抽检数量"), ("产出指标", "质量指标", "监测报告准确率"),
+                         ("效益指标", "生态效益指标", "医疗废物处置率")]
+    # the year's value, not the whole period's
+    assert (ind(f, "抽检数量").value_text, ind(f, "监测报告准确率").number) == ("200个", D(95))
+    assert len(used) == len(WHOLE.strip().splitlines())
+
+
+def test_organisation_row_without_a_whole_title_is_no_form():
+    text = WHOLE.replace("部门整体预算绩效目标申报表", "部门预算收支总表")
+    assert forms_of(text)[0] == []
+
+
 # --- seeds ----------------------------------------------------------------------------------
 
 _SEED_DIRS = [

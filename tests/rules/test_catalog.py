@@ -168,3 +168,16 @@ def test_bl402_each_code_of_a_cross_tab_line_against_its_own_name():
     assert fired(CROSS.format(name="基本工资"), "BL402") == []
     hits = fired(CROSS.format(name="基本工姿"), "BL402")
     assert [(f.expected, f.found) for f in hits] == [("基本工资", "基本工姿")]
+
+
+def test_a_document_older_than_the_catalog_gets_warnings_only():
+    text = """
+{year}年某局部门预算
+一般公共预算基本支出情况表
+单位：万元
+科目编码 | | 部门预算支出经济分类科目名称 | 基本支出 | |
+类 | 款 | | 小计 | 人员支出 | 日常公用支出
+303 | | 对个人和家庭补助 | 5.00 | 5.00 |
+"""
+    assert [f.severity.value for f in fired(text.format(year=2024), "BL402")] == ["error"]  # attested row
+    assert [f.severity.value for f in fired(text.format(year=2017), "BL402")] == ["warning"]

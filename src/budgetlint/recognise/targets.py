@@ -18,6 +18,12 @@ From there the chain is ``lines → rows → head fields → indicator grid``:
   names 绩效指标描述 and 指标值确定依据. Those grids are read by the header's column positions
   (repeated headers on a new page re-map them).
 
+- ``whole``: a department-wide form (部门整体预算绩效目标申报表): a title naming 整体, then
+  部门名称 as the anchor; the head pairs labels with amounts (基本支出 | 58,118.59 | 财政拨款 |
+  92,008.68 …, all kept in ``amounts``, 财政拨款 / 其他资金 also as ``fiscal`` / ``other``), 总体绩效目标,
+  年度重点工作任务 read by its header's columns (名称 | 主要实施内容 | 拟投入的资金 | 期望达到的目标),
+  then the indicator grid (实施周期指标值 | 年度指标值: the year's value is the 指标值).
+
 Any grid whose 指标值 is not the last column (描述, 依据, 分值, or the national template's
 指标性质 | 指标值 | 度量单位, which are re-joined into one value text) is read by column; a grid
 without a header row is read from the right. An indicator's provenance is the line of its 指标值
@@ -34,7 +40,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from budgetlint.ingest.base import Line
-from budgetlint.model import Indicator, PerformanceForm, Provenance, Unit
+from budgetlint.model import FormTask, Indicator, PerformanceForm, Provenance, Unit
 from budgetlint.recognise.normalise import CN_NUMERAL, clean, squash, strip_enumeration
 from budgetlint.recognise.numbers import is_number, to_decimal
 
@@ -78,6 +84,19 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
     "indicators": INDICATOR_SECTION_LABELS,
 }
 ANCHOR_KINDS = ("project", "project_code")
+
+# Department-wide forms (部门整体): the title names one of these words, the anchor row one of the
+# organisation labels; the key-task block opens with a task label and names its columns.
+WHOLE_TITLE_WORDS = ("整体",)
+WHOLE_ANCHOR_LABELS = ("部门名称", "单位名称", "部门(单位)名称", "预算部门名称", "预算单位名称", "预算单位")
+TASK_SECTION_LABELS = ("年度重点工作任务", "重点工作任务", "年度主要任务", "主要任务", "年度重点任务")
+OTHER_TASK_LABELS = ("其他需完成的任务", "其他任务", "其他需完成的任务(可选填)")
+TASK_ROLES: dict[str, tuple[str, ...]] = {
+    "name": ("名称", "任务名称", "重点任务名称", "工作任务名称"),
+    "content": ("主要实施内容", "实施内容", "主要内容"),
+    "amount": ("拟投入的资金", "拟投入资金", "投入资金", "预算金额", "资金", "预算数"),
+    "target": ("期望达到的目标(概述)", "期望达到的目标", "预期目标", "预期达到的目标", "目标"),
+}
 AMOUNT_FIELDS = ("total", "fiscal", "other")
 TEXT_FIELDS = ("project", "project_code", "department", "implementer")
 
@@ -90,6 +109,7 @@ HEADER_ROLES: dict[str, tuple[str, ...]] = {
               "指标目标值", "预期指标值"),
     "description": ("绩效指标描述", "指标描述", "指标解释", "指标说明", "指标定义"),
     "basis": ("指标值确定依据", "确定依据", "指标值设定依据", "指标值依据"),
+    "period": ("实施周期指标值", "中长期指标值", "实施期指标值", "中期指标值"),  # beside the year's 指标值
     "comparator": ("指标性质", "运算符号", "比较符号", "符号"),
     "unit": ("度量单位", "计量单位", "指标单位", "指标值单位"),
 }
@@ -144,6 +164,7 @@ DEFAULT_TITLES = {"project": "项目支出绩效目标表", "special": "专项�
 
 _LABEL_KIND = {label: kind for kind, labels in FIELD_LABELS.items() for label in labels}
 _HEADER_ROLE = {word: role for role, words in HEADER_ROLES.items() for word in words}
+_TASK_ROLE = {word: role for role, words in TASK_ROLES.items() for word in words}
 _PREFIXES = sorted(COMPARATOR_PREFIXES.items(), key=lambda kv: -len(kv[0]))
 _SUFFIXES = sorted(COMPARATOR_SUFFIXES.items(), key=lambda kv: -len(kv[0]))
 
@@ -353,6 +374,10 @@ class _Builder:
     level2: str = ""
     pending: tuple[str, int] | None = None
     indicators: list[Indicator] = field(default_factory=list)
+    whole: bool = False  # a department-wide form: labelled amounts and key tasks in the head
+    figures: list[tuple[str, Decimal | None]] = field(default_factory=list)
+    task_cols: dict[str, int] | None = None
+    tasks: list[FormTask] = field(default_factory=list)
 
     @property
     def in_grid(self) -> bool:
@@ -391,6 +416,8 @@ class _Builder:
 
     def _head_row(self, row: _Row) -> None:
         cells = row.cells
+        if self.whole and self._whole_row(row):
+            return
         labelled = False
         j = 0
         while j < len(cells):
@@ -435,6 +462,37 @@ class _Builder:
                 self.objective_at.append(row.first)
         elif self.section == "plan" and self.plan_labels and not self.plan:
             self._plan_values(cells)
+
+    def _whole_row(self, row: _Row) -> bool:
+        """Key tasks and labelled amounts of a department-wide form; False leaves the row to the
+        common head reading (部门名称, 财政拨款, 总体绩效目标 …)."""
+        cells = row.cells
+        keys = [_task_key(c) for c in cells]
+        if any(k in TASK_SECTION_LABELS for k in keys):
+            cols = {_TASK_ROLE[k]: i for i, k in enumerate(keys) if k in _TASK_ROLE}
+            self.task_cols = cols if "name" in cols else None
+            self.section = "tasks"
+            return True
+        if any(k in OTHER_TASK_LABELS for k in keys):
+            self.section = "other_tasks"
+            return True
+        if self.section == "tasks" and self.task_cols:
+            def at(role: str) -> str:
+                k = (self.task_cols or {}).get(role)
+                return cells[k] if k is not None and k < len(cells) else ""
+            if at("name"):
+                amount = at("amount").replace(" ", "")
+                self.tasks.append(FormTask(
+                    name=at("name"), amount=to_decimal(amount) if amount and is_number(amount) else None,
+                    content=at("content"), target=at("target"), provenance=self.lines[row.first].provenance))
+            return True
+        if self.section == "other_tasks":
+            return True
+        for k in range(len(cells) - 1):
+            label, value = cells[k], cells[k + 1].replace(" ", "")
+            if label and not is_number(label.replace(" ", "")) and value and is_number(value):
+                self.figures.append((label.replace(" ", ""), to_decimal(value)))
+        return False
 
     def _set(self, kind: str, value: str | None) -> None:
         if kind in AMOUNT_FIELDS:
@@ -599,10 +657,27 @@ class _Builder:
             spending_plan=self.plan,
             indicators=self.indicators,
             provenance=provenance,
+            amounts=self.figures,
+            tasks=self.tasks,
         )
         if form.indicators or form.objective or (form.total is not None and form.department):
             return form
         return None
+
+
+def _task_key(text: str) -> str:
+    """A task-block label or header word: squashed, enumeration, unit and trailing colon gone."""
+    key = strip_enumeration(squash(text)) if text else ""
+    return LABEL_UNIT_RE.sub("", key).strip(":")
+
+
+def _whole_anchor(lines: list[Line], i: int, floor: int) -> bool:
+    """The 部门名称 row of a department-wide form: a title naming 整体 above it."""
+    filled = _filled(lines[i])
+    if len(filled) < 2 or _task_key(_cell(filled[0])) not in WHOLE_ANCHOR_LABELS:
+        return False
+    title_at = _find_title(lines, i, floor)[0]
+    return title_at is not None and any(w in squash(lines[title_at].text) for w in WHOLE_TITLE_WORDS)
 
 
 # --- finding forms --------------------------------------------------------------------------
@@ -713,11 +788,16 @@ def _rows_cell_per_line(lines: list[Line], anchor: int) -> tuple[list[_Row], int
 
 
 def _parse_form(
-    lines: list[Line], anchor: int, floor: int
+    lines: list[Line], anchor: int, floor: int, whole: bool = False
 ) -> tuple[PerformanceForm, range] | None:
     title_at, first, unit = _find_title(lines, anchor, floor)
     kind = _anchor_kind(lines[anchor]) or "project"
-    if _is_cell_per_line(lines[anchor]):
+    if whole:
+        builder = _Builder(lines, "whole", whole=True)
+        name = next((_cell(c) for c in _filled(lines[anchor])[1:]), "")
+        builder.fields["project"] = builder.fields["department"] = name
+        last = _rows_by_line(lines, anchor, builder)
+    elif _is_cell_per_line(lines[anchor]):
         builder = _Builder(lines, "cell_per_line")
         rows, last = _rows_cell_per_line(lines, anchor)
         for row in rows:
@@ -755,8 +835,9 @@ def recognise_forms(lines: list[Line]) -> tuple[list[PerformanceForm], set[int]]
     floor = 0
     i = 0
     while i < len(lines):
-        if _anchor_kind(lines[i]):
-            found = _parse_form(lines, i, floor)
+        whole = not _anchor_kind(lines[i]) and _whole_anchor(lines, i, floor)
+        if whole or _anchor_kind(lines[i]):
+            found = _parse_form(lines, i, floor, whole)
             if found is not None:
                 form, used = found
                 forms.append(form)

@@ -84,6 +84,9 @@ def form_dict(f: PerformanceForm) -> dict[str, object]:
         "unit": f.unit.value if f.unit else None,
         "objective": f.objective,
         "spending_plan": [{"label": label, "amount": _d(a)} for label, a in f.spending_plan],
+        "amounts": [{"label": label, "amount": _d(a)} for label, a in f.amounts],
+        "tasks": [{"name": t.name, "amount": _d(t.amount), "content": t.content, "target": t.target,
+                   "provenance": t.provenance.to_dict()} for t in f.tasks],
         "indicators": [
             {"level1": i.level1, "level2": i.level2, "name": i.name, "value": i.value_text,
              "comparator": i.comparator, "number": _d(i.number), "unit": i.unit, "description": i.description,

@@ -56,8 +56,10 @@ def _row_name(row: Row, code: Code) -> str | None:
 
 
 def _severity(entry: Entry | None, catalog: Catalog, year: int | None = None) -> Severity:
-    if year is not None and catalog.scheme == "function" and catalog.year != year:
-        return Severity.WARNING  # another year's function catalog: it is reissued every year
+    if year is not None and (catalog.year > year or (catalog.scheme == "function" and catalog.year != year)):
+        # Another year's function catalog (reissued every year), or a catalog newer than the
+        # document (the 2018 economic classification replaced the old one): only a warning.
+        return Severity.WARNING
     if entry is not None:
         return Severity.ERROR if entry.firm else Severity.WARNING
     return Severity.ERROR if catalog.official else Severity.WARNING
