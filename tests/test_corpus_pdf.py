@@ -5,7 +5,9 @@
 An expectation file holds ``[meta]`` (year, kind, template, organisation), ``[[table]]`` (kind, pages,
 rows or empty, in document order; none for a narrative-only file), ``[figures]`` (key figures),
 ``[[spot]]`` (one cell: table, row, column, value, page), ``[[section]]`` (a narrative heading and its
-page) and ``[[prose]]`` (text a paragraph on that page carries, e.g. an amount)."""
+page), ``[[prose]]`` (text a paragraph on that page carries, e.g. an amount) and ``[[form]]`` (a
+performance form in document order: page, project, layout, fiscal / other / total, the number of
+indicators and tasks, ``amounts`` and ``tasks`` by label, ``[[form.indicator]]`` one indicator each)."""
 
 from __future__ import annotations
 
@@ -111,3 +113,33 @@ def test_prose_figures_on_their_pages(case):
                    for s in doc.sections for p in s.paragraphs):
             missing.append(want)
     assert not missing, missing
+
+
+def test_performance_forms(case):
+    exp, doc = case
+    want = exp.get("form", [])
+    if not want:
+        return
+    assert len(doc.forms) >= len(want)
+    for f, w in zip(doc.forms, want, strict=False):
+        assert f.provenance.page == w.get("page", f.provenance.page)
+        for key in ("project", "layout"):
+            if key in w:
+                assert getattr(f, key) == w[key], key
+        for key in ("total", "fiscal", "other"):
+            if key in w:
+                assert getattr(f, key) == Decimal(w[key]), key
+        if "indicators" in w:
+            assert len(f.indicators) == w["indicators"]
+        if "task_count" in w:
+            assert len(f.tasks) == w["task_count"]
+        amounts = dict(f.amounts)
+        for label, value in w.get("amounts", {}).items():
+            assert amounts.get(label) == Decimal(value), label
+        tasks = {t.name: t.amount for t in f.tasks}
+        for name, value in w.get("tasks", {}).items():
+            assert tasks.get(name) == Decimal(value), name
+        got = {(i.level1, i.level2, i.name, i.value_text) for i in f.indicators}
+        missing = [i for i in w.get("indicator", [])
+                   if (i["level1"], i["level2"], i["name"], i["value"]) not in got]
+        assert not missing, missing
