@@ -62,3 +62,16 @@ def test_form_feed_starts_a_new_page():
     src = text_to_source("第一页\f第二页\n", "t.txt")
     assert [p.number for p in src.pages] == [1, 2]
     assert src.pages[1].lines[0].provenance.page == 2
+
+
+def test_a_document_published_as_two_files_reads_as_one(tmp_path):
+    a = tmp_path / "说明.txt"
+    b = tmp_path / "报表.txt"
+    a.write_text("2024年某局部门预算\f第二页说明\n", "utf-8")
+    b.write_text("支出总体情况表\n", "utf-8")
+    src = load(f"{a}+{b}")
+    assert [p.number for p in src.pages] == [1, 2, 3]
+    assert src.pages[2].lines[0].provenance.page == 3
+    assert any("第 3–3 页来自" in n and "报表.txt" in n for n in src.notes)
+    with pytest.raises(IngestError, match="nope.txt"):
+        load(f"{a}+{tmp_path / 'nope.txt'}")

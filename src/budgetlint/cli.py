@@ -86,7 +86,7 @@ def main() -> None:
 def check(files: tuple[str, ...], fmt: str, output: str | None, select: tuple[str, ...], ignore: tuple[str, ...],
           min_severity: str, fail_on: str | None, config_path: Path | None, no_color: bool, quiet: bool) -> None:
     """检查预决算公开文档（check disclosures）。FILES 为文件或文件夹（检查其下全部文档）；
-    "-" 表示从标准输入读取文件列表。
+    "-" 表示从标准输入读取文件列表；"说明.pdf+报表.pdf" 把分两个文件发布的同一文档合并检查。
 
     \b
     输出：--format text（默认，终端）| json | sarif | html | xlsx | pdf（批注版 PDF 原件）。

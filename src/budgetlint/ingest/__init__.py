@@ -29,7 +29,44 @@ def sniff(data: bytes) -> str:
 
 
 def load(path: str | Path) -> Source:
-    """Read one file into a ``Source``. Raises ``IngestError`` with a Chinese reason."""
+    """Read one file into a ``Source``. Raises ``IngestError`` with a Chinese reason.
+
+    ``a.pdf+b.pdf`` reads a document published as several files (the narrative in one, the
+    tables in another) as one: the parts' pages follow each other, and a note says which pages
+    came from which file. A path that exists as written is always one file."""
+    text = str(path)
+    if "+" in text and not Path(text).exists():
+        parts = [x for x in text.split("+") if x]
+        if len(parts) > 1:
+            return _load_parts(parts, text)
+    return _load_one(path)
+
+
+def _load_parts(parts: list[str], joined: str) -> Source:
+    merged = Source(path=joined, format="")
+    formats: list[str] = []
+    for part in parts:
+        try:
+            src = _load_one(part)
+        except IngestError as e:
+            raise IngestError(f"{part}：{e}") from e
+        offset = len(merged.pages)
+        first = offset + 1
+        for page in src.pages:
+            number = page.number + offset
+            page.number = number
+            for line in page.lines:
+                line.provenance = type(line.provenance)(line=line.provenance.line, page=number,
+                                                        bbox=line.provenance.bbox)
+            merged.pages.append(page)
+        merged.notes.extend(f"{part}：{n}" for n in src.notes)
+        merged.notes.append(f"第 {first}–{len(merged.pages)} 页来自 {part}")
+        formats.append(src.format)
+    merged.format = "+".join(formats)
+    return merged
+
+
+def _load_one(path: str | Path) -> Source:
     p = Path(path)
     try:
         data = p.read_bytes()
