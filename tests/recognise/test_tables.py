@@ -254,7 +254,7 @@ def test_fiscal_table_is_not_mistaken_for_the_summary_by_a_shorter_title():
 
 
 def test_rows_named_only_by_class_marks_nest_by_level():
-    from budgetlint.rules.common import coded_children
+    from budgetlint.recognise.hierarchy import coded_children
 
     doc = doc_of("""
 支出总体情况表

@@ -27,6 +27,7 @@ from budgetlint.model import (
     Value,
 )
 from budgetlint.recognise.headers import Header, build_header, header_unit, is_index_row
+from budgetlint.recognise.hierarchy import coded_children
 from budgetlint.recognise.normalise import CN_NUMERAL, clean, squash
 from budgetlint.recognise.numbers import is_blank, is_number, looks_like_amount, parse_amount
 from budgetlint.recognise.vocab import TableSpec, Vocabulary, label_key
@@ -693,21 +694,14 @@ def _alternatives(values: list[Value], keys: list[str], sums) -> list[dict[str, 
 
 def _hierarchy_groups(table: Table) -> list[tuple[Row, list[Row]]]:
     """(parent, children) by code, plus the 合计 row over the top-level codes."""
+    if not any(r.code for r in table.rows):
+        return []
     coded = [r for r in table.rows if r.code is not None and r.kind is RowKind.ITEM]
-    by_code: dict[str, Row] = {}
-    for r in coded:
-        if r.code.digits in by_code:
-            return []  # duplicated codes: no reliable tree
-        by_code[r.code.digits] = r
-    groups: dict[str, list[Row]] = {}
-    top: list[Row] = []
-    for r in coded:
-        parent = r.code.parent()
-        if parent is not None and parent.digits in by_code:
-            groups.setdefault(parent.digits, []).append(r)
-        else:
-            top.append(r)
-    out = [(by_code[c], kids) for c, kids in groups.items()]
+    by_code = {r.code.digits: r for r in coded}
+    if len(by_code) < len(coded):
+        return []  # duplicated codes: no reliable tree
+    children, top = coded_children(table)
+    out = [(by_code[c], kids) for c, kids in children.items()]
     total = table.total_row()
     if total is not None and top:
         out.append((total, top))

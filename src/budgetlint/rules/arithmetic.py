@@ -7,15 +7,14 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from budgetlint.model import Document, Row, RowKind, Table, Value
+from budgetlint.recognise.hierarchy import coded_children, node_key
 from budgetlint.recognise.normalise import strip_markup
 from budgetlint.recognise.tables import UNNUMBERED
 from budgetlint.report.finding import Finding, Location, Severity
 from budgetlint.rules.common import (
     checkable,
-    coded_children,
     fmt,
     item_label,
-    node_key,
     rows_for_sums,
     tolerance,
     usable,
