@@ -112,16 +112,16 @@ def amount_text(value: Decimal | str | None) -> str:
     return str(value)
 
 
+def finding_numbers(f: Finding) -> list[tuple[str, str]]:
+    """(label, figure) for what a finding expected, found and the difference, as printed."""
+    pairs = (("应为", f.expected), ("实为", f.found), ("差", f.difference))
+    return [(label, amount_text(v)) for label, v in pairs if v is not None]
+
+
 def finding_note(f: Finding) -> str:
     """A finding as a short self-contained note (Excel comments, PDF annotations)."""
     lines = [f"{f.rule} [{f.severity.label}] {f.message}"]
-    nums = []
-    if f.expected is not None:
-        nums.append(f"应为 {amount_text(f.expected)}")
-    if f.found is not None:
-        nums.append(f"实为 {amount_text(f.found)}")
-    if f.difference is not None:
-        nums.append(f"差 {amount_text(f.difference)}")
+    nums = [f"{label} {text}" for label, text in finding_numbers(f)]
     if nums:
         lines.append("，".join(nums) + (f"（{f.unit}）" if f.unit else ""))
     where = f.location.describe()

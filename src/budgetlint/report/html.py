@@ -35,6 +35,7 @@ from budgetlint.report.common import (
     display_rows,
     families_in_order,
     family_label,
+    finding_numbers,
     header_grid,
     is_label_column,
     label_text,
@@ -222,13 +223,7 @@ def _finding_html(doc: Document, ids: _Ids, n: int, f: Finding) -> str:
            f'<div class="fhead"><span class="fnum">#{n}</span><span class="rule">{_e(f.rule)}</span>{_badge(f)}'
            f'<span class="family">{_e(family_label(f.family))} · {_e(f.name)}</span></div>',
            f'<div class="msg">{_e(f.message)}</div>']
-    nums = []
-    if f.expected is not None:
-        nums.append(f"应为 <b>{_e(amount_text(f.expected))}</b>")
-    if f.found is not None:
-        nums.append(f"实为 <b>{_e(amount_text(f.found))}</b>")
-    if f.difference is not None:
-        nums.append(f"差 <b>{_e(amount_text(f.difference))}</b>")
+    nums = [f"{label} <b>{_e(text)}</b>" for label, text in finding_numbers(f)]
     if f.tolerance is not None and f.tolerance > 0:
         nums.append(f"容差 {_e(amount_text(f.tolerance))}")
     if nums:
