@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from budgetlint.eval.render import line_spans
 from budgetlint.ingest.base import Line
 from budgetlint.ingest.text import text_to_source
 
@@ -59,19 +60,7 @@ def _header_rows(rows: list[list[str]]) -> int:
 
 def _merges(row: list[str], width: int) -> list[tuple[int, int]]:
     """(first, last) column of each header cell followed by "" cells."""
-    out = []
-    i = 0
-    while i < width:
-        if i < len(row) and row[i].strip():
-            j = i
-            while j + 1 < width and (j + 1 >= len(row) or not row[j + 1].strip()):
-                j += 1
-            if j > i:
-                out.append((i, j))
-            i = j + 1
-        else:
-            i += 1
-    return out
+    return [(a, b) for a, b in line_spans(row, width) if b > a]
 
 
 def _number(cell: str) -> tuple[float | int | str, str]:
