@@ -201,23 +201,21 @@ class _Reader:
                     broke = broke or b
         return join_wrapped(parts), broke
 
-    def _rows(self, tbl):
-        for ch in tbl:
-            if ch.tag == TR:
+    def _children(self, node, tag):
+        """Children with ``tag``, looking through content controls and custom XML wrappers."""
+        for ch in node:
+            if ch.tag == tag:
                 yield ch
             elif ch.tag in (SDT, CUSTOMXML):
                 content = ch.find(SDTCONTENT) if ch.tag == SDT else ch
                 if content is not None:
-                    yield from self._rows(content)
+                    yield from self._children(content, tag)
+
+    def _rows(self, tbl):
+        return self._children(tbl, TR)
 
     def _cells(self, tr):
-        for ch in tr:
-            if ch.tag == TC:
-                yield ch
-            elif ch.tag in (SDT, CUSTOMXML):
-                content = ch.find(SDTCONTENT) if ch.tag == SDT else ch
-                if content is not None:
-                    yield from self._cells(content)
+        return self._children(tr, TC)
 
     def table(self, tbl) -> None:
         rows: list[list[Placed]] = []
