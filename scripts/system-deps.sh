@@ -2,12 +2,15 @@
 # Debian packages some tests need, installed when missing and we are root (CI, a fresh machine):
 # - chromium: the HTML report's browser test drives Debian's chromium through the playwright
 #   package (never `playwright install`, which downloads a browser);
-# - libreoffice-writer-nogui: DOC files are read through LibreOffice headless.
+# - libreoffice-writer-nogui: DOC files are read through LibreOffice headless;
+# - fonts-wqy-microhei: a Chinese TrueType font the tests embed when they draw a *scan* for OCR,
+#   and compare the reading with (budgetlint itself never reads the machine's fonts).
 # Without root the tests that need them skip locally (DOC tests fail under CI=true).
 set -uo pipefail
 want=()
 command -v chromium >/dev/null 2>&1 || want+=(chromium)
 command -v soffice >/dev/null 2>&1 || want+=(libreoffice-writer-nogui)
+[ -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || want+=(fonts-wqy-microhei)
 [ ${#want[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   echo "installing ${want[*]} …" >&2

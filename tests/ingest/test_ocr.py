@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 from click.testing import CliRunner
-from helpers import SHARED, tsv
+from helpers import SHARED, register_embedded_cjk_font, tsv
 
 from budgetlint.ingest import IngestError, load, ocr
 from budgetlint.ingest.text import text_to_source
@@ -18,11 +18,10 @@ from budgetlint.rules.registry import all_rules
 
 canvas = pytest.importorskip("reportlab.pdfgen.canvas")
 pdfmetrics = pytest.importorskip("reportlab.pdfbase.pdfmetrics")
-cidfonts = pytest.importorskip("reportlab.pdfbase.cidfonts")
 pytest.importorskip("PIL")
 
-FONT = "STSong-Light"
-pdfmetrics.registerFont(cidfonts.UnicodeCIDFont(FONT))
+# A scan must show real glyphs: the drawn PDF embeds an installed Chinese TrueType font.
+FONT = register_embedded_cjk_font()
 W, H = 595, 842
 XS = [50, 110, 300, 380, 460, 540]  # 科目编码 | 科目名称 | 合计 | 基本支出 | 项目支出
 ROWS = [
@@ -34,6 +33,8 @@ ROWS = [
 ]
 
 needs_ocr = pytest.mark.skipif(not ocr.available(), reason="the ocr extra is not installed")
+needs_font = pytest.mark.skipif(FONT is None, reason="no Chinese TrueType font to draw a scan with "
+                                "(scripts/system-deps.sh installs fonts-wqy-microhei)")
 
 
 def _text(c, x, top, s, size=10, right=False):
@@ -80,6 +81,7 @@ def scan(tmp_path_factory):
 
 
 @needs_ocr
+@needs_font
 def test_scanned_table_reads_into_a_document(scan):
     src = load(scan)
     assert src.format == "pdf" and any("OCR" in n for n in src.notes)
@@ -143,6 +145,7 @@ def test_low_confidence_value_silences_arithmetic_and_gives_bl906():
     assert low[0].location.column == "basic"
 
 
+@needs_font
 def test_scanned_pdf_without_the_extra_says_how_to_install_it(scan, monkeypatch):
     from budgetlint.cli import main
 
@@ -154,6 +157,7 @@ def test_scanned_pdf_without_the_extra_says_how_to_install_it(scan, monkeypatch)
     assert "pip install 'budgetlint[ocr]'" in result.output
 
 
+@needs_font
 def test_scanned_page_in_a_text_pdf_without_the_extra_is_a_note(tmp_path, monkeypatch):
     from pypdf import PdfReader, PdfWriter
 
@@ -174,6 +178,7 @@ def test_scanned_page_in_a_text_pdf_without_the_extra_is_a_note(tmp_path, monkey
 
 
 @needs_ocr
+@needs_font
 def test_strokes_of_large_characters_are_not_rulings(tmp_path):
     """The frame of 国 and the stem of 标 are long runs of ink, but no table."""
     import pypdfium2 as pdfium

@@ -463,10 +463,27 @@ def rasterise(src: str | Path, dst: str | Path, dpi: int = 200, angle: float = 0
               pages: list[int] | None = None) -> None:
     """Write an image-only copy of a PDF (what a scanner gives): each page rendered at ``dpi``,
     turned by ``angle`` degrees (counter-clockwise, as Pillow turns), saved as a grey JPEG page
-    of the original page size. ``pages`` are 1-based; all by default. For tests and the bench."""
+    of the original page size. ``pages`` are 1-based; all by default. For tests and the bench.
+
+    A scan shows the glyphs the machine's fonts give. Once this process has read a PDF, fonts
+    that are not embedded are drawn as boxes (ingest/pdf_fonts.py), so the rendering then runs
+    in a fresh process."""
+    from budgetlint.ingest import pdf_fonts
+
+    if not pdf_fonts.installed():
+        _rasterise(str(src), str(dst), dpi, angle, pages)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        pool.submit(_rasterise, str(src), str(dst), dpi, angle, pages).result()
+
+
+def _rasterise(src: str, dst: str, dpi: int, angle: float, pages: list[int] | None) -> None:
     import pypdfium2 as pdfium
 
-    doc = pdfium.PdfDocument(str(src))
+    doc = pdfium.PdfDocument(src)
     try:
         images = []
         for n in pages or range(1, len(doc) + 1):
@@ -478,4 +495,4 @@ def rasterise(src: str | Path, dst: str | Path, dpi: int = 200, angle: float = 0
             images.append(img)
     finally:
         doc.close()
-    images[0].save(str(dst), "PDF", resolution=float(dpi), save_all=True, append_images=images[1:])
+    images[0].save(dst, "PDF", resolution=float(dpi), save_all=True, append_images=images[1:])

@@ -32,6 +32,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from budgetlint.ingest import pdf_fonts
 from budgetlint.ingest.base import IngestError, Line, Page, Source
 from budgetlint.model import Provenance
 
@@ -899,6 +900,7 @@ def page_to_lines(chars: list[Char], hedges: list[Edge], vedges: list[Edge], pag
 def _open(path: str, raw_module):
     import pypdfium2 as pdfium
 
+    pdf_fonts.install(raw_module)  # before any document: fonts not embedded read the same everywhere
     try:
         return pdfium.PdfDocument(path)
     except pdfium.PdfiumError as e:

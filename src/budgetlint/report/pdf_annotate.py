@@ -109,6 +109,9 @@ class PageFrames:
             if self._pdf is None:
                 import pypdfium2 as pdfium
 
+                from budgetlint.ingest import pdf_fonts
+
+                pdf_fonts.install()
                 self._pdf = pdfium.PdfDocument(self.path)
             page = self._pdf[page_no - 1]
             tp = page.get_textpage()
