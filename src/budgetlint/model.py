@@ -212,6 +212,9 @@ class Table:
     column_sums: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
     items_sum: bool = False  # the total row is the sum of all item rows (tables without codes)
     notes: list[str] = field(default_factory=list)
+    # Identities the header implies but the rows do not confirm under any reading of it
+    # (recognise/confirm.py): not checked, and said so once (BL907).
+    unconfirmed: list[str] = field(default_factory=list)
 
     def column(self, key: str) -> Column | None:
         return next((c for c in self.columns if c.key == key), None)

@@ -55,8 +55,46 @@ def run_rules(doc: Document, rules: list[Rule], severity_overrides: dict[str, st
             if severity_overrides and f.rule in severity_overrides:
                 f.severity = Severity(severity_overrides[f.rule])
             findings.append(f)
+    findings = doubt_systematic(doc, findings)
     findings.sort(key=lambda f: (f.location.table or 0, f.location.line or 0, f.rule))
     return findings
+
+
+# Arithmetic errors in one table by this many distinct amounts: doubt the reading. Errors by the
+# same amount are one wrong figure repeated up the hierarchy, and count once.
+SYSTEMATIC_ROWS = 3
+
+
+def doubt_systematic(doc: Document, findings: list[Finding]) -> list[Finding]:
+    """A document error is sparse and local; a reading error is systematic. When the arithmetic
+    of one table fails on several distinct rows, the table was most likely misread (a header or
+    page break read the wrong way): its arithmetic errors become one BL907 warning saying the
+    table's arithmetic was not confirmed, with the failures as evidence."""
+    by_table: dict[int, list[Finding]] = {}
+    for f in findings:
+        if f.family == "arithmetic" and f.severity is Severity.ERROR and f.location.table is not None:
+            by_table.setdefault(f.location.table, []).append(f)
+    drop: set[int] = set()
+    notices: list[Finding] = []
+    meta = REGISTRY.get("BL907")
+    for index, group in by_table.items():
+        rows = {(f.location.row, f.location.row_label) for f in group}
+        amounts = {abs(f.difference) if f.difference is not None else f.message for f in group}
+        if len(rows) < SYSTEMATIC_ROWS or len(amounts) < SYSTEMATIC_ROWS or meta is None:
+            continue
+        drop.update(id(f) for f in group)
+        first = group[0]
+        title = first.location.table_title or next((t.title for t in doc.tables if t.index == index), "")
+        notices.append(Finding(
+            rule=meta.id, name=meta.name, family=meta.family, severity=meta.severity,
+            message=f"「{title}」有 {len(rows)} 行算术关系不成立；多行同时不平更可能是表格没有读对，"
+                    f"未作为错误报告，请对照原文核对",
+            location=Location(page=first.location.page, table=index, table_title=title),
+            evidence="；".join(f.message for f in group[:5]) + ("……" if len(group) > 5 else ""),
+        ))
+    if not drop:
+        return findings
+    return [f for f in findings if id(f) not in drop] + notices
 
 
 def check_file(path: str, rules: list[Rule] | None = None,

@@ -6,6 +6,7 @@ from collections import Counter
 
 from budgetlint.ingest.base import Source
 from budgetlint.model import Document
+from budgetlint.recognise.confirm import confirm_column_sums
 from budgetlint.recognise.meta import recognise_meta
 from budgetlint.recognise.narrative import recognise_narrative
 from budgetlint.recognise.tables import recognise_tables
@@ -18,6 +19,8 @@ def recognise(source: Source, vocab: Vocabulary | None = None) -> Document:
     vocab = vocab or default_vocabulary()
     lines = source.lines()
     tables, consumed = recognise_tables(lines, vocab)
+    for t in tables:
+        confirm_column_sums(t)
     forms, form_lines = recognise_forms(lines)
     prose = [line for i, line in enumerate(lines) if i not in consumed and i not in form_lines]
     toc, sections = recognise_narrative(prose)

@@ -26,6 +26,7 @@ from budgetlint.model import (
     Unit,
     Value,
 )
+from budgetlint.recognise.confirm import demote_text_columns
 from budgetlint.recognise.headers import Header, build_header, header_unit, is_index_row
 from budgetlint.recognise.hierarchy import coded_children
 from budgetlint.recognise.normalise import CN_NUMERAL, clean, squash
@@ -1046,6 +1047,7 @@ def block_to_table(block: Block, index: int, vocab: Vocabulary) -> Table:
     table.end_line = last.provenance.line
     table.pages = sorted({d.provenance.page for s in block.segments for d in s.data if d.provenance.page} |
                          ({block.title_line.provenance.page} if block.title_line.provenance.page else set()))
+    demote_text_columns(table)
     table.quality = _quality(table)
     table.quality.issues.extend(block.reading)
     return table

@@ -140,3 +140,23 @@ def rule_crashed(doc: Document) -> Iterator[Finding]:
     规则都正常运行时。
     """
     return iter(())
+
+
+@rule("BL907", name="identity-unconfirmed", family="extraction", severity="warning",
+      title="表格列关系未能确认，未做该项检查")
+def identity_unconfirmed(doc: Document) -> Iterator[Finding]:
+    """## 检查什么
+    表头隐含的列间关系（如 小计 = 基本支出 + 项目支出）在本表多数行都不成立，且换一种表头读法
+    （如把"其中："列读作组成列）也不成立。
+    ## 为什么重要
+    文档中的填报错误是零星的；多数行同时不平，更可能是表头含义没有读对。为免报出一串虚假错误，
+    该关系不做算术检查，只在此提示一次，请对照原文核对表头。
+    ## 示例
+    「小计 = 项目支出」在 18/20 行不成立。
+    ## 不报的情形
+    关系在多数行成立（个别不平的行照常由 BL101 报告）。
+    """
+    for table in doc.tables:
+        if table.unconfirmed:
+            yield _notice("BL907", f"「{table.title}」的列含义未能确认，以下关系未做算术检查："
+                          + "；".join(table.unconfirmed), Location.of(table))

@@ -67,7 +67,19 @@ def _fmt(x: Decimal) -> str:
 
 def _agrees(fig: Figure, b: Bound) -> bool:
     table, table_tol = _yuan(b)
-    return abs(fig.in_yuan() - table) <= fig.half_ulp_yuan() + table_tol
+    own = fig.half_ulp_yuan()
+    if own > table_tol:
+        # Printed coarser than the table (万元 against 元, whole 万元 against cents): writers cut
+        # rather than round, or nudge a rounded figure so the parts add up: one unit of its last place.
+        own *= 2
+    return abs(fig.in_yuan() - table) <= own + table_tol
+
+
+SCOPE_VALUES = 3  # distinct figures bound to one table cell: they are about different things
+
+
+def _target(b: Bound) -> tuple:
+    return (b.table.index, b.row.index if b.row is not None else None, b.column)
 
 
 def _table_name(b: Bound) -> str:
@@ -95,6 +107,8 @@ def narrative_amount_differs(doc: Document) -> Iterator[Finding]:
     """
     if doc.meta.kind not in _BUDGETS + _FINALS:
         return
+    differing = []
+    stated: dict[tuple, set[Decimal]] = {}
     for claim in extract_claims(doc):
         checks = [] if claim.amount is None else [(claim.amount, bind(doc, claim), "")]
         if claim.budget is not None:
@@ -103,20 +117,28 @@ def narrative_amount_differs(doc: Document) -> Iterator[Finding]:
             # A blank cell where the prose states a figure is more likely a cell that was not read;
             # a cell OCR could not read confidently is not checked either (BL906 says so).
             bounds = [b for b in found if not (b.value.blank and fig.value != 0) and readable(b.value)]
+            if bounds:
+                stated.setdefault(_target(bounds[0]), set()).add(fig.in_yuan())
             if not bounds or any(_agrees(fig, b) for b in bounds):
                 continue
-            b = bounds[0]
-            unit = fig.unit
-            table_in_claim_unit = _in_unit(_yuan(b)[0], unit)
-            yield _finding(
-                "BL301", claim,
-                f"情况说明中{claim.label}{what} {fig.raw}{unit.value if unit else ''}，与{_table_name(b)}"
-                f"的 {b.value.raw.strip()}{b.unit.value if b.unit else ''} 不符",
-                expected=table_in_claim_unit, found=fig.value,
-                tolerance=_in_unit(fig.half_ulp_yuan() + _yuan(b)[1], unit),
-                unit=unit.value if unit else None,
-                related=[Location.of(x.table, x.row, x.column) for x in bounds],
-            )
+            differing.append((claim, fig, what, bounds))
+    for claim, fig, what, bounds in differing:
+        if len(stated[_target(bounds[0])]) >= SCOPE_VALUES:
+            # Many different figures for one cell (project by project, unit by unit: "项目支出 X
+            # 万元" for each project): the prose speaks of parts the table does not show.
+            continue
+        b = bounds[0]
+        unit = fig.unit
+        table_in_claim_unit = _in_unit(_yuan(b)[0], unit)
+        yield _finding(
+            "BL301", claim,
+            f"情况说明中{claim.label}{what} {fig.raw}{unit.value if unit else ''}，与{_table_name(b)}"
+            f"的 {b.value.raw.strip()}{b.unit.value if b.unit else ''} 不符",
+            expected=table_in_claim_unit, found=fig.value,
+            tolerance=_in_unit(fig.half_ulp_yuan() + _yuan(b)[1], unit),
+            unit=unit.value if unit else None,
+            related=[Location.of(x.table, x.row, x.column) for x in bounds],
+        )
 
 
 def _pct_interval(claim: Claim) -> tuple[Decimal, Decimal] | None:
