@@ -67,6 +67,10 @@ def test_bl604_empty_note_with_figures():
     assert [f.rule for f in hits] == ["BL604"] and hits[0].severity.value == "error"
     quiet = "2024年某局部门预算\n" + table("国有资本经营预算支出情况表", "", "注：无国有资本经营预算支出，空表列示。")
     assert run(quiet, "BL604") == []
+    # A note saying what a blank table *would* mean does not say this one is blank.
+    conditional = "2024年某局部门预算\n" + table("国有资本经营预算支出情况表", "5.00",
+                                              "注：本表反映部门本年度经费情况，此表如无数字则表示单位无该项支出。")
+    assert run(conditional, "BL604") == []
 
 
 SECTIONS = """2024年某局部门预算

@@ -43,6 +43,12 @@ _META = re.compile(
 _NOTE = re.compile(r"^\s*(?:注|备注|说明)\s*[:：\d]")
 _PAGE_NO = re.compile(r"^-?\s*\d{1,3}\s*-?$|^第\s*\d+\s*页|^共\s*\d+\s*页")  # a printed page number
 _EMPTY_NOTE = re.compile(r"空表|没有|无.{0,20}(?:预算|支出|收入|经费|资金)|未安排|不涉及")
+# "此表如无数字则表示单位无该项支出" says what a blank table would mean, not that this one is blank.
+_IF_BLANK = re.compile(r"[如若](?:本表|此表)?(?:无数字|无数据|无金额|为空|空白|无)[^。；;]{0,12}则")
+
+
+def _says_empty(note: str) -> bool:
+    return bool(_EMPTY_NOTE.search(note)) and not _IF_BLANK.search(note)
 _CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
 _CODE_IN_NAME = re.compile(r"^(\d{3}(?:\d{2}){0,2})\s+(\S.*)$")
 _LEVEL_MARK = re.compile(r"[(（](类|款|项)[)）]")
@@ -301,7 +307,7 @@ def _read_block(lines: list[Line], start: int, specs: list[TableSpec], vocab: Vo
     if header and mode == "header":
         segments.append(Segment(header))
     if not segments:
-        if any(_EMPTY_NOTE.search(x) for x in notes):
+        if any(_says_empty(x) for x in notes):
             spec = specs[0]
             return Block(spec, title, lines[start], unit, [], [k for k in consumed if k <= last_good], notes, meta,
                          reading)
@@ -1016,7 +1022,7 @@ def block_to_table(block: Block, index: int, vocab: Vocabulary) -> Table:
         items_sum=spec.items_sum,
         notes=list(block.notes),
     )
-    empty = [x for x in block.notes if _EMPTY_NOTE.search(x)]
+    empty = [x for x in block.notes if _says_empty(x)]
     table.empty_note = empty[0] if empty else None
     balance = spec.layout == "balance"
     if table.unit is None:
