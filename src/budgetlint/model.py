@@ -11,7 +11,7 @@ Column and row *keys* are semantic names drawn from the template vocabularies
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
@@ -82,6 +82,12 @@ class Value:
     def half_ulp(self) -> Decimal:
         """Largest rounding error of this printed figure (half a unit in its last place)."""
         return Decimal(5).scaleb(-(self.decimals + 1))
+
+
+def rounding_tolerance(values: Iterable[Value | None]) -> Decimal:
+    """The rounding a comparison of printed figures can carry: half a unit in the last printed
+    place of every non-blank figure involved (n terms at 0.01 万元 → n × 0.005)."""
+    return sum((v.half_ulp for v in values if v is not None and not v.blank and v.amount is not None), Decimal(0))
 
 
 class CodeScheme(StrEnum):
@@ -218,6 +224,14 @@ class Table:
 
     def column(self, key: str) -> Column | None:
         return next((c for c in self.columns if c.key == key), None)
+
+    def row_key(self, key: str) -> tuple[str | None, str]:
+        """(side, key as the rows hold it): rows of a balance table are keyed without the side
+        ("expenditure.amount" → ("expenditure", "amount")); other tables' keys are the rows' keys."""
+        if self.layout == "balance" and "." in key:
+            side, rest = key.split(".", 1)
+            return side, rest
+        return None, key
 
     @property
     def amount_columns(self) -> list[Column]:

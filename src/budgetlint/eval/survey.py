@@ -12,7 +12,7 @@ more than 3, median warnings, rules by count. One JSON line per document is writ
 finishes, so a long run can be read while it goes; a file that cannot be read is a line too.
 
 Nothing here judges a finding real or false: that is a person's job, against the rendered page
-(``budgetlint-review`` renders each finding's page with the cited cells boxed).
+(docs/reviews/ holds those verdicts).
 """
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ def survey_one(path: str) -> dict[str, object]:
     meta = doc.meta
     pages = {t.provenance.page for t in doc.tables if t.provenance and t.provenance.page}
     entry.update(
-        kind=str(meta.kind.value if hasattr(meta.kind, "value") else meta.kind),
+        kind=str(meta.kind),
         template=meta.template,
         organisation=meta.organisation,
         year=meta.year,
@@ -95,11 +95,11 @@ def suspicious(doc, findings) -> list[str]:
     for f in findings:
         if f.location.table is not None and f.severity.value in ("error", "warning"):
             per_table[(f.location.table, f.rule)].add(f.location.row_label or str(f.location.row))
+    tables = {t.index: t for t in doc.tables}  # a finding's location names the table's 1-based index
     for (index, rule), rows in per_table.items():
-        if 0 <= index < len(doc.tables):
-            n = len(doc.tables[index].rows)
-            if n >= 4 and len(rows) >= MOST_ROWS * n:
-                flags.append(f"{rule} 在表 {doc.tables[index].title or doc.tables[index].kind} 的 {len(rows)}/{n} 行")
+        t = tables.get(index)
+        if t is not None and len(t.rows) >= 4 and len(rows) >= MOST_ROWS * len(t.rows):
+            flags.append(f"{rule} 在表 {t.title or t.kind} 的 {len(rows)}/{len(t.rows)} 行")
     return flags
 
 

@@ -31,7 +31,8 @@ from importlib import resources
 
 _FACE = b"BudgetlintReadingBox"
 _HANDLE = 1  # PDFium only passes our handle back to us; any non-null value will do
-_CJK_CHARSETS = (128, 129, 134, 136)  # Shift-JIS, Hangul, GB2312, Big5 (FXFONT_*_CHARSET)
+_GB2312 = 134
+_CJK_CHARSETS = (128, 129, _GB2312, 136)  # Shift-JIS, Hangul, GB2312, Big5 (FXFONT_*_CHARSET)
 _state: dict[str, object] = {}
 
 
@@ -51,7 +52,7 @@ def install(raw=None, font: bytes | None = None) -> None:
     the reading does not change). Idempotent. Must run before a document is opened: fonts
     already loaded keep their face.
     """
-    if "info" in _state:
+    if installed():
         return
     if raw is None:
         import pypdfium2.raw as raw  # noqa: PLC0415 — the ingest stays importable without pypdfium2
@@ -92,7 +93,7 @@ def install(raw=None, font: bytes | None = None) -> None:
         return len(name)
 
     def get_charset(_this, _font):
-        return 134  # GB2312: the substitute is meant for Chinese text first
+        return _GB2312  # the substitute is meant for Chinese text first
 
     def delete_font(_this, _font):
         return None

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from budgetlint.model import Row, Table, Value
+from budgetlint.model import Row, Table, rounding_tolerance
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
 TEXT_SHARE = 0.6  # a column whose non-blank cells are mostly words is a column of words
@@ -25,11 +25,6 @@ TEXT_SHARE = 0.6  # a column whose non-blank cells are mostly words is a column 
 # (项 → 款 → 类 → 合计), while a misread header fails each row by that row's own amount.
 MIN_FAILURES = 3
 MAX_FAILING_SHARE = 0.25  # an identity failing on more of its rows than this is a reading question
-
-
-def _tolerance(values: list[Value]) -> Decimal:
-    """What a comparison of n printed figures can carry: half a unit in each one's last place."""
-    return sum((v.half_ulp for v in values if not v.blank), Decimal(0))
 
 
 def _usable(row: Row) -> bool:
@@ -41,10 +36,8 @@ def _score(table: Table, total: str, parts: tuple[str, ...]) -> tuple[int, int, 
     over rows that show the total and at least one non-blank part."""
     held = failed = 0
     by: set[Decimal] = set()
-    side = None
-    if table.layout == "balance" and "." in total:
-        side, total = total.split(".", 1)
-        parts = tuple(p.split(".", 1)[1] for p in parts)
+    side, total = table.row_key(total)
+    parts = tuple(table.row_key(p)[1] for p in parts)
     for row in table.rows:
         if (side is not None and row.side != side) or not _usable(row) or total not in row.values:
             continue
@@ -53,7 +46,7 @@ def _score(table: Table, total: str, parts: tuple[str, ...]) -> tuple[int, int, 
         if not present or (found.blank and all(v.blank for v in present)):
             continue
         expected = sum((v.amount for v in present), Decimal(0))
-        if abs(found.amount - expected) <= _tolerance([found, *present]):
+        if abs(found.amount - expected) <= rounding_tolerance([found, *present]):
             held += 1
         else:
             failed += 1
@@ -116,10 +109,8 @@ def demote_text_columns(table: Table) -> None:
     for col in table.columns:
         if col.role != "amount":
             continue
-        # Rows of a balance table are keyed without their side.
-        key = col.key.split(".", 1)[1] if table.layout == "balance" and col.side and "." in col.key else col.key
-        rows = [r for r in table.rows if key in r.values and (col.side is None or table.layout != "balance"
-                                                              or r.side == col.side)]
+        side, key = table.row_key(col.key)
+        rows = [r for r in table.rows if key in r.values and (side is None or r.side == side)]
         cells = [r.values[key] for r in rows if not r.values[key].blank]
         words = [v for v in cells if v.amount is None and _CJK.search(v.raw)]
         if len(words) < 2 or len(words) < TEXT_SHARE * len(cells):

@@ -45,10 +45,6 @@ _PAGE_NO = re.compile(r"^-?\s*\d{1,3}\s*-?$|^第\s*\d+\s*页|^共\s*\d+\s*页") 
 _EMPTY_NOTE = re.compile(r"空表|没有|无.{0,20}(?:预算|支出|收入|经费|资金)|未安排|不涉及")
 # "此表如无数字则表示单位无该项支出" says what a blank table would mean, not that this one is blank.
 _IF_BLANK = re.compile(r"[如若](?:本表|此表)?(?:无数字|无数据|无金额|为空|空白|无)[^。；;]{0,12}则")
-
-
-def _says_empty(note: str) -> bool:
-    return bool(_EMPTY_NOTE.search(note)) and not _IF_BLANK.search(note)
 _CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
 _CODE_IN_NAME = re.compile(r"^(\d{3}(?:\d{2}){0,2})\s+(\S.*)$")
 _LEVEL_MARK = re.compile(r"[(（](类|款|项)[)）]")
@@ -1007,6 +1003,10 @@ def _balance_hierarchy(table: Table, vocab: Vocabulary) -> None:
                 stack.pop()
             r.parent = stack[-1][1].index if stack else None
             stack.append((level, r))
+
+
+def _says_empty(note: str) -> bool:
+    return bool(_EMPTY_NOTE.search(note)) and not _IF_BLANK.search(note)
 
 
 def block_to_table(block: Block, index: int, vocab: Vocabulary) -> Table:

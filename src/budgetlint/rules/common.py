@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from decimal import Decimal
 
 from budgetlint.model import Row, Table, Value
-
-
-def tolerance(values: Iterable[Value | None]) -> Decimal:
-    """The rounding a comparison of printed figures can carry: half a unit in the last printed
-    place of every non-blank figure involved (n terms at 0.01 万元 → n × 0.005)."""
-    return sum((v.half_ulp for v in values if v is not None and not v.blank and v.amount is not None), Decimal(0))
+from budgetlint.model import rounding_tolerance as tolerance  # noqa: F401 — the rules' name for it
 
 
 def within(found: Decimal, expected: Decimal, tol: Decimal) -> bool:
@@ -48,10 +43,8 @@ def rows_for_sums(table: Table) -> Iterator[tuple[Row, str, tuple[str, ...]]]:
     """(row, sum column, part columns) for every header identity, with balance-table side
     prefixes resolved (row values of a balance table are keyed without the side)."""
     for total, parts in table.column_sums:
-        side = None
-        if table.layout == "balance" and "." in total:
-            side, total = total.split(".", 1)
-            parts = tuple(p.split(".", 1)[1] for p in parts)
+        side, total = table.row_key(total)
+        parts = tuple(table.row_key(p)[1] for p in parts)
         for row in table.rows:
             if side is not None and row.side != side:
                 continue

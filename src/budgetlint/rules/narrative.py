@@ -79,7 +79,7 @@ SCOPE_VALUES = 3  # distinct figures bound to one table cell: they are about dif
 
 
 def _target(b: Bound) -> tuple:
-    return (b.table.index, b.row.index if b.row is not None else None, b.column)
+    return (b.table.index, b.row.index, b.column)
 
 
 def _table_name(b: Bound) -> str:
