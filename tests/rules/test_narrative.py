@@ -166,6 +166,10 @@ def test_bl306_unit_type_against_operating_cost():
     assert [f.rule for f in run(none, "BL306")] == ["BL306"]
     institution = DOC.replace("本部门为行政单位。", "本单位为公益一类事业单位。")
     assert [f.rule for f in run(institution, "BL306")] == ["BL306"]
+    # "非参公事业" denies being 参公: a document saying so and having no 机关运行经费 is consistent
+    denied = DOC.replace("本部门为行政单位。", "本单位为非参公事业单位。").replace(
+        "2024年本部门机关运行经费安排10.00万元，较2023年减少0.50万元，下降4.76%。", "本单位为非参公事业，无机关运行经费。")
+    assert run(denied, "BL306") == []
     says_none = institution.replace("2024年本部门机关运行经费安排10.00万元，较2023年减少0.50万元，下降4.76%。",
                                     "本单位为事业单位，无机关运行经费。")
     assert run(says_none, "BL306") == []

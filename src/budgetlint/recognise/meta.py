@@ -33,6 +33,8 @@ _TITLE_YEAR = re.compile(r"(?:19|20)\d\d\s*年度?")
 
 
 _UNIT_KIND = (("参照公务员法管理", "参公"), ("参公", "参公"), ("行政", "行政"), ("机关", "行政"), ("事业", "事业"))
+# "非参公事业单位", "非行政": a kind named to be denied says nothing of being it.
+_NEGATED_KIND = re.compile(r"[非不](?:属于)?(?:参照公务员法管理|参公|行政)")
 _SELF = r"(?:本单位|本部门|我单位|我部门|我局|我委|我办|我中心|该单位|本机关)"
 
 
@@ -55,7 +57,7 @@ def unit_type_of(lines: list[Line], sections: list[Section], organisation: str =
         for clause in re.split(r"[。；;，,]", text):
             if "指" in clause:
                 continue  # definitions ("机关运行经费是指…参照公务员法管理…") say nothing of this body
-            m = stated.search(clause)
+            m = stated.search(_NEGATED_KIND.sub("", clause))
             if not m:
                 continue
             word = m.group("a") or m.group("b")
