@@ -5,6 +5,8 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
+from budgetlint import coverage
+from budgetlint.coverage import Coverage
 from budgetlint.ingest import IngestError, load
 from budgetlint.model import Document
 from budgetlint.recognise import recognise
@@ -23,6 +25,7 @@ class Result:
     findings: list[Finding] = field(default_factory=list)
     error: str | None = None
     seconds: float = 0.0
+    coverage: Coverage | None = None  # what was read and checked (never silence for "nothing checked")
 
     @property
     def worst(self) -> Severity | None:
@@ -105,9 +108,12 @@ def check_file(path: str, rules: list[Rule] | None = None,
         result.document = read_document(path)
     except IngestError as e:
         result.error = str(e)
+        result.coverage = coverage.failed(isinstance(e, NotADisclosure))
     except Exception as e:  # never a traceback, never lose the rest of the batch
         result.error = f"读取时发生内部错误（{type(e).__name__}: {e}），请将此文件报告给开发者"
+        result.coverage = coverage.failed(False)
     else:
         result.findings = run_rules(result.document, rules if rules is not None else all_rules(), severity_overrides)
+        result.coverage = coverage.measure(result.document, result.findings)
     result.seconds = time.perf_counter() - start
     return result

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from helpers import doc_of
+from helpers import doc_of, tsv
 
 from budgetlint.model import Provenance, RowKind
 from budgetlint.recognise.numbers import parse_amount
@@ -552,3 +552,19 @@ def test_fujian_tables_and_page_numbers_between_their_pages():
     assert [r.key for r in tp.rows] == [None, "abroad", "reception", "vehicle", "vehicle_purchase",
                                         "vehicle_operation"]
     assert tp.rows[0].kind is RowKind.TOTAL and tp.rows[3].values["amount"].amount == Decimal("25.31")
+
+
+def test_the_title_nearest_the_header_names_the_table():
+    """A list of table titles (a table of contents) above the table: the line right above the
+    header names it, not the first title of the list."""
+    text = tsv("""
+2024年某某局部门预算
+一、收支总体情况表
+二、支出总体情况表
+单位：万元
+科目编码 | 科目名称 | 合计 | 基本支出 | 项目支出
+201 | 一般公共服务支出 | 150.00 | 100.00 | 50.00
+合计 |  | 150.00 | 100.00 | 50.00
+""")
+    doc = doc_of(text)
+    assert [(t.kind, t.title) for t in doc.tables] == [("expenditure_summary", "二、支出总体情况表")]

@@ -149,3 +149,26 @@ def test_bl602_required_tables_of_final_accounts():
     assert {f.expected for f in run(without, "BL602")} - before == {"国有资本经营预算支出情况表"}
     unit = without.replace("部门决算", "单位决算")
     assert "国有资本经营预算支出情况表" in {f.expected for f in run(unit, "BL602")}
+
+
+def test_bl602_template_tables_only_when_the_document_follows_that_set():
+    """The nine standard tables under titles the Shandong template shares: nothing of Shandong's
+    longer set is printed or listed, so its extra tables are not demanded; one of them printed is not
+    enough (a 基本支出表 alone is common), two of the three are."""
+    from budgetlint.eval.compose import compose
+    from budgetlint.eval.generate import generate
+    from budgetlint.eval.render import renderer
+
+    comp = compose(generate(3, carry=False), "shandong")
+    extras = [comp.table(k) for k in ("basic_expenditure", "project_expenditure", "procurement")]
+    for t in extras:
+        comp.blocks.remove(t)
+    text = renderer("text").render(comp).data.decode("utf-8")
+    assert doc_of(text).meta.template == "shandong"
+    assert run(text, "BL602") == []
+    comp.blocks.append(extras[0])
+    text = renderer("text").render(comp).data.decode("utf-8")
+    assert run(text, "BL602") == []
+    comp.blocks.append(extras[1])
+    text = renderer("text").render(comp).data.decode("utf-8")
+    assert [f.expected for f in run(text, "BL602")] == ["政府采购预算表"]

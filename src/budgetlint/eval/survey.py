@@ -46,12 +46,13 @@ def survey_one(path: str) -> dict[str, object]:
     """Check one document and describe what was read and found (runs in a worker process)."""
     from budgetlint.figures import key_figures
     from budgetlint.pipeline import check_file
-    from budgetlint.recognise.claims import binding_stats
 
     start = time.perf_counter()
     result = check_file(path)
     entry: dict[str, object] = {"path": path, "seconds": 0.0}
     doc = result.document
+    if result.coverage is not None:
+        entry["status"] = result.coverage.status.value
     if doc is None:
         entry["error"] = result.error
         entry["seconds"] = round(time.perf_counter() - start, 2)
@@ -70,8 +71,8 @@ def survey_one(path: str) -> dict[str, object]:
     )
     figs = key_figures(doc)
     entry["key_figures"] = {"found": sum(v is not None for v in figs.values()), "of": len(figs)}
-    bound, total = binding_stats(doc)
-    entry["claims"] = {"bound": bound, "total": total}
+    cov = result.coverage
+    entry["claims"] = {"bound": cov.claims_bound, "total": cov.claims_total} if cov else {"bound": 0, "total": 0}
     findings = result.findings
     entry["findings"] = dict(Counter(f.severity.value for f in findings))
     entry["by_rule"] = dict(Counter(f"{f.rule}:{f.severity.value}" for f in findings))
@@ -119,6 +120,7 @@ def summarise(entries: list[dict[str, object]]) -> dict[str, object]:
         "readable": len(readable),
         "with_tables": len(with_tables),
         "narrative_only": sum(1 for e in readable if not e.get("tables") and not e.get("forms")),
+        "by_status": dict(Counter(str(e.get("status", "unreadable")) for e in entries).most_common()),
         "error_findings": len(errors),
         "errors_per_readable_document": round(len(errors) / len(readable), 3) if readable else 0.0,
         "documents_with_errors": sum(1 for e in readable if e.get("errors")),

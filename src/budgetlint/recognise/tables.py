@@ -224,7 +224,11 @@ def _read_block(lines: list[Line], start: int, specs: list[TableSpec], vocab: Vo
                 j += 1
                 continue
             again = vocab.match_title(t)
-            if again and not {s.kind for s in again} & kinds and (segments or header):
+            if again and not {s.kind for s in again} & kinds:
+                if not (segments or header):
+                    # Another table's title before this one's header (a table of contents, a list of
+                    # titles): the title nearest the header is the table's; start there.
+                    return None
                 break  # the next table's title ("2026年部门收入预算总表" also looks like a meta line)
             if squash(t) in furniture and (segments or header):
                 consumed.append(j)  # a running header or footer between two pages of the table

@@ -48,6 +48,7 @@ FILLS = {
 FONT_COLOURS = {"error": "9C0006", "warning": "9C5700", "info": "1F4E79"}
 _HEAD = PatternFill("solid", fgColor="D9E1F2")
 _BOLD = Font(bold=True)
+_AMBER = Font(bold=True, color="B7791F")
 _THIN = Side(style="thin", color="B4BCC8")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _DASH = Side(style="mediumDashed", color="7A8796")
@@ -206,26 +207,31 @@ def write_report_xlsx(results: list[Result], path: Path) -> None:
 
 
 def _summary_sheet(ws: Worksheet, results: list[Result]) -> None:
-    ws.append(["文件", "标题", "类别"] + [s.label for s in SEVERITIES] + ["合计"])
+    ws.append(["文件", "标题", "类别"] + [s.label for s in SEVERITIES] + ["合计", "检查范围", "未检查的部分"])
     for c in ws[1]:
         c.font, c.fill, c.alignment = _BOLD, _HEAD, _CENTER
     for r in results:
+        cov = r.coverage
+        scope = [cov.status.label, "；".join(cov.not_checked)] if cov is not None else ["", ""]
         if r.error is not None:
-            ws.append([r.path, "无法读取：" + r.error])
+            ws.append([r.path, f"{scope[0] or '无法读取'}：" + r.error] + [""] * (len(SEVERITIES) + 2) + scope)
             continue
         by = Counter((f.family, f.severity.value) for f in r.findings)
         title = r.document.meta.title or r.document.meta.organisation
         fams = families_in_order({f.family for f in r.findings})
         if not fams:
-            ws.append([r.path, title, "未发现问题"] + [0] * len(SEVERITIES) + [0])
+            quiet = "未发现问题" if cov is None or cov.status.complete else f"未发现问题，但{cov.status.label}"
+            ws.append([r.path, title, quiet] + [0] * len(SEVERITIES) + [0] + scope)
+            if cov is not None and not cov.status.complete:
+                ws.cell(row=ws.max_row, column=3).font = _AMBER
         for fam in fams:
             n = [by[(fam, s.value)] for s in SEVERITIES]
             ws.append([r.path, title, family_label(fam)] + n + [sum(n)])
         n = [sum(by[(fam, s.value)] for fam in fams) for s in SEVERITIES]
-        ws.append([r.path, title, "合计"] + n + [sum(n)])
+        ws.append([r.path, title, "合计"] + n + [sum(n)] + scope)
         for c in ws[ws.max_row]:
             c.font = _BOLD
-    for i, w in enumerate((36, 40, 12, 8, 8, 8, 8), 1):
+    for i, w in enumerate((36, 40, 12, 8, 8, 8, 8, 16, 60), 1):
         ws.column_dimensions[get_column_letter(i)].width = w
     ws.freeze_panes = "A2"
 

@@ -118,7 +118,7 @@ td:target,td.flash{box-shadow:inset 0 0 0 3px #2f6db5}
 sup.refs a{font-size:10px;margin-left:2px;text-decoration:none;background:#1f3a5f;color:#fff;border-radius:6px;padding:0 4px}
 sup.refs a.cited{background:#7a8796}
 .err-doc{color:var(--err)}.muted{color:var(--muted)}
-.none{color:#2f855a}
+.none{color:#2f855a}.unchecked{color:#b7791f;font-weight:600}
 footer{color:var(--muted);font-size:12px;text-align:center;margin-top:30px}
 @media print{#filters{position:static}details.tbl{break-inside:avoid}}
 """
@@ -362,7 +362,9 @@ def _summary(results: list[Result]) -> str:
            f'<div class="stat"><b>{len(results)}</b><span>文件</span></div>']
     for s in SEVERITIES:
         out.append(f'<div class="stat {s.value}"><b>{sev[s.value]}</b><span>{s.label}</span></div>')
-    out.append(f'<div class="stat"><b>{unreadable}</b><span>无法读取</span></div></div>')
+    out.append(f'<div class="stat"><b>{unreadable}</b><span>无法读取</span></div>')
+    partial = sum(1 for r in results if r.coverage is not None and not r.error and not r.coverage.status.complete)
+    out.append(f'<div class="stat"><b>{partial}</b><span>未完整检查</span></div></div>')
     by = counts(findings)
     fams = families_in_order({f.family for f in findings})
     if fams:
@@ -375,15 +377,44 @@ def _summary(results: list[Result]) -> str:
         out.append("</tbody></table>")
     if len(results) > 1:
         out.append('<h3>各文件</h3><table class="summary" id="by-document"><thead><tr><th>文件</th><th class="l">标题</th>'
-                   + "".join(f"<th>{s.label}</th>" for s in SEVERITIES) + "</tr></thead><tbody>")
+                   + "".join(f"<th>{s.label}</th>" for s in SEVERITIES) + "<th>检查范围</th></tr></thead><tbody>")
         for d, r in enumerate(results, 1):
             title = (r.document.meta.title or r.document.meta.organisation) if r.document else ""
             c = Counter(f.severity.value for f in r.findings)
             cells = ("".join(f"<td>{c[s.value] or ''}</td>" for s in SEVERITIES) if not r.error
                      else '<td colspan="3" class="err-doc">无法读取</td>')
+            cells += _status_cell(r)
             out.append(f'<tr><td><a href="#d{d}">{_e(Path(r.path).name)}</a></td><td class="l">{_e(title)}</td>{cells}</tr>')
         out.append("</tbody></table>")
     out.append("</section>")
+    return "".join(out)
+
+
+def _status_cell(r: Result) -> str:
+    cov = r.coverage
+    if cov is None:
+        return "<td></td>"
+    cls = "none" if cov.status.complete else ("err-doc" if r.error else "unchecked")
+    return f'<td class="{cls}" title="{_e("；".join(cov.not_checked))}">{_e(cov.status.label)}</td>'
+
+
+def _no_findings(r: Result, tag: str) -> str:
+    """Green "no problems" only for a document checked in full; otherwise say what was not checked."""
+    if r.coverage is None or r.coverage.status.complete:
+        return f'<{tag} class="none">未发现问题</{tag}>'
+    return f'<{tag} class="unchecked">未发现问题，但{_e(r.coverage.status.label)}（见检查范围）</{tag}>'
+
+
+def _coverage_html(r: Result) -> str:
+    cov = r.coverage
+    if cov is None:
+        return ""
+    cls = "muted" if cov.status.complete else "unchecked"
+    out = [f'<dt>检查范围</dt><dd><span class="{cls}">{_e(cov.summary)}</span>']
+    if cov.not_checked:
+        out.append('<ul class="not-checked">' + "".join(f"<li>未检查：{_e(n)}</li>" for n in cov.not_checked)
+                   + "</ul>")
+    out.append("</dd>")
     return "".join(out)
 
 
@@ -420,7 +451,8 @@ def _document(d: int, r: Result) -> str:
     name = Path(r.path).name
     if r.document is None:
         return (f'<section class="card doc" id="{ids.doc()}"><h2>{_e(name)}</h2>'
-                f'<p class="err-doc">无法读取：{_e(r.error or "")}</p><p class="muted">{_e(r.path)}</p></section>')
+                f'<p class="err-doc">{_e(r.coverage.status.label if r.coverage else "无法读取")}：{_e(r.error or "")}</p>'
+                f'<p class="muted">{_e(r.path)}</p></section>')
     doc = r.document
     m = doc.meta
     out = [f'<section class="card doc" id="{ids.doc()}"><h2>{_e(m.title or name)}</h2><dl class="meta">']
@@ -429,9 +461,10 @@ def _document(d: int, r: Result) -> str:
                  ("识别", f"{len(doc.tables)} 张表，{len(doc.forms)} 张绩效目标表")):
         if v:
             out.append(f"<dt>{k}</dt><dd>{_e(v)}</dd>")
+    out.append(_coverage_html(r))
     c = Counter(f.severity.value for f in r.findings)
     out.append("<dt>问题</dt><dd>" + (" ".join(f'<span class="badge {s.value}">{s.label} {c[s.value]}</span>'
-                                            for s in SEVERITIES if c[s.value]) or '<span class="none">未发现问题</span>')
+                                            for s in SEVERITIES if c[s.value]) or _no_findings(r, "span"))
                + "</dd></dl>")
     charts = budget_charts(doc)
     if charts:
@@ -442,7 +475,7 @@ def _document(d: int, r: Result) -> str:
         out.append("</div>")
     out.append(f"<h3>问题（{len(r.findings)}）</h3>")
     if not r.findings:
-        out.append('<p class="none">未发现问题。</p>')
+        out.append(_no_findings(r, "p"))
     groups: dict[int | None, list[tuple[int, Finding]]] = {}
     for n, f in enumerate(r.findings, 1):
         groups.setdefault(f.location.table, []).append((n, f))

@@ -21,13 +21,11 @@ def stats(result: Result) -> dict[str, object]:
         "by_family": dict(Counter(f.family for f in result.findings)),
         "seconds": round(result.seconds, 4),
     }
-    if doc is not None:
-        from budgetlint.recognise.claims import binding_stats
-
+    cov = result.coverage
+    if cov is not None:
         # Numeric claims in the 情况说明 bound to a table figure (checked) / found (the rest are
         # left unchecked, never guessed).
-        bound, total = binding_stats(doc)
-        out["claims"] = {"bound": bound, "total": total}
+        out["claims"] = {"bound": cov.claims_bound, "total": cov.claims_total}
     return out
 
 
@@ -43,6 +41,8 @@ def report_dict(results: list[Result]) -> dict[str, object]:
             entry["meta"] = meta_dict(r.document.meta)
             entry["findings"] = [f.to_dict() for f in r.findings]
         entry["stats"] = stats(r)
+        if r.coverage is not None:
+            entry["coverage"] = r.coverage.to_dict()
         docs.append(entry)
     return {"version": REPORT_VERSION, "tool": {"name": "budgetlint", "version": __version__}, "documents": docs}
 

@@ -32,7 +32,8 @@ def render_text(results: list[Result], console: Console) -> None:
     cells: Counter = Counter()
     for r in results:
         if r.error is not None:
-            console.print(Text.assemble((f"{r.path}", "bold"), ": ", ("无法读取", "bold red"), f"：{r.error}"))
+            label = r.coverage.status.label if r.coverage is not None else "无法读取"
+            console.print(Text.assemble((f"{r.path}", "bold"), ": ", (label, "bold red"), f"：{r.error}"))
             totals["unreadable"] += 1
             continue
         doc = r.document
@@ -40,12 +41,11 @@ def render_text(results: list[Result], console: Console) -> None:
         head += f"，{doc.meta.year}年" if doc.meta.year else ""
         head += f"，{len(doc.tables)} 张表）"
         console.print(Text(head, style="bold"))
-        from budgetlint.recognise.claims import binding_stats
-
-        bound, total = binding_stats(doc)
-        if total:
-            console.print(Text(f"  情况说明中的数字 {total} 个，其中 {bound} 个已与表格对应并检查"
-                               f"（{bound * 100 // total}%），其余未检查", style="dim"))
+        cov = r.coverage
+        if cov is not None:
+            console.print(Text(f"  {cov.summary}", style="dim" if cov.status.complete else "yellow"))
+            for note in cov.not_checked:
+                console.print(Text(f"    未检查：{note}", style="dim"))
         current = None
         for f in r.findings:
             totals[f.severity.value] += 1
@@ -67,7 +67,10 @@ def render_text(results: list[Result], console: Console) -> None:
                 line.append(f"（容差 {f.tolerance}{f.unit or ''}）", style="dim")
             console.print(line)
         if not r.findings:
-            console.print(Text("  未发现问题", style="green"))
+            if cov is None or cov.status.complete:
+                console.print(Text("  未发现问题", style="green"))
+            else:
+                console.print(Text(f"  未发现问题，但{cov.status.label}：见上方未检查的部分", style="yellow"))
     summary = RichTable(title="汇总", show_header=True, header_style="bold")
     summary.add_column("文件数", justify="right")
     summary.add_column("错误", style="red", justify="right")
