@@ -213,3 +213,43 @@ def test_final_accounts_identities_use_their_own_rows_and_columns():
     assert final_findings() == []
     assert final_findings(basic="101.00") == [("BL203", Decimal("101.00"), Decimal("100.00"))]
     assert final_findings(fund="6.00") == [("BL206", Decimal("5.00"), Decimal("6.00"))]
+
+
+# 江苏 prints a 财政拨款基本支出表（经济科目）: 财政拨款 only, while the 支出总表 covers all funds (here
+# 10.00 of 单位资金 in 基本支出). The 基本支出表 is compared with the 财政拨款支出表's 基本支出.
+FISCAL_BASIC = """
+2026年某局部门预算
+
+支出总表
+单位：万元
+科目编码 | 科目名称 | 合计 | 基本支出 | 项目支出
+| 合计 | 100.00 | 60.00 | 40.00
+201 | 一般公共服务支出 | 100.00 | 60.00 | 40.00
+
+财政拨款支出表（功能科目）
+单位：万元
+科目编码 | 科目名称 | 合计 | 基本支出 | | | 项目支出
+| | | 小计 | 人员经费 | 公用经费 |
+| 合计 | 90.00 | 50.00 | 40.00 | 10.00 | 40.00
+201 | 一般公共服务支出 | 90.00 | 50.00 | 40.00 | 10.00 | 40.00
+
+财政拨款基本支出表（经济科目）
+单位：万元
+科目编码 | 科目名称 | 本年财政拨款基本支出 | |
+| | 合计 | 人员经费 | 公用经费
+| 合计 | {basic} | 40.00 | 10.00
+301 | 工资福利支出 | 40.00 | 40.00 |
+302 | 商品和服务支出 | 10.00 | | 10.00
+"""
+
+
+def test_bl203_compares_a_fiscal_basic_table_with_fiscal_figures_only():
+    all_rules()
+
+    def bl203(basic: str):
+        doc = doc_of(FISCAL_BASIC.format(basic=basic))
+        assert doc.table("basic_expenditure") is not None and doc.table("fiscal_expenditure") is not None
+        return [(f.found, f.expected) for f in run_rules(doc, [REGISTRY["BL203"]])]
+
+    assert bl203("50.00") == []  # 60.00 of all funds is not compared with 50.00 of 财政拨款
+    assert bl203("51.00") == [(Decimal("50.00"), Decimal("51.00"))]

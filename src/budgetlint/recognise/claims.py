@@ -59,6 +59,19 @@ class Subject:
     narrow_parts: tuple[str, ...] | None = None
     whole: bool = False  # a figure of the whole budget: not bound under a heading naming part of it
     count_words: tuple[str, ...] = ()  # words that name it only before a count ("项目 20 个")
+    funds: str | None = None  # the money it names itself ([funds] key): its parts are of that money
+    readings: tuple[Reading, ...] = ()  # the same quantity under other funds (never bound)
+    performance: bool = False  # the money of projects under performance targets
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """Where a subject's quantity lives under another scope of funds ("人员支出" of all funds in the
+    支出总表 beside the 一般公共预算基本支出表's 人员经费)."""
+
+    funds: str  # a [funds] key, or "all"
+    source: str  # as Subject.sources
+    carry: bool = False  # includes 上年结转
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +93,9 @@ class Vocab:
     lead: re.Pattern[str] | None = None
     three_public_columns: dict[str, tuple[str, ...]] = field(default_factory=dict)
     narrowing_headings: tuple[str, ...] = ()
+    funds: dict[str, tuple[str, ...]] = field(default_factory=dict)  # [funds] key → words
+    this_year: tuple[str, ...] = ()
+    performance: tuple[str, ...] = ()
 
 
 @lru_cache(maxsize=1)
@@ -93,7 +109,10 @@ def vocab() -> Vocab:
                        s.get("prev"), qualifiers=tuple(s.get("qualifiers", ())), generic=bool(s.get("generic", False)),
                        prefixes=tuple(squash(w) for w in s.get("prefixes", ())),
                        narrow_parts=tuple(s["narrow_parts"]) if "narrow_parts" in s else None,
-                       whole=bool(s.get("whole", False)), count_words=tuple(squash(w) for w in s.get("count_words", ())))
+                       whole=bool(s.get("whole", False)), count_words=tuple(squash(w) for w in s.get("count_words", ())),
+                       funds=s.get("funds"), performance=bool(s.get("performance", False)),
+                       readings=tuple(Reading(r["funds"], r["source"], bool(r.get("carry", False)))
+                                      for r in s.get("readings", ())))
         subjects[subj.key] = subj
         for w in words:
             by_word.setdefault(w, subj.key)
@@ -134,10 +153,13 @@ def vocab() -> Vocab:
     fi = data["function_item"]
     scopes = tuple((tuple(squash(w) for w in sc["words"]), tuple(sc["tables"])) for sc in fi["scopes"])
     tp_cols = {k: tuple(squash(w) for w in ws) for k, ws in data.get("three_public_columns", {}).items()}
+    funds = {k: tuple(squash(w) for w in ws) for k, ws in data["funds"].items()}
     return Vocab(subjects, by_word, tuple(data["excluded_sections"]["words"]), exhaustive, partial,
                  up, down, flat, followers, neutral, pattern, scopes, tuple(fi["default_tables"]),
                  tuple(fi["columns"]), re.compile(fi["lead"]), tp_cols,
-                 tuple(squash(w) for w in data["whole"]["narrowing_headings"]))
+                 tuple(squash(w) for w in data["whole"]["narrowing_headings"]), funds,
+                 tuple(squash(w) for w in data["readings"]["this_year"]),
+                 tuple(squash(w) for w in data["performance"]["words"]))
 
 
 @dataclass(frozen=True, slots=True)
@@ -751,12 +773,13 @@ def _item_row(t: Table, item: tuple[tuple[str, int, str | None], ...]) -> Row | 
     return out[0] if len(out) == 1 else None
 
 
-def _item_bounds(doc: Document, claim: Claim) -> list[Bound]:
+def _item_bounds(doc: Document, claim: Claim, kinds: tuple[str, ...] | None = None) -> list[Bound]:
+    """The item's figure in the tables of its scope (or of ``kinds``)."""
     v = vocab()
     year = doc.meta.year
     cols = [c.replace("{year}", str(year)) for c in v.item_columns if year is not None or "{year}" not in c]
     out: list[Bound] = []
-    for kind in claim.scope:
+    for kind in claim.scope if kinds is None else kinds:
         for t in doc.tables_of(kind):
             if not t.quality.readable or claim.item is None:
                 continue
@@ -774,7 +797,7 @@ def bind(doc: Document, claim: Claim) -> list[Bound]:
     if claim.subject is None:
         return []
     if claim.subject == "function_item":
-        return _item_bounds(doc, claim)
+        return [] if _about_performance(claim) else _item_bounds(doc, claim)
     parent = claim.parent
     if parent is not None:
         if parent.subject is None and parent.label and parent.amount is not None and claim.amount is not None:
@@ -783,11 +806,58 @@ def bind(doc: Document, claim: Claim) -> list[Bound]:
         if narrow is not None and claim.subject not in narrow:
             return []  # "财政拨款支出…其中基本支出…": the fiscal part of 基本支出, not all of it
     subj = vocab().subjects[claim.subject]
+    if not subj.performance and _about_performance(claim):
+        return []  # "…纳入绩效目标管理，涉及财政性资金 X 万元": those projects' money, no total
     if subj.sections and not any(w in claim.heading for w in subj.sections):
         return []
     if subj.whole and any(w in squash(claim.heading) for w in vocab().narrowing_headings):
         return []  # "本年支出决算…" under "政府性基金预算财政拨款收入支出决算情况说明"
     return [b for b in (_source(doc, s) for s in subj.sources) if b is not None]
+
+
+def _about_performance(claim: Claim) -> bool:
+    return any(w in claim.text for w in vocab().performance)
+
+
+def funds_named(text: str) -> str | None:
+    """The money ``text`` names ([funds] key, first listed first), or None."""
+    return next((k for k, words in vocab().funds.items() if any(w in text for w in words)), None)
+
+
+def _context_funds(claim: Claim) -> str | None:
+    """The money a claim's context pins it to: the whole it is a part of, else the nearest heading
+    that names funds; None where nothing does."""
+    v = vocab()
+    parent = claim.parent
+    if parent is not None and parent.subject is not None and v.subjects[parent.subject].funds:
+        return v.subjects[parent.subject].funds
+    return next((f for h in reversed(claim.heading.split(" / ")) if (f := funds_named(squash(h)))), None)
+
+
+def readings(doc: Document, claim: Claim) -> list[Bound]:
+    """Where a bound claim's quantity lives under the other scopes of funds the sentence may have
+    meant (the brief's "doubt the reading before the document"): a figure that agrees with one of
+    them is not an error. Only the same quantity: the same row or column of another table, never a
+    different figure. [] where the context pins the funds, or the claim is not bound."""
+    v = vocab()
+    bounds = bind(doc, claim)
+    if not bounds:
+        return []
+    if claim.subject == "function_item":
+        if claim.scope != v.default_tables:
+            return []  # the sentence, its lead or its heading named the funds
+        kinds = tuple(dict.fromkeys(k for _, tables in v.scopes for k in tables if k not in claim.scope))
+        return _item_bounds(doc, claim, kinds)
+    pinned = _context_funds(claim)
+    this_year = any(w in claim.text for w in v.this_year)
+    out = []
+    for r in v.subjects[claim.subject].readings:
+        if (pinned is not None and r.funds != pinned) or (r.carry and this_year):
+            continue
+        b = _source(doc, r.source)
+        if b is not None:
+            out.append(b)
+    return out
 
 
 def project_count_bound(doc: Document) -> int | None:

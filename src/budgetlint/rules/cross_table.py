@@ -13,6 +13,7 @@ from decimal import Decimal
 from importlib import resources
 
 from budgetlint.model import DocKind, Document, Row, RowKind, Table, Value
+from budgetlint.recognise.normalise import squash
 from budgetlint.recognise.vocab import default_vocabulary
 from budgetlint.report.finding import Finding, Location
 from budgetlint.rules.common import checkable, fmt, tolerance, usable, within
@@ -140,18 +141,33 @@ class Identity:
     rule: str
     left: tuple[Ref, ...]
     right: tuple[tuple[Ref, ...], ...]
+    same_funds: bool = False  # compare only tables that cover the same money
 
 
-def _load() -> tuple[list[dict], list[Identity]]:
+def _load() -> tuple[list[dict], list[Identity], dict[str, tuple[str, ...]]]:
     data = tomllib.loads((resources.files("budgetlint.rules") / "identities.toml").read_text("utf-8"))
     idents = [
-        Identity(i["rule"], parse_sum(i["left"]), tuple(parse_sum(r) for r in i["right"]))
+        Identity(i["rule"], parse_sum(i["left"]), tuple(parse_sum(r) for r in i["right"]),
+                 bool(i.get("same_funds", False)))
         for i in data.get("identity", [])
     ]
-    return data.get("rule", []), idents
+    funds = {k: tuple(squash(w) for w in ws) for k, ws in data.get("funds", {}).items()}
+    return data.get("rule", []), idents, funds
 
 
-RULES, IDENTITIES = _load()
+RULES, IDENTITIES, FUNDS = _load()
+
+
+def funds_of(q: Quantity) -> str:
+    """The money a quantity's table covers: the first [funds] entry whose words stand in the table's
+    title or the header of the column read, else "all"."""
+    col = q.table.column(f"{q.row.side}.{q.ref_column}" if q.row is not None and q.row.side else q.ref_column)
+    text = squash(q.table.title) + (squash(col.label) if col is not None else "")
+    return next((k for k, words in FUNDS.items() if any(w in text for w in words)), "all")
+
+
+def _same_funds(a: Total, b: Total) -> bool:
+    return {funds_of(q) for q in a.parts} == {funds_of(q) for q in b.parts}
 
 
 def check_identity(doc: Document, ident: Identity) -> Iterator[Finding]:
@@ -159,6 +175,8 @@ def check_identity(doc: Document, ident: Identity) -> Iterator[Finding]:
     if left is None:
         return
     rights = [q for q in (resolve_sum(doc, r) for r in ident.right) if q is not None]
+    if ident.same_funds:
+        rights = [q for q in rights if _same_funds(left, q)]
     if not rights:
         return
     for q in rights:

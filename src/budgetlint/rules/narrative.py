@@ -22,6 +22,7 @@ from budgetlint.recognise.claims import (
     bind_budget,
     extract_claims,
     project_count_bound,
+    readings,
     three_public_value,
     vocab,
 )
@@ -101,7 +102,10 @@ def narrative_amount_differs(doc: Document) -> Iterator[Finding]:
     ## 不报的情形
     差额在两边印刷精度之内（说明按其末位的半个单位、表格按其末位的半个单位）；说明中的词无法
     对应到确定的表格数字，或前面的限定词改变了所指（"一般公共预算基本支出"、"含上年结转"），
-    只计入未绑定的说明数字；表格无法可靠读取；表格该格为空（多为未读到）；决算文档中"年初预算 X"
+    只计入未绑定的说明数字；说明没有指明资金范围（全部资金、财政拨款、一般公共预算，是否含上年结转），
+    而数字与同一项目在另一资金范围的表格中相符（如"按支出用途分类，人员支出 X 万元"与支出总表的
+    人员支出相符）——标题或所属总额已指明范围时不适用；绩效目标管理的项目资金（"……纳入绩效目标
+    管理，涉及财政性资金 X 万元"）不与部门的收支总额比较；表格无法可靠读取；表格该格为空（多为未读到）；决算文档中"年初预算 X"
     只在表格列有年初预算数时比较（决算数与决算表比较）；机关运行经费在文档未说明
     单位性质时不比较（部门预算常含事业单位，机关运行经费不等于全部日常公用经费）。
     """
@@ -121,6 +125,8 @@ def narrative_amount_differs(doc: Document) -> Iterator[Finding]:
                 stated.setdefault(_target(bounds[0]), set()).add(fig.in_yuan())
             if not bounds or any(_agrees(fig, b) for b in bounds):
                 continue
+            if not what and any(_agrees(fig, b) for b in readings(doc, claim) if readable(b.value)):
+                continue  # the same quantity under other funds, which the sentence may have meant
             differing.append((claim, fig, what, bounds))
     for claim, fig, what, bounds in differing:
         if len(stated[_target(bounds[0])]) >= SCOPE_VALUES:
