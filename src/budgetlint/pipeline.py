@@ -6,7 +6,7 @@ import time
 from dataclasses import dataclass, field
 
 from budgetlint.ingest import IngestError, load
-from budgetlint.model import Document
+from budgetlint.model import DocKind, Document
 from budgetlint.recognise import recognise
 from budgetlint.report.finding import Finding, Location, Severity
 from budgetlint.rules.registry import REGISTRY, Rule, all_rules
@@ -34,11 +34,20 @@ def read_document(path: str) -> Document:
     doc = recognise(source)
     doc.notes.extend(source.notes)
     if not doc.tables and not doc.forms:
-        # A narrative published on its own is still a disclosure; plain prose about nothing is not.
+        # A narrative published on its own is still a disclosure; plain prose about nothing is not,
+        # nor a notice or a policy that mentions a budget in passing: a disclosure names its kind
+        # (部门预算, 单位决算 …) in its title or early text.
         words = "".join(p.text for s in doc.sections for p in s.paragraphs) + doc.meta.title
-        if not any(w in words for w in ("预算", "决算", "绩效目标")):
+        if doc.meta.kind is DocKind.UNKNOWN or not any(w in words for w in ("预算", "决算", "绩效目标")):
             raise NotADisclosure("没有识别出任何预决算表格、绩效目标表或预决算说明，不像是预决算公开文档")
+        if not any(NOT_A_DISCLOSURE in n for n in doc.notes):  # ingest already said what it is
+            doc.notes.append(NARRATIVE_ONLY)
     return doc
+
+
+NOT_A_DISCLOSURE = "不是预决算公开文档"  # how ingest notes a file it recognises as something else
+NARRATIVE_ONLY = ("只有文字说明：没有识别出预决算表格或绩效目标表（表格可能另行公开，如附件或另一文件），"
+                  "说明中的数字未能与表格核对")
 
 
 def run_rules(doc: Document, rules: list[Rule], severity_overrides: dict[str, str] | None = None) -> list[Finding]:
