@@ -170,3 +170,26 @@ def test_extract_carries_each_value_confidence(files):
     data = json.loads(run("extract", str(files["good"])).stdout)
     value = data["tables"][0]["rows"][0]["values"]["total"]
     assert value["confidence"] == 1.0
+
+
+NOTICE = """某市人民政府办公室关于印发某某工作规划的通知
+各区人民政府，市直有关部门：
+现将《某某工作规划》印发给你们，请认真贯彻落实，所需经费列入年度预算统筹安排。
+"""
+NARRATIVE = """某局2026年部门预算情况说明
+一、收入预算情况说明
+2026年收入预算100.00万元，其中财政拨款收入100.00万元。
+"""
+
+
+def test_notice_is_no_disclosure_and_narrative_only_is_said(tmp_path):
+    notice = tmp_path / "notice.txt"
+    notice.write_text(NOTICE, "utf-8")
+    narrative = tmp_path / "narrative.txt"
+    narrative.write_text(NARRATIVE, "utf-8")
+    r = run("check", "--format", "json", str(notice), str(narrative))
+    docs = {Path(d["path"]).name: d for d in json.loads(r.stdout)["documents"]}
+    # a notice that mentions a budget in passing names no kind of disclosure
+    assert "不像是预决算" in docs["notice.txt"]["error"]
+    assert docs["notice.txt"]["coverage"]["status"] == "not_disclosure"
+    assert docs["narrative.txt"]["coverage"]["status"] == "narrative_only"

@@ -45,6 +45,8 @@ _LABELS = {
 # Findings that say a table's arithmetic was not checked (the table could not be read reliably,
 # its columns' meaning was not confirmed, or many rows failed at once and the reading is doubted).
 _NOT_CHECKED_RULES = {"BL903", "BL907"}
+# How ingest notes a file it recognises as something other than a disclosure (ingest/workbook.py).
+NOT_A_DISCLOSURE = "不是预决算公开文档"
 
 
 @dataclass(slots=True)
@@ -135,11 +137,15 @@ def measure(doc: Document, findings: list[Finding]) -> Coverage:
     if not doc.tables and not doc.forms:
         has_prose = any(p.text.strip() for s in doc.sections for p in s.paragraphs)
         status = Status.NARRATIVE_ONLY if has_prose else Status.NOTHING_CHECKED
+        if any(NOT_A_DISCLOSURE in n for n in doc.notes):
+            status = Status.NOT_DISCLOSURE  # ingest recognised the file as something else (a checklist)
         expected = [vocab.kinds.get(k, k) for k in listed]
         if status is Status.NARRATIVE_ONLY:
             where = ("说明所列表格（" + "、".join(expected) + "）" if expected else "说明对应的预决算表格")
             notes.insert(0, f"本文件未见表格，只检查了文字说明自身的一致性；{where}未在本文件中，"
                             "如另行公开请一并检查")
+        elif status is Status.NOT_DISCLOSURE:
+            notes.insert(0, "本文件不是预决算公开文档本身，未做检查")
         else:
             notes.insert(0, "本文件中没有识别出表格、绩效目标表或可核对的数字，未做任何检查")
     elif checked < len(doc.tables) or missing:

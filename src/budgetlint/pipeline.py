@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from budgetlint import coverage
 from budgetlint.coverage import Coverage
 from budgetlint.ingest import IngestError, load
-from budgetlint.model import Document
+from budgetlint.model import DocKind, Document
 from budgetlint.recognise import recognise
 from budgetlint.report.finding import Finding, Location, Severity
 from budgetlint.rules.registry import REGISTRY, Rule, all_rules
@@ -37,9 +37,11 @@ def read_document(path: str) -> Document:
     doc = recognise(source)
     doc.notes.extend(source.notes)
     if not doc.tables and not doc.forms:
-        # A narrative published on its own is still a disclosure; plain prose about nothing is not.
+        # A narrative published on its own is still a disclosure; plain prose about nothing is not,
+        # nor a notice or a policy that mentions a budget in passing: a disclosure names its kind
+        # (部门预算, 单位决算 …) in its title or early text.
         words = "".join(p.text for s in doc.sections for p in s.paragraphs) + doc.meta.title
-        if not any(w in words for w in ("预算", "决算", "绩效目标")):
+        if doc.meta.kind is DocKind.UNKNOWN or not any(w in words for w in ("预算", "决算", "绩效目标")):
             raise NotADisclosure("没有识别出任何预决算表格、绩效目标表或预决算说明，不像是预决算公开文档")
     return doc
 

@@ -108,3 +108,19 @@ def test_real_narrative_only_page_reads():
     assert doc.meta.year == 2018 and not doc.tables
     text = " ".join(p.text for s in doc.sections for p in s.paragraphs)
     assert "324970.32万元" in text and "当前位置" not in text
+
+
+def test_script_downloads_and_pictures_are_noted(tmp_path):
+    page = ('<html><body><div class="content"><h2>某局2018年部门预算</h2><p>一、收支情况</p>'
+            '<p><a href="javascript:;" onclick="downloadFj(\'/upload/2018预算公开表.xls\', 3)">公开表</a>'
+            '<span onclick="downloadFj(17)">部门预算说明.pdf</span>'
+            '<a href="javascript:;" onclick="showMenu(2)">菜单</a></p>'
+            '<img width="750" height="843" src="t1.gif"><img src="t2.gif">'
+            '<img width="16" height="16" src="icon.png"></div></body></html>')
+    p = tmp_path / "script.html"
+    p.write_text(page, encoding="utf-8")
+    notes = load(p).notes
+    [attach] = [n for n in notes if n.startswith("网页附件")]
+    assert "公开表（/upload/2018预算公开表.xls）" in attach
+    assert "部门预算说明.pdf（downloadFj(17)）" in attach and "菜单" not in attach
+    assert any(n.startswith("网页正文中有 2 张图片") for n in notes)  # the icon is no table

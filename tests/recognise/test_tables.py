@@ -568,3 +568,27 @@ def test_the_title_nearest_the_header_names_the_table():
 """)
     doc = doc_of(text)
     assert [(t.kind, t.title) for t in doc.tables] == [("expenditure_summary", "二、支出总体情况表")]
+
+
+def test_economic_tables_headed_by_economic_subject():
+    # 广东: "一般公共预算基本/项目支出情况表（按经济分类科目）", header "部门预算支出经济科目 | 预算".
+    text = """
+表6
+一般公共预算基本支出情况表（按经济分类科目）
+单位：万元
+部门预算支出经济科目 | 预算
+合计 | 120.00
+[301]工资福利支出 | 100.00
+[302]商品和服务支出 | 20.00
+表7
+一般公共预算项目支出情况表（按经济分类科目）
+单位：万元
+部门预算支出经济科目 | 预算
+合计 | 30.00
+[302]商品和服务支出 | 30.00
+"""
+    doc = doc_of(text)
+    basic = _table(doc, "general_basic_expenditure")
+    project = _table(doc, "general_project_expenditure")
+    assert [r.values["amount"].amount for r in basic.rows] == [Decimal("120.00"), Decimal("100.00"), Decimal("20.00")]
+    assert project.rows[0].values["amount"].amount == Decimal("30.00") and len(project.rows) == 2

@@ -511,6 +511,56 @@ def test_organisation_row_without_a_whole_title_is_no_form():
     assert forms_of(text)[0] == []
 
 
+# --- one project per row: all indicators of a project in one cell ---------------------------
+
+ROW_FORMS = (
+    "某局2026年项目支出绩效目标表\n"
+    "部门名称：某局 单位：万元\n"
+    "项目名称（资金使用单位）\t总计：\t财政拨款\t其他资金\t绩效目标\t绩效指标\n"
+    "合计：\t130.00\t120.00\t10.00\t\t\n"
+    "某局本级\t130.00\t120.00\t10.00\t\t\n"
+    "监督检查员经费\t100.00\t90.00\t10.00\t强化监管。\t"
+    "1.1－产出指标，11－数量指标，检查员数量；实施周期指标值：≥20人，年度指标值：≥ 18人；"
+    "2、1－产出指标，12－质量指标，考察是否合规；实施周期指标值：合规得满分，不合规不得分。年度指标值：是；"
+    "1、2－效益指标，22－社会效益，投诉办结率；实施周期指标值：≥90%，年度指标值：≥ 90%;\n"
+    "某局二级单位\t30.00\t30.00\t\t\t\n"
+    "运维经费\t30.00\t30.00\t\t保障运行。\t"
+    "1.4－成本指标，41－经济成本指标，不超出预算；实施周期指标值：不超出预算数，年度指标值：不超出预算数；\n"
+    "某局2026年项目支出绩效目标表\n"
+    "项目名称（资金使用单位）\t总计：\t财政拨款\t其他资金\t绩效目标\t绩效指标\n"
+    "水质监测经费\t5.00\t5.00\t\t监测水质。\t"
+    "1.3－满意度指标，31－服务对象满意度，满意度；年度指标值：≥95%\n"
+    "五、名词解释\n"
+)
+
+
+def test_one_project_per_row_forms():
+    forms, used = forms_of(ROW_FORMS)
+    assert [(f.project, f.total, f.fiscal, f.other, f.implementer) for f in forms] == [
+        ("监督检查员经费", D("100.00"), D("90.00"), D("10.00"), "某局本级"),
+        ("运维经费", D("30.00"), D("30.00"), None, "某局二级单位"),
+        ("水质监测经费", D("5.00"), D("5.00"), None, "某局二级单位"),  # continued after the repeated title
+    ]
+    f = forms[0]
+    assert (f.layout, f.title, f.department, f.unit, f.objective) == (
+        "row_per_project", "某局2026年项目支出绩效目标表", "某局", Unit.WAN_YUAN, "强化监管。")
+    assert levels(f) == [("产出指标", "数量指标", "检查员数量"), ("产出指标", "质量指标", "考察是否合规"),
+                         ("效益指标", "社会效益", "投诉办结率")]
+    # the year's value, not the period's (which may itself hold commas and a full stop)
+    assert (ind(f, "检查员数量").comparator, ind(f, "检查员数量").number, ind(f, "检查员数量").unit) == ("≥", D(18), "人")
+    assert ind(f, "考察是否合规").value_text == "是"
+    assert ind(f, "投诉办结率").value_text == "≥ 90%"
+    assert levels(forms[1]) == [("成本指标", "经济成本指标", "不超出预算")]
+    assert (ind(forms[2], "满意度").number, forms[2].indicators[0].level1) == (D(95), "满意度指标")
+    lines = ROW_FORMS.splitlines()
+    assert lines.index("五、名词解释") not in used and 0 in used and len(used) == len(lines) - 1
+
+
+def test_project_table_without_indicator_column_is_no_form():
+    text = ROW_FORMS.replace("\t绩效指标\n", "\t备注\n")
+    assert forms_of(text)[0] == []
+
+
 # --- seeds ----------------------------------------------------------------------------------
 
 _SEED_DIRS = [

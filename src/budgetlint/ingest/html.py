@@ -12,7 +12,10 @@ Scripts, styles, forms' option lists, elements hidden with ``display:none`` and 
 (``<nav>``, breadcrumbs, menus, footers by tag or class) are not read. A line's provenance
 ``line`` is its block number on the page (the page is page 1).
 Links to attachments (.pdf, .xls, .xlsx, .doc, .docx, …) are listed in a note: many budget
-pages publish their tables only as attachments.
+pages publish their tables only as attachments. A link that downloads by script
+(``href="javascript:;" onclick="downloadFj('…/表.xls')"``) counts when its text or a quoted
+argument of the call names such a file. Pictures in the page's body (``<img>`` not in site
+chrome, not icon-sized) are counted in a note: tables published as images cannot be checked.
 """
 
 from __future__ import annotations
@@ -38,6 +41,8 @@ _CHROME_TAGS = {"nav", "aside", "footer"}
 _CHROME = re.compile(r"bread|crumb|nav|menu|footer|sidebar|share|toolbar|copyright", re.IGNORECASE)
 _CONTAINERS = {"div", "ul", "ol", "section", "span", "p", "header", "dl"}
 _ATTACH_EXT = (".pdf", ".xls", ".xlsx", ".doc", ".docx", ".wps", ".et", ".zip", ".rar", ".7z", ".ofd")
+_QUOTED = re.compile(r"""['"]([^'"]+)['"]""")
+_ICON_PX = 120  # a picture no wider or taller than this is an icon or a logo, not a table
 _CJK = "\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef"
 _CJK_BREAK = re.compile(rf"(?<=[{_CJK}])\s*\n\s*(?=[{_CJK}])")
 _SPACES = re.compile(r"[ \t\r\n\f\v\u00a0]+")
@@ -124,6 +129,7 @@ class _Walker:
         self.buf: list[str] = []
         self.attachments: list[tuple[str, str]] = []
         self.tables = 0
+        self.images = 0  # pictures in the body big enough to be a table
         self.count = 0  # blocks so far: a line's provenance is its block number
 
     def next_line(self) -> int:
@@ -142,12 +148,35 @@ class _Walker:
 
     def link(self, el) -> None:
         href = (el.get("href") or "").strip()
-        if not href or href.lower().startswith(("javascript:", "mailto:", "#")):
-            return
         name = _norm(el.text_content()).strip()
+        script = (el.get("onclick") or "").strip()
+        if not href or href.lower().startswith(("javascript:", "#")):
+            # Downloaded by script: downloadFj('/upload/表.xls') — a quoted file argument, or the
+            # link's own text naming the file.
+            if not script and href.lower().startswith("javascript:"):
+                script = href
+            if not script:
+                return
+            files = [a for a in _QUOTED.findall(script) if unquote(a).lower().endswith(_ATTACH_EXT)]
+            if files or name.lower().endswith(_ATTACH_EXT):
+                target = files[0] if files else script
+                self.attachments.append((name or target.rsplit("/", 1)[-1], target))
+            return
+        if href.lower().startswith("mailto:"):
+            return
         target = unquote(urlsplit(href).path).lower()
         if target.endswith(_ATTACH_EXT) or name.lower().endswith(_ATTACH_EXT):
             self.attachments.append((name or href.rsplit("/", 1)[-1], href))
+
+    def image(self, el) -> None:
+        def px(attr: str) -> int | None:
+            m = re.match(r"\s*(\d+)", el.get(attr) or "")
+            return int(m.group(1)) if m else None
+
+        width, height = px("width"), px("height")
+        if (width is not None and width <= _ICON_PX) or (height is not None and height <= _ICON_PX):
+            return
+        self.images += 1
 
     def walk(self, el) -> None:
         tag = _tag(el)
@@ -157,8 +186,10 @@ class _Walker:
         if tag in _DROP or _hidden(el) or _chrome(el, tag):
             self.text(el.tail, el)
             return
-        if tag == "a":
+        if tag == "a" or (el.get("onclick") and tag != "img"):
             self.link(el)
+        if tag == "img":
+            self.image(el)
         if tag == "br":
             self.flush()
             self.text(el.tail, el)
@@ -286,6 +317,8 @@ def read_html(data: bytes, path: str) -> Source:
         listed = "；".join(f"{name}（{href}）" for href, name in list(seen.items())[:20])
         more = f" 等 {len(seen)} 个" if len(seen) > 20 else ""
         source.notes.append(f"网页附件{more}（预决算表格常以附件发布，需另行下载检查）：{listed}")
+    if walker.images:
+        source.notes.append(f"网页正文中有 {walker.images} 张图片：表格若以图片发布，其中的数字无法读取，未做检查")
     if not page.lines:
         raise IngestError("网页中没有可读取的正文文字" + ("（内容只在附件中）" if walker.attachments else ""))
     return source

@@ -24,6 +24,11 @@ From there the chain is ``lines → rows → head fields → indicator grid``:
   年度重点工作任务 read by its header's columns (名称 | 主要实施内容 | 拟投入的资金 | 期望达到的目标),
   then the indicator grid (实施周期指标值 | 年度指标值: the year's value is the 指标值).
 
+- ``row_per_project``: a project table whose every row is a whole form (项目名称 | 总计 | 财政拨款 |
+  … | 绩效目标 | 绩效指标), all of a project's indicators in its 绩效指标 cell ("1.1－产出指标，
+  11－数量指标，<三级>；实施周期指标值：…，年度指标值：…；2、…"); rows without aim or indicators
+  name the 资金使用单位 (the implementer) of the projects below them.
+
 Any grid whose 指标值 is not the last column (描述, 依据, 分值, or the national template's
 指标性质 | 指标值 | 度量单位, which are re-joined into one value text) is read by column; a grid
 without a header row is read from the right. An indicator's provenance is the line of its 指标值
@@ -823,6 +828,155 @@ def _parse_form(
     return form, range(first, last + 1)
 
 
+# --- one project per row -------------------------------------------------------------------
+# A project table whose every row is a whole form (广东 "项目支出绩效目标表"): 项目名称 | 总计 |
+# 财政拨款 | … | 其他资金 | 绩效目标 | 绩效指标, all of a project's indicators written into its
+# 绩效指标 cell: "1.1－产出指标，11－数量指标，<三级指标>；实施周期指标值：…，年度指标值：…；2、…".
+# Rows with money but neither aim nor indicators are the 资金使用单位 the projects below belong
+# to (or the 合计). The header words come from the vocabularies above.
+
+ROW_TOTAL_LABELS = (*TOTAL_LABELS, "总计")
+_ROW_ROLE = {
+    **{w: "total" for w in ROW_TOTAL_LABELS},
+    **{w: "fiscal" for w in FISCAL_LABELS},
+    **{w: "other" for w in OTHER_LABELS},
+    **{w: "objective" for w in OBJECTIVE_LABELS},
+    **{w: "indicators" for w in INDICATOR_SECTION_LABELS},
+    **{w: "project" for w in PROJECT_LABELS},
+}
+_PAREN_TAIL = re.compile(r"\([^)]*\)$")
+_LEVEL1_WORDS = "|".join(LEVEL1_BASES)
+# Where one indicator of the cell starts: its enumeration ("2、", "1.") before a coded or named
+# 一级 ("1－产出指标", "产出指标").
+_ENTRY_START = re.compile(rf"(?:^|(?<=[；;。]))\s*\d{{1,3}}\s*[、.．]\s*(?=\d{{1,2}}\s*[-－—]|(?:{_LEVEL1_WORDS}))")
+_ENTRY = re.compile(
+    r"^\s*(?:\d{1,2}\s*[-－—]\s*)?(?P<l1>[^，,；;]{2,12}?)\s*[，,]\s*(?:\d{1,3}\s*[-－—]\s*)?"
+    r"(?P<l2>[^，,；;]{2,14}?)\s*[，,]\s*(?P<rest>.+)$", re.S
+)
+_VALUE_LABEL = re.compile(
+    "(?P<label>" + "|".join(sorted({*HEADER_ROLES["period"], *HEADER_ROLES["value"]}, key=len, reverse=True))
+    + r")\s*[:：]"
+)
+_TRIM = "；;，,。 \t"
+_ORG_LABEL_RE = re.compile(
+    r"^(?:{})\s*[:：]\s*(\S+)".format("|".join(map(re.escape, WHOLE_ANCHOR_LABELS + DEPARTMENT_LABELS))))
+
+
+def _row_form_roles(cells: list[str]) -> dict[str, int] | None:
+    """Column of each role when the row heads a one-project-per-row form table."""
+    roles: dict[str, int] = {}
+    for k, c in enumerate(cells):
+        key = squash(c).strip(":")
+        role = _ROW_ROLE.get(key) or _ROW_ROLE.get(_PAREN_TAIL.sub("", key))
+        if role and role not in roles:
+            roles[role] = k
+    if "project" in roles and "indicators" in roles and any(r in roles for r in AMOUNT_FIELDS):
+        return roles
+    return None
+
+
+def _cell_indicators(text: str) -> list[tuple[str, str, str, str]]:
+    """(一级, 二级, 三级, 指标值) of each indicator written into one cell; the year's value is
+    the 指标值, the 实施周期 one is left out (as in the department-wide grid)."""
+    text = clean(text)
+    starts = [m.end() for m in _ENTRY_START.finditer(text)]
+    out: list[tuple[str, str, str, str]] = []
+    for a, b in zip(starts, [*(m.start() for m in list(_ENTRY_START.finditer(text))[1:]), len(text)], strict=True):
+        m = _ENTRY.match(text[a:b])
+        if not m or not (_is_level1(m.group("l1")) or _is_levelish(m.group("l2"))):
+            continue
+        rest = m.group("rest")
+        labels = list(_VALUE_LABEL.finditer(rest))
+        if not labels:
+            out.append((m.group("l1"), m.group("l2"), rest.strip(_TRIM), ""))
+            continue
+        name = rest[: labels[0].start()].strip(_TRIM)
+        value = ""
+        for k, lab in enumerate(labels):
+            end = labels[k + 1].start() if k + 1 < len(labels) else len(rest)
+            if _HEADER_ROLE.get(lab.group("label")) == "value" or not value:
+                value = rest[lab.end():end].strip(_TRIM)
+        out.append((m.group("l1"), m.group("l2"), name, value))
+    return out
+
+
+def _row_forms(lines: list[Line], head: int, roles: dict[str, int], floor: int
+               ) -> tuple[list[PerformanceForm], range]:
+    """Read the rows under a one-project-per-row header (repeated on each page with the title)."""
+    title, unit, first = DEFAULT_TITLES["project"], None, head
+    department = None
+    seen = 0
+    for j in range(head - 1, max(floor, head - 1 - TITLE_LOOKBACK) - 1, -1):
+        if _is_blank(lines[j]):
+            continue
+        if lines[j].is_tabular or seen >= TITLE_LOOKBACK:
+            break
+        seen += 1
+        text = _cell(lines[j].text)
+        m = UNIT_LINE_RE.search(text)
+        if m:
+            unit = UNITS[m.group(1)]
+            first = j
+            d = _ORG_LABEL_RE.search(text[: m.start()].strip())
+            department = d.group(1) if d else department
+        elif _is_title(text):
+            title, first = text, j
+            break
+    width = len(lines[head].cells)
+    header_key = [squash(c) for c in lines[head].cells]
+    rows: list[tuple[list[str], int]] = []  # cells, line index
+    last = head
+    for i in range(head + 1, len(lines)):
+        line = lines[i]
+        if _is_blank(line):
+            continue
+        if not line.is_tabular:
+            text = _cell(line.text)
+            if PAGE_NUMBER_RE.match(text) or UNIT_LINE_RE.search(text) or (
+                    _is_title(text) and squash(text) == squash(title)):
+                continue  # the title, unit line and page number repeated on each page
+            break
+        cells = [_cell(c) for c in line.cells]
+        if abs(len(cells) - width) > 1:
+            break
+        last = i
+        if [squash(c) for c in line.cells] == header_key:
+            continue
+        if not cells[roles["project"]] and rows:  # a row broken over a page: its cells go on
+            prev, _ = rows[-1]
+            for k, c in enumerate(cells[: len(prev)]):
+                prev[k] = _join_wrapped(prev[k], c) if c else prev[k]
+            continue
+        rows.append((cells, i))
+
+    def at(cells: list[str], role: str) -> str:
+        k = roles.get(role)
+        return cells[k] if k is not None and k < len(cells) else ""
+
+    forms: list[PerformanceForm] = []
+    implementer = None
+    for cells, i in rows:
+        name, indicators, objective = at(cells, "project"), at(cells, "indicators"), at(cells, "objective")
+        if not indicators and not objective:
+            if strip_enumeration(squash(name)).strip(":") not in ROW_TOTAL_LABELS:
+                implementer = name or implementer  # the 资金使用单位 of the projects below
+            continue
+        builder = _Builder(lines, "row_per_project")
+        builder.fields.update(project=name, department=department, implementer=implementer)
+        for kind in AMOUNT_FIELDS:
+            builder._set(kind, at(cells, kind).replace(" ", "") or None)
+        builder.unit = unit
+        if objective:
+            builder.objective, builder.objective_at = [objective], [i]
+        for l1, l2, ind_name, value in _cell_indicators(indicators):
+            builder._levels(l1, l2)
+            builder._emit(ind_name, value, i)
+        form = builder.build(title, lines[i].provenance)
+        if form is not None:
+            forms.append(form)
+    return forms, range(first, last + 1)
+
+
 def recognise_forms(lines: list[Line]) -> tuple[list[PerformanceForm], set[int]]:
     """Find every 绩效目标表 form in the document's lines. Returns the forms and the set of
     indexes (into `lines`) that the forms consumed, so the narrative recogniser can skip them.
@@ -835,6 +989,14 @@ def recognise_forms(lines: list[Line]) -> tuple[list[PerformanceForm], set[int]]
     floor = 0
     i = 0
     while i < len(lines):
+        row_roles = _row_form_roles([_cell(c) for c in lines[i].cells]) if lines[i].is_tabular else None
+        if row_roles is not None:
+            found_rows, used = _row_forms(lines, i, row_roles, floor)
+            if found_rows:
+                forms.extend(found_rows)
+                consumed.update(used)
+                i = floor = used.stop
+                continue
         whole = not _anchor_kind(lines[i]) and _whole_anchor(lines, i, floor)
         if whole or _anchor_kind(lines[i]):
             found = _parse_form(lines, i, floor, whole)
