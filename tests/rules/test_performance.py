@@ -199,3 +199,14 @@ def test_bl511_comparator_missing_only_where_the_document_writes_them():
     hits = run(text, "BL511")
     assert [f.rule for f in hits] == ["BL511"] and "补贴应发尽发率" in hits[0].message
     assert run(DOC, "BL511") == []
+
+
+def test_bl510_one_wording_for_many_indicators_is_one_finding():
+    """Three quantity or cost indicators all written "按实际" are one practice of the document, one
+    finding; two are reported each on its own."""
+    two = DOC.replace("补贴发放人数\t≥1000人", "补贴发放人数\t按实际").replace(
+        "养老保险补贴人均成本\t≤100元/人/年", "养老保险补贴人均成本\t按实际")
+    assert [f.rule for f in run(two, "BL510")] == ["BL510", "BL510"]
+    three = two.replace("\t\t质量指标\t补贴应发尽发率", "\t\t数量指标\t补贴发放户数\t按实际\n\t\t质量指标\t补贴应发尽发率")
+    hits = run(three, "BL510")
+    assert len(hits) == 1 and hits[0].message.startswith("3 个数量或成本指标"), [f.message for f in hits]

@@ -600,6 +600,10 @@ def _is_placeholder(value: str, placeholders: list[str]) -> bool:
     return v in {squash(p) for p in placeholders}
 
 
+# The same wording for this many indicators is the document's practice, reported once.
+SAME_WORDING = 3
+
+
 @rule("BL510", name="indicator-value-missing", family="performance", severity="warning",
       title="绩效指标值缺失、为模板占位符或应为数值")
 def indicator_value_missing(doc: Document) -> Iterator[Finding]:
@@ -611,12 +615,14 @@ def indicator_value_missing(doc: Document) -> Iterator[Finding]:
     ## 示例
     "项目控制预算数 是/否"；成本指标"控制报送成本 精简"。
     ## 不报的情形
-    效益、满意度等允许定性的指标；读取时无法确定指标值的行。
+    效益、满意度等允许定性的指标；读取时无法确定指标值的行。同一种文字写法用于三个及以上指标时
+    合并为一条（文档的统一写法，是一个问题）。
     """
     values = vocab()["values"]
     units = vocab()["units"]
     quant2 = set(units["quantitative_level2"])
     quant1 = set(units["quantitative_level1"])
+    worded: dict[str, list[tuple[PerformanceForm, Indicator]]] = {}
     for form in filter(_readable, doc.forms):
         for ind in form.indicators:
             if not ind.name:
@@ -628,10 +634,24 @@ def indicator_value_missing(doc: Document) -> Iterator[Finding]:
                 msg = f"指标「{ind.name}」的指标值为模板占位符「{ind.value_text}」"
             elif ind.number is None and (_base(ind.level2) in quant2 or _base(ind.level1) in quant1) \
                     and not re.search(r"\d", ind.value_text):
-                msg = f"{ind.level2 or ind.level1}「{ind.name}」的指标值应为数值，文档为「{ind.value_text}」"
+                worded.setdefault(squash(ind.value_text), []).append((form, ind))
             if msg:
                 yield _finding("BL510", f"绩效目标「{form.project}」：{msg}", ind.provenance,
                                evidence=f"{ind.name} {ind.value_text}")
+    for group in worded.values():
+        if len(group) < SAME_WORDING:
+            for form, ind in group:
+                yield _finding("BL510", f"绩效目标「{form.project}」：{ind.level2 or ind.level1}「{ind.name}」"
+                                        f"的指标值应为数值，文档为「{ind.value_text}」", ind.provenance,
+                               evidence=f"{ind.name} {ind.value_text}")
+            continue
+        # One wording used for many indicators is one practice of the document: one finding.
+        form, ind = group[0]
+        projects = len({f.project for f, _ in group})
+        yield _finding("BL510", f"{len(group)} 个数量或成本指标（{projects} 个项目）的指标值都写作「{ind.value_text}」，"
+                                f"应为数值（如绩效目标「{form.project}」的{ind.level2 or ind.level1}「{ind.name}」）",
+                       ind.provenance, evidence="；".join(f"{f.project}：{i.name}" for f, i in group[:5])
+                       + ("……" if len(group) > 5 else ""))
 
 
 @rule("BL511", name="indicator-comparator-missing", family="performance", severity="warning",
