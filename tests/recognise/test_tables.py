@@ -552,3 +552,34 @@ def test_fujian_tables_and_page_numbers_between_their_pages():
     assert [r.key for r in tp.rows] == [None, "abroad", "reception", "vehicle", "vehicle_purchase",
                                         "vehicle_operation"]
     assert tp.rows[0].kind is RowKind.TOTAL and tp.rows[3].values["amount"].amount == Decimal("25.31")
+
+
+def test_department_and_unit_codes_are_no_classification_codes():
+    """部门代码 302 over 单位代码 302001…: organisation codes growing by three digits, not the
+    经济分类 class 302 商品和服务支出."""
+    doc = doc_of("""
+收入总表
+单位：万元
+部门代码 | 部门名称 | 合计 | 一般公共预算
+合计 | | 300.00 | 300.00
+302 | 无锡市某某委员会 | 300.00 | 300.00
+302001 | 无锡市某某委员会（本级） | 200.00 | 200.00
+302002 | 无锡市某某研究中心 | 100.00 | 100.00
+""")
+    t = _table(doc, "income_summary")
+    assert [r.code for r in t.rows] == [None] * 4
+    assert [r.texts.get("org_code") for r in t.rows[1:]] == ["302", "302001", "302002"]
+    assert t.rows[1].label == "无锡市某某委员会"
+
+
+def test_economic_codes_of_three_and_five_digits_stay_codes():
+    doc = doc_of("""
+基本支出预算表
+单位：万元
+科目编码 | 科目名称 | 合计
+302 | 商品和服务支出 | 30.00
+30201 | 办公费 | 10.00
+30205 | 水费 | 20.00
+""")
+    t = next(x for x in doc.tables if x.rows)
+    assert [r.code.digits for r in t.rows] == ["302", "30201", "30205"]

@@ -345,6 +345,7 @@ class _Layout:
     text_idx: dict[str, int]
     offset: int = 0  # where a panel's first column sits in the line
     panels: list[_Layout] = field(default_factory=list)  # side-by-side copies of one column set
+    org_groups: set[int] = field(default_factory=set)  # code groups holding organisation codes
 
     @classmethod
     def of(cls, header: Header, panels: bool = True) -> _Layout:
@@ -494,6 +495,29 @@ def _row_cells(cells: list[str], layout: _Layout) -> tuple[list[str], list[str]]
 _CODE_NAME = re.compile(r"(?<!\d)(\d{3}(?:\d{2}){0,2})\s*[-－—]\s*(\S.*)$")
 
 
+_ORG_STEP = 3  # organisation codes grow by three digits a level: 部门 302 → 单位 302001
+
+
+def organisation_groups(rows: list[list[str]], layout: _Layout) -> set[int]:
+    """The one-cell code groups whose column holds organisation codes, not classification codes.
+
+    Classification codes grow 3 → 5 → 7 digits (类/款/项); 部门/单位 codes grow by three (302 →
+    302001). A column where a code of six or more digits extends another code of the column by
+    exactly three digits, and no code has a classification's 5 or 7 digits, is a column of
+    organisation codes: its "302" is the 部门代码, not 经济分类 302 商品和服务支出."""
+    out: set[int] = set()
+    for g, group in enumerate(layout.code_groups):
+        if len(group) != 1:
+            continue
+        i = group[0]
+        digits = {t for r in rows if i < len(r) and (t := clean(r[i]).replace(" ", "")).isdigit()}
+        if any(len(d) in (5, 7) for d in digits):
+            continue
+        if any(len(d) >= 2 * _ORG_STEP and d[:-_ORG_STEP] in digits for d in digits):
+            out.add(g)
+    return out
+
+
 def _read_codes(texts: list[str], layout: _Layout, carry: dict[int, list[str]],
                 notes: list[str] | None = None, names: dict[CodeScheme, str] | None = None,
                 spill: dict[CodeScheme, str] | None = None) -> dict[CodeScheme, Code]:
@@ -502,6 +526,8 @@ def _read_codes(texts: list[str], layout: _Layout, carry: dict[int, list[str]],
     cell above, wrapped into this one ("缴费支出2080506-…"), and go to ``spill``."""
     codes: dict[CodeScheme, Code] = {}
     for g, group in enumerate(layout.code_groups):
+        if g in layout.org_groups:
+            continue  # 部门/单位代码: kept as the row's text, never a classification
         cells = [clean(texts[i]) if i < len(texts) else "" for i in group]
         raw = [x.replace(" ", "") for x in cells]
         if len(group) == 1 or (_CODE.match(raw[0]) and not any(x.isdigit() for x in raw[1:])):
@@ -569,8 +595,11 @@ def _grid_rows(segments: list[Segment], layouts: list[_Layout], table: Table, vo
     panels: dict[int, list[Row]] = {}
     panel_carry: dict[int, dict[int, list[str]]] = {}
     for seg, layout in zip(segments, layouts, strict=False):
+        cells_of = [list(line.cells) for line in seg.data]
+        layout.org_groups = organisation_groups(cells_of, layout)
         if layout.panels:
             for p, sub in enumerate(layout.panels):
+                sub.org_groups = organisation_groups([c[sub.offset:] for c in cells_of], sub)
                 rows = panels.setdefault(p, [])
                 end = sub.offset + len(sub.columns)
                 for line in seg.data:
@@ -645,6 +674,10 @@ def _grid_row(cells: list[str], line: Line, layout: _Layout, table: Table, vocab
             row.texts[role] = clean(texts[i])
     if code_notes:
         row.texts["code_note"] = "；".join(code_notes)
+    for g in layout.org_groups:
+        i = layout.code_groups[g][0]
+        if i < len(texts) and clean(texts[i]):
+            row.texts["org_code"] = clean(texts[i])
     for k, i in enumerate(layout.name_idx[1:], start=2):
         # A second name column: the 政府经济分类 name beside the 部门 one.
         if i < len(texts) and clean(texts[i]):
