@@ -263,3 +263,29 @@ def test_rates_are_not_summed_down_the_rows():
     # 95.00% + 90.00% is not the 93.33% of the 合计 line, and need not be.
     assert fired(RATE.format(rate="80.00%"), "BL102") == []
     assert fired(RATE.format(rate="80.00%"), "BL101") == []
+
+
+PROJECTS = """
+项目支出情况表
+单位：万元
+序号 | 项目名称 | 预算批复 | 实际执行
+| 合计 | {total} | 95.00
+一 | 企业改革资金 | 60.00 | 55.00
+1 | 破产企业补助 | 50.00 | 45.00
+2 | 僵尸企业处置 | 10.00 | 10.00
+二 | 帮扶资金 | 40.00 | {group}
+1 | 困难补助 | 40.00 | 40.00
+"""
+
+
+def test_bl102_numbered_groups_of_a_list_are_not_added_to_their_items():
+    """序号 一 over 1, 2: the total is the sum of the groups, which are the sums of their items."""
+    assert fired(PROJECTS.format(total="100.00", group="40.00"), "BL102") == []
+    assert fired(PROJECTS.format(total="100.00", group="40.00"), "BL103") == []
+    hits = fired(PROJECTS.format(total="110.00", group="40.00"), "BL102")
+    assert [(h[3], h[4]) for h in hits] == [(Decimal("100.00"), Decimal("110.00"))]
+
+
+def test_bl103_a_numbered_group_that_is_not_its_items():
+    hits = fired(PROJECTS.format(total="100.00", group="38.00"), "BL103")
+    assert [(h[1], h[3], h[4]) for h in hits] == [("帮扶资金", Decimal("40.00"), Decimal("38.00"))]

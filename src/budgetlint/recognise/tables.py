@@ -28,7 +28,7 @@ from budgetlint.model import (
 )
 from budgetlint.recognise.confirm import demote_text_columns
 from budgetlint.recognise.headers import Header, build_header, header_unit, is_index_row
-from budgetlint.recognise.hierarchy import coded_children
+from budgetlint.recognise.hierarchy import coded_children, numbering_level
 from budgetlint.recognise.normalise import CN_NUMERAL, clean, squash
 from budgetlint.recognise.numbers import is_blank, is_number, looks_like_amount, parse_amount
 from budgetlint.recognise.vocab import TableSpec, Vocabulary, label_key
@@ -987,17 +987,7 @@ def _balance_rows(segments: list[Segment], layouts: list[_Layout], table: Table,
     _balance_hierarchy(table, vocab)
 
 
-_LEVELS = (
-    (re.compile(rf"^\s*[{CN_NUMERAL}]+[、．.]"), 1),  # 一、
-    (re.compile(rf"^\s*[（(][{CN_NUMERAL}]+[)）]"), 2),  # （一）
-    (re.compile(r"^\s*\d+[、．.](?!\d)"), 3),  # 1.
-    (re.compile(r"^\s*[（(]\d+[)）]"), 4),  # （1）
-)
 UNNUMBERED = "unnumbered"  # texts["depth"] of a line without numbering among numbered ones
-
-
-def numbering_level(label: str) -> int | None:
-    return next((level for pattern, level in _LEVELS if pattern.match(label)), None)
 
 
 def _balance_hierarchy(table: Table, vocab: Vocabulary) -> None:
