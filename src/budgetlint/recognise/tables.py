@@ -25,6 +25,7 @@ from budgetlint.model import (
     Table,
     Unit,
     Value,
+    rounding_tolerance,
 )
 from budgetlint.recognise.confirm import demote_text_columns
 from budgetlint.recognise.headers import Header, build_header, header_unit, is_index_row
@@ -1026,6 +1027,47 @@ def _balance_hierarchy(table: Table, vocab: Vocabulary) -> None:
                 stack.pop()
             r.parent = stack[-1][1].index if stack else None
             stack.append((level, r))
+        _promote_carry_lines(rows)
+
+
+def _total_holds(grand: Row, parts: list[Row]) -> bool:
+    """总计 = Σ parts in every column the 总计 prints (blank parts count as zero)."""
+    for key, found in grand.values.items():
+        if found.amount is None or found.blank:
+            continue
+        vals = [p.values[key] for p in parts if key in p.values]
+        if any(v.amount is None for v in vals):
+            return False
+        expected = sum((v.amount for v in vals if v.amount is not None), Decimal(0))
+        if abs(found.amount - expected) > rounding_tolerance([found, *vals]):
+            return False
+    return True
+
+
+def _promote_carry_lines(rows: list[Row]) -> None:
+    """An unlisted line after 本年合计 is read as a breakdown of the line above it ("其中" lines,
+    上年结转's 财政拨款结转 | 非财政拨款结余). A line the vocabulary does not know may instead be a
+    part of 总计 of its own (西安's 上年实户资金余额 under 使用非财政拨款结余): where 总计 = 本年合计 +
+    the top-level lines fails, and lifting such a line (or all of them) to the top makes it
+    hold, that is the reading the table confirms."""
+    sub = next((r for r in rows if r.key == "current_total"), None)
+    grand = next((r for r in rows if r.key == "grand_total"), None)
+    if sub is None or grand is None or rows.index(sub) > rows.index(grand):
+        return
+    between = [r for r in rows[rows.index(sub) + 1: rows.index(grand)] if r.kind is RowKind.ITEM]
+
+    def top(lifted: list[Row]) -> list[Row]:
+        return [sub] + [r for r in between if r.parent is None or r in lifted]
+
+    if _total_holds(grand, top([])):
+        return
+    movable = [r for r in between if r.parent is not None and r.key is None and numbering_level(r.label) is None
+               and not label_key(r.label).startswith("其中") and not clean(r.label).startswith("其中")]
+    for lifted in [[r] for r in movable] + ([movable] if len(movable) > 1 else []):
+        if any(not v.blank for r in lifted for v in r.values.values()) and _total_holds(grand, top(lifted)):
+            for r in lifted:
+                r.parent = None
+            return
 
 
 def _says_empty(note: str) -> bool:
