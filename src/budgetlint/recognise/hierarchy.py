@@ -56,9 +56,12 @@ def _nest(rows: list[Row], levels: list[float]) -> tuple[dict[str, list[Row]], l
 
 
 def numbered_levels(table: Table) -> list[int] | None:
-    """Depths of a table's item rows read from their numbering (序号 一 over 1, 2 …, or labels
-    "一、" over "1."): a list without codes whose groups are items of the same list. None unless
-    every item row is numbered, with at least two depths, the first row at the shallowest."""
+    """Depths of a list's item rows read from their numbering (序号 一 over 1, 2 …, or labels
+    "一、" over "1."): a list without codes (a table whose total is the sum of its lines) whose
+    groups are items of the same list. None unless every item row is numbered, with at least
+    two depths, the first row at the shallowest."""
+    if not table.items_sum or table.layout == "balance":
+        return None  # only lists say their total is the sum of their lines
     items = [r for r in table.rows if r.kind is RowKind.ITEM]
     if not items or any(r.code is not None for r in table.rows):
         return None
