@@ -107,7 +107,7 @@ class Grid:
 _GARBLE = re.compile(r"[\ue000-\uf8ff\ufffd\x00-\x08\x0b\x0c\x0e-\x1f]")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
-_NUMBER = re.compile(r"^[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?%?$|^[-—–]{1,2}$")
+_NUMBER = re.compile(r"^[-+]?(?:\d+(?:,\d{3})+|\d+)(?:\.\d+)?%?$|^[-—–]{1,2}$")
 
 
 def _is_number(text: str) -> bool:
