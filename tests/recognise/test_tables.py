@@ -583,3 +583,23 @@ def test_economic_codes_of_three_and_five_digits_stay_codes():
 """)
     t = next(x for x in doc.tables if x.rows)
     assert [r.code.digits for r in t.rows] == ["302", "30201", "30205"]
+
+
+def test_expenditure_side_named_by_class_three_ways_reads_its_first_view():
+    """西安: 支出功能分类科目（按大类）| 预算数 | 部门预算支出经济分类科目（按大类）| 预算数 | …"""
+    doc = doc_of("""
+部门综合预算收支总表
+单位：元
+收入 | | 支出 | | |
+项目 | 预算数 | 支出功能分类科目（按大类） | 预算数 | 部门预算支出经济分类科目（按大类） | 预算数
+一、部门预算 | 100.00 | 一、部门预算 | 100.00 | 一、部门预算 | 100.00
+1、财政拨款 | 100.00 | 1、一般公共服务支出 | 60.00 | 1、人员经费和公用经费支出 | 100.00
+| | 2、教育支出 | 40.00 | |
+本年收入合计 | 100.00 | 本年支出合计 | 100.00 | 本年支出合计 | 100.00
+收入总计 | 100.00 | 支出总计 | 100.00 | 支出总计 | 100.00
+""")
+    t = _table(doc, "income_expenditure_summary")
+    exp = {r.key: r for r in t.rows if r.side == "expenditure" and r.key}
+    assert exp["current_total"].values["amount"].amount == Decimal("100.00")
+    assert exp["grand_total"].kind is RowKind.TOTAL
+    assert [r.label for r in t.rows if r.side == "expenditure"][:3] == ["一、部门预算", "1、一般公共服务支出", "2、教育支出"]
