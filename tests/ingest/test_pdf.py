@@ -204,6 +204,60 @@ def test_body_without_row_rulings_is_split_at_its_amounts(tmp_path):
     ]
 
 
+def _narrow_amount_table(c, wrap: bool) -> None:
+    """项目 | 总计 (a narrow cell) | 财政拨款 | 其他收入: the first body row's 总计 wraps its last
+    digit onto a second line, its label wraps too; the other amounts stand centred."""
+    xs = [50, 155, 200, 280, 360]
+    text(c, 60, 105, "项目")
+    text(c, 160, 105, "总计")
+    text(c, 210, 105, "财政拨款")
+    text(c, 290, 105, "其他收入")
+    # The first row: "100,763.0" fills the 45-point 总计 cell, "3" wraps below it.
+    text(c, 55, 127, "深圳市某某局")
+    text(c, 55, 140, "（本级）")
+    if wrap:
+        text(c, 196, 127, "100,763.0", right=True)
+        text(c, 196, 140, "3", right=True)
+    else:
+        text(c, 196, 133, "763.03", right=True)
+    text(c, 276, 133, "62,165.70", right=True)
+    text(c, 356, 133, "38,597.33", right=True)
+    text(c, 55, 162, "综合管理")
+    text(c, 196, 162, "42.35", right=True)
+    text(c, 276, 162, "38.16", right=True)
+    text(c, 356, 162, "4.19", right=True)
+    for yy in (100, 120, 155, 177):
+        hline(c, xs[0], xs[-1], yy)
+    for x in xs:
+        vline(c, x, 100, 177)
+
+
+def test_amount_wrapped_in_a_narrow_cell_is_one_amount(tmp_path):
+    """The digits an amount loses at a narrow cell's edge are its own, not a row of their own."""
+    p = tmp_path / "t.pdf"
+    c = new_canvas(p)
+    c.setFont(FONT, 10)
+    _narrow_amount_table(c, wrap=True)
+    c.showPage()
+    c.save()
+    got = cells_of(load(p))
+    assert got == [
+        ["项目", "总计", "财政拨款", "其他收入"],
+        ["深圳市某某局（本级）", "100,763.03", "62,165.70", "38,597.33"],
+        ["综合管理", "42.35", "38.16", "4.19"],
+    ]
+
+
+def test_amount_that_fits_its_cell_takes_no_digits_from_below(tmp_path):
+    p = tmp_path / "t.pdf"
+    c = new_canvas(p)
+    _narrow_amount_table(c, wrap=False)
+    c.showPage()
+    c.save()
+    got = cells_of(load(p))
+    assert got[1] == ["深圳市某某局（本级）", "763.03", "62,165.70", "38,597.33"]
+
+
 def test_borderless_table_by_column_alignment(tmp_path):
     p = tmp_path / "t.pdf"
     c = new_canvas(p)

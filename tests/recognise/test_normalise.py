@@ -35,3 +35,12 @@ def test_amounts_as_printed():
     six = parse_amount("12.345678", p)
     assert six.decimals == 6 and six.half_ulp == Decimal("0.0000005")
     assert parse_amount("1,2O3.00", p).amount is None
+
+
+def test_amount_with_only_its_last_thousands_separator():
+    """上海's 元 tables print "120258,600": one separator, before the last three digits."""
+    p = Provenance(line=1)
+    assert parse_amount("120258,600", p).amount == Decimal("120258600")
+    assert parse_amount("1851,801.50", p).amount == Decimal("1851801.50")
+    assert parse_amount("1,85", p).amount is None  # a group of two is no thousands group
+    assert parse_amount("2023,2024", p).amount is None

@@ -592,3 +592,54 @@ def test_economic_tables_headed_by_economic_subject():
     project = _table(doc, "general_project_expenditure")
     assert [r.values["amount"].amount for r in basic.rows] == [Decimal("120.00"), Decimal("100.00"), Decimal("20.00")]
     assert project.rows[0].values["amount"].amount == Decimal("30.00") and len(project.rows) == 2
+
+
+def test_department_and_unit_codes_are_no_classification_codes():
+    """部门代码 302 over 单位代码 302001…: organisation codes growing by three digits, not the
+    经济分类 class 302 商品和服务支出."""
+    doc = doc_of("""
+收入总表
+单位：万元
+部门代码 | 部门名称 | 合计 | 一般公共预算
+合计 | | 300.00 | 300.00
+302 | 无锡市某某委员会 | 300.00 | 300.00
+302001 | 无锡市某某委员会（本级） | 200.00 | 200.00
+302002 | 无锡市某某研究中心 | 100.00 | 100.00
+""")
+    t = _table(doc, "income_summary")
+    assert [r.code for r in t.rows] == [None] * 4
+    assert [r.texts.get("org_code") for r in t.rows[1:]] == ["302", "302001", "302002"]
+    assert t.rows[1].label == "无锡市某某委员会"
+
+
+def test_economic_codes_of_three_and_five_digits_stay_codes():
+    doc = doc_of("""
+基本支出预算表
+单位：万元
+科目编码 | 科目名称 | 合计
+302 | 商品和服务支出 | 30.00
+30201 | 办公费 | 10.00
+30205 | 水费 | 20.00
+""")
+    t = next(x for x in doc.tables if x.rows)
+    assert [r.code.digits for r in t.rows] == ["302", "30201", "30205"]
+
+
+def test_expenditure_side_named_by_class_three_ways_reads_its_first_view():
+    """西安: 支出功能分类科目（按大类）| 预算数 | 部门预算支出经济分类科目（按大类）| 预算数 | …"""
+    doc = doc_of("""
+部门综合预算收支总表
+单位：元
+收入 | | 支出 | | |
+项目 | 预算数 | 支出功能分类科目（按大类） | 预算数 | 部门预算支出经济分类科目（按大类） | 预算数
+一、部门预算 | 100.00 | 一、部门预算 | 100.00 | 一、部门预算 | 100.00
+1、财政拨款 | 100.00 | 1、一般公共服务支出 | 60.00 | 1、人员经费和公用经费支出 | 100.00
+| | 2、教育支出 | 40.00 | |
+本年收入合计 | 100.00 | 本年支出合计 | 100.00 | 本年支出合计 | 100.00
+收入总计 | 100.00 | 支出总计 | 100.00 | 支出总计 | 100.00
+""")
+    t = _table(doc, "income_expenditure_summary")
+    exp = {r.key: r for r in t.rows if r.side == "expenditure" and r.key}
+    assert exp["current_total"].values["amount"].amount == Decimal("100.00")
+    assert exp["grand_total"].kind is RowKind.TOTAL
+    assert [r.label for r in t.rows if r.side == "expenditure"][:3] == ["一、部门预算", "1、一般公共服务支出", "2、教育支出"]

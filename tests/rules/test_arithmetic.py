@@ -263,3 +263,62 @@ def test_rates_are_not_summed_down_the_rows():
     # 95.00% + 90.00% is not the 93.33% of the 合计 line, and need not be.
     assert fired(RATE.format(rate="80.00%"), "BL102") == []
     assert fired(RATE.format(rate="80.00%"), "BL101") == []
+
+
+PROJECTS = """
+项目支出情况表
+单位：万元
+序号 | 项目名称 | 预算批复 | 实际执行
+| 合计 | {total} | 95.00
+一 | 企业改革资金 | 60.00 | 55.00
+1 | 破产企业补助 | 50.00 | 45.00
+2 | 僵尸企业处置 | 10.00 | 10.00
+二 | 帮扶资金 | 40.00 | {group}
+1 | 困难补助 | 40.00 | 40.00
+"""
+
+
+def test_bl102_numbered_groups_of_a_list_are_not_added_to_their_items():
+    """序号 一 over 1, 2: the total is the sum of the groups, which are the sums of their items."""
+    assert fired(PROJECTS.format(total="100.00", group="40.00"), "BL102") == []
+    assert fired(PROJECTS.format(total="100.00", group="40.00"), "BL103") == []
+    hits = fired(PROJECTS.format(total="110.00", group="40.00"), "BL102")
+    assert [(h[3], h[4]) for h in hits] == [(Decimal("100.00"), Decimal("110.00"))]
+
+
+def test_bl103_a_numbered_group_that_is_not_its_items():
+    hits = fired(PROJECTS.format(total="100.00", group="38.00"), "BL103")
+    assert [(h[1], h[3], h[4]) for h in hits] == [("帮扶资金", Decimal("40.00"), Decimal("38.00"))]
+
+
+CARRY_LINES = """
+收支总体情况表
+单位：元
+收 入 | | 支 出 |
+项目 | 预算数 | 项目 | 预算数
+一、财政拨款收入 | 100.00 | 一、一般公共服务支出 | 105.00
+本年收入合计 | 100.00 | 本年支出合计 | 105.00
+使用非财政拨款结余 | {balance} | 结转下年 |
+{line} | {amount} | |
+上年结转 | | |
+其中：财政拨款资金结转 | | |
+收入总计 | {total} | 支出总计 | 105.00
+"""
+
+
+def carry_lines(line="上年实户资金余额", amount="5.00", balance="", total="105.00"):
+    return CARRY_LINES.format(line=line, amount=amount, balance=balance, total=total)
+
+
+@pytest.mark.parametrize("line", ["上年实户资金余额", "上年单位自有资金余额"])
+def test_a_carry_line_of_its_own_after_the_current_total_is_a_part_of_the_grand_total(line):
+    """上年实户资金余额 (in rows.toml) or a line the vocabulary does not know: where 总计 holds
+    only with it as a part of its own, it is not a breakdown of 使用非财政拨款结余 above it."""
+    for rid in ("BL104", "BL105"):
+        assert fired(carry_lines(line=line), rid) == [], rid
+        assert fired(carry_lines(line=line, balance="0.00"), rid) == [], rid
+
+
+def test_bl105_still_fires_when_no_reading_of_the_carry_lines_adds_up():
+    hits = fired(carry_lines(line="上年单位自有资金余额", total="106.00"), "BL105")
+    assert [(h[3], h[4]) for h in hits] == [(Decimal("100.00"), Decimal("106.00"))]

@@ -107,7 +107,7 @@ class Grid:
 _GARBLE = re.compile(r"[\ue000-\uf8ff\ufffd\x00-\x08\x0b\x0c\x0e-\x1f]")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
-_NUMBER = re.compile(r"^[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?%?$|^[-—–]{1,2}$")
+_NUMBER = re.compile(r"^[-+]?(?:\d+(?:,\d{3})+|\d+)(?:\.\d+)?%?$|^[-—–]{1,2}$")
 
 
 def _is_number(text: str) -> bool:
@@ -601,13 +601,41 @@ class _Frag:
         return (self.top + self.bottom) / 2
 
 
-def _cell_frags(cell: _Cell, col: int, height: float, settings: PdfSettings) -> list[_Frag]:
-    out = []
+def _cell_frags(cell: _Cell, col: int, height: float, settings: PdfSettings,
+                span: tuple[float, float] | None = None) -> list[_Frag]:
+    """The text lines of one cell; ``span`` (the cell's left and right rulings) lets an amount
+    cut at the cell edge take back the digits wrapped onto the next line."""
+    out: list[_Frag] = []
     for line in chars_to_lines(cell.chars, settings):
         text = text_of(line, height, settings)
-        if text.strip():
-            out.append(_Frag(col, min(c.top for c in line), max(c.bottom for c in line), text, line))
+        if not text.strip():
+            continue
+        frag = _Frag(col, min(c.top for c in line), max(c.bottom for c in line), text, line)
+        if span is not None and out and _wrapped_digits(out[-1], frag, span, height):
+            prev = out[-1]
+            out[-1] = _Frag(col, prev.top, frag.bottom, prev.text + frag.text, prev.chars + frag.chars)
+            continue
+        out.append(frag)
     return out
+
+
+_DIGITS = re.compile(r"^[\d.,]{1,4}$")
+
+
+def _wrapped_digits(upper: _Frag, lower: _Frag, span: tuple[float, float], height: float) -> bool:
+    """A narrow amount cell wraps "100,763.03" into "100,763.0" and "3": the lower line is a few
+    digits, the next line down, that could not have stood on the upper line (both together are
+    wider than the cell's room between its paddings), and the two written together are one
+    amount. Read apart, the tail would become an amount of its own (a row whose 总计 is 3)."""
+    if not _DIGITS.match(lower.text) or not _is_number(upper.text) or "%" in upper.text:
+        return False
+    if not _is_number(upper.text + lower.text) or lower.top - upper.bottom > height:
+        return False
+    left, right = span
+    ux0, ux1 = upper.chars[0].x0, upper.chars[-1].x1
+    pad = max(min(ux0 - left, right - ux1), 0.0)
+    room = right - left - 2 * pad
+    return (ux1 - ux0) + (lower.chars[-1].x1 - lower.chars[0].x0) > room
 
 
 def _spread(cell: _Cell, frags: list[_Frag], xs: list[float], height: float,
@@ -728,7 +756,8 @@ def grid_to_rows(grid: Grid, settings: PdfSettings = DEFAULT) -> list[tuple[list
             if cell.r0 != r or cell.c0 != c or id(cell) in seen:
                 continue
             seen.add(id(cell))
-            fr = _spread(cell, _cell_frags(cell, c, height, settings), xs, height, settings)
+            fr = _spread(cell, _cell_frags(cell, c, height, settings, (xs[cell.c0], xs[cell.c1 + 1])),
+                         xs, height, settings)
             (tall if cell.r1 > r else frags).extend(fr)
         rows = _split_band(frags, height, settings) if frags else []
         if tall:

@@ -8,7 +8,8 @@ from decimal import Decimal, InvalidOperation
 from budgetlint.model import Provenance, Value
 from budgetlint.recognise.normalise import clean
 
-_AMOUNT = re.compile(r"^[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
+# Thousands separators: "1,234,567", or only the last one printed ("120258,600", 上海's 元 tables).
+_AMOUNT = re.compile(r"^[-+]?(?:\d+(?:,\d{3})+|\d+)(?:\.\d+)?$")
 _FULLWIDTH_PUNCT = str.maketrans({"，": ",", "．": ".", "－": "-", "＋": "+"})
 _DASHES = {"-", "--", "—", "－", "——", "/", "\\", "—-", "---"}
 

@@ -25,10 +25,11 @@ from budgetlint.model import (
     Table,
     Unit,
     Value,
+    rounding_tolerance,
 )
 from budgetlint.recognise.confirm import demote_text_columns
 from budgetlint.recognise.headers import Header, build_header, header_unit, is_index_row
-from budgetlint.recognise.hierarchy import coded_children
+from budgetlint.recognise.hierarchy import coded_children, numbering_level
 from budgetlint.recognise.normalise import CN_NUMERAL, clean, squash
 from budgetlint.recognise.numbers import is_blank, is_number, looks_like_amount, parse_amount
 from budgetlint.recognise.vocab import TableSpec, Vocabulary, label_key
@@ -349,6 +350,7 @@ class _Layout:
     text_idx: dict[str, int]
     offset: int = 0  # where a panel's first column sits in the line
     panels: list[_Layout] = field(default_factory=list)  # side-by-side copies of one column set
+    org_groups: set[int] = field(default_factory=set)  # code groups holding organisation codes
 
     @classmethod
     def of(cls, header: Header, panels: bool = True) -> _Layout:
@@ -498,6 +500,29 @@ def _row_cells(cells: list[str], layout: _Layout) -> tuple[list[str], list[str]]
 _CODE_NAME = re.compile(r"(?<!\d)(\d{3}(?:\d{2}){0,2})\s*[-－—]\s*(\S.*)$")
 
 
+_ORG_STEP = 3  # organisation codes grow by three digits a level: 部门 302 → 单位 302001
+
+
+def organisation_groups(rows: list[list[str]], layout: _Layout) -> set[int]:
+    """The one-cell code groups whose column holds organisation codes, not classification codes.
+
+    Classification codes grow 3 → 5 → 7 digits (类/款/项); 部门/单位 codes grow by three (302 →
+    302001). A column where a code of six or more digits extends another code of the column by
+    exactly three digits, and no code has a classification's 5 or 7 digits, is a column of
+    organisation codes: its "302" is the 部门代码, not 经济分类 302 商品和服务支出."""
+    out: set[int] = set()
+    for g, group in enumerate(layout.code_groups):
+        if len(group) != 1:
+            continue
+        i = group[0]
+        digits = {t for r in rows if i < len(r) and (t := clean(r[i]).replace(" ", "")).isdigit()}
+        if any(len(d) in (5, 7) for d in digits):
+            continue
+        if any(len(d) >= 2 * _ORG_STEP and d[:-_ORG_STEP] in digits for d in digits):
+            out.add(g)
+    return out
+
+
 def _read_codes(texts: list[str], layout: _Layout, carry: dict[int, list[str]],
                 notes: list[str] | None = None, names: dict[CodeScheme, str] | None = None,
                 spill: dict[CodeScheme, str] | None = None) -> dict[CodeScheme, Code]:
@@ -506,6 +531,8 @@ def _read_codes(texts: list[str], layout: _Layout, carry: dict[int, list[str]],
     cell above, wrapped into this one ("缴费支出2080506-…"), and go to ``spill``."""
     codes: dict[CodeScheme, Code] = {}
     for g, group in enumerate(layout.code_groups):
+        if g in layout.org_groups:
+            continue  # 部门/单位代码: kept as the row's text, never a classification
         cells = [clean(texts[i]) if i < len(texts) else "" for i in group]
         raw = [x.replace(" ", "") for x in cells]
         if len(group) == 1 or (_CODE.match(raw[0]) and not any(x.isdigit() for x in raw[1:])):
@@ -573,8 +600,11 @@ def _grid_rows(segments: list[Segment], layouts: list[_Layout], table: Table, vo
     panels: dict[int, list[Row]] = {}
     panel_carry: dict[int, dict[int, list[str]]] = {}
     for seg, layout in zip(segments, layouts, strict=False):
+        cells_of = [list(line.cells) for line in seg.data]
+        layout.org_groups = organisation_groups(cells_of, layout)
         if layout.panels:
             for p, sub in enumerate(layout.panels):
+                sub.org_groups = organisation_groups([c[sub.offset:] for c in cells_of], sub)
                 rows = panels.setdefault(p, [])
                 end = sub.offset + len(sub.columns)
                 for line in seg.data:
@@ -649,6 +679,10 @@ def _grid_row(cells: list[str], line: Line, layout: _Layout, table: Table, vocab
             row.texts[role] = clean(texts[i])
     if code_notes:
         row.texts["code_note"] = "；".join(code_notes)
+    for g in layout.org_groups:
+        i = layout.code_groups[g][0]
+        if i < len(texts) and clean(texts[i]):
+            row.texts["org_code"] = clean(texts[i])
     for k, i in enumerate(layout.name_idx[1:], start=2):
         # A second name column: the 政府经济分类 name beside the 部门 one.
         if i < len(texts) and clean(texts[i]):
@@ -958,17 +992,7 @@ def _balance_rows(segments: list[Segment], layouts: list[_Layout], table: Table,
     _balance_hierarchy(table, vocab)
 
 
-_LEVELS = (
-    (re.compile(rf"^\s*[{CN_NUMERAL}]+[、．.]"), 1),  # 一、
-    (re.compile(rf"^\s*[（(][{CN_NUMERAL}]+[)）]"), 2),  # （一）
-    (re.compile(r"^\s*\d+[、．.](?!\d)"), 3),  # 1.
-    (re.compile(r"^\s*[（(]\d+[)）]"), 4),  # （1）
-)
 UNNUMBERED = "unnumbered"  # texts["depth"] of a line without numbering among numbered ones
-
-
-def numbering_level(label: str) -> int | None:
-    return next((level for pattern, level in _LEVELS if pattern.match(label)), None)
 
 
 def _balance_hierarchy(table: Table, vocab: Vocabulary) -> None:
@@ -1007,6 +1031,47 @@ def _balance_hierarchy(table: Table, vocab: Vocabulary) -> None:
                 stack.pop()
             r.parent = stack[-1][1].index if stack else None
             stack.append((level, r))
+        _promote_carry_lines(rows)
+
+
+def _total_holds(grand: Row, parts: list[Row]) -> bool:
+    """总计 = Σ parts in every column the 总计 prints (blank parts count as zero)."""
+    for key, found in grand.values.items():
+        if found.amount is None or found.blank:
+            continue
+        vals = [p.values[key] for p in parts if key in p.values]
+        if any(v.amount is None for v in vals):
+            return False
+        expected = sum((v.amount for v in vals if v.amount is not None), Decimal(0))
+        if abs(found.amount - expected) > rounding_tolerance([found, *vals]):
+            return False
+    return True
+
+
+def _promote_carry_lines(rows: list[Row]) -> None:
+    """An unlisted line after 本年合计 is read as a breakdown of the line above it ("其中" lines,
+    上年结转's 财政拨款结转 | 非财政拨款结余). A line the vocabulary does not know may instead be a
+    part of 总计 of its own (西安's 上年实户资金余额 under 使用非财政拨款结余): where 总计 = 本年合计 +
+    the top-level lines fails, and lifting such a line (or all of them) to the top makes it
+    hold, that is the reading the table confirms."""
+    sub = next((r for r in rows if r.key == "current_total"), None)
+    grand = next((r for r in rows if r.key == "grand_total"), None)
+    if sub is None or grand is None or rows.index(sub) > rows.index(grand):
+        return
+    between = [r for r in rows[rows.index(sub) + 1: rows.index(grand)] if r.kind is RowKind.ITEM]
+
+    def top(lifted: list[Row]) -> list[Row]:
+        return [sub] + [r for r in between if r.parent is None or r in lifted]
+
+    if _total_holds(grand, top([])):
+        return
+    movable = [r for r in between if r.parent is not None and r.key is None and numbering_level(r.label) is None
+               and not label_key(r.label).startswith("其中") and not clean(r.label).startswith("其中")]
+    for lifted in [[r] for r in movable] + ([movable] if len(movable) > 1 else []):
+        if any(not v.blank for r in lifted for v in r.values.values()) and _total_holds(grand, top(lifted)):
+            for r in lifted:
+                r.parent = None
+            return
 
 
 def _says_empty(note: str) -> bool:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from budgetlint.model import Document, Row, RowKind, Table, Value
-from budgetlint.recognise.hierarchy import coded_children, node_key
+from budgetlint.recognise.hierarchy import coded_children, node_key, numbered_levels
 from budgetlint.recognise.normalise import strip_markup
 from budgetlint.recognise.tables import UNNUMBERED
 from budgetlint.report.finding import Finding, Location, Severity
@@ -112,8 +112,13 @@ def total_row_mismatch(doc: Document) -> Iterator[Finding]:
         totals = [r for r in table.rows if r.kind is RowKind.TOTAL and usable(r)]
         if not totals:
             continue
-        _, top = coded_children(table)
-        if table.items_sum:
+        children, top = coded_children(table)
+        if table.items_sum and children and numbered_levels(table) is not None:
+            # A list numbered at two depths (序号 一 over 1, 2 …): the groups carry the items'
+            # sums, so the total is the sum of the groups, never of groups and items together.
+            parts = top
+            what = "各一级项目"
+        elif table.items_sum:
             # Lists and cross-tabs (功能分类 × 经济分类 on every line): the total is every line.
             parts = [r for r in table.rows if r.kind is RowKind.ITEM]
             what = "各明细行"
