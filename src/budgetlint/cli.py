@@ -20,7 +20,7 @@ from budgetlint.report.finding import Severity
 from budgetlint.rules.registry import all_rules, select
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-REPORT_FORMATS = ["text", "json", "sarif", "html", "xlsx", "pdf"]
+REPORT_FORMATS = ["text", "json", "sarif", "html", "xlsx", "pdf", "png"]
 _SEVERITIES = click.Choice([s.value for s in Severity])
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -70,7 +70,8 @@ def main() -> None:
 @click.argument("files", nargs=-1, required=True)
 @click.option("--format", "fmt", type=click.Choice(REPORT_FORMATS), default="text", show_default=True,
               help="输出格式（output format）：text 终端文本；json 机器可读；sarif SARIF 2.1.0；"
-                   "html 单文件网页报告；xlsx Excel 工作簿；pdf 在 PDF 原件上批注。")
+                   "html 单文件网页报告；xlsx Excel 工作簿；pdf 在 PDF 原件上批注；"
+                   "png 每个问题一张页面图（单元格加框，供逐条核对）。")
 @click.option("-o", "--output", type=click.Path(),
               help="写入该文件；给出文件夹（已存在或以 / 结尾）时每个文档一个文件。"
                    "html/xlsx 多个文档默认合为一个文件；pdf 每个 PDF 一个批注文件（多个时 -o 为文件夹）。")
@@ -89,8 +90,9 @@ def check(files: tuple[str, ...], fmt: str, output: str | None, select: tuple[st
     "-" 表示从标准输入读取文件列表；"说明.pdf+报表.pdf" 把分两个文件发布的同一文档合并检查。
 
     \b
-    输出：--format text（默认，终端）| json | sarif | html | xlsx | pdf（批注版 PDF 原件）。
-    html、xlsx、pdf 未给 -o 时写到当前文件夹（budgetlint-report.html / .xlsx，
+    输出：--format text（默认，终端）| json | sarif | html | xlsx | pdf（批注版 PDF 原件）
+    | png（每个问题一张页面图，问题单元格与相关单元格分色加框，另有 index.html；-o 为文件夹，
+    默认 budgetlint-pages）。html、xlsx、pdf 未给 -o 时写到当前文件夹（budgetlint-report.html / .xlsx，
     <原文件名>.budgetlint.pdf）；非 PDF 文档在 pdf 格式下跳过（不算错误）。
 
     \b

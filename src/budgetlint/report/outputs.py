@@ -7,6 +7,8 @@
 * pdf: one annotated copy per PDF document. One PDF: ``-o FILE`` or ``-o FOLDER``; several: ``-o``
   is a folder (created if missing); no ``-o``: ``<stem>.budgetlint.pdf`` in the current folder.
   Documents that are not PDFs are skipped with a Chinese note (not an error).
+* png: a review aid — a folder (``-o``, default ``budgetlint-pages``) with one picture per finding
+  (its page, the cells boxed) and ``index.html``; PDF documents only, others skipped with a note.
 
 Messages ("已写入 …", "跳过 …") go to ``console`` (standard error); ``None`` keeps quiet.
 """
@@ -22,7 +24,8 @@ from rich.console import Console
 
 from budgetlint.pipeline import Result
 
-EXT = {"json": "json", "sarif": "sarif", "html": "html", "xlsx": "xlsx", "pdf": "pdf"}
+EXT = {"json": "json", "sarif": "sarif", "html": "html", "xlsx": "xlsx", "pdf": "pdf", "png": "png"}
+PAGES_FOLDER = "budgetlint-pages"
 REPORT_STEM = "budgetlint-report"
 
 
@@ -88,6 +91,8 @@ def write_report(results: list[Result], fmt: str, raw_output: str | Path | None,
     folder = _is_folder(raw)
     if fmt == "pdf":
         return _write_pdfs(results, output, folder, console)
+    if fmt == "png":
+        return _write_pngs(results, output, console)
     ext = EXT[fmt]
     written: list[Path] = []
     if fmt in ("json", "sarif"):
@@ -151,3 +156,26 @@ def _write_pdfs(results: list[Result], output: Path | None, is_folder: bool, con
         written.append(target)
         _say(console, f"已写入 {target}（{n} 处批注）")
     return written
+
+
+def _write_pngs(results: list[Result], output: Path | None, console: Console | None) -> list[Path]:
+    from budgetlint.report.page_images import finding_images, write_index
+
+    folder = output or Path(PAGES_FOLDER)
+    if folder.exists() and not folder.is_dir():
+        raise OutputError(f"--format png 的 -o 须为文件夹：{folder}")
+    done = []
+    for r in results:
+        if r.document is None:
+            continue  # unreadable: reported with exit code 2 by the caller
+        if r.document.meta.source_format != "pdf":
+            _say(console, f"跳过 {r.path}：不是 PDF 文件，没有可渲染的页面")
+            continue
+        shots = finding_images(r, folder)
+        done.append((r, shots))
+        _say(console, f"{r.path}：{sum(1 for s in shots if s.path)} 张问题页面图")
+    if not done:
+        return []
+    index = write_index(done, folder)
+    _say(console, f"已写入 {index}")
+    return [index] + [s.path for _, shots in done for s in shots if s.path]
