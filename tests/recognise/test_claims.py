@@ -6,6 +6,8 @@ from decimal import Decimal
 
 from helpers import doc_of
 
+from budgetlint.ingest.text import text_to_source
+from budgetlint.recognise import recognise
 from budgetlint.recognise.claims import bind, binding_stats, extract_claims
 from budgetlint.recognise.normalise import squash
 
@@ -265,3 +267,89 @@ def test_an_item_name_holding_a_dunhao_binds_to_its_own_row():
     assert [f.rule for f in run_rules(_doc(text.replace("{final}", "300")), [REGISTRY["BL301"]])] == []
     hits = run_rules(_doc(text.replace("{final}", "310")), [REGISTRY["BL301"]])
     assert [f.rule for f in hits] == ["BL301"] and "300.00" in hits[0].message
+
+
+# Jiangsu: each page opens with the document's running header and closes with its page number; a
+# list of items under a total runs on from one page to the next.
+PAGED = """2024年某局部门预算
+
+第三部分 情况说明
+某某市某某某某局2024年度部门预算公开文本
+一、收支预算总体情况说明
+（二）支出预算总计100万元。包括：
+1.本年支出合计100万元。
+- 3 -
+\f某某市某某某某局2024年度部门预算公开文本
+（1）一般公共服务支出（类）支出80万元，主要用于开展某某
+工作而发生的支出。与上年相比增加8万元，增长11.11%。
+（2）住房保障支出（类）支出20万元，主要用于住房公积金。
+- 4 -
+\f某某市某某某某局2024年度部门预算公开文本
+二、其他情况说明
+本年无其他情况。
+\f某某市某某某某局2024年度部门预算公开文本
+三、名词解释
+财政拨款收入：指本级财政当年拨付的资金。
+"""
+
+
+def _paged(text: str):
+    """A document with pages (``doc_of`` reads lines, and str.splitlines() takes a form feed for one)."""
+    return recognise(text_to_source(text, "paged.txt"))
+
+
+def test_running_headers_and_page_numbers_do_not_join_a_total_to_the_next_pages_item():
+    claims = extract_claims(_paged(PAGED))
+    total = next(c for c in claims if c.subject == "expenditure_current")
+    first = next(c for c in claims if c.subject == "function_item" and c.amount.value == Decimal("80"))
+    assert total.change is None and total.percent is None
+    assert (first.change.value, first.percent.value) == (Decimal("8"), Decimal("11.11"))
+
+
+def test_running_headers_are_page_furniture_and_sentences_are_not():
+    from budgetlint.recognise.narrative import page_furniture
+
+    doc = _paged(PAGED)
+    furniture = page_furniture(doc.sections)
+    dropped = {p.text for s in doc.sections for p in s.paragraphs if id(p) in furniture}
+    assert dropped == {"某某市某某某某局2024年度部门预算公开文本", "- 3 -", "- 4 -"}
+
+
+def test_numbering_at_the_start_of_a_line_opens_a_sentence_of_its_own():
+    text = PAGED.replace("1.本年支出合计100万元。", "1.本年支出合计100万元，按功能分类科目具体如下")
+    claims = extract_claims(_paged(text))
+    total = next(c for c in claims if c.subject == "expenditure_current")
+    assert total.change is None and total.percent is None
+
+
+def test_a_subject_named_in_the_comparison_base_is_the_bases_name():
+    text = PAGED.replace("本年无其他情况。", "国有资本经营预算收入120万元比2023年初预算数90增加较多，主要原因是"
+                                         "批复率提高，比2023年预算收入执行数100万元增加20万元，增长20%。")
+    claims = [c for c in extract_claims(doc_of(text)) if "批复率" in c.text]
+    assert [(c.subject, c.amount.value, c.base.value, c.change.value, c.percent.value) for c in claims] == [
+        ("income.capital", Decimal("120"), Decimal("100"), Decimal("20"), Decimal("20"))]
+
+
+def test_a_subject_word_that_opens_a_longer_name_is_not_the_subject():
+    text = PAGED.replace("本年无其他情况。", "项目支出预算为50万元。\n13.项目管理业务24.27万元，主要用于项目评审。")
+    claims = [c for c in extract_claims(doc_of(text)) if c.amount is not None and c.amount.value in (50, Decimal("24.27"))]
+    assert [(c.subject, c.label) for c in claims] == [("project", "项目支出"), (None, "项目管理业务")]
+
+
+def test_roughly_flat_is_read_with_the_words_between():
+    text = PAGED.replace("本年无其他情况。", "公务接待费21.03万元，比上年减少0.2万元，下降0.9%，主要原因是基本与上年持平。")
+    (c,) = [c for c in extract_claims(doc_of(text)) if c.subject == "reception"]
+    assert c.flat == "基本持平"
+
+
+def test_a_list_over_lines_keeps_its_parts_and_each_item_its_own_subject():
+    text = PAGED.replace("本年无其他情况。", "2024年收入预算合计100万元，按资金来源划分，其中：\n"
+                                         "1.一般公共预算收入80万元，由本级财政部门安排拨付，\n"
+                                         "2.政府性基金预算收入20万元，由本级财政部门安排拨付；\n"
+                                         "3.其他资金主要用于某某某某某某工作。与上年相比增加5万元。")
+    claims = extract_claims(_paged(text))
+    total = next(c for c in claims if c.subject == "income_total")
+    assert [p.subject for p in total.parts] == ["income.general", "income.fund"]
+    # item 3 names no subject the vocabulary knows: its change is nobody's, not item 2's
+    assert [c.change.value for c in claims if c.subject is None] == [Decimal("5")]
+    assert all(c.change is None for c in claims if c.subject and c.subject.startswith("income"))

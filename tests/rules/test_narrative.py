@@ -136,8 +136,18 @@ def test_bl302_zero_change_with_a_percentage_is_a_contradiction():
 
 
 def test_bl303_basic_flat_allows_a_small_change():
-    text = DOC.replace("因公出国（境）费2.00万元，与上年持平", "因公出国（境）费2.00万元，与上年基本持平，增加0.50万元")
+    # 0.05 on 1.95 last year is 2.6 %: roughly flat; so is "基本与上年持平" (the 基本 before 与上年)
+    text = DOC.replace("因公出国（境）费2.00万元，与上年持平", "因公出国（境）费2.00万元，与上年基本持平，增加0.05万元")
     assert run(text, "BL303") == []
+    text = DOC.replace("因公出国（境）费2.00万元，与上年持平", "因公出国（境）费2.00万元，比上年减少0.02万元，下降0.99%，基本与上年持平")
+    assert run(text, "BL303") == []
+
+
+def test_bl303_basic_flat_with_a_large_change_is_a_contradiction():
+    # 0.50 on 1.50 last year is 33 %: no longer "基本持平"
+    text = DOC.replace("因公出国（境）费2.00万元，与上年持平", "因公出国（境）费2.00万元，与上年基本持平，增加0.50万元")
+    (f,) = run(text, "BL303")
+    assert "基本持平" in f.message and f.found == Decimal("33.33")
 
 
 def test_bl304_names_the_row_the_parts_left_out():

@@ -24,6 +24,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from budgetlint.model import CodeScheme, DocKind, Document, Provenance, Row, RowKind, Section, Table, Unit, Value
+from budgetlint.recognise.narrative import ENUMERATED, page_furniture
 from budgetlint.recognise.normalise import squash, strip_enumeration
 
 VOCAB = Path(__file__).resolve().parents[1] / "rules" / "vocab" / "narrative.toml"
@@ -96,6 +97,10 @@ class Vocab:
     funds: dict[str, tuple[str, ...]] = field(default_factory=dict)  # [funds] key → words
     this_year: tuple[str, ...] = ()
     performance: tuple[str, ...] = ()
+    base_follows: tuple[str, ...] = ()  # compare words after which the base is named ("比2025年执行数…")
+    roughly: tuple[str, ...] = ()  # "基本" in "基本持平"
+    roughly_flat_max_percent: Decimal = Decimal(0)
+    subject_gap: re.Pattern[str] = re.compile("")  # words allowed between a subject and its figure
 
 
 @lru_cache(maxsize=1)
@@ -125,6 +130,8 @@ def vocab() -> Vocab:
     def alt(words) -> str:
         return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
+    roughly = alt(direction["roughly"])
+
     phrases = data["phrases"]
 
     def rx(words) -> str:
@@ -135,10 +142,11 @@ def vocab() -> Vocab:
         rf"|(?P<amount>(?<![\d.])(?:{_NUM})(?:亿元|万元|元))(?!以上|以下|以内|/|每|\(含\)以)"
         rf"|(?P<pct>(?<![\d.])-?(?:{_NUM})%)"
         rf"|(?P<count>(?<![\d.])\d+个)"
-        rf"|(?P<flat>(?:基本)?(?:{alt(flat)}))"
+        # "持平", "基本持平", "基本与上年持平", "与2025年大体持平"
+        rf"|(?P<flat>(?:(?:{roughly})(?:与|和|同)(?:上年度?|\d{{4}}年度?)(?:预算数?|执行数)?)?(?:{roughly})?(?:{alt(flat)}))"
         rf"|(?P<dir>{alt(up + down)})"
         rf"|(?P<parts>(?:{alt(exhaustive + partial)})(?!{alt(data['parts']['not_before'])}))"
-        rf"|(?P<compare>(?:{alt(data['compare']['words'])})(?!例|重|率|较))"
+        rf"|(?P<compare>(?:{alt(data['compare']['words'])})(?!例|重|率|较|多|少|大|小|快|慢|高|低))"
         rf"|(?P<prior>{rx(phrases['prior'])})"
         rf"|(?P<restate>{rx(phrases['restate'])})"
         rf"|(?P<budget>{rx(phrases['budget'])})"
@@ -159,7 +167,10 @@ def vocab() -> Vocab:
                  tuple(fi["columns"]), re.compile(fi["lead"]), tp_cols,
                  tuple(squash(w) for w in data["whole"]["narrowing_headings"]), funds,
                  tuple(squash(w) for w in data["readings"]["this_year"]),
-                 tuple(squash(w) for w in data["performance"]["words"]))
+                 tuple(squash(w) for w in data["performance"]["words"]),
+                 tuple(data["compare"]["base_follows"]), tuple(direction["roughly"]),
+                 Decimal(str(direction["roughly_flat_max_percent"])),
+                 re.compile(f"(?:{alt(data['subject_gap']['words'])})*"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -267,12 +278,13 @@ def extract_claims(doc: Document) -> list[Claim]:
 def _extract(doc: Document) -> list[Claim]:
     v = vocab()
     out: list[Claim] = []
+    furniture = page_furniture(doc.sections)
     for sec in doc.sections:
         path = (sec.heading,) if sec.heading else ()
         topic: Claim | None = None
         lead = ""
         last_hp: tuple[str, ...] | None = None
-        for hp, pieces in _joined(sec, path):
+        for hp, pieces in _joined(sec, path, furniture):
             if hp != last_hp:
                 topic, lead, last_hp = None, "", hp
             if _in_explanation(hp, v):
@@ -305,14 +317,21 @@ _NUMBERING = re.compile(r'[(]?[一二三四五六七八九十\d]{0,3}[).、．,]
 _OPENING = re.compile(r'[(]?[一二三四五六七八九十\d]{0,3}[).、．,]?(?:与|和|同)?(?:上年度?|\d{4}年度?)?(?:预算数?)?')
 _COUNT_GAP = ("", "共", "共计", "合计", "数", "数为", "为")  # "项目共 12 个"
 _ENDS_SENTENCE = ("。", "!", "?", "！", "？")
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
+_BASE_ENDS = ("。", ",", ";", ":")  # the base named after "比" ends at the clause
 
 
-def _joined(sec: Section, path: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], list[tuple[str, Provenance]]]]:
+def _joined(sec: Section, path: tuple[str, ...],
+            furniture: set[int] = frozenset()) -> Iterator[tuple[tuple[str, ...], list[tuple[str, Provenance]]]]:
     """Paragraphs re-joined where a line break cut a sentence (PDF lines, "…机构改 / 革后…"): a
-    paragraph that does not end a sentence runs on into the next one of the same section."""
+    paragraph that does not end a sentence runs on into the next one of the same section, over
+    the page furniture (``furniture``: running headers, page numbers) between them. A line that
+    starts with numbering still opens a clause of its own (``_paragraph_claims``)."""
     pieces: list[tuple[str, Provenance]] = []
     hp: tuple[str, ...] = path
     for para in sec.paragraphs:
+        if id(para) in furniture:
+            continue
         text = squash(para.text)
         if pieces and (para.heading_path or path) != hp:
             yield hp, pieces
@@ -331,6 +350,12 @@ def _sentence_of(text: str, pos: int) -> str:
     start = text.rfind("。", 0, pos) + 1
     end = text.find("。", pos)
     return text[start: end + 1 if end >= 0 else len(text)]
+
+
+def _longer_name(gap: str, v: Vocab) -> bool:
+    """Whether the words between a subject word and its figure make the word the start of a
+    longer name ("项目" + "管理业务" 924.27万元) rather than stand beside it ("项目支出" + "预算为")."""
+    return bool(_CJK_RUN.fullmatch(gap)) and not v.subject_gap.fullmatch(gap)
 
 
 def _merge_subjects(v: Vocab, first: str, second: str) -> str | None:
@@ -399,6 +424,7 @@ def _paragraph_claims(pieces: list[tuple[str, Provenance]], ctx: _Context, v: Vo
     claims: list[Claim] = []
     current: Claim | None = None
     last_subject_end = -10
+    subject_start = 0  # where the last subject claim's word began
     direction: str | None = None
     comparing = False  # after 比/较: the next amount is last year's, not this year's
     expect: str | None = None  # after "年初预算为" / "执行数为" …: which figure the next amount is
@@ -447,10 +473,28 @@ def _paragraph_claims(pieces: list[tuple[str, Provenance]], ctx: _Context, v: Vo
         claims.append(c)
         return c
 
+    base_start: int | None = None  # where the base's own words begin after "比" / "较"
+
+    def in_base(pos: int) -> bool:
+        """Between "比" / "较" and ``pos`` only the base's words: no comma, no direction word."""
+        return base_start is not None and direction is None and not any(
+            b in text[base_start:pos] for b in _BASE_ENDS)
+
     last_token_end = 0
     previous_end = 0
+    # Lines that open with numbering ("（1）一般公共服务支出…", "2.…"): each opens a clause of its
+    # own, whose subject is its own, even where the line before ran on into it ("…具体如下 (1)…").
+    openings = [begin for (begin, _), (t, _) in zip(starts, pieces, strict=True) if begin and ENUMERATED.match(t)]
     for m in v.pattern.finditer(text):
         last_token_end, previous_end = previous_end, m.end()
+        while openings and openings[0] <= m.start():
+            at = openings.pop(0)
+            if at < last_token_end:
+                continue  # a figure or word broken over the lines ("2,404.|17万元")
+            if not content and ENUMERATED.match(text[sentence_start:at]):
+                topic = None  # the list item before named no subject of its own: "(1)差旅费主要用于…"
+            sentence_start, content = at, False
+            current, direction, comparing, expect, base_start = None, None, False, None, None
         kind = m.lastgroup
         tok = m.group(kind)
         opened = not content  # this token is the first subject or figure of its sentence
@@ -487,6 +531,8 @@ def _paragraph_claims(pieces: list[tuple[str, Provenance]], ctx: _Context, v: Vo
             if comparing and current is not None and current.subject is not None \
                     and (key == current.subject or key in v.subjects[current.subject].qualifiers):
                 continue  # "比2025年财政拨款“三公”经费年初预算减少…": the base's name, not a new claim
+            if comparing and in_base(m.start()):
+                continue  # "…495,836.20万元，比2025年预算收入执行数483,923.17万元增加…": the base's name
             clause = text[max([text.rfind(b, 0, m.start()) + 1 for b in _CLAUSE_BREAKS] + [last_token_end]): m.start()]
             if not v.neutral.fullmatch(clause) and not any(clause.endswith(w) for w in v.subjects[key].prefixes):
                 # "一般公共预算基本支出", "该项目……（含上年结转": the words before narrow the subject
@@ -496,6 +542,7 @@ def _paragraph_claims(pieces: list[tuple[str, Provenance]], ctx: _Context, v: Vo
                     topic = None  # a sentence about something else: later ones do not go on about the old
             else:
                 current = new(key, m.start())
+                subject_start = m.start()
                 if tok in v.subjects[key].count_words and not _NUMBERING.fullmatch(clause):
                     current.word = tok  # "…卫生中心项目": a name's last word, unless a count follows
                 if at_sentence_start(m.start()):
@@ -508,6 +555,9 @@ def _paragraph_claims(pieces: list[tuple[str, Provenance]], ctx: _Context, v: Vo
             if current is None:
                 current = continue_topic(m.start(), attach=True)
             comparing = True
+            base_start = m.end() if tok in v.base_follows else None
+            if base_start is not None:
+                direction = None  # "增加较多，…比2025年执行数…增加": a word left without its figure
         elif kind in ("prior", "restate", "budget", "adjusted", "final"):
             if comparing:
                 continue  # "比2025年预算数…", "较2025年年初预算减少…": the comparison's own words
@@ -536,6 +586,14 @@ def _paragraph_claims(pieces: list[tuple[str, Provenance]], ctx: _Context, v: Vo
                     current = new(None, m.start())
                 setattr(current, slot, fig)
             else:
+                if current is not None and current.subject not in (None, "function_item") and not current.has_figure \
+                        and last_token_end == last_subject_end \
+                        and _longer_name(text[last_subject_end:m.start()], v):
+                    # "13.项目管理业务924.27万元": the subject word only opens a longer name
+                    current.label = text[subject_start:m.start()]
+                    current.subject = None
+                    if topic is current:
+                        topic = None
                 if current is None or current.amount is not None or current.change is not None:
                     current = new(None, m.start())
                     if opened and not stack:
@@ -563,7 +621,7 @@ def _paragraph_claims(pieces: list[tuple[str, Provenance]], ctx: _Context, v: Vo
             if current is None:
                 current = continue_topic(m.start(), attach=True)
             if current is not None and current.flat is None:
-                current.flat = tok
+                current.flat = "基本持平" if any(w in tok for w in v.roughly) else "持平"
             direction = None
         elif kind == "dir":
             if current is None:
@@ -591,6 +649,8 @@ def _paragraph_claims(pieces: list[tuple[str, Provenance]], ctx: _Context, v: Vo
             if topic is not None and not topic.has_figure and topic is current \
                     and not (m.start() == last_subject_end and _NUMBERING.fullmatch(text[sentence_start:topic_start])):
                 topic = None
+            if not content and ENUMERATED.match(text[sentence_start:m.start()]):
+                topic = None  # a list item about something the vocabulary does not name ("(1)差旅费…。")
             stack.clear()
             direction = None
             comparing = False

@@ -17,6 +17,15 @@ _L2 = re.compile(rf"^[{CN_NUMERAL}]+[、．.]")
 _L3 = re.compile(rf"^[（(][{CN_NUMERAL}]+[)）]")
 _TOC = re.compile(r"^目\s*录$")
 _HEADING_MAX = 40
+# A list item's numbering at the start of a line: "(1)", "（一）", "1.", "2、", "一、" (not "2.5%").
+ENUMERATED = re.compile(rf"^\s*(?:[(（][{CN_NUMERAL}\d]{{1,3}}[)）]|\d{{1,2}}[.、．,，](?!\d)|[{CN_NUMERAL}]{{1,3}}[、．.,，])")
+# A page number printed as a line of its own: "- 24 -", "第 3 页", "第3页 共40页", "3/40".
+_PAGE_NUMBER = re.compile(r"^[-—–－_\s]*(?:第\s*)?\d{1,4}(?:\s*页)?(?:\s*[/,，]?\s*共\s*\d{1,4}\s*页)?[-—–－_\s]*$"
+                          r"|^\d{1,4}\s*/\s*\d{1,4}$")
+# A running header or footer ("无锡市统计局2026年度部门预算公开" atop every page) is the first or
+# last prose of its page on at least this many pages; a sentence of the explanation never repeats
+# at page edges so often.
+_RUNNING_MIN_PAGES = 3
 
 
 def heading_level(text: str) -> int | None:
@@ -81,3 +90,36 @@ def recognise_narrative(lines: list[Line]) -> tuple[list[str], list[Section]]:
         path = tuple(s.heading for s in stack if s.heading)
         stack[-1].paragraphs.append(Paragraph(text=text, provenance=prov, heading_path=path))
     return toc, sections
+
+
+def _edge_key(text: str) -> str:
+    """What a running header keeps from page to page: its words, not the page number in it."""
+    return re.sub(r"\d+", "#", squash(text))
+
+
+def page_furniture(sections: list[Section]) -> set[int]:
+    """``id()``s of the paragraphs that are page furniture, not prose: page numbers, and running
+    headers and footers (the same words first or last on a page, page after page). They stay in
+    the sections (the text rules read them) but no sentence runs on through them: "1.本年支出合计
+    3,210.1万元。| - 24 - | 某局2026年度部门预算公开 | （1）一般公共服务支出…" is two sentences."""
+    furniture: set[int] = set()
+    by_page: dict[int, list[tuple[Paragraph | None, str]]] = {}
+    for sec in sections:
+        if sec.heading and sec.provenance.page is not None:
+            by_page.setdefault(sec.provenance.page, []).append((None, sec.heading))
+        for para in sec.paragraphs:
+            if _PAGE_NUMBER.match(para.text.strip()):
+                furniture.add(id(para))
+            elif para.provenance.page is not None:
+                by_page.setdefault(para.provenance.page, []).append((para, para.text))
+    pages: dict[str, set[int]] = {}
+    edges: list[tuple[Paragraph, str]] = []
+    for page, items in by_page.items():
+        for para, text in items[:1] + items[1:][-1:]:
+            if para is None or text.rstrip().endswith(("。", "；", ";")):
+                continue  # a heading, or a sentence
+            key = _edge_key(text)
+            pages.setdefault(key, set()).add(page)
+            edges.append((para, key))
+    furniture.update(id(p) for p, key in edges if len(pages[key]) >= _RUNNING_MIN_PAGES)
+    return furniture

@@ -282,7 +282,8 @@ def narrative_direction_contradiction(doc: Document) -> Iterator[Finding]:
     ## 示例
     "比上年增加 5.00 万元，下降 10%"；"与上年持平，减少 2 万元"。
     ## 不报的情形
-    "基本持平"（允许小幅变动）；只写了一种说法。
+    "基本持平"（允许小幅变动：增减率不超过 narrative.toml 的 roughly_flat_max_percent，即 10%）；
+    "略有增加""略有下降"（方向一致即可）；只写了一种说法。
     """
     for claim in extract_claims(doc):
         if claim.subject is None:
@@ -299,6 +300,26 @@ def narrative_direction_contradiction(doc: Document) -> Iterator[Finding]:
             word = claim.change_word if claim.change is not None else claim.percent_word
             yield _finding("BL303", claim,
                            f"{claim.label}写「与上年持平」，同时又写{word} {what.raw}{'%' if what is claim.percent else ''}")
+        elif claim.flat == "基本持平" and (shift := _roughly_flat_shift(claim)) is not None:
+            bound = vocab().roughly_flat_max_percent
+            if abs(shift) > bound:
+                what = claim.percent if claim.percent is not None else claim.change
+                word = claim.percent_word if claim.percent is not None else claim.change_word
+                yield _finding("BL303", claim,
+                               f"{claim.label}写「基本持平」，同时又写{word} {what.raw}{'%' if what is claim.percent else ''}"
+                               f"（变动约 {abs(shift):.1f}%，超出基本持平可容许的 {bound}%）",
+                               found=abs(shift).quantize(Decimal("0.01")), unit="%")
+
+
+def _roughly_flat_shift(claim: Claim) -> Decimal | None:
+    """The change in % of last year that a "基本持平" claim states: its percentage, else its change
+    against the last year it implies; None when it states neither."""
+    if claim.percent is not None:
+        return claim.percent.value
+    if claim.change is None or claim.amount is None:
+        return None
+    before = claim.amount.in_yuan() - claim.change.in_yuan()
+    return claim.change.in_yuan() / before * 100 if before > 0 else None
 
 
 def _sum_check(parent: Claim, attr: str) -> tuple[Decimal, Decimal, Decimal, Unit | None] | None:
