@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from budgetlint import coverage
 from budgetlint.coverage import Coverage
@@ -61,8 +62,49 @@ def run_rules(doc: Document, rules: list[Rule], severity_overrides: dict[str, st
                 f.severity = Severity(severity_overrides[f.rule])
             findings.append(f)
     findings = doubt_systematic(doc, findings)
+    findings = fold_consequences(findings)
     findings.sort(key=lambda f: (f.location.table or 0, f.location.line or 0, f.rule))
     return findings
+
+
+_YUAN = {"元": Decimal(1), "万元": Decimal(10000), "亿元": Decimal(100000000)}
+
+
+def _yuan(x: Decimal | str | None, unit: str | None) -> Decimal | None:
+    if not isinstance(x, Decimal) or unit not in _YUAN:
+        return None
+    return x * _YUAN[unit]
+
+
+def _cell(loc: Location) -> tuple | None:
+    return (loc.table, loc.row, loc.column) if loc.table is not None and loc.row is not None else None
+
+
+def fold_consequences(findings: list[Finding]) -> list[Finding]:
+    """One problem, one finding. Two tables that disagree (a cross-table error) make the prose
+    disagree with whichever of them it was not written from: a narrative finding that cites one
+    side of a cross-table error, and whose stated figure is the other side's, adds nothing — it is
+    folded into the cross-table finding as evidence (the prose agrees with the other table)."""
+    cross = [f for f in findings if f.family == "cross_table" and f.severity is Severity.ERROR]
+    if not cross:
+        return findings
+    folded: set[int] = set()
+    for f in findings:
+        if f.family != "narrative" or f.severity is not Severity.ERROR or not f.related:
+            continue
+        stated = _yuan(f.found, f.unit)
+        slack = _yuan(f.tolerance, f.unit) or Decimal(0)
+        cited = {_cell(r) for r in f.related} - {None}
+        for c in cross:
+            sides = [(_cell(c.location), _yuan(c.expected, c.unit))]
+            sides += [(_cell(r), _yuan(c.found, c.unit)) for r in c.related]
+            # the prose cites one side; its figure is the value of the other side
+            if stated is not None and any(cell in cited and other is not None and abs(other - stated) <= slack
+                                          for cell, other in sides):
+                c.evidence = "；".join(x for x in (c.evidence, f"情况说明与另一张表一致：{f.message}") if x)
+                folded.add(id(f))
+                break
+    return [f for f in findings if id(f) not in folded]
 
 
 # Arithmetic errors in one table by this many distinct amounts: doubt the reading. Errors by the

@@ -225,8 +225,9 @@ def test_bl301_checks_function_items_against_their_row_in_yuan():
     assert run(SHANGHAI) == []
     # the paragraph restates the item with another figure than the table's (2026年预算安排 …)
     found = run(SHANGHAI.replace("2026年预算安排18.00万元", "2026年预算安排18.50万元"))
-    # … which also breaks its own percentage (16.00 → 18.50 is +15.63%, not +12.50%): BL302.
-    assert sorted(f.rule for f in found) == ["BL301", "BL302"]
+    # … which also breaks its own percentage (16.00 → 18.50 is +15.63%, not +12.50%), but 12.50%
+    # is right for the table's 18.00: one problem, the restated amount, reported once (BL301).
+    assert sorted(f.rule for f in found) == ["BL301"]
     (f,) = [f for f in found if f.rule == "BL301"]
     assert "住房公积金" in f.message and f.expected == Decimal("18")
 
@@ -313,3 +314,33 @@ def test_bl302_percentage_from_two_years_without_a_change_amount():
     assert hits(last="77.99", this="91.97", word="增加", pct="17.93") == []
     assert hits(last="77.99", this="91.97", word="增加", pct="17.66") == ["BL302"]
     assert hits(last="43269.3", this="3845.49", word="增加", pct="17.62") == ["BL302"]
+
+
+def test_bl302_percentage_that_fits_the_table_is_the_amounts_problem():
+    """"上年 198.34，本年 201.50，增加 5.27%" where the table shows 208.80: 5.27% is right for the
+    table's figure, so the one problem is the prose's 201.50 (BL301), not the percentage."""
+    from helpers import doc_of as _doc
+    from helpers import tsv
+
+    from budgetlint.pipeline import run_rules
+    from budgetlint.rules.registry import REGISTRY, all_rules
+
+    text = tsv("""
+上海市某局2026年部门预算
+一般公共预算支出情况表
+单位：万元
+科目编码 | 科目名称 | 合计 | 基本支出 | 项目支出
+221 | 住房保障支出 | {table} | {table} | 0.00
+22102 | 住房改革支出 | {table} | {table} | 0.00
+2210201 | 住房公积金 | {table} | {table} | 0.00
+合计 |  | {table} | {table} | 0.00
+四、一般公共预算支出情况说明
+1、住房保障支出（类）住房改革支出（款）住房公积金（项）。2025年当年预算执行数为198.34万元，2026年预算安排201.50万元，比2025年预算执行数增加5.27%。
+""")
+    all_rules()
+
+    def hits(table):
+        return sorted(f.rule for f in run_rules(_doc(text.format(table=table)), [REGISTRY["BL301"], REGISTRY["BL302"]]))
+
+    assert hits("208.80") == ["BL301"]  # the percentage fits the table: one problem, the amount
+    assert hits("230.00") == ["BL301", "BL302"]  # fits neither: two problems

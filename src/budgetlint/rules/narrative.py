@@ -192,7 +192,7 @@ def narrative_percent_inconsistent(doc: Document) -> Iterator[Finding]:
     """
     for claim in extract_claims(doc):
         if claim.percent is not None and claim.change is None and claim.subject is not None:
-            yield from _percent_from_two_years(claim)
+            yield from _percent_from_two_years(claim, _table_amount(doc, claim))
             continue
         if claim.percent is None or claim.change is None or claim.subject is None:
             continue
@@ -239,23 +239,41 @@ def narrative_percent_inconsistent(doc: Document) -> Iterator[Finding]:
                 found=pct.value, tolerance=ulp, unit="%")
 
 
-def _percent_from_two_years(claim: Claim) -> Iterator[Finding]:
+def _table_amount(doc: Document, claim: Claim) -> Decimal | None:
+    """The table's figure for the claim's amount, in the claim's unit, where the two disagree
+    (BL301 reports that); None where they agree or nothing is bound."""
+    if claim.amount is None:
+        return None
+    bounds = [b for b in bind(doc, claim) if not b.value.blank and readable(b.value)]
+    if not bounds or any(_agrees(claim.amount, b) for b in bounds):
+        return None
+    return _in_unit(_yuan(bounds[0])[0], claim.amount.unit)
+
+
+def _percent_agrees(base: Figure, amount: Decimal, amount_ulp: Decimal, scale: Decimal, said: Decimal,
+                    ulp: Decimal) -> bool:
+    b_lo, b_hi = base.value - base.half_ulp, base.value + base.half_ulp
+    a_lo, a_hi = (amount - amount_ulp) * scale, (amount + amount_ulp) * scale
+    ratios = [(a - b) / b * _HUNDRED for a in (a_lo, a_hi) for b in (b_lo, b_hi)]
+    return min(ratios) - ulp <= said <= max(ratios) + ulp
+
+
+def _percent_from_two_years(claim: Claim, table_amount: Decimal | None = None) -> Iterator[Finding]:
     """"上年执行数 A，本年安排 B，增加 P%": no change amount printed, but both years are. The
-    percentage (with its direction word) must be (B − A) ÷ A."""
+    percentage (with its direction word) must be (B − A) ÷ A. Where the prose's B differs from the
+    table and P fits the table's figure, the one problem is B (BL301), not P."""
     base, amount, pct = claim.base, claim.amount, claim.percent
     if base is None or amount is None or not base.value:
         return
     scale = (amount.unit.in_yuan / base.unit.in_yuan) if amount.unit and base.unit else Decimal(1)
-    b_lo, b_hi = base.value - base.half_ulp, base.value + base.half_ulp
-    a_lo = (amount.value - amount.half_ulp) * scale
-    a_hi = (amount.value + amount.half_ulp) * scale
-    if b_lo <= 0:
+    if base.value - base.half_ulp <= 0:
         return
-    ratios = [(a - b) / b * _HUNDRED for a in (a_lo, a_hi) for b in (b_lo, b_hi)]
     # The claim's percentage is signed by its word already when the word says down.
     said = pct.value if pct.value < 0 else pct.value * (_direction_of(claim.percent_word) or 1)
     ulp = pct.half_ulp * 2
-    if min(ratios) - ulp <= said <= max(ratios) + ulp:
+    if _percent_agrees(base, amount.value, amount.half_ulp, scale, said, ulp):
+        return
+    if table_amount is not None and _percent_agrees(base, table_amount, amount.half_ulp, scale, said, ulp):
         return
     computed = (amount.value * scale - base.value) / base.value * _HUNDRED
     yield _finding(
