@@ -95,3 +95,14 @@ def test_excel_summary_has_the_scope_column(tmp_path):
     scopes = {row[0].value: row[col].value for row in ws.iter_rows(min_row=2) if row[col].value}
     assert scopes[str(tmp_path / "prose.txt")] == "仅文字说明（未见表格）"
     assert scopes[str(tmp_path / "table.txt")] == "已检查"
+
+
+def test_sarif_notes_a_document_not_checked_in_full(tmp_path):
+    from budgetlint.report.sarif import render_sarif
+
+    results = [_check(tmp_path, "prose.txt", NARRATIVE), _check(tmp_path, "table.txt", TABLE)]
+    run = json.loads(render_sarif(results))["runs"][0]
+    notes = run["invocations"][0]["toolExecutionNotifications"]
+    assert run["invocations"][0]["executionSuccessful"] is True
+    assert len(notes) == 1 and notes[0]["level"] == "note" and "仅文字说明" in notes[0]["message"]["text"]
+    assert run["artifacts"][1]["properties"]["coverage"]["status"] == "checked"

@@ -7,7 +7,8 @@ title and documentation, default level, link to docs/rules.md). Each finding is 
 have no line, so the page and bbox go in the physical location's ``properties``. Table, row and
 column are a ``logicalLocation`` and ``properties`` of the location. Cells a finding rests on
 (``Finding.related``) are ``relatedLocations``. Unreadable files are tool execution
-notifications of the invocation (which then has ``executionSuccessful: false``).
+notifications of the invocation (which then has ``executionSuccessful: false``); a document not checked in full
+(``coverage``) is a note-level notification, and each artifact carries its coverage record.
 
 Tests validate the output against the official schema (tests/data/sarif-schema-2.1.0.json).
 """
@@ -136,6 +137,8 @@ def sarif_dict(results: list[Result]) -> dict[str, object]:
                                                         ("source_format", m.source_format)) if v}
             if m.source_format == "pdf":
                 artifact["mimeType"] = "application/pdf"
+        if r.coverage is not None:
+            artifact.setdefault("properties", {})["coverage"] = r.coverage.to_dict()
         artifacts.append(artifact)
         if r.error is not None:
             notifications.append({"level": "error", "message": {"text": f"{r.path}：无法读取：{r.error}"},
@@ -143,6 +146,12 @@ def sarif_dict(results: list[Result]) -> dict[str, object]:
                                       "uri": artifact_uri(r.path), "index": i}}}]})
             continue
         sarif_results.extend(sarif_result(r.path, f, i, rule_index) for f in r.findings)
+        if r.coverage is not None and not r.coverage.status.complete:
+            # not an execution failure, but no result must read as "checked and clean"
+            notifications.append({"level": "note", "message": {"text": f"{r.path}：{r.coverage.summary}；"
+                                                                       + "；".join(r.coverage.not_checked)},
+                                  "locations": [{"physicalLocation": {"artifactLocation": {
+                                      "uri": artifact_uri(r.path), "index": i}}}]})
     run = {
         "tool": {"driver": {
             "name": "budgetlint",
@@ -152,7 +161,7 @@ def sarif_dict(results: list[Result]) -> dict[str, object]:
             "language": "zh-CN",
             "rules": [rule_descriptor(r) for r in rules],
         }},
-        "invocations": [{"executionSuccessful": not notifications,
+        "invocations": [{"executionSuccessful": not any(n["level"] == "error" for n in notifications),
                          **({"toolExecutionNotifications": notifications} if notifications else {})}],
         "language": "zh-CN",
         "columnKind": "unicodeCodePoints",
