@@ -193,3 +193,17 @@ def test_notice_is_no_disclosure_and_narrative_only_is_said(tmp_path):
     assert "不像是预决算" in docs["notice.txt"]["error"]
     assert docs["notice.txt"]["coverage"]["status"] == "not_disclosure"
     assert docs["narrative.txt"]["coverage"]["status"] == "narrative_only"
+
+
+def test_output_never_replaces_an_input(tmp_path):
+    """-o naming the document being read is refused (exit 2) and the document is untouched."""
+    doc = tmp_path / "self.txt"
+    doc.write_text(SAMPLE.read_text("utf-8"), "utf-8")
+    before = doc.read_bytes()
+    for args in (["check", str(doc), "--format", "json", "-o", str(doc)],
+                 ["check", str(doc), "-o", str(doc)],
+                 ["check", str(doc), "--format", "xlsx", "-o", str(doc)],
+                 ["extract", str(doc), "-o", str(doc)]):
+        r = run(*args)
+        assert r.exit_code == 2 and "不能覆盖" in r.output, (args, r.output)
+        assert doc.read_bytes() == before

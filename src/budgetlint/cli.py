@@ -125,6 +125,12 @@ def check(files: tuple[str, ...], fmt: str, output: str | None, select: tuple[st
         from budgetlint.report.text import render_text
 
         if output:
+            from budgetlint.report.outputs import OutputError, refuse_input
+
+            try:
+                refuse_input(Path(output), results)
+            except OutputError as e:
+                raise click.UsageError(str(e)) from e
             with Path(output).open("w", encoding="utf-8") as fh:
                 render_text(results if not quiet else [], Console(file=fh, no_color=True, width=120))
         else:
@@ -189,6 +195,8 @@ def extract(file: str, fmt: str, output: Path | None) -> None:
     except IngestError as e:
         click.echo(f"budgetlint: {file}: {e}", err=True)
         sys.exit(EXIT_ERROR)
+    if output is not None and any(Path(p).resolve() == output.resolve() for p in file.split("+")):
+        raise click.UsageError(f"输出文件 {output} 就是被读取的文件，不能覆盖它；请用 -o 指定另一个文件")
     if fmt == "json":
         from budgetlint.report.serialize import document_dict
 

@@ -110,3 +110,33 @@ def test_doc_without_libreoffice_says_what_to_install(tmp_path, monkeypatch):
     p.write_bytes(ole_file({"WordDocument": b"\xec\xa5\xc1\x00" + b"\x00" * 28}))
     with pytest.raises(IngestError, match="LibreOffice.*libreoffice-writer-nogui"):
         load(p)
+
+
+SAMPLE_TEXT = (__import__("pathlib").Path(__file__).resolve().parents[2] / "samples"
+               / "shandong-department-budget-2024.txt").read_text("utf-8")
+
+
+@pytest.mark.parametrize("name,data,note", [
+    ("cut.txt", SAMPLE_TEXT.encode("utf-8") + "表".encode()[:2], "1 处字节无法解码"),
+    ("stray.txt", SAMPLE_TEXT.encode("utf-8") + b"\xff", "1 处字节无法解码"),
+    ("gbk-stray.txt", SAMPLE_TEXT.encode("gb18030") + b"\xff", "GBK/GB18030 读取，其中 1 处"),
+    ("le.txt", SAMPLE_TEXT.encode("utf-16-le"), "UTF-16"),
+    ("be.txt", SAMPLE_TEXT.encode("utf-16-be"), "UTF-16"),
+])
+def test_damaged_or_bomless_text_is_read_and_noted(tmp_path, name, data, note):
+    """One bad byte does not cost the whole document, and UTF-16 without a BOM is text: the sample
+    reads to the same tables as the clean file, with a note saying what happened."""
+    clean = tmp_path / "clean.txt"
+    clean.write_text(SAMPLE_TEXT, "utf-8")
+    p = tmp_path / name
+    p.write_bytes(data)
+    want, got = check_file(str(clean)), check_file(str(p))
+    assert got.error is None, got.error
+    assert [t.kind for t in got.document.tables] == [t.kind for t in want.document.tables]
+    assert any(note in n for n in got.document.notes), got.document.notes
+
+
+def test_many_bad_bytes_are_still_refused(tmp_path):
+    p = tmp_path / "noise.txt"
+    p.write_bytes(("预算" * 50).encode("utf-8") + b"\xff" * 40)  # 0xFF starts no character in either
+    assert "编码无法识别" in (check_file(str(p)).error or "")

@@ -15,8 +15,41 @@ from budgetlint.model import Provenance
 _MD_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 
 
+# A few undecodable bytes (a truncated last character, a stray byte) are damage, not another
+# encoding: up to this share of replaced characters the text is read, the damage noted.
+DAMAGE_SHARE = 0.001
+DAMAGE_MIN = 3
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 text saved without a byte-order mark: the zero bytes of its ASCII characters (line
+    breaks, digits, tabs) all fall on odd (LE) or even (BE) offsets."""
+    sample = data[:4096]
+    if len(sample) < 4:
+        return None
+    odd = sum(1 for b in sample[1::2] if b == 0)
+    even = sum(1 for b in sample[0::2] if b == 0)
+    half = len(sample) // 2
+    for codec, zeros, other in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
+        if zeros >= 0.2 * half and other <= 0.02 * half:
+            try:
+                return data[: len(data) - len(data) % 2].decode(codec)
+            except UnicodeDecodeError:
+                return None
+    return None
+
+
+def _damaged(data: bytes, codec: str) -> tuple[str, int] | None:
+    text = data.decode(codec, errors="replace")
+    bad = text.count("\ufffd") - data.decode(codec, errors="ignore").count("\ufffd")
+    if bad <= max(DAMAGE_MIN, DAMAGE_SHARE * len(text)):
+        return text, bad
+    return None
+
+
 def decode(data: bytes, path: str) -> tuple[str, list[str]]:
-    """Decode text bytes: UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030/GBK."""
+    """Decode text bytes: UTF-8 (with or without BOM), UTF-16 (with BOM, or without one when its
+    zero bytes show it), else GB18030/GBK; a few damaged bytes are replaced and noted."""
     notes: list[str] = []
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
@@ -25,12 +58,21 @@ def decode(data: bytes, path: str) -> tuple[str, list[str]]:
             return data.decode("utf-16"), notes
         except UnicodeDecodeError as e:
             raise IngestError(f"文件声明为 UTF-16 编码但内容无法解码（位置 {e.start}）") from e
+    utf16 = _utf16_without_bom(data)
+    if utf16 is not None:
+        return utf16, ["文件编码为 UTF-16（无字节顺序标记），已按该编码读取"]
     try:
         return data.decode("utf-8"), notes
     except UnicodeDecodeError as utf8_error:
         try:
             text = data.decode("gb18030")
         except UnicodeDecodeError:
+            for codec, name in (("utf-8", "UTF-8"), ("gb18030", "GBK/GB18030")):
+                damaged = _damaged(data, codec)
+                if damaged is not None:
+                    text, bad = damaged
+                    return text, [f"文件按 {name} 读取，其中 {bad} 处字节无法解码（文件可能被截断或损坏），"
+                                  "已以 � 代替"]
             raise IngestError(
                 f"文本编码无法识别：既不是 UTF-8 也不是 GBK/GB18030（第 {utf8_error.start} 字节处出错）"
             ) from utf8_error
@@ -119,7 +161,7 @@ def read_text(data: bytes, path: str) -> Source:
     if not data.strip():
         raise IngestError("文件为空，没有可读取的内容")
     sample = data[:4096]
-    if b"\x00" in sample and not sample.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if b"\x00" in sample and not sample.startswith((b"\xff\xfe", b"\xfe\xff")) and _utf16_without_bom(data) is None:
         raise IngestError("文件是二进制数据，不是文本，也不是可识别的文档格式")
     text, notes = decode(data, path)
     controls = sum(1 for ch in text[:4096] if ord(ch) < 32 and ch not in "\t\n\r\f")

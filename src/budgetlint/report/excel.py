@@ -39,6 +39,7 @@ from budgetlint.report.common import (
     value_key,
 )
 from budgetlint.report.finding import Finding
+from budgetlint.report.xlsx_safe import keep_text
 
 FILLS = {
     "error": PatternFill("solid", fgColor="FFC7CE"),
@@ -203,6 +204,7 @@ def write_report_xlsx(results: list[Result], path: Path) -> None:
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(FINDING_HEADER))}{max(ws.max_row, 2)}"
     _summary_sheet(summary, results)
+    keep_text(wb)  # document text such as "=100%" is never a formula
     wb.save(path)
 
 

@@ -71,7 +71,24 @@ def _render_text(results: list[Result], fmt: str) -> str:
     return render_html(results)
 
 
+def refuse_input(target: Path, results: list[Result]) -> None:
+    """A report never replaces a document being checked (``-o`` naming an input by mistake)."""
+    try:
+        resolved = target.resolve()
+    except OSError:
+        return
+    for r in results:
+        for part in r.path.split("+"):  # "说明.pdf+报表.pdf" names two inputs
+            try:
+                same = Path(part).resolve() == resolved
+            except OSError:
+                continue
+            if same:
+                raise OutputError(f"输出文件 {target} 就是被检查的文件，不能覆盖它；请用 -o 指定另一个文件")
+
+
 def _write_one(results: list[Result], fmt: str, path: Path) -> None:
+    refuse_input(path, results)
     if fmt == "xlsx":
         from budgetlint.report.excel import write_report_xlsx
 
@@ -152,6 +169,7 @@ def _write_pdfs(results: list[Result], output: Path | None, is_folder: bool, con
             target = output
         if Path(r.path).resolve() == target.resolve():
             raise OutputError(f"批注文件不能覆盖原件：{target}")
+        refuse_input(target, results)
         n = annotate_pdf(r, target)
         written.append(target)
         _say(console, f"已写入 {target}（{n} 处批注）")

@@ -10,6 +10,7 @@ from openpyxl.styles import Font, PatternFill
 
 from budgetlint.model import Document
 from budgetlint.report.common import unique_sheet_name
+from budgetlint.report.xlsx_safe import keep_text
 
 _BOLD = Font(bold=True)
 _HEAD = PatternFill("solid", fgColor="DDEBF7")
@@ -69,4 +70,5 @@ def write_xlsx(doc: Document, path: Path) -> None:
             for i in f.indicators:
                 sh.append([f.project, i.level1, i.level2, i.name, i.value_text, i.comparator,
                            float(i.number) if isinstance(i.number, Decimal) else None, i.unit, i.provenance.line])
+    keep_text(wb)  # document text such as "=100%" is never a formula
     wb.save(path)
