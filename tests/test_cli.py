@@ -207,3 +207,34 @@ def test_output_never_replaces_an_input(tmp_path):
         r = run(*args)
         assert r.exit_code == 2 and "不能覆盖" in r.output, (args, r.output)
         assert doc.read_bytes() == before
+
+
+def test_ctrl_c_reports_what_was_checked_with_its_own_exit_code(files, monkeypatch):
+    """Ctrl-C during a batch: the files already checked are reported, and the exit code is 130."""
+    import budgetlint.cli as cli
+
+    real = cli.check_file
+    calls = []
+
+    def interrupt_second(path, *a, **kw):
+        calls.append(path)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return real(path, *a, **kw)
+
+    monkeypatch.setattr(cli, "check_file", interrupt_second)
+    good, bad = files["good"], files["bad"]
+    r = run("check", "--format", "json", str(bad), str(good))
+    assert r.exit_code == 130
+    docs = json.loads(r.stdout[r.stdout.index("{"):])["documents"]
+    assert [Path(d["path"]).name for d in docs] == [bad.name]
+
+
+def test_a_pipe_is_refused_by_name(tmp_path, files):
+    import os
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    good = files["good"]
+    r = run("check", "-q", str(fifo), str(good))
+    assert r.exit_code == 2 and "不是普通文件" in r.output and "good.txt" in r.output

@@ -20,6 +20,7 @@ from budgetlint.report.finding import Severity
 from budgetlint.rules.registry import all_rules, select
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report SIGINT
 REPORT_FORMATS = ["text", "json", "sarif", "html", "xlsx", "pdf", "png"]
 _SEVERITIES = click.Choice([s.value for s in Severity])
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -62,7 +63,7 @@ def main() -> None:
       budgetlint rule BL101           查看某条规则的说明
 
     \b
-    退出码：0 无错误级问题；1 发现问题；2 文件无法读取或用法错误。
+    退出码：0 无错误级问题；1 发现问题；2 文件无法读取或用法错误；130 被 Ctrl-C 中断（已检查的仍输出）。
     """
 
 
@@ -96,7 +97,8 @@ def check(files: tuple[str, ...], fmt: str, output: str | None, select: tuple[st
     <原文件名>.budgetlint.pdf）；非 PDF 文档在 pdf 格式下跳过（不算错误）。
 
     \b
-    退出码：0 无（不低于 --fail-on 级别的）问题；1 有问题；2 有文件无法读取或用法错误。
+    退出码：0 无（不低于 --fail-on 级别的）问题；1 有问题；2 有文件无法读取或用法错误；
+    130 被 Ctrl-C 中断（已检查的文件仍照常报告）。
     """
     try:
         cfg = load_config(config_path or find_config(Path.cwd()))
@@ -117,10 +119,16 @@ def check(files: tuple[str, ...], fmt: str, output: str | None, select: tuple[st
         iterator = track(paths, description="检查中…", console=err)
     else:
         iterator = paths
-    for p in iterator:
-        res = check_file(p, rules, cfg.severity)
-        res.findings = [f for f in res.findings if f.severity.rank >= floor]
-        results.append(res)
+    interrupted = False
+    try:
+        for p in iterator:
+            res = check_file(p, rules, cfg.severity)
+            res.findings = [f for f in res.findings if f.severity.rank >= floor]
+            results.append(res)
+    except KeyboardInterrupt:
+        # Ctrl-C: what was checked is still reported, with its own exit code
+        interrupted = True
+        err.print(f"budgetlint: 已中断：{len(results)}/{len(paths)} 个文件已检查，以下只报告这些文件", highlight=False)
     if fmt == "text":
         from budgetlint.report.text import render_text
 
@@ -151,6 +159,8 @@ def check(files: tuple[str, ...], fmt: str, output: str | None, select: tuple[st
         except OSError as e:
             err.print(f"budgetlint: 无法写入报告：{e}", highlight=False)
             sys.exit(EXIT_ERROR)
+    if interrupted:
+        sys.exit(EXIT_INTERRUPTED)
     if any(r.error for r in results):
         for r in results:
             if r.error:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import stat
 from pathlib import Path
 
 from budgetlint.ingest.base import IngestError, Line, Page, Source
@@ -68,6 +69,15 @@ def _load_parts(parts: list[str], joined: str) -> Source:
 
 def _load_one(path: str | Path) -> Source:
     p = Path(path)
+    try:
+        mode = p.stat().st_mode
+    except FileNotFoundError as e:
+        raise IngestError("文件不存在") from e
+    except OSError as e:
+        raise IngestError(f"无法读取文件：{e.strerror}") from e
+    if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+        # a pipe or a device would block the run or never end; documents are regular files
+        raise IngestError("这不是普通文件（管道、设备或套接字），不能作为文档读取")
     try:
         data = p.read_bytes()
     except FileNotFoundError as e:
