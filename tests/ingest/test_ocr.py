@@ -228,3 +228,24 @@ def test_real_scan_first_page():
     for figure in ("12,954.16", "3,683.76", "9,270.40", "13,205.30", "12,667.08"):
         assert figure in text
     assert "项目基本情况" in text and "特种设备安全监管" in text
+
+
+def test_a_page_far_larger_than_paper_is_rendered_no_larger_than_the_cap(tmp_path):
+    """A 14,400-pt page would be 40,000 × 40,000 px at 200 dpi (1.6 GB grey): OCR renders it at
+    most MAX_PIXELS, an A4 page at the full resolution."""
+    import pypdfium2 as pdfium
+    from pypdf import PdfWriter
+
+    from budgetlint.ingest.ocr import MAX_PIXELS, render
+
+    w = PdfWriter()
+    w.add_blank_page(14400, 14400)
+    w.add_blank_page(595, 842)
+    path = tmp_path / "huge.pdf"
+    w.write(path)
+    doc = pdfium.PdfDocument(str(path))
+    big, scale = render(doc[0], 200)
+    a4, a4_scale = render(doc[1], 200)
+    assert big.size <= MAX_PIXELS and scale < 200 / 72
+    assert a4_scale == 200 / 72 and a4.shape[0] == round(842 * 200 / 72)
+    doc.close()

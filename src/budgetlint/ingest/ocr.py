@@ -401,11 +401,20 @@ def lines_of(image: PageImage, ink, scale: float, number: int) -> list[Line]:
     return lines
 
 
+# The most pixels one page is rendered to for OCR (A3 at 200 dpi is 15.5 Mpx).
+MAX_PIXELS = 20_000_000
+
+
 def render(page, dpi: int):
     """A PDF page → grey image (numpy, one byte per pixel) and its scale (pixels per point)."""
     import numpy as np
 
     scale = dpi / 72
+    w, h = page.get_size()
+    if w * h * scale * scale > MAX_PIXELS:
+        # A page far larger than paper (a 14,400-pt blank page is 40,000 × 40,000 px at 200 dpi,
+        # 1.6 GB of grey) is rendered no larger than a poster: text on it is still legible.
+        scale = (MAX_PIXELS / (w * h)) ** 0.5
     bitmap = page.render(scale=scale, grayscale=True)
     gray = np.ascontiguousarray(bitmap.to_numpy())
     if gray.ndim == 3:
