@@ -414,7 +414,7 @@ def render(page, dpi: int):
     if w * h * scale * scale > MAX_PIXELS:
         # A page far larger than paper (a 14,400-pt blank page is 40,000 × 40,000 px at 200 dpi,
         # 1.6 GB of grey) is rendered no larger than a poster: text on it is still legible.
-        scale = (MAX_PIXELS / (w * h)) ** 0.5
+        scale = (MAX_PIXELS / (w * h)) ** 0.5 * 0.999  # pdfium rounds each side up
     bitmap = page.render(scale=scale, grayscale=True)
     gray = np.ascontiguousarray(bitmap.to_numpy())
     if gray.ndim == 3:
