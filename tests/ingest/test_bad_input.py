@@ -140,3 +140,34 @@ def test_many_bad_bytes_are_still_refused(tmp_path):
     p = tmp_path / "noise.txt"
     p.write_bytes(("预算" * 50).encode("utf-8") + b"\xff" * 40)  # 0xFF starts no character in either
     assert "编码无法识别" in (check_file(str(p)).error or "")
+
+
+def _bomb(kind: str, member: str, size: int) -> bytes:
+    """A valid-looking XLSX/DOCX whose one member unpacks to ``size`` bytes of one letter."""
+    base = _xlsx_bytes() if kind == "xlsx" else _docx_bytes()
+    src = zipfile.ZipFile(io.BytesIO(base))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for n in src.namelist():
+            z.writestr(n, src.read(n))
+        z.writestr(member, b"A" * size)
+    return out.getvalue()
+
+
+def _docx_bytes() -> bytes:
+    buf = io.BytesIO()
+    d = docx.Document()
+    d.add_paragraph("2024年某局部门预算")
+    d.save(buf)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("kind,member", [("xlsx", "xl/media/pad.bin"), ("docx", "word/media/pad.bin")])
+def test_zip_bombs_are_refused_before_parsing(tmp_path, kind, member):
+    """A small file that unpacks to tens of MB of one byte is refused by its archive directory, in
+    milliseconds, with the reason; a good file in the same run is still checked."""
+    bomb = tmp_path / f"bomb.{kind}"
+    bomb.write_bytes(_bomb(kind, member, 40 * 2**20))
+    assert bomb.stat().st_size < 200_000
+    r = check_file(str(bomb))
+    assert r.error is not None and "压缩炸弹" in r.error

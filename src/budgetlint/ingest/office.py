@@ -32,15 +32,39 @@ def zip_kind(names: list[str]) -> str:
     return "zip"
 
 
+# A real disclosure workbook or document unpacks to a few MB; these stop a small file that unpacks
+# to gigabytes (a zip bomb) before a parser tries.
+MAX_UNPACKED = 300 * 1024 * 1024
+MAX_ENTRIES = 10_000
+MAX_RATIO = 200  # unpacked ÷ packed size of one member (XML compresses ~10-30×)
+
+
+def _refuse_bomb(infos: list[zipfile.ZipInfo], kind: str) -> None:
+    what = kind.upper()
+    total = sum(i.file_size for i in infos)
+    if len(infos) > MAX_ENTRIES:
+        raise IngestError(f"{what} 文件含 {len(infos)} 个内部文件，超过上限 {MAX_ENTRIES}，不像正常文档，未读取")
+    if total > MAX_UNPACKED:
+        raise IngestError(f"{what} 文件解压后达 {total // 2**20} MB，超过上限 {MAX_UNPACKED // 2**20} MB"
+                          "（可能是压缩炸弹），未读取")
+    worst = max(infos, key=lambda i: i.file_size / max(i.compress_size, 1), default=None)
+    if worst is not None and worst.file_size > 10 * 2**20 and worst.file_size / max(worst.compress_size, 1) > MAX_RATIO:
+        raise IngestError(f"{what} 文件中的 {worst.filename} 压缩比异常（{worst.file_size // 2**20} MB 压缩为 "
+                          f"{worst.compress_size // 1024} KB，可能是压缩炸弹），未读取")
+
+
 def read_zip(data: bytes, path: str) -> Source:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             names = z.namelist()
+            infos = z.infolist()
     except zipfile.BadZipFile as e:
         raise IngestError("文件是 ZIP 格式（XLSX/DOCX 也是）但已损坏或不完整（可能没有下载完整），无法打开") from e
     except Exception as e:  # noqa: BLE001 - a truncated or hostile archive: never a traceback
         raise IngestError(f"ZIP 文件结构有误，无法打开（{type(e).__name__}）") from e
     kind = zip_kind(names)
+    if kind in ("xlsx", "docx"):
+        _refuse_bomb(infos, kind)
     if kind == "xlsx":
         from budgetlint.ingest.xlsx import read_xlsx
 
