@@ -43,6 +43,11 @@ def read_document(path: str) -> Document:
         # (部门预算, 单位决算 …) in its title or early text.
         words = "".join(p.text for s in doc.sections for p in s.paragraphs) + doc.meta.title
         if doc.meta.kind is DocKind.UNKNOWN or not any(w in words for w in ("预算", "决算", "绩效目标")):
+            unread = [n for n in doc.notes if "本页未读取" in n]
+            if unread:
+                # pages that could not be read say why nothing was found; the file may well be one
+                raise IngestError(f"{len(unread)} 页的文字无法读取，未能识别出预决算内容：{unread[0]}"
+                                  + ("等" if len(unread) > 1 else ""))
             raise NotADisclosure("没有识别出任何预决算表格、绩效目标表或预决算说明，不像是预决算公开文档")
     return doc
 

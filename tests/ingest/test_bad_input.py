@@ -171,3 +171,17 @@ def test_zip_bombs_are_refused_before_parsing(tmp_path, kind, member):
     assert bomb.stat().st_size < 200_000
     r = check_file(str(bomb))
     assert r.error is not None and "压缩炸弹" in r.error
+
+
+def test_pages_that_could_not_be_read_explain_an_empty_result(tmp_path, monkeypatch):
+    """A PDF whose every page is garbled (fonts without a Unicode map) is not "not a disclosure":
+    the message says the pages could not be read."""
+    import budgetlint.pipeline as pipeline
+    from budgetlint.ingest.base import Source
+
+    notes = [f"第 {i} 页的文字无法正确识别（字体缺少 Unicode 映射，提取出的是乱码），本页未读取，请人工核对"
+             for i in (1, 2, 3)]
+    monkeypatch.setattr(pipeline, "load", lambda path: Source(path=str(path), format="pdf", notes=list(notes)))
+    r = check_file(str(tmp_path / "garbled.pdf"))
+    assert r.error is not None and "3 页的文字无法读取" in r.error and "不像是预决算" not in r.error
+    assert r.coverage.status.value == "unreadable"
