@@ -60,3 +60,16 @@ class Source:
 
     def lines(self) -> list[Line]:
         return [line for page in self.pages for line in page.lines]
+
+
+def cause(e: BaseException) -> str:
+    """A parser's error as a short Chinese parenthesis: the error's kind and, for XML, where —
+    never the library's English text (cut mid-word in a message, and no help to a reviewer)."""
+    where = ""
+    line = getattr(e, "lineno", None)  # expat, lxml
+    position = getattr(e, "position", None)  # ElementTree's ParseError: (line, column)
+    if line is None and isinstance(position, tuple) and position:
+        line = position[0]
+    if isinstance(line, int) and line > 0:
+        where = f"，第 {line} 行"
+    return f"（{type(e).__name__}{where}）"

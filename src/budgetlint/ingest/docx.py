@@ -18,7 +18,7 @@ import io
 import re
 import zipfile
 
-from budgetlint.ingest.base import IngestError, Line, Page, Source
+from budgetlint.ingest.base import IngestError, Line, Page, Source, cause
 from budgetlint.ingest.grid import Placed, collapse_grid, join_wrapped, table_to_lines
 from budgetlint.model import Provenance
 
@@ -288,7 +288,7 @@ def read_docx(data: bytes, path: str, fmt: str = "docx") -> Source:
         parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True, recover=False)
         root = etree.fromstring(xml, parser)
     except etree.XMLSyntaxError as e:
-        raise IngestError(f"DOCX 正文 XML 有误，无法解析（{str(e)[:80]}）") from e
+        raise IngestError(f"DOCX 正文 XML 有误，无法解析{cause(e)}") from e
     body = root.find(_q("body"))
     if body is None:
         raise IngestError("DOCX 文件中没有正文")

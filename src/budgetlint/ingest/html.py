@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote, urlsplit
 
-from budgetlint.ingest.base import IngestError, Line, Page, Source
+from budgetlint.ingest.base import IngestError, Line, Page, Source, cause
 from budgetlint.ingest.grid import Placed, collapse_grid, join_wrapped, table_to_lines
 from budgetlint.model import Provenance
 
@@ -300,7 +300,7 @@ def read_html(data: bytes, path: str) -> Source:
     try:
         root = lhtml.document_fromstring(text)
     except (etree.ParserError, ValueError) as e:
-        raise IngestError(f"网页内容无法解析（{str(e)[:80]}）") from e
+        raise IngestError(f"网页内容无法解析{cause(e)}") from e
     body = root.find("body")
     page = Page(number=1)
     walker = _Walker(page)

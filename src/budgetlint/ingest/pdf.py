@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from budgetlint.ingest import pdf_fonts
-from budgetlint.ingest.base import IngestError, Line, Page, Source
+from budgetlint.ingest.base import IngestError, Line, Page, Source, cause
 from budgetlint.model import Provenance
 
 BBox = tuple[float, float, float, float]
@@ -942,7 +942,7 @@ def _open(path: str, raw_module):
             raise IngestError("PDF 文件已损坏或格式不正确，无法读取") from e
         if code == raw_module.FPDF_ERR_FILE:
             raise IngestError("PDF 文件无法打开（文件不存在或无法访问）") from e
-        raise IngestError(f"PDF 文件无法打开：{e}") from e
+        raise IngestError(f"PDF 文件无法打开{cause(e)}") from e
 
 
 def read_pdf(path: str, settings: PdfSettings = DEFAULT) -> Source:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 
-from budgetlint.ingest.base import IngestError, Source
+from budgetlint.ingest.base import IngestError, Source, cause
 from budgetlint.ingest.grid import format_datetime, format_number
 from budgetlint.ingest.workbook import SheetData, workbook_to_source
 
@@ -24,7 +24,7 @@ def read_xls(data: bytes, path: str) -> Source:
     except xlrd.XLRDError as e:
         if "encrypted" in str(e).lower():
             raise IngestError("XLS 文件已加密（设置了打开密码），无法读取；请提供未加密的文件") from e
-        raise IngestError(f"XLS 文件已损坏或不是 Excel 97–2003 工作簿，无法读取（{str(e)[:80]}）") from e
+        raise IngestError(f"XLS 文件已损坏或不是 Excel 97–2003 工作簿，无法读取{cause(e)}") from e
     except Exception as e:  # noqa: BLE001 - a corrupt BIFF stream, never a traceback
         raise IngestError(f"XLS 文件已损坏或格式异常，无法解析（{type(e).__name__}）") from e
     sheets: list[SheetData] = []

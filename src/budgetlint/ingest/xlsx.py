@@ -15,7 +15,7 @@ import warnings
 import zipfile
 from decimal import Decimal
 
-from budgetlint.ingest.base import IngestError, Source
+from budgetlint.ingest.base import IngestError, Source, cause
 from budgetlint.ingest.grid import format_datetime, format_number
 from budgetlint.ingest.workbook import SheetData, workbook_to_source
 
@@ -61,7 +61,7 @@ def read_xlsx(data: bytes, path: str) -> Source:
     except (InvalidFileException, zipfile.BadZipFile, KeyError) as e:
         raise IngestError(f"XLSX 文件结构不完整或已损坏，无法打开（{type(e).__name__}）") from e
     except Exception as e:  # noqa: BLE001 - any parser failure is a broken file, never a traceback
-        raise IngestError(f"XLSX 文件内容有误，无法解析（{type(e).__name__}: {str(e)[:80]}）") from e
+        raise IngestError(f"XLSX 文件内容有误，无法解析{cause(e)}") from e
     sheets: list[SheetData] = []
     for index, ws in enumerate(wb.worksheets + list(getattr(wb, "chartsheets", [])), start=1):
         sheet = SheetData(name=ws.title, index=index, hidden=ws.sheet_state != "visible")
