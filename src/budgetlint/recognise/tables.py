@@ -32,6 +32,7 @@ from budgetlint.recognise.headers import Header, build_header, header_unit, is_i
 from budgetlint.recognise.hierarchy import coded_children, numbering_level
 from budgetlint.recognise.normalise import CN_NUMERAL, clean, squash
 from budgetlint.recognise.numbers import is_blank, is_number, looks_like_amount, parse_amount
+from budgetlint.recognise.targets import is_indicator_header
 from budgetlint.recognise.vocab import TableSpec, Vocabulary, label_key
 
 _UNIT = re.compile(r"(?:金额)?单位\s*[:：]?\s*(亿元|万元|元)")
@@ -215,6 +216,7 @@ def _read_block(lines: list[Line], start: int, specs: list[TableSpec], vocab: Vo
     lookahead = 0
     mode = "header"
     header: list[list[str]] = []
+    header_at: list[int] = []  # the line of each header row
     last_good = start
     expect_header = False  # a repeated title or page furniture was just seen
     while j < n:
@@ -286,8 +288,14 @@ def _read_block(lines: list[Line], start: int, specs: list[TableSpec], vocab: Vo
             continue
         prev_header = segments[-1].header if segments else []
         if mode == "data" and (expect_header or _same_as_header(cells, prev_header)):
-            header, mode = [], "header"
+            header, header_at, mode = [], [], "header"
         expect_header = False
+        if mode == "header" and is_indicator_header(cells):
+            # A performance form's grid (一级指标 | 三级指标 | 指标值 …) under a title the vocabulary
+            # does not know, reached past page furniture: the form starts here with the header rows
+            # read just before it; the table ends before them (targets.py reads the form).
+            header, last_good = _drop_form_header(lines, j, header, header_at, consumed, last_good)
+            break
         if mode == "header":
             if segments:
                 is_header = _same_as_header(cells, prev_header) or (
@@ -297,6 +305,7 @@ def _read_block(lines: list[Line], start: int, specs: list[TableSpec], vocab: Vo
                 is_header = not _is_data_row(cells, vocab)
             if is_header:
                 header.append(cells)
+                header_at.append(j)
             else:
                 segments.append(Segment(header or prev_header, [line]))
                 header, mode = [], "data"
@@ -319,6 +328,20 @@ def _read_block(lines: list[Line], start: int, specs: list[TableSpec], vocab: Vo
         return None
     return Block(spec, title, lines[start], unit, segments, [k for k in consumed if k <= last_good], notes, meta,
                  reading)
+
+
+def _drop_form_header(lines: list[Line], at: int, header: list[list[str]], header_at: list[int],
+                      consumed: list[int], last_good: int) -> tuple[list[list[str]], int]:
+    """Header rows and end of a table cut short by a performance form's grid header: the header
+    rows since the last line that was not a table row (the form's own upper header row: 单位编码 |
+    项目名称 | 资金总额 | 绩效目标 | 绩效指标) go, and so do the lines between the table's last row or
+    note and them (the form's title, its unit line)."""
+    keep = len(header)
+    while keep > 0 and all(lines[k].is_tabular for k in range(header_at[keep - 1], at)):
+        keep -= 1
+    cut = header_at[keep] if keep < len(header) else at
+    own = [k for k in consumed if k < cut and (lines[k].is_tabular or _NOTE.match(clean(lines[k].cells[0])))]
+    return header[:keep], min(last_good, max(own, default=consumed[0]))
 
 
 def _same_as_header(cells: list[str], header: list[list[str]]) -> bool:

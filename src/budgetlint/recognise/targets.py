@@ -115,7 +115,7 @@ HEADER_ROLES: dict[str, tuple[str, ...]] = {
     "description": ("绩效指标描述", "指标描述", "指标解释", "指标说明", "指标定义"),
     "basis": ("指标值确定依据", "确定依据", "指标值设定依据", "指标值依据"),
     "period": ("实施周期指标值", "中长期指标值", "实施期指标值", "中期指标值"),  # beside the year's 指标值
-    "comparator": ("指标性质", "运算符号", "比较符号", "符号"),
+    "comparator": ("指标性质", "运算符号", "比较符号", "符号", "指标值类型"),
     "unit": ("度量单位", "计量单位", "指标单位", "指标值单位"),
 }
 # Header roles that only a Hebei-style form has (the grid is then read by column position).
@@ -207,6 +207,10 @@ def parse_indicator_value(text: str) -> tuple[str | None, Decimal | None, str | 
     return comparator or "=", number, unit
 
 
+def _is_comparator(text: str) -> bool:
+    return text.replace(" ", "") in COMPARATOR_PREFIXES
+
+
 def _unit_ok(unit: str) -> bool:
     return (
         len(unit) <= UNIT_MAX_LEN
@@ -274,6 +278,12 @@ def _header_roles(cells: list[str]) -> dict[str, int] | None:
     if len(core) >= 2 and ("level1" in roles or "name" in roles):
         return roles
     return None
+
+
+def is_indicator_header(cells: list[str]) -> bool:
+    """The row heads an indicator grid (一级指标 | 二级指标 | 三级指标 | 指标值 …): a performance
+    form, never a budget table, whatever title stands above it."""
+    return _header_roles([squash(_cell(c)) for c in cells]) is not None
 
 
 def _needs_positions(cells: list[str], roles: dict[str, int]) -> bool:
@@ -542,9 +552,11 @@ class _Builder:
         (name, name_at), (value, value_at) = at("name"), at("value")
         where = value_at if value else name_at
         comparator, unit = at("comparator")[0], at("unit")[0]
+        if _is_comparator(unit) and not _is_comparator(comparator):
+            comparator, unit = unit, comparator  # the two cells written in each other's column
         if value and (comparator or unit):  # national template: 指标性质 | 指标值 | 度量单位
-            if comparator in QUALITATIVE_MARKS:
-                comparator = ""
+            if comparator in QUALITATIVE_MARKS or not _is_comparator(comparator):
+                comparator = ""  # 定性 / 定量 say what kind of value it is, not how it compares
             value = f"{comparator}{value}{unit}"
         self._levels(l1 or None, l2 or None)
         if name or value:
@@ -977,6 +989,139 @@ def _row_forms(lines: list[Line], head: int, roles: dict[str, int], floor: int
     return forms, range(first, last + 1)
 
 
+# --- one project over several rows -----------------------------------------------------------
+# A project table whose left columns name the project once (单位编码 | 单位（项目）名称 | 资金总额 |
+# 绩效目标) and whose right columns are an indicator grid under a second header row (一级指标 |
+# 二级指标 | 三级指标 | 指标值 | … | 度量单位 | 指标值类型): the project's first row carries its
+# name, money and aim and its first indicator, the rows below (name blank) its other indicators.
+# Each page repeats the title, the unit line, both header rows and the project's merged cells.
+# Rows with a name and money but no aim and no indicator are the 合计 or the unit the projects
+# below belong to.
+
+GRID_PROJECT_LABELS = (*PROJECT_LABELS, "单位(项目)名称", "项目(单位)名称")
+_GRID_HEAD_ROLE = {**_ROW_ROLE, **{w: "project" for w in GRID_PROJECT_LABELS}}
+
+
+def _grid_head_roles(cells: list[str]) -> dict[str, int] | None:
+    """Columns of the project fields when the row heads a project grid (the indicator grid's own
+    header is the next row)."""
+    roles: dict[str, int] = {}
+    for k, c in enumerate(cells):
+        role = _GRID_HEAD_ROLE.get(squash(c).strip(":"))
+        if role and role not in roles:
+            roles[role] = k
+    if "project" in roles and any(r in roles for r in AMOUNT_FIELDS) and ("objective" in roles or "indicators" in roles):
+        return roles
+    return None
+
+
+def _form_title(lines: list[Line], head: int, floor: int) -> tuple[str, Unit | None, str | None, int]:
+    """(title, unit, department, first line) printed above a form table's header row."""
+    title, unit, first, department = DEFAULT_TITLES["project"], None, head, None
+    seen = 0
+    for j in range(head - 1, max(floor, head - 1 - TITLE_LOOKBACK) - 1, -1):
+        if _is_blank(lines[j]):
+            continue
+        if lines[j].is_tabular or seen >= TITLE_LOOKBACK:
+            break
+        seen += 1
+        text = _cell(lines[j].text)
+        m = UNIT_LINE_RE.search(text)
+        if m:
+            unit = UNITS[m.group(1)]
+            first = j
+            d = _ORG_LABEL_RE.search(text[: m.start()].strip())
+            department = d.group(1) if d else department
+        elif _is_title(text):
+            title, first = text, j
+            break
+    return title, unit, department, first
+
+
+def _grid_forms(lines: list[Line], head: int, roles: dict[str, int], grid: dict[str, int], floor: int
+                ) -> tuple[list[PerformanceForm], range]:
+    """Read the projects of a project grid whose two header rows are ``head`` and ``head + 1``."""
+    title, unit, department, first = _form_title(lines, head, floor)
+    width = len(lines[head].cells)
+    headers = ([squash(c) for c in lines[head].cells], [squash(c) for c in lines[head + 1].cells])
+    projects: list[tuple[_Builder, int]] = []  # each project's builder and its first row
+    implementer = None
+    last = head + 1
+
+    def field(cells: list[str], role: str) -> str:
+        k = roles.get(role)
+        return cells[k] if k is not None and k < len(cells) else ""
+
+    for i in range(head + 2, len(lines)):
+        line = lines[i]
+        if _is_blank(line):
+            continue
+        if not line.is_tabular:
+            text = _cell(line.text)
+            if PAGE_NUMBER_RE.match(text) or UNIT_LINE_RE.search(text) or (
+                    _is_title(text) and squash(text) == squash(title)):
+                continue  # the title, unit line and page number repeated on each page
+            if projects and projects[-1][0].objective and _goes_on(lines, i, title, width):
+                projects[-1][0].objective[-1] += text  # the aim's cell wrapped past the row's height
+                continue
+            break
+        if abs(len(line.cells) - width) > 1:
+            break
+        last = i
+        if [squash(c) for c in line.cells] in headers:
+            continue
+        row = _line_row(lines, i)
+        name = field(row.cells, "project")
+        current = projects[-1][0] if projects else None
+        if name and (current is None or name != current.fields.get("project")):
+            if not field(row.cells, "objective") and not any(row.cells[k] for k in grid.values() if k < len(row.cells)):
+                # A 合计 or unit row: money, no aim, no indicator.
+                if strip_enumeration(squash(name)).strip(":") not in ROW_TOTAL_LABELS:
+                    implementer = name
+                projects.append((_Builder(lines, "project_grid"), -1))  # ends the project above
+                continue
+            current = _Builder(lines, "project_grid", unit=unit, grid=grid, positional=True, section="grid",
+                               grid_width=len(lines[head + 1].cells))
+            current.fields.update(project=name, department=department, implementer=implementer)
+            for kind in AMOUNT_FIELDS:
+                current._set(kind, field(row.cells, kind).replace(" ", "") or None)
+            if field(row.cells, "objective"):
+                current.objective, current.objective_at = [field(row.cells, "objective")], [i]
+            projects.append((current, i))
+        if current is not None and projects[-1][1] >= 0:
+            current._positional_row(row)
+    forms = [form for b, at in projects if at >= 0 and (form := b.build(title, lines[at].provenance)) is not None]
+    return forms, range(first, last + 1)
+
+
+def _goes_on(lines: list[Line], i: int, title: str, width: int) -> bool:
+    """A short one-cell line followed (past other such lines) by the repeated title or a row of
+    the grid's width: a cell's wrapped text, not the end of the grid."""
+    for j in range(i, min(len(lines), i + HEAD_STRAY_LIMIT + 1)):
+        line = lines[j]
+        if line.is_tabular:
+            return abs(len(line.cells) - width) <= 1
+        text = _cell(line.text)
+        if text and squash(text) == squash(title):
+            return True
+        if len(text) > 40:
+            return False
+    return False
+
+
+def _grid_header(lines: list[Line], i: int) -> tuple[dict[str, int], dict[str, int]] | None:
+    """(project-field roles, indicator-grid roles) when lines ``i`` and ``i + 1`` head a project grid."""
+    if i + 1 >= len(lines) or not lines[i].is_tabular or not lines[i + 1].is_tabular:
+        return None
+    roles = _grid_head_roles([_cell(c) for c in lines[i].cells])
+    if roles is None:
+        return None
+    grid = _header_roles([_cell(c) for c in lines[i + 1].cells])
+    if grid is None or "name" not in grid or "value" not in grid:
+        return None
+    return roles, grid
+
+
 def recognise_forms(lines: list[Line]) -> tuple[list[PerformanceForm], set[int]]:
     """Find every 绩效目标表 form in the document's lines. Returns the forms and the set of
     indexes (into `lines`) that the forms consumed, so the narrative recogniser can skip them.
@@ -989,6 +1134,14 @@ def recognise_forms(lines: list[Line]) -> tuple[list[PerformanceForm], set[int]]
     floor = 0
     i = 0
     while i < len(lines):
+        grid_head = _grid_header(lines, i)
+        if grid_head is not None:
+            found_grid, used = _grid_forms(lines, i, *grid_head, floor)
+            if found_grid:
+                forms.extend(found_grid)
+                consumed.update(used)
+                i = floor = used.stop
+                continue
         row_roles = _row_form_roles([_cell(c) for c in lines[i].cells]) if lines[i].is_tabular else None
         if row_roles is not None:
             found_rows, used = _row_forms(lines, i, row_roles, floor)
