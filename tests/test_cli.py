@@ -238,3 +238,44 @@ def test_a_pipe_is_refused_by_name(tmp_path, files):
     good = files["good"]
     r = run("check", "-q", str(fifo), str(good))
     assert r.exit_code == 2 and "不是普通文件" in r.output and "good.txt" in r.output
+
+
+def test_statistics_and_exit_zero(files):
+    r = run("check", "--statistics", str(files["bad"]))
+    assert r.exit_code == 1 and "BL101" in r.output and "行内合计与各列之和不符" in r.output
+    assert "不等于" not in r.output  # counts, not the findings themselves
+    assert run("check", "--exit-zero", str(files["bad"])).exit_code == 0
+    assert run("check", "--exit-zero", str(files["bad"]), str(files["empty"])).exit_code == 2
+
+
+def test_csv_report_one_row_per_finding_and_no_formulas(tmp_path, files):
+    import csv
+    import io
+
+    evil = tmp_path / "evil.txt"
+    evil.write_text(BAD.replace("一般公共服务支出", "=HYPERLINK(1)"), "utf-8")
+    out = tmp_path / "deep" / "er" / "r.csv"  # the folder is created
+    r = run("check", "--format", "csv", "-o", str(out), str(files["bad"]), str(evil), str(files["empty"]))
+    assert r.exit_code == 2, r.output
+    text = out.read_text("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert {row["规则"] for row in rows if row["文件"].endswith("bad.txt")} >= {"BL101"}
+    assert any(row["文件"].endswith("empty.txt") and "无法读取" in row["信息"] for row in rows)
+    assert not any(v.startswith("=") for row in rows for v in row.values())
+    assert any("'=HYPERLINK(1)" in v for row in rows for v in row.values())
+
+
+def test_text_report_to_a_file_is_one_finding_per_line(tmp_path):
+    out = tmp_path / "r.txt"
+    long = tmp_path / "long.txt"
+    long.write_text(BAD.replace("一般公共服务支出", "一般公共服务支出" * 12), "utf-8")
+    run("check", str(long), "-o", str(out))
+    lines = out.read_text("utf-8").splitlines()
+    finding = [x for x in lines if "BL101" in x]
+    assert finding and all(len(x) > 120 for x in finding)  # not wrapped at the width
+
+
+def test_extract_xlsx_without_output_writes_a_default_file(tmp_path, monkeypatch, files):
+    monkeypatch.chdir(tmp_path)
+    r = run("extract", str(files["good"]), "--format", "xlsx")
+    assert r.exit_code == 0 and (tmp_path / "good.extract.xlsx").exists()

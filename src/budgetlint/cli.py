@@ -21,7 +21,7 @@ from budgetlint.rules.registry import all_rules, select
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report SIGINT
-REPORT_FORMATS = ["text", "json", "sarif", "html", "xlsx", "pdf", "png"]
+REPORT_FORMATS = ["text", "json", "sarif", "csv", "html", "xlsx", "pdf", "png"]
 _SEVERITIES = click.Choice([s.value for s in Severity])
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -85,13 +85,16 @@ def main() -> None:
               help="配置文件（默认查找 budgetlint.toml 或 pyproject.toml 的 [tool.budgetlint]）。")
 @click.option("--no-color", is_flag=True, help="不使用颜色。")
 @click.option("-q", "--quiet", is_flag=True, help="只输出汇总。")
+@click.option("--statistics", is_flag=True, help="只输出每条规则的问题数（按数量排序），不列出各个问题。")
+@click.option("--exit-zero", is_flag=True, help="发现问题时退出码仍为 0（文件无法读取时仍为 2）。")
 def check(files: tuple[str, ...], fmt: str, output: str | None, select: tuple[str, ...], ignore: tuple[str, ...],
-          min_severity: str, fail_on: str | None, config_path: Path | None, no_color: bool, quiet: bool) -> None:
+          min_severity: str, fail_on: str | None, config_path: Path | None, no_color: bool, quiet: bool,
+          statistics: bool, exit_zero: bool) -> None:
     """检查预决算公开文档（check disclosures）。FILES 为文件或文件夹（检查其下全部文档）；
     "-" 表示从标准输入读取文件列表；"说明.pdf+报表.pdf" 把分两个文件发布的同一文档合并检查。
 
     \b
-    输出：--format text（默认，终端）| json | sarif | html | xlsx | pdf（批注版 PDF 原件）
+    输出：--format text（默认，终端）| json | sarif | csv（每个问题一行）| html | xlsx | pdf（批注版 PDF 原件）
     | png（每个问题一张页面图，问题单元格与相关单元格分色加框，另有 index.html；-o 为文件夹，
     默认 budgetlint-pages）。html、xlsx、pdf 未给 -o 时写到当前文件夹（budgetlint-report.html / .xlsx，
     <原文件名>.budgetlint.pdf）；非 PDF 文档在 pdf 格式下跳过（不算错误）。
@@ -130,7 +133,15 @@ def check(files: tuple[str, ...], fmt: str, output: str | None, select: tuple[st
         interrupted = True
         err.print(f"budgetlint: 已中断：{len(results)}/{len(paths)} 个文件已检查，以下只报告这些文件", highlight=False)
     if fmt == "text":
-        from budgetlint.report.text import render_text
+        from budgetlint.report.text import render_statistics, render_text
+
+        def show(console: Console) -> None:
+            if statistics:
+                render_statistics(results, console)
+            elif quiet:
+                _quiet_summary(results, console)
+            else:
+                render_text(results, console)
 
         if output:
             from budgetlint.report.outputs import OutputError, refuse_input
@@ -139,16 +150,16 @@ def check(files: tuple[str, ...], fmt: str, output: str | None, select: tuple[st
                 refuse_input(Path(output), results)
             except OutputError as e:
                 raise click.UsageError(str(e)) from e
+            Path(output).parent.mkdir(parents=True, exist_ok=True)
             with Path(output).open("w", encoding="utf-8") as fh:
-                render_text(results if not quiet else [], Console(file=fh, no_color=True, width=120))
+                # one finding per line in a file (grep, diff), never wrapped at a width
+                show(Console(file=fh, no_color=True, width=120, soft_wrap=True))
         else:
             console = Console(no_color=no_color, highlight=False)
             if not console.is_terminal:
-                console.width = 160  # piped output: do not wrap findings at 80 columns
-            if quiet:
-                _quiet_summary(results, console)
-            else:
-                render_text(results, console)
+                console.soft_wrap = True  # piped: one finding per line
+                console.width = 160
+            show(console)
     else:
         from budgetlint.report.outputs import OutputError, write_report
 
@@ -166,7 +177,7 @@ def check(files: tuple[str, ...], fmt: str, output: str | None, select: tuple[st
             if r.error:
                 err.print(f"budgetlint: {r.path}: {r.error}", highlight=False, markup=False)  # "[ocr]" is no style
         sys.exit(EXIT_ERROR)
-    if any(f.severity.rank >= fail_level for r in results for f in r.findings):
+    if not exit_zero and any(f.severity.rank >= fail_level for r in results for f in r.findings):
         sys.exit(EXIT_FINDINGS)
     sys.exit(EXIT_OK)
 
@@ -217,7 +228,7 @@ def extract(file: str, fmt: str, output: Path | None) -> None:
             click.echo(text)
     else:
         if output is None:
-            raise click.UsageError("xlsx 格式需要用 -o 指定输出文件")
+            output = Path(f"{Path(file.split('+')[0]).stem}.extract.xlsx")  # like check's default reports
         from budgetlint.report.xlsx_extract import write_xlsx
 
         write_xlsx(doc, output)

@@ -1,6 +1,7 @@
 """Where ``check --format json|sarif|html|xlsx|pdf`` writes its report (``-o``).
 
-* json, sarif: ``-o FILE`` or standard output; ``-o FOLDER`` → FOLDER/budgetlint-report.json|sarif.
+* json, sarif, csv: ``-o FILE`` (its folder created if missing) or standard output; ``-o FOLDER`` →
+  FOLDER/budgetlint-report.json|sarif|csv.
 * html, xlsx: one combined report for all documents: ``-o FILE``, or budgetlint-report.html|xlsx
   in the current folder (html goes to standard output when that is not a terminal). ``-o FOLDER``
   (an existing folder, or a path ending in ``/``) → one report per document, ``<stem>.budgetlint.html|xlsx``.
@@ -24,7 +25,7 @@ from rich.console import Console
 
 from budgetlint.pipeline import Result
 
-EXT = {"json": "json", "sarif": "sarif", "html": "html", "xlsx": "xlsx", "pdf": "pdf", "png": "png"}
+EXT = {"json": "json", "sarif": "sarif", "csv": "csv", "html": "html", "xlsx": "xlsx", "pdf": "pdf", "png": "png"}
 PAGES_FOLDER = "budgetlint-pages"
 REPORT_STEM = "budgetlint-report"
 
@@ -62,6 +63,10 @@ def _render_text(results: list[Result], fmt: str) -> str:
         from budgetlint.report.json_report import render_json
 
         return render_json(results) + "\n"
+    if fmt == "csv":
+        from budgetlint.report.csv_report import render_csv
+
+        return render_csv(results)
     if fmt == "sarif":
         from budgetlint.report.sarif import render_sarif
 
@@ -89,6 +94,7 @@ def refuse_input(target: Path, results: list[Result]) -> None:
 
 def _write_one(results: list[Result], fmt: str, path: Path) -> None:
     refuse_input(path, results)
+    path.parent.mkdir(parents=True, exist_ok=True)  # -o out/r.json creates out/
     if fmt == "xlsx":
         from budgetlint.report.excel import write_report_xlsx
 
@@ -112,7 +118,7 @@ def write_report(results: list[Result], fmt: str, raw_output: str | Path | None,
         return _write_pngs(results, output, console)
     ext = EXT[fmt]
     written: list[Path] = []
-    if fmt in ("json", "sarif"):
+    if fmt in ("json", "sarif", "csv"):
         if output is None:
             click.echo(_render_text(results, fmt), nl=False)
             return []

@@ -90,3 +90,18 @@ def render_text(results: list[Result], console: Console) -> None:
             n = [cells[(fam, sev.value)] for sev in SEVERITIES]
             by.add_row(f"{_FAMILY.get(fam, fam)}（{fam}）", *(str(x) if x else "" for x in n), str(sum(n)))
         console.print(by)
+
+
+def render_statistics(results: list[Result], console: Console) -> None:
+    """``--statistics``: how many findings each rule gave, most first (as ruff does)."""
+    from budgetlint.rules.registry import REGISTRY
+
+    counts = Counter((f.rule, f.severity.value) for r in results for f in r.findings)
+    for (rule_id, sev), n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+        meta = REGISTRY.get(rule_id)
+        label = next(s.label for s in SEVERITIES if s.value == sev)
+        console.print(Text.assemble((f"{n:>6}", "bold"), f"  {rule_id}  ", (f"[{label}]", _STYLE[sev]),
+                                    f"  {meta.title if meta else ''}"))
+    unreadable = sum(1 for r in results if r.error)
+    if unreadable:
+        console.print(Text(f"{unreadable:>6}  无法读取的文件", style="bold red"))
