@@ -279,3 +279,18 @@ def test_extract_xlsx_without_output_writes_a_default_file(tmp_path, monkeypatch
     monkeypatch.chdir(tmp_path)
     r = run("extract", str(files["good"]), "--format", "xlsx")
     assert r.exit_code == 0 and (tmp_path / "good.extract.xlsx").exists()
+
+
+def test_severity_filter_never_changes_the_exit_code(files):
+    """BAD has an error; showing only info-and-above vs only errors must exit the same, and
+    --fail-on warning counts warnings that --severity error hides."""
+    shown_all = run("check", str(files["bad"]))
+    only_errors = run("check", "--severity", "error", str(files["bad"]))
+    assert shown_all.exit_code == only_errors.exit_code == 1
+
+
+def test_unknown_config_key_is_an_error_naming_it(tmp_path, files, monkeypatch):
+    (tmp_path / "budgetlint.toml").write_text('ignor = ["BL902"]\n', "utf-8")
+    monkeypatch.chdir(tmp_path)
+    r = run("check", str(files["good"]))
+    assert r.exit_code == 2 and "未知的设置 ignor" in r.output

@@ -122,10 +122,12 @@ def check(files: tuple[str, ...], fmt: str, output: str | None, select: tuple[st
         iterator = track(paths, description="检查中…", console=err)
     else:
         iterator = paths
-    interrupted = False
+    interrupted = failing = False
     try:
         for p in iterator:
             res = check_file(p, rules, cfg.severity)
+            # --severity filters what is shown, never the exit code
+            failing = failing or any(f.severity.rank >= fail_level for f in res.findings)
             res.findings = [f for f in res.findings if f.severity.rank >= floor]
             results.append(res)
     except KeyboardInterrupt:
@@ -177,7 +179,7 @@ def check(files: tuple[str, ...], fmt: str, output: str | None, select: tuple[st
             if r.error:
                 err.print(f"budgetlint: {r.path}: {r.error}", highlight=False, markup=False)  # "[ocr]" is no style
         sys.exit(EXIT_ERROR)
-    if not exit_zero and any(f.severity.rank >= fail_level for r in results for f in r.findings):
+    if not exit_zero and failing:
         sys.exit(EXIT_FINDINGS)
     sys.exit(EXIT_OK)
 

@@ -22,6 +22,9 @@ class ConfigError(Exception):
     pass
 
 
+KNOWN_KEYS = {"select", "ignore", "fail-on", "fail_on", "severity"}
+
+
 @dataclass(slots=True)
 class Config:
     select: list[str] = field(default_factory=list)
@@ -52,9 +55,13 @@ def load_config(path: Path | None) -> Config:
     try:
         data = tomllib.loads(path.read_text("utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
-        raise ConfigError(f"配置文件 {path} 无法读取：{e}") from e
+        raise ConfigError(f"配置文件 {path} 无法读取（{type(e).__name__}）") from e
     if path.name == "pyproject.toml":
         data = data.get("tool", {}).get("budgetlint", {})
+    unknown = sorted(set(data) - KNOWN_KEYS)
+    if unknown:
+        # a misspelt key ("ignor") silently doing nothing is worse than an error
+        raise ConfigError(f"配置文件 {path}：未知的设置 {'、'.join(unknown)}（可用：{'、'.join(sorted(KNOWN_KEYS))}）")
     cfg = Config(path=path)
     for key in ("select", "ignore"):
         val = data.get(key, [])
