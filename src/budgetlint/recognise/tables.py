@@ -43,6 +43,8 @@ _META = re.compile(
     r"|^(?:表|公开|预算)\s*\d{1,2}\s*表?$"  # the table's number printed above its title: 表1, 公开01表
 )
 _NOTE = re.compile(r"^\s*(?:注|备注|说明)\s*[:：\d]")
+# A title's second line: its bracketed part, or the tail of a bracket the title line opened.
+_SUBTITLE = re.compile(r"^(?:[（(][^（()）]{1,40}|[^（()）]{1,30})[)）]$")
 _PAGE_NO = re.compile(r"^-?\s*\d{1,3}\s*-?$|^第\s*\d+\s*页|^共\s*\d+\s*页")  # a printed page number
 _EMPTY_NOTE = re.compile(r"空表|没有|无.{0,20}(?:预算|支出|收入|经费|资金)|未安排|不涉及")
 # "此表如无数字则表示单位无该项支出" says what a blank table would mean, not that this one is blank.
@@ -205,6 +207,10 @@ def _place_label_line(line: Line, segment: Segment) -> Line | None:
 def _read_block(lines: list[Line], start: int, specs: list[TableSpec], vocab: Vocabulary,
                 furniture: frozenset[str] = frozenset()) -> Block | None:
     title = clean(lines[start].cells[0])
+    sub = next((clean(x.cells[0]) for x in lines[start + 1: start + 3] if not x.is_tabular and clean(x.cells[0])), "")
+    if _SUBTITLE.match(sub) and (narrowed := vocab.match_title(title + sub)):
+        # A title in two lines, the classification on the second ("（按支出经济分类科目）").
+        specs = narrowed
     unit = unit_in(title)
     consumed = [start]
     notes: list[str] = []
@@ -264,10 +270,21 @@ def _read_block(lines: list[Line], start: int, specs: list[TableSpec], vocab: Vo
                 j += 1
                 continue
             if again and {s.kind for s in again} & kinds and (segments or header):
-                # The same table continued on the next page, title repeated.
+                # The same table continued on the next page, title repeated (or the next table under
+                # the same title: its second line tells, below; so the title is not yet the table's).
+                consumed.append(j)
+                expect_header = True
+                j += 1
+                continue
+            if expect_header and segments and _SUBTITLE.match(t):
+                # The second line of a repeated title ("（按支出功能分类科目-不含上年结转）") before the
+                # header is restated on the next page: part of the title, not the end of the table —
+                # unless title and second line name another table (表5 功能 → 表6 经济, one title).
+                named = vocab.match_title(clean(lines[j - 1].cells[0]) + t) if j > start + 1 else []
+                if named and not {s.kind for s in named} & kinds:
+                    break
                 consumed.append(j)
                 last_good = j
-                expect_header = True
                 j += 1
                 continue
             if not segments and not header:
@@ -502,7 +519,9 @@ def _row_cells(cells: list[str], layout: _Layout) -> tuple[list[str], list[str]]
     width = len(layout.columns)
     a0 = layout.amount_idx[0] if layout.amount_idx else width
     if len(cells) >= width:
-        return cells[:a0], cells[a0:width]
+        # A full row: its figures are the cells under the amount columns; word columns after the
+        # first figure (项目简介, 说明, 采购目录) are not figures.
+        return cells[:a0], [cells[i] for i in layout.amount_idx]
     textual = {i for i, c in enumerate(layout.columns[:a0]) if c.role in ("code", "code_part", "seq")}
 
     def wordy(i: int, c: str) -> bool:
@@ -668,7 +687,9 @@ def _grid_row(cells: list[str], line: Line, layout: _Layout, table: Table, vocab
     keys = [layout.columns[i].key for i in layout.amount_idx]
     texts, raw_values = _row_cells(cells, layout)
     prov = line.provenance
-    values = [_cell_amount(c, line, layout.offset + len(texts) + k) for k, c in enumerate(raw_values)]
+    full = len(cells) >= len(layout.columns)
+    values = [_cell_amount(c, line, layout.offset + (layout.amount_idx[k] if full else len(texts) + k))
+              for k, c in enumerate(raw_values)]
     code_notes: list[str] = []
     code_names: dict[CodeScheme, str] = {}
     spill: dict[CodeScheme, str] = {}
@@ -689,7 +710,10 @@ def _grid_row(cells: list[str], line: Line, layout: _Layout, table: Table, vocab
     if not name and primary is not None and primary.scheme in code_names:
         name = code_names[primary.scheme]
     if not name:
-        name = next((clean(t) for t in texts if clean(t) and not _CODE.match(clean(t).replace(" ", ""))), "")
+        # Any word cell names the row, but not a 序号 (its "3" is the row's number, not its name).
+        seq = {i for role, i in layout.text_idx.items() if role == "seq"}
+        name = next((clean(t) for i, t in enumerate(texts)
+                     if i not in seq and clean(t) and not _CODE.match(clean(t).replace(" ", ""))), "")
     m = _CODE_IN_NAME.match(name)
     if m and not codes:
         codes[_scheme(m.group(1))] = Code(_scheme(m.group(1)), _split_code(m.group(1)))
