@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from helpers import doc_of
+from helpers import doc_of, tsv
 
 from budgetlint.ingest.text import text_to_source
 from budgetlint.recognise import recognise
@@ -353,3 +353,27 @@ def test_a_list_over_lines_keeps_its_parts_and_each_item_its_own_subject():
     # item 3 names no subject the vocabulary knows: its change is nobody's, not item 2's
     assert [c.change.value for c in claims if c.subject is None] == [Decimal("5")]
     assert all(c.change is None for c in claims if c.subject and c.subject.startswith("income"))
+
+
+def test_a_subject_heading_a_list_of_coded_items_does_not_take_their_figures():
+    """"人员经费：①行政运行（2013201）1641.18万元": the figure is 行政运行's, not the department's
+    人员经费; "对事业单位经常性补助（505）2945.22万元，其中：人员经费1903.54万元": a part of one
+    economic class, not the department's 人员经费."""
+    from budgetlint.recognise.claims import bind, extract_claims
+
+    text = tsv("""
+2021年某局部门预算
+一般公共预算基本支出情况表
+单位：万元
+科目编码 | 科目名称 | 合计 | 人员经费 | 公用经费
+301 | 工资福利支出 | 5000.00 | 5000.00 | 0.00
+合计 |  | 5000.00 | 5000.00 | 0.00
+七、一般公共预算拨款支出明细情况说明
+从人员经费、公用经费来看，其中：（1）人员经费：①行政运行（2013201）1641.18万元，较上年增加309.87万元。
+对事业单位经常性补助（505）2945.22万元，其中：人员经费1903.54万元，较上年增加226.87万元。
+""")
+    doc = doc_of(text)
+    personnel = [c for c in extract_claims(doc) if c.subject == "personnel" and c.amount is not None]
+    assert not [c for c in personnel if c.amount.raw == "1641.18"]
+    part = [c for c in personnel if c.amount.raw == "1903.54"]
+    assert part and all(bind(doc, c) == [] for c in part)

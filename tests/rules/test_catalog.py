@@ -181,3 +181,27 @@ def test_a_document_older_than_the_catalog_gets_warnings_only():
 """
     assert [f.severity.value for f in fired(text.format(year=2024), "BL402")] == ["error"]  # attested row
     assert [f.severity.value for f in fired(text.format(year=2017), "BL402")] == ["warning"]
+
+
+def test_bl402_a_last_character_pushed_onto_the_next_row_is_not_a_wrong_name():
+    """"…保险缴" over "费职业年金缴费": the character one row lacks is the one the next row starts with
+    (a reading artefact); a name merely cut short is still reported."""
+    from helpers import doc_of, tsv
+
+    from budgetlint.pipeline import run_rules
+    from budgetlint.rules.registry import REGISTRY, all_rules
+
+    text = tsv("""
+2021年某局部门预算
+一般公共预算基本支出情况表
+单位：万元
+科目编码 | 科目名称 | 合计 | 人员经费 | 公用经费
+301 | 工资福利支出 | 18.00 | 18.00 | 0.00
+30108 | 机关事业单位基本养老保险缴 | 10.00 | 10.00 | 0.00
+30109 | 费职业年金缴费 | 5.00 | 5.00 | 0.00
+30110 | 职工基本医疗保 | 3.00 | 3.00 | 0.00
+合计 |  | 18.00 | 18.00 | 0.00
+""")
+    all_rules()
+    found = [f.found for f in run_rules(doc_of(text), [REGISTRY["BL402"]])]
+    assert found == ["职工基本医疗保"]  # cut short with nothing pushed down: still a finding

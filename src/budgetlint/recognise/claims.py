@@ -352,10 +352,21 @@ def _sentence_of(text: str, pos: int) -> str:
     return text[start: end + 1 if end >= 0 else len(text)]
 
 
+# Between a subject word and a figure, a classification code in brackets ("行政运行（2013201）") or a
+# list marker before words ("：①行政运行") names another thing the figure belongs to.
+_ANOTHER_ITEM = re.compile(r"[（(]\d{3,7}[）)]|(?:[①-⑳]|[（(]\d{1,2}[）)])[\u4e00-\u9fff]")
+
+
 def _longer_name(gap: str, v: Vocab) -> bool:
     """Whether the words between a subject word and its figure make the word the start of a
     longer name ("项目" + "管理业务" 924.27万元) rather than stand beside it ("项目支出" + "预算为")."""
     return bool(_CJK_RUN.fullmatch(gap)) and not v.subject_gap.fullmatch(gap)
+
+
+def _names_another_item(gap: str) -> bool:
+    """The subject word heads a list and the figure is an item's ("人员经费：①行政运行（2013201）
+    1641.18万元"): a coded or numbered item stands between them, within the clause."""
+    return len(gap) <= 40 and not any(b in gap for b in "。；;") and bool(_ANOTHER_ITEM.search(gap))
 
 
 def _merge_subjects(v: Vocab, first: str, second: str) -> str | None:
@@ -586,9 +597,10 @@ def _paragraph_claims(pieces: list[tuple[str, Provenance]], ctx: _Context, v: Vo
                     current = new(None, m.start())
                 setattr(current, slot, fig)
             else:
+                gap = text[last_subject_end:m.start()]
                 if current is not None and current.subject not in (None, "function_item") and not current.has_figure \
-                        and last_token_end == last_subject_end \
-                        and _longer_name(text[last_subject_end:m.start()], v):
+                        and (last_token_end == last_subject_end and _longer_name(gap, v)
+                             or _names_another_item(gap)):
                     # "13.项目管理业务924.27万元": the subject word only opens a longer name
                     current.label = text[subject_start:m.start()]
                     current.subject = None
@@ -860,8 +872,10 @@ def bind(doc: Document, claim: Claim) -> list[Bound]:
         return [] if _about_performance(claim) else _item_bounds(doc, claim)
     parent = claim.parent
     if parent is not None:
-        if parent.subject is None and parent.label and parent.amount is not None and claim.amount is not None:
-            return []  # a part of a narrowed whole ("财政拨款基本支出 X 万元，其中：…")
+        if parent.subject is None and parent.amount is not None and claim.amount is not None:
+            # a part of a narrowed whole ("财政拨款基本支出 X 万元，其中：…"), or of a whole the
+            # prose names by a code only ("对事业单位经常性补助（505）X 万元，其中：人员经费 …")
+            return []
         narrow = vocab().subjects[parent.subject].narrow_parts if parent.subject else None
         if narrow is not None and claim.subject not in narrow:
             return []  # "财政拨款支出…其中基本支出…": the fiscal part of 基本支出, not all of it
