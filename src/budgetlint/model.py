@@ -263,6 +263,9 @@ class Paragraph:
     text: str
     provenance: Provenance
     heading_path: tuple[str, ...] = ()
+    # The line's cells when it had more than one: a table row read as prose. Words that repeat
+    # across two cells ("持续提升 | 持续提升移动化办公水平") are the table's layout, not the text's.
+    cells: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)

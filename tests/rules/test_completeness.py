@@ -172,3 +172,64 @@ def test_bl602_template_tables_only_when_the_document_follows_that_set():
     comp.blocks.append(extras[1])
     text = renderer("text").render(comp).data.decode("utf-8")
     assert [f.expected for f in run(text, "BL602")] == ["政府采购预算表"]
+
+
+def test_bl603_the_explanation_saying_there_is_none_explains_the_empty_table():
+    empty = table("国有资本经营预算支出情况表", "")
+    said = ("2024年某局部门预算\n第三部分 预算情况说明\n"
+            "本单位无政府性基金预算支出、国有资本经营预算支出。\n" + empty)
+    assert run(said, "BL603") == []
+    zero = ("2024年某局部门预算\n第三部分 预算情况说明\n"
+            "财政拨款支出预算中，一般公共预算拨款支出预算100万元；国有资本经营预算拨款支出预算为0。\n" + empty)
+    assert run(zero, "BL603") == []
+    # a sentence a line break cut in two; a zero amount without 为
+    broken = ("2024年某局部门预算\n第三部分 预算情况说明\n"
+              "财政拨款支出预算中，一般公共预算拨款支出预算100万元；国有资本经营预算拨款支出\n预算0万元，与上年持平。\n"
+              + empty)
+    assert run(broken, "BL603") == []
+    # prose about another fund, or a figure that is not zero, explains nothing
+    other = ("2024年某局部门预算\n第三部分 预算情况说明\n"
+             "本单位无政府性基金预算支出；国有资本经营预算拨款支出预算为0.5万元。\n" + empty)
+    assert [f.rule for f in run(other, "BL603")] == ["BL603"]
+
+
+def test_bl603_a_note_in_other_words_or_a_line_in_the_table_explains_it():
+    note = "2024年某局部门预算\n" + table("国有资本经营预算支出情况表", "", "注：本表本年无发生额。")
+    assert not doc_of(note).tables[0].empty_note  # not the wording recognise reads as an empty note
+    assert run(note, "BL603") == []
+    inside = "2024年某局部门预算\n" + table("国有资本经营预算支出情况表", "").replace(
+        "201 | 一般公共服务支出", "此表为空 | ")
+    assert run(inside, "BL603") == []
+
+
+def test_bl603_a_blank_template_is_one_finding():
+    blank = "2024年某局部门预算\n" + "".join(table(t, "") for t in NINE[4:])
+    hits = run(blank, "BL603")
+    assert len([t for t in doc_of(blank).tables if t.is_empty]) >= 3 and len(hits) == 1
+    assert "未填写的模板" in hits[0].message and NINE[4] in hits[0].message
+    # among filled tables, each empty one is its own finding
+    two = "2024年某局部门预算\n" + "".join(table(t, "" if i >= 6 else "10.00") for i, t in enumerate(NINE))
+    hits = run(two, "BL603")
+    assert len(hits) == 2 and not any("模板" in f.message for f in hits)
+
+
+def test_bl601_bl602_a_printed_title_whose_table_was_not_read_is_not_missing():
+    """The table's title printed on a line of its own, the table under it unread: a reading problem."""
+    toc = "目录\n一、收入总体情况表\n二、支出总体情况表\n\n第一部分 部门概况\n部门负责某某工作。\n"
+    tables = "".join(table(t) for t in NINE if t != "收入总体情况表")
+    unread = "收入总体情况表\n（表格未能读取的内容）\n"
+    assert [f.expected for f in run("2024年某局部门预算\n" + toc + tables, "BL601")] == ["收入总体情况表"]
+    assert run("2024年某局部门预算\n" + toc + tables + unread, "BL601") == []
+    body = "2024年某局部门预算\n" + "".join(table(t) for t in NINE if "三公" not in t)
+    assert "“三公”经费支出情况表" in {f.expected for f in run(body, "BL602")}
+    printed = body + "财政拨款安排的行政经费及“三公”经费预算表\n（表格未能读取的内容）\n"
+    assert "“三公”经费支出情况表" not in {f.expected for f in run(printed, "BL602")}
+    # a numbered list of the tables is not the table printed
+    listed = body + "八、财政拨款安排的行政经费及“三公”经费预算表\n"
+    assert "“三公”经费支出情况表" in {f.expected for f in run(listed, "BL602")}
+
+
+def test_bl606_a_line_of_a_sentence_is_not_a_heading():
+    text = HEADINGS.format(kind="部门预算", toc="部门概况", body="部门概况").replace(
+        "负责某某工作，", "本单位无独立核算下属单位，单位预算为本级预算，本单\n位下设三个科室。负责某某工作，")
+    assert run(text, "BL606") == []

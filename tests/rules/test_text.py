@@ -66,3 +66,39 @@ def test_bl704_repeated_item():
 def test_bl705_placeholders():
     assert [f.found for f in run(DOC.replace("2024年某市", "20XX年某市"), "BL705")] == ["20XX年"]
     assert [f.found for f in run(DOC.replace("内设机构若干", "内设XX局等"), "BL705")] == ["XX局"]
+
+
+ROWS = """2024年某市人力资源和社会保障局部门预算
+
+第一部分 部门概况
+某市人力资源和社会保障局内设机构若干。
+项目支出绩效目标
+可持续影响指标\t移动化办公水平\t持续提升\t持续提升移动化办公水平\t持续提升得满分，否则不得分\t定性\t10
+某市人力资源和社会保障局\t11,312.38\t11,312.38\t11,312.38\t0.00\t0.00
+"""
+
+
+def test_bl702_bl704_a_table_row_read_as_prose_is_read_cell_by_cell():
+    """Cells of a table row run together on the page: a word ending one cell and opening the next,
+    or one figure in three columns, repeats nothing the document wrote."""
+    assert run(ROWS, "BL702", "BL704") == []
+    # within one cell the repeat is still reported
+    typo = ROWS.replace("持续提升移动化办公水平\t", "持续提升提升移动化办公水平\t")
+    assert [f.found for f in run(typo, "BL702")] == ["提升提升"]
+
+
+def test_bl704_figures_are_not_a_repeated_clause():
+    text = DOC.replace("办事群众满意度达到90%以上。", "合计 260,000.00 30,000.00 30,000.00 230,000.00，办事群众满意。")
+    assert run(text, "BL704") == []
+
+
+def test_bl701_terms_of_art_and_named_systems_are_not_english_words():
+    for term in ("开展典型园区VOCs排放监测", "基于InSAR的一体化监测", "外掺MgO碾压混凝土", "升级oa系统", "完善lims管理系统"):
+        assert run(DOC.replace("组织实施行业技术规范和标准", term), "BL701") == [], term
+    assert [f.found for f in run(DOC.replace("技术规范和标准", "技术规范 and 标准"), "BL701")] == ["and"]
+
+
+def test_bl702_aabb_reduplication_is_not_a_repeat():
+    text = DOC.replace("内设机构若干。", "内设机构若干，覆盖城市的角角落落。")
+    assert run(text, "BL702") == []
+    assert [f.found for f in run(DOC.replace("内设机构若干。", "内设机构落落。"), "BL702")] == ["落落"]

@@ -88,7 +88,9 @@ def recognise_narrative(lines: list[Line]) -> tuple[list[str], list[Section]]:
             sections.append(sec)
             stack.append(sec)
         path = tuple(s.heading for s in stack if s.heading)
-        stack[-1].paragraphs.append(Paragraph(text=text, provenance=prov, heading_path=path))
+        cells = tuple(clean(c) for c in line.cells if c.strip())
+        stack[-1].paragraphs.append(Paragraph(text=text, provenance=prov, heading_path=path,
+                                              cells=cells if len(cells) > 1 else ()))
     return toc, sections
 
 

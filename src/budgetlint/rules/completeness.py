@@ -7,6 +7,7 @@ that is a reading problem, reported by the extraction rules.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Iterator
 from functools import lru_cache
@@ -19,6 +20,7 @@ from budgetlint.report.finding import Finding, Location
 from budgetlint.rules.registry import REGISTRY, rule
 
 VOCAB = Path(__file__).resolve().parent / "vocab" / "completeness.toml"
+_CLAUSE_MARK = re.compile(r"[。，,；;：:]")
 
 
 @lru_cache(maxsize=1)
@@ -51,6 +53,26 @@ def _enough_tables(doc: Document) -> bool:
     return len({t.kind for t in doc.tables if t.kind != "unknown"}) >= vocab()["required"]["min_tables"]
 
 
+_LIST_NUMBER = re.compile(r"^[（(]?[一二三四五六七八九十百\d]+[)）、.．]|^第.{1,3}部分")
+_TRAILING_NOTE = re.compile(r"[（(][^（()）]*[)）]$")
+
+
+def _printed_kinds(doc: Document) -> set[str]:
+    """Kinds of the tables whose titles the document prints as a line of their own, outside the
+    table of contents, where no table was read: the table is there, the reader could not read it
+    (a reading problem, not a missing table). A numbered line is a list of the tables, not one."""
+    vocab_ = default_vocabulary()
+    named = vocab()["required"].get("named", {})
+    kinds: set[str] = set()
+    for text, _ in _prose(doc):
+        line = _TRAILING_NOTE.sub("", squash(text))
+        if len(line) > 40 or not line.endswith("表") or _LIST_NUMBER.match(text.strip()):
+            continue
+        kinds |= {spec.kind for spec in vocab_.match_title(line)}
+        kinds |= {kind for kind, words in named.items() if any(w in line for w in words)}
+    return kinds
+
+
 @rule("BL601", name="toc-table-missing", family="completeness", severity="warning",
       title="目录列出的表格在文档中没有找到")
 def toc_table_missing(doc: Document) -> Iterator[Finding]:
@@ -61,12 +83,13 @@ def toc_table_missing(doc: Document) -> Iterator[Finding]:
     ## 示例
     目录有"九、国有资本经营预算支出情况表"，正文中没有这张表（也没有空表说明）。
     ## 不报的情形
-    目录项不是表名；文档识别出的表格太少（多为读取问题，另由读取类规则提示）。
+    目录项不是表名；文档识别出的表格太少（多为读取问题，另由读取类规则提示）；文档单独印有这张表的
+    表名而表格未能读取（读取问题，表格并没有漏附）。
     """
     if not doc.toc or not _enough_tables(doc):
         return
     vocab_ = default_vocabulary()
-    present = {t.kind for t in doc.tables}
+    present = {t.kind for t in doc.tables} | _printed_kinds(doc)
     seen: set[str] = set()
     for entry in doc.toc:
         specs = vocab_.match_title(entry)
@@ -97,7 +120,8 @@ def required_table_missing(doc: Document) -> Iterator[Finding]:
     文档类别没有规定表格（如单独的绩效目标文档）；识别出的表格太少（多为读取问题）。模板多出的表格：
     文档目录列出了自己的一套表格时不要求（目录与正文的差别由 BL601 检查），文档印出或列出的不到一半时
     也不要求（表名相同的模板很多，文档按九张表公开）。印有 `completeness.toml [required.equivalent]`
-    所列等价表格的，视为已公开。
+    所列等价表格的，视为已公开。文档单独印有这张表的表名（不在目录或编号列表中）而表格未能读取的，
+    表格并没有漏附，是读取问题，不报。
     """
     required = vocab()["required"].get(doc.meta.kind.value)
     if not required or not _enough_tables(doc):
@@ -114,12 +138,71 @@ def required_table_missing(doc: Document) -> Iterator[Finding]:
         # printed or listed (a 基本支出表 alone is printed under many templates).
         extra = []
     equivalent = vocab()["required"].get("equivalent", {})
+    printed = _printed_kinds(doc)
     for kind in [*required, *extra]:
+        if kind in printed:
+            continue  # its title is printed: the table is there, unread (a reading problem)
         if kind not in present and not present & set(equivalent.get(kind, [])):
             where = (f"{default_vocabulary().templates.get(doc.meta.template, doc.meta.template)}的"
                      if kind in extra else "")
             yield _finding("BL602", f"{where}{doc.meta.kind.value}应公开{_kind_label(kind)}，文档中没有找到", Location(),
                            expected=_kind_label(kind))
+
+
+def _prose(doc: Document) -> list[tuple[str, int | None]]:
+    """Every line of prose with its page: headings and paragraphs."""
+    out: list[tuple[str, int | None]] = []
+    for sec in doc.sections:
+        if sec.heading:
+            out.append((sec.heading, sec.provenance.page))
+        out.extend((p.text, p.provenance.page) for p in sec.paragraphs)
+    return out
+
+
+def _clauses(text: str) -> list[str]:
+    # not squash(): it writes 、 as a comma, and an enumeration ("无A、B") is one clause
+    return [c for c in re.split(r"[。；;，,！？]", re.sub(r"\s+", "", text)) if c]
+
+
+def _states_none(clause: str, subject: str, v: dict) -> bool:
+    """The clause says there is none of ``subject``: a none word shortly before it ("本单位无政府性
+    基金预算支出、国有资本经营预算支出", "没有使用国有资本经营预算拨款") or a zero after it
+    ("政府性基金拨款支出预算为0")."""
+    at = clause.find(subject)
+    if at < 0:
+        return False
+    before = clause[:at]
+    for word in v["none_before"]:
+        k = before.rfind(word)
+        if k >= 0 and at - (k + len(word)) <= v["none_gap"]:
+            return True
+    return bool(_ZERO_AFTER.search(clause[at + len(subject):]))
+
+
+_ZERO_AFTER = re.compile(r"(?:为|是)(?:0(?:\.0+)?(?![.\d])|零|空)|(?<![\d.,])0(?:\.0+)?万?元|空表|不涉及|未安排")
+
+
+def _explained(t: Table, doc: Document, prose: list[tuple[str, int | None]], passages: list[str]) -> bool:
+    """The document says the table has nothing in it: a note under it, a line in it ("此表为空"),
+    a line of prose on its page ("故此表无数据"), or the explanation saying there is none of what the
+    table shows ("本单位无政府性基金预算支出", "国有资本经营预算拨款支出预算为0")."""
+    v = vocab()["empty"]
+    words = tuple(v["note_words"])
+    if t.empty_note or any(w in squash(n) for n in t.notes for w in words):
+        return True
+    if any(w in squash(x) for r in t.rows for x in (r.label, *r.texts.values()) for w in words):
+        return True
+    pages = set(t.pages) | {t.provenance.page}
+    if any(page in pages and "表" in text and any(w in squash(text) for w in words) for text, page in prose):
+        return True
+    subjects = v["subject"].get(t.kind, [])
+    return any(_states_none(c, s, v) for text in passages for c in _clauses(text) for s in subjects)
+
+
+def _passages(doc: Document) -> list[str]:
+    """Each section's prose as one text: a sentence runs on over the lines a page breaks it into
+    ("一般公共预算拨 | 款支出预算为0")."""
+    return ["".join(p.text for p in sec.paragraphs) for sec in doc.sections if sec.paragraphs]
 
 
 @rule("BL603", name="empty-table-without-note", family="completeness", severity="warning",
@@ -130,16 +213,26 @@ def empty_table_without_note(doc: Document) -> Iterator[Finding]:
     ## 为什么重要
     没有说明的空表，读者无法判断是确实没有，还是漏填。
     ## 示例
-    国有资本经营预算支出情况表只有表头和一行空的合计，表下没有说明。
+    国有资本经营预算支出情况表只有表头和一行空的合计，表下和说明中都没有交代。
     ## 不报的情形
-    表中有非零金额；表格有说明；表格没有读到任何行或无法可靠读取（读取问题）；明细行的金额
-    明确写为 0（如"三公"经费表两年各项均为 0.00：表格本身已说明为零，不是空表）。
+    表中有非零金额；表格有说明（表下的注、表内"此表为空"、同页的"故此表无数据"）；预算说明写明
+    没有该项资金（"本单位无政府性基金预算支出"、"国有资本经营预算拨款支出预算为0"，各类表对应的
+    资金见 `completeness.toml [empty.subject]`）；表格没有读到任何行或无法可靠读取（读取问题）；明细行的
+    金额明确写为 0（表格本身已说明为零）。文档中一半以上的表都是没有说明的空表时（未填写的模板），
+    只报一条，列出这些表。
     """
-    for t in doc.tables:
-        if not t.rows or not t.quality.readable or not t.amount_columns or t.empty_note:
-            continue
-        if t.is_empty and not _states_zero(t):
-            yield _finding("BL603", f"「{t.title}」没有数据，也没有空表说明", Location.of(t))
+    prose, passages = _prose(doc), _passages(doc)
+    checked = [t for t in doc.tables if t.rows and t.quality.readable and t.amount_columns]
+    bare = [t for t in checked if not t.empty_note and t.is_empty and not _states_zero(t)
+            and not _explained(t, doc, prose, passages)]
+    if len(bare) >= 3 and 2 * len(bare) >= len(checked):
+        # One problem, one finding: a document whose tables are mostly blank is an unfilled template.
+        titles = "".join(f"「{t.title}」" for t in bare)
+        yield _finding("BL603", f"{len(bare)} 张表都没有数据，也没有空表说明（占文档表格的一半以上，像是未填写的模板）："
+                                f"{titles}", Location.of(bare[0]))
+        return
+    for t in bare:
+        yield _finding("BL603", f"「{t.title}」没有数据，也没有空表说明", Location.of(t))
 
 
 @rule("BL604", name="empty-note-contradicts-table", family="completeness", severity="error",
@@ -225,7 +318,9 @@ def headings_contradict(doc: Document) -> Iterator[Finding]:
         if sec.heading:
             candidates.append((sec.heading, sec.provenance, "标题"))
         for p in sec.paragraphs:
-            if len(p.text) <= 30 and "。" not in p.text:
+            # A short line that reads as a title: a piece of a sentence a line break cut off
+            # ("本单位无独立核算下属单位，单位预算为本级预算，本单") has clause punctuation in it.
+            if len(p.text) <= 30 and not _CLAUSE_MARK.search(p.text):
                 candidates.append((p.text, p.provenance, "标题"))
     for text, prov, what in candidates:
         other = _scope_of(text)

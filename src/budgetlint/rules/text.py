@@ -25,6 +25,11 @@ _LATIN = re.compile(rf"(?<=[{_CJK}])\s*([A-Za-z][A-Za-z'\-]*[A-Za-z]|[A-Za-z])\s
 _DOUBLE_WORD = re.compile(rf"([{_CJK}]{{2,4}})\1")
 _DOUBLE_CHAR = re.compile(rf"([{_CJK}])\1")
 _CLAUSE = re.compile(r"[，,、；;。！？!?：:]")
+# Clause breaks for BL704: a comma between digits groups thousands ("1,000.00"), it ends no clause.
+_CLAUSE_BREAK = re.compile(r"[，、；;。！？!?：:]|,(?!\d)")
+_CJK_CHAR = re.compile(rf"[{_CJK}]")
+# A Latin word with a capital after its first letter is a technical name or formula (VOCs, InSAR, MgO).
+_MIXED_CASE = re.compile(r".+[A-Z]")
 _PROSE_PUNCT = re.compile(r"[，。；、！？]")
 
 
@@ -45,28 +50,32 @@ def texts(doc: Document) -> Iterator[tuple[str, Provenance | None]]:
     """Every piece of prose the document prints, cleaned, with where it is: headings and paragraphs,
     table titles, and the free text of performance forms (objective lines, indicator names, values
     and descriptions)."""
-    for text, prov, _ in _texts(doc):
+    for text, prov, _, _ in _texts(doc):
         yield text, prov
 
 
-def _texts(doc: Document) -> Iterator[tuple[str, Provenance | None, bool]]:
+def _texts(doc: Document) -> Iterator[tuple[str, Provenance | None, bool, bool]]:
     """As ``texts``, with whether the piece is complete (a heading, title or form cell) rather than
-    a line of prose a page or line break may have cut."""
+    a line of prose a page or line break may have cut, and whether it is one cell of a table row
+    read as prose."""
     for sec in doc.sections:
         if sec.heading:
-            yield clean(sec.heading), sec.provenance, True
+            yield clean(sec.heading), sec.provenance, True, False
         for p in sec.paragraphs:
-            yield clean(p.text), p.provenance, False
+            # A table row read as prose is read cell by cell: the text of one cell runs on into the
+            # next only on the page, not in the document's wording.
+            for piece in p.cells or (p.text,):
+                yield clean(piece), p.provenance, False, bool(p.cells)
     for t in doc.tables:
-        yield clean(t.title), t.provenance, True
+        yield clean(t.title), t.provenance, True, False
     for f in doc.forms:
         lines = f.objective.split("\n") if f.objective else []
         for i, line in enumerate(lines):
-            yield clean(line), f.objective_provenance[i] if i < len(f.objective_provenance) else f.provenance, False
+            yield clean(line), f.objective_provenance[i] if i < len(f.objective_provenance) else f.provenance, False, False
         for ind in f.indicators:
             for part in (ind.name, ind.value_text, ind.description):
                 if part:
-                    yield clean(part), ind.provenance, True
+                    yield clean(part), ind.provenance, True, False
 
 
 def _snippet(text: str, start: int, end: int, pad: int = 8) -> str:
@@ -83,15 +92,22 @@ def latin_word_in_chinese(doc: Document) -> Iterator[Finding]:
     ## 示例
     "组织实施行业技术规范 and 标准"，应为"和"。
     ## 不报的情形
-    全大写缩写（GDP、PPP、ICU）、含数字的型号（PM2.5）、计量单位和常用缩写（km、kg、App，见词表）。
+    全大写缩写（GDP、PPP、ICU）、含数字的型号（PM2.5）、计量单位和常用缩写（km、kg、App，见词表）；
+    首字母之后还有大写字母的专业名称和化学式（VOCs、InSAR、MgO）；紧接着系统、平台、电脑等名称的
+    产品或系统名（"oa系统"、"lims管理系统"，见词表 `named_things`）。
     """
     allowed = {w.lower() for w in vocab()["latin"]["allowed"]}
+    named = tuple(vocab()["latin"]["named_things"])
     seen: set[tuple[int | None, str]] = set()
     for text, prov in texts(doc):
         for m in _LATIN.finditer(text):
             word = m.group(1)
             if word.isupper() or word.lower() in allowed or len(word) < 2:
                 continue
+            if _MIXED_CASE.match(word):
+                continue  # VOCs, NbS, InSAR, MgO: a term of art, not a word in place of Chinese
+            if text.startswith(named, m.end()):
+                continue  # the name of the system or product the next word names (oa系统, lims管理系统)
             key = (prov.line if prov else None, word)
             if key in seen:
                 continue
@@ -110,8 +126,10 @@ def doubled_word(doc: Document) -> Iterator[Finding]:
     ## 示例
     "办事群众满意度满意度达到90%以上"。
     ## 不报的情形
-    正常的叠词（"研究研究"、"常常"、"人人"，见词表）；句中一个实词字的重叠（"税收收入"、"工资资金"
-    是两个词相连，不是重复）；动词后接以它开头的派生词（"为保障保障性住房"）；没有中文标点的正文行（多为读成正文的表格行，相邻单元格连在了一起）。
+    正常的叠词（"研究研究"、"常常"、"人人"，见词表；AABB 式的"角角落落"、"清清楚楚"）；句中一个实词字的重叠（"税收收入"、"工资资金"
+    是两个词相连，不是重复）；动词后接以它开头的派生词（"为保障保障性住房"）；读成正文的表格行逐个单元格
+    检查，跨两个单元格的重复（"持续提升 | 持续提升移动化办公水平"）是表格的排版，不报；没有中文标点、
+    也分不出单元格的正文行（多为读成正文的表格行，相邻单元格连在了一起）。
     """
     d = vocab()["doubled"]
     allowed = set(d["allowed_words"])
@@ -119,9 +137,9 @@ def doubled_word(doc: Document) -> Iterator[Finding]:
     redup = set(d["reduplications"])
     derived = set(d.get("derived_suffixes", ()))
     seen: set[tuple[int | None, str]] = set()
-    for text, prov, complete in _texts(doc):
-        if not complete and not _PROSE_PUNCT.search(text):
-            continue  # a table row read as prose: its cells ran together ("会议服务 会议服务")
+    for text, prov, complete, cell in _texts(doc):
+        if not complete and not cell and not _PROSE_PUNCT.search(text):
+            continue  # a table row read as prose, its cells run together ("会议服务 会议服务")
         hits: list[tuple[int, int, str]] = []
         for m in _DOUBLE_WORD.finditer(text):
             word = m.group(0)
@@ -136,6 +154,9 @@ def doubled_word(doc: Document) -> Iterator[Finding]:
             at_end = _CLAUSE.match(text, m.end()) is not None or (complete and m.end() == len(text))
             if pair in redup:
                 continue
+            if _DOUBLE_CHAR.fullmatch(text, max(0, m.start() - 2), m.start()) or \
+                    _DOUBLE_CHAR.fullmatch(text, m.end(), m.end() + 2):
+                continue  # AABB reduplication: 角角落落, 清清楚楚, 实实在在
             if m.group(1) in function_words or at_end:
                 if any(s <= m.start() < e for s, e, _ in hits):
                     continue
@@ -243,7 +264,7 @@ def organisation_name_varies(doc: Document) -> Iterator[Finding]:
 def _clauses(text: str) -> list[tuple[int, str]]:
     out: list[tuple[int, str]] = []
     start = 0
-    for m in _CLAUSE.finditer(text + "。"):
+    for m in _CLAUSE_BREAK.finditer(text + "。"):
         piece = text[start: m.start()]
         out.append((start, piece))
         start = m.end()
@@ -260,13 +281,16 @@ def clause_repeated(doc: Document) -> Iterator[Finding]:
     "《关于优化人才创新创业扶持推动全区高质量发展的意见》（经技区发〔2021〕50号）、《关于优化……的意见》
     （经技区发〔2021〕50号）"。
     ## 不报的情形
-    较短的分句（"100%"、"及时"）；不相邻的重复（格式化的句式常常重复）。
+    较短的分句（"100%"、"及时"）；不相邻的重复（格式化的句式常常重复）；数字（读成正文的表格行中
+    "1,000.00 | 1,000.00"：千位分隔的逗号不分句，汉字少于 4 个的分句不算）；跨两个单元格的重复。
     """
     for text, prov in texts(doc):
         clauses = _clauses(text)
         for (_, a), (_, b) in zip(clauses, clauses[1:], strict=False):
             # the list item repeats the end of the clause before it ("为落实《A》、《A》")
-            if len(squash(b)) >= 8 and squash(a).endswith(squash(b)):
+            # words, not figures: "1,000.00 | 1,000.00" in a table row read as prose repeats no wording
+            words = len(_CJK_CHAR.findall(b))
+            if len(squash(b)) >= 8 and words >= 4 and squash(a).endswith(squash(b)):
                 yield _finding("BL704", f"同一内容紧接着重复：「{b.strip()[:60]}」", prov, text, found=b.strip())
                 break
 
