@@ -121,6 +121,20 @@ def test_bl504_later_years(text, fires):
         assert "晚于" in hits[0].message
 
 
+@pytest.mark.parametrize("text,fires", [
+    ("完成1980年-2018年综合档案整体移交，2024年计划为1000名", False),  # a span of years in a name
+    ("以2023年布设的监测点为基础，2024年计划为1000名", False),  # a year the work builds on
+    ("全市开展2023年度决算审核，2024年计划为1000名", False),  # last year's accounts, audited this year
+    ("完成2025年部门综合预算编制，2024年计划为1000名", False),  # next year's budget, drafted this year
+    ("编制全区2022年和2023年温室气体清单，2024年计划为1000名", False),
+    ("按期推进工作，2023年完成规划评估，为1000名", True),  # the clause's own time: last year's text
+    ("按需求，2023年底前为1000名", True),  # a deadline already past
+])
+def test_bl504_year_of_the_work_is_not_the_plan_year(text, fires):
+    hits = run(DOC.replace("2024年计划为1000名", text), "BL504")
+    assert bool(hits) is fires, [f.message for f in hits]
+
+
 def test_bl504_dates_and_baselines_are_not_target_years():
     text = DOC.replace("2024年计划为1000名", "将2022年1月1日起新增人员纳入，较2023年增加，2024年计划为1000名")
     assert run(text, "BL504") == []

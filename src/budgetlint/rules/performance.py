@@ -205,6 +205,27 @@ _YEAR_SKIP_BEFORE = re.compile(r"(?:较|比|相比|同比|截至|截止|自|从|
 # "2024—2026年", "2025年底前", "2025年以前") or looks beyond the plan ("2025年以后").
 _LATER_SKIP_BEFORE = re.compile(r"(?:到|至|直至|截至|截止|前|[-—–~～])$")
 _LATER_SKIP_AFTER = re.compile(r"^(?:底|末|前|以前|之前|以后|之后|后|上半年|下半年|[-—–~～]|\d)")
+# The plan's own year is the time of its clause: it opens the text or a clause ("2023年计划……",
+# "……工作，2025年完成……", "1.2023年……"). A year after a verb or inside a name is what the work is
+# about ("开展2025年度决算", "完成2027年部门综合预算", "1980—2018年综合档案"): no doubt.
+_CLAUSE_OPENS = re.compile(r"(?:^|[，,。；;：:、（(“\s]|\d[.．])$")
+_YEAR_SPAN = re.compile(r"^度?\s*(?:[-—–~～至到和与及、]|以及)\s*(?:19|20)\d\d")
+_SPAN_BEFORE = re.compile(r"(?:19|20)\d\d\s*年?度?\s*(?:[-—–~～至到和与及、]|以及)\s*$")
+# "2025年度" opens a clause as its time only when a plan word follows; "2025年度环境统计" names work.
+_YEAR_DU_PLAN = re.compile(r"^度(?:计划|目标|内|将|要|全年|[，,])")
+_DEADLINE = re.compile(r"^(?:底|末|前|以前|之前|上半年|下半年)")
+
+
+def _plan_year(t: str, m: re.Match) -> bool:
+    """Whether the year matched in ``t`` is the time the clause plans for, not a year it works on."""
+    before, after = t[max(0, m.start() - 12): m.start()], t[m.end():]
+    if _YEAR_SPAN.match(after) or _SPAN_BEFORE.search(before):
+        return False  # a span of years names a period ("2024年和2025年温室气体清单")
+    if _DEADLINE.match(after):
+        return True  # "2021年底前完成" wherever it stands
+    if not _CLAUSE_OPENS.search(before):
+        return False
+    return not after.startswith("度") or bool(_YEAR_DU_PLAN.match(after))
 
 
 def _form_texts(form: PerformanceForm) -> Iterator[tuple[str, Provenance, str]]:
@@ -233,7 +254,10 @@ def form_year_differs(doc: Document) -> Iterator[Finding]:
     2024 年预算的目标写"2023 年计划为 750 名失地农民发放养老金"或"2025 年计划完成培训 200 人次"。
     ## 不报的情形
     具体日期（"2022 年 1 月 1 日起"）；比较基期（"较 2023 年"）；文件文号和书名号内的年份；
-    晚于预算年度的期限和年份区间（"到 2025 年""2025 年底前""2024—2026 年""2025 年以后"）。
+    晚于预算年度的期限和年份区间（"到 2025 年""2025 年底前""2024—2026 年""2025 年以后"）；
+    工作对象的年份，即跟在动词或名称之后、不是分句时间的年份（"开展 2025 年度决算"
+    "完成 2027 年部门预算编制""1980—2018 年综合档案""2024 年和 2025 年温室气体清单"）；
+    整个指标值只是一个较晚年份（"运营时间 2023 年"）。
     """
     year = doc.meta.year
     if year is None:
@@ -248,7 +272,10 @@ def form_year_differs(doc: Document) -> Iterator[Finding]:
                 before = t[max(0, m.start() - 12): m.start()]
                 if _YEAR_SKIP_BEFORE.search(before):
                     continue
-                if y > year and (_LATER_SKIP_BEFORE.search(before) or _LATER_SKIP_AFTER.match(t[m.end():])):
+                if y > year and (_LATER_SKIP_BEFORE.search(before) or _LATER_SKIP_AFTER.match(t[m.end():])
+                                 or t.strip() == m.group(0)):
+                    continue  # a horizon, or a date that is the indicator's whole value ("运营时间 2023年")
+                if not _plan_year(t, m):
                     continue
                 yield _finding("BL504", f"{year} 年预算的绩效目标「{form.project}」{what}写"
                                         f"「{t[max(0, m.start() - 4): m.end() + 8]}」，"
