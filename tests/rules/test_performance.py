@@ -135,6 +135,22 @@ def test_bl504_year_of_the_work_is_not_the_plan_year(text, fires):
     assert bool(hits) is fires, [f.message for f in hits]
 
 
+@pytest.mark.parametrize("value,fires", [
+    ("≥99（%）", False),  # the unit in brackets
+    ("100%全覆盖", False),  # per cent followed by words
+    ("=100%完成", False),
+    ("0起", True),  # a rate counted in cases
+])
+def test_bl507_per_cent_written_with_brackets_or_words(value, fires):
+    hits = run(DOC.replace("补贴应发尽发率\t=100%", f"补贴应发尽发率\t{value}"), "BL507")
+    assert bool(hits) is fires, [f.message for f in hits]
+
+
+def test_bl507_efficiency_is_not_a_ratio():
+    text = DOC.replace("补贴发放人数\t≥1000人", "补贴发放效率\t≥50份")
+    assert run(text, "BL507") == []
+
+
 def test_bl504_dates_and_baselines_are_not_target_years():
     text = DOC.replace("2024年计划为1000名", "将2022年1月1日起新增人员纳入，较2023年增加，2024年计划为1000名")
     assert run(text, "BL504") == []

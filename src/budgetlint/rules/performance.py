@@ -509,6 +509,12 @@ def indicator_tree_invalid(doc: Document) -> Iterator[Finding]:
 # --- indicator values -------------------------------------------------------------------------
 
 
+def _percent(unit: str, units: dict) -> bool:
+    """A per-cent unit, also bracketed ("≥99（%）") or followed by words ("100%全覆盖", "100%完成")."""
+    u = squash(unit).strip("()")
+    return u.startswith(tuple(units["rate_units"]))
+
+
 def _unit_issue(ind: Indicator, units: dict) -> str | None:
     name = squash(ind.name)
     unit = ind.unit
@@ -516,7 +522,8 @@ def _unit_issue(ind: Indicator, units: dict) -> str | None:
         return None
     if unit and unit.startswith("/"):
         return f"指标值「{ind.value_text}」缺少计量单位（如 元{unit}）"
-    if unit and name.endswith(tuple(units["rate_suffixes"])) and unit not in units["rate_units"]:
+    if unit and name.endswith(tuple(units["rate_suffixes"])) and not name.endswith(tuple(units["not_rates"])) \
+            and not _percent(unit, units):
         return f"比率指标「{ind.name}」的指标值「{ind.value_text}」应以 % 计"
     if unit and any(w in name for w in units["complaint_words"]) and unit not in units["complaint_units"]:
         return f"投诉类指标「{ind.name}」以「{unit}」计，应以起、件、次计"
