@@ -151,6 +151,26 @@ def test_bl507_efficiency_is_not_a_ratio():
     assert run(text, "BL507") == []
 
 
+def test_bl506_labels_run_into_the_cell_beside_are_a_reading_problem():
+    text = DOC.replace("\t效益指标\t社会效益指标\t", "\t效益指标\t社指会标效益指标\t")
+    assert run(text, "BL506") == []
+    text = DOC.replace("\t效益指标\t社会效益指标\t", "\t效益指标\t社会安全指标\t")
+    assert len(run(text, "BL506")) == 1  # a label that is not standard still fires
+
+
+def test_bl506_one_wrong_label_over_several_indicators_is_one_finding():
+    text = DOC.replace("\t效益指标\t社会效益指标\t补贴发放投诉数量\t≤1起",
+                       "\t效益指标\t社会安全指标\t补贴发放投诉数量\t≤1起\n"
+                       "\t\t社会安全指标\t补贴冒领数量\t≤1起")
+    hits = run(text, "BL506")
+    assert len(hits) == 1 and len(hits[0].related) == 1, [f.message for f in hits]
+
+
+def test_bl506_timely_inside_a_sentence_is_not_a_timeliness_indicator():
+    text = DOC.replace("补贴发放投诉数量\t≤1起", "及时应对各种风险，提高预警能力\t有效")
+    assert run(text, "BL506") == []
+
+
 def test_bl504_dates_and_baselines_are_not_target_years():
     text = DOC.replace("2024年计划为1000名", "将2022年1月1日起新增人员纳入，较2023年增加，2024年计划为1000名")
     assert run(text, "BL504") == []

@@ -486,8 +486,11 @@ def indicator_tree_invalid(doc: Document) -> Iterator[Finding]:
     level2 = tree["level2"]
     for form in filter(_readable, doc.forms):
         seen: Counter = Counter()
+        said: dict[str, Finding] = {}
         for ind in form.indicators:
             l1, l2 = _base(ind.level1), _base(ind.level2)
+            if _misread_label(l1, level1) or _misread_label(l2, level2):
+                continue  # a label run into the "指标" of the cell beside it: a reading problem
             msg = None
             if l1 and l1 not in level1:
                 msg = f"一级指标「{ind.level1}」不是标准名称（应为产出、效益、满意度或成本指标）"
@@ -501,9 +504,23 @@ def indicator_tree_invalid(doc: Document) -> Iterator[Finding]:
             seen[key] += 1
             if msg is None and seen[key] == 2 and ind.name:
                 msg = f"指标「{ind.name} {ind.value_text}」在同一张表中重复出现"
-            if msg:
-                yield _finding("BL506", f"绩效目标「{form.project}」：{msg}", ind.provenance,
-                               evidence=f"{ind.level1}/{ind.level2}/{ind.name} {ind.value_text}")
+            if msg and msg in said:
+                # One wrong label over several indicators of a form is one problem.
+                said[msg].related.append(_ind_location(ind))
+            elif msg:
+                said[msg] = _finding("BL506", f"绩效目标「{form.project}」：{msg}", ind.provenance,
+                                     evidence=f"{ind.level1}/{ind.level2}/{ind.name} {ind.value_text}")
+        yield from said.values()
+
+
+def _misread_label(label: str, standard) -> bool:
+    """A label that is a standard one with the characters of "指标" strewn in or cut short
+    ("社指会标效益指标", "可持指续标影响", "效益指"): text of two cells run together, not a label
+    the document printed."""
+    if not label or label in standard or not any(c in label for c in "指标"):
+        return False
+    bare = re.sub("[指标]", "", label)
+    return len(bare) >= 2 and any(re.sub("[指标]", "", k).startswith(bare) for k in standard)
 
 
 # --- indicator values -------------------------------------------------------------------------
