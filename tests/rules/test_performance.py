@@ -238,6 +238,31 @@ def test_bl513_duplicated_project_names():
     assert [f.rule for f in run(dup, "BL513")] == ["BL513"]
 
 
+def test_bl513_the_same_project_under_two_units_is_not_a_duplicate():
+    rows = ("甲中心 | 特定目标类 | 90.00 | 90.00 | 90.00 |\n"
+            "居民养老保险财政补助（三保外） | 特定目标类 | 70.00 | 70.00 | 70.00 |\n"
+            "宣传经费 | 特定目标类 | 20.00 | 20.00 | 20.00 |\n"
+            "乙中心 | 特定目标类 | 30.00 | 30.00 | 30.00 |\n"
+            "居民养老保险财政补助（三保外） | 特定目标类 | 30.00 | 30.00 | 30.00 |")
+    text = DOC.replace("居民养老保险财政补助（三保外） | 特定目标类 | 120.00 | 120.00 | 120.00 |", rows)
+    assert run(text, "BL513") == []
+    # without the unit lines the two are one name printed twice
+    text = DOC.replace("居民养老保险财政补助（三保外） | 特定目标类 | 120.00 | 120.00 | 120.00 |",
+                       "居民养老保险财政补助（三保外） | 特定目标类 | 70.00 | 70.00 | 70.00 |\n"
+                       "宣传经费 | 特定目标类 | 20.00 | 20.00 | 20.00 |\n"
+                       "居民养老保险财政补助（三保外） | 特定目标类 | 30.00 | 30.00 | 30.00 |")
+    assert [f.rule for f in run(text, "BL513")] == ["BL513"]
+
+
+def test_bl513_a_unit_name_column_is_not_the_project_name():
+    text = DOC.replace("项目名称 | 项目类型 | 合计 | 财政拨款 | |\n| | | 小计 | 一般公共预算 | 政府性基金预算",
+                       "单位名称 | 项目名称 | 合计 | 财政拨款 | |\n| | | 小计 | 一般公共预算 | 政府性基金预算").replace(
+        "居民养老保险财政补助（三保外） | 特定目标类 | 120.00 | 120.00 | 120.00 |",
+        "某某中心 | 居民养老保险财政补助（三保外） | 100.00 | 100.00 | 100.00 |\n"
+        "某某中心 | 宣传经费 | 20.00 | 20.00 | 20.00 |")
+    assert run(text, "BL513") == []
+
+
 def test_bl514_forms_fewer_than_the_narrative_says():
     text = DOC.replace("涉及预算项目支出1个", "涉及预算项目支出2个")
     assert [f.rule for f in run(text, "BL514")] == ["BL514"]

@@ -16,7 +16,7 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 from pathlib import Path
 
-from budgetlint.model import Document, Indicator, PerformanceForm, Project, Provenance, Unit
+from budgetlint.model import Document, Indicator, PerformanceForm, Project, Provenance, Row, RowKind, Unit
 from budgetlint.recognise.claims import extract_claims
 from budgetlint.recognise.normalise import squash
 from budgetlint.report.finding import Finding, Location, Severity
@@ -758,6 +758,48 @@ def indicator_description_contradicts(doc: Document) -> Iterator[Finding]:
                                evidence=f"{ind.name} {ind.value_text} {ind.description}")
 
 
+def _heads(rows: list[Row]) -> dict[int, int]:
+    """Row index → the row heading it: a row whose amount the rows right below it add up to (a
+    unit listing its projects, "深圳市东江水源工程管理处 30,513.45" over its own "水务发展资金"…)."""
+    head_of: dict[int, int] = {}
+    totals = [r.values.get("total") for r in rows]
+    i = 0
+    while i < len(rows):
+        v = totals[i]
+        run, end = Decimal(0), None
+        if v is not None and v.amount is not None:
+            for j in range(i + 1, len(rows)):
+                w = totals[j]
+                if w is None or w.amount is None:
+                    break
+                run += w.amount
+                if abs(run - v.amount) <= (j - i + 1) * max(v.half_ulp, w.half_ulp):
+                    end = j
+                    break
+                if run > v.amount:
+                    break
+        if end is None:
+            i += 1
+            continue
+        for j in range(i + 1, end + 1):
+            head_of[rows[j].index] = rows[i].index
+        i = end + 1
+    return head_of
+
+
+def _project_key(doc: Document, p: Project, heads: dict[int, dict[int, int]]) -> tuple:
+    """Two project lines are the same project when all their name cells agree (单位名称 and
+    项目名称 both) under the same heading row."""
+    table = next((t for t in doc.tables if t.index == p.table), None)
+    if table is None:
+        return (name_key(p.name),)
+    if table.index not in heads:
+        heads[table.index] = _heads([r for r in table.rows if r.kind is RowKind.ITEM and r.label])
+    row = table.rows[p.row]
+    names = tuple(name_key(v) for k, v in sorted(row.texts.items()) if k.startswith("name"))
+    return (heads[table.index].get(p.row), name_key(p.name), *names)
+
+
 @rule("BL513", name="project-names-duplicated", family="performance", severity="warning",
       title="项目支出表中项目名称重复")
 def project_names_duplicated(doc: Document) -> Iterator[Finding]:
@@ -768,11 +810,13 @@ def project_names_duplicated(doc: Document) -> Iterator[Finding]:
     ## 示例
     "社保基金征缴奖励"170.00 万元和"社保基金征缴奖励"70.00 万元。
     ## 不报的情形
-    名称只在空格或括号形式上相同的不同项目名称（视为同名，照报）；没有项目支出表。
+    没有项目支出表；同名项目分列在不同单位之下（单位行的金额等于其下各项目之和，或表中另有
+    单位名称栏）。名称只在空格或括号形式上不同的项目视为同名，照报。
     """
-    groups: dict[str, list[Project]] = {}
+    groups: dict[tuple, list[Project]] = {}
+    heads: dict[int, dict[int, int]] = {}
     for p in doc.projects:
-        groups.setdefault(name_key(p.name), []).append(p)
+        groups.setdefault(_project_key(doc, p, heads), []).append(p)
     for same in groups.values():
         if len(same) < 2:
             continue
