@@ -285,3 +285,17 @@ def test_bl510_one_wording_for_many_indicators_is_one_finding():
     three = two.replace("\t\t质量指标\t补贴应发尽发率", "\t\t数量指标\t补贴发放户数\t按实际\n\t\t质量指标\t补贴应发尽发率")
     hits = run(three, "BL510")
     assert len(hits) == 1 and hits[0].message.startswith("3 个数量或成本指标"), [f.message for f in hits]
+    # worded differently, still the one practice
+    varied = three.replace("补贴发放户数\t按实际", "补贴发放户数\t不超过预算")
+    hits = run(varied, "BL510")
+    assert len(hits) == 1 and len(hits[0].related) == 2, [f.message for f in hits]
+
+
+def test_bl510_not_a_missing_value():
+    # a count in Chinese numerals; the value read into the name cell; a level's own "/" line
+    text = DOC.replace("补贴发放人数\t≥1000人", "补贴发放人数\t至少一次")
+    assert run(text, "BL510") == []
+    text = DOC.replace("补贴发放人数\t≥1000人", "补贴发放人数；年度指标值》90%\t")
+    assert run(text, "BL510") == []
+    text = DOC.replace("补贴发放投诉数量\t≤1起", "生态效益指标\t/")
+    assert run(text, "BL510") == []

@@ -651,8 +651,12 @@ def _is_placeholder(value: str, placeholders: list[str]) -> bool:
     return v in {squash(p) for p in placeholders}
 
 
-# The same wording for this many indicators is the document's practice, reported once.
+# This many quantity (or cost) indicators stated in words are the document's practice, reported once.
 SAME_WORDING = 3
+# A value read into the indicator's name cell; a count written in Chinese numerals ("至少一次",
+# "每个园区各一份") is a number.
+_VALUE_IN_NAME = re.compile(r"\d+(?:\.\d+)?\s*[%％]")
+_COUNTED_IN_WORDS = re.compile(r"[一二两三四五六七八九十百千]+\s*(?:个|次|份|场|项|人|家|期|批|篇|台|套|件|所|处|条|名|户|辆|本|册|轮)")
 
 
 @rule("BL510", name="indicator-value-missing", family="performance", severity="warning",
@@ -666,43 +670,52 @@ def indicator_value_missing(doc: Document) -> Iterator[Finding]:
     ## 示例
     "项目控制预算数 是/否"；成本指标"控制报送成本 精简"。
     ## 不报的情形
-    效益、满意度等允许定性的指标；读取时无法确定指标值的行。同一种文字写法用于三个及以上指标时
-    合并为一条（文档的统一写法，是一个问题）。
+    效益、满意度等允许定性的指标；读取时无法确定指标值的行（指标值读入了名称栏）；以汉字数字
+    计数的指标值（"至少一次"）；一级、二级指标本身的"/"行（模板的"不适用"）。三个及以上数量
+    （或成本）指标写作文字时合并为一条（文档的统一写法，是一个问题）。
     """
     values = vocab()["values"]
     units = vocab()["units"]
     quant2 = set(units["quantitative_level2"])
     quant1 = set(units["quantitative_level1"])
+    labels = set(vocab()["tree"]["level1"]) | set(vocab()["tree"]["level2"])
     worded: dict[str, list[tuple[PerformanceForm, Indicator]]] = {}
     for form in filter(_readable, doc.forms):
         for ind in form.indicators:
-            if not ind.name:
-                continue
+            if not ind.name or _base(ind.name) in labels:
+                continue  # a level's own line ("生态效益指标 /"): the template's "not applicable"
             msg = None
             if not ind.value_text.strip():
+                if _VALUE_IN_NAME.search(ind.name):
+                    continue  # the value was read into the name cell ("……年度指标值》90%")
                 msg = f"指标「{ind.name}」没有指标值"
             elif _is_placeholder(ind.value_text, values["placeholders"]):
                 msg = f"指标「{ind.name}」的指标值为模板占位符「{ind.value_text}」"
             elif ind.number is None and (_base(ind.level2) in quant2 or _base(ind.level1) in quant1) \
-                    and not re.search(r"\d", ind.value_text):
-                worded.setdefault(squash(ind.value_text), []).append((form, ind))
+                    and not re.search(r"\d", ind.value_text) and not _COUNTED_IN_WORDS.search(ind.value_text):
+                worded.setdefault("数量或成本", []).append((form, ind))
             if msg:
                 yield _finding("BL510", f"绩效目标「{form.project}」：{msg}", ind.provenance,
                                evidence=f"{ind.name} {ind.value_text}")
-    for group in worded.values():
+    for kind, group in worded.items():
         if len(group) < SAME_WORDING:
             for form, ind in group:
                 yield _finding("BL510", f"绩效目标「{form.project}」：{ind.level2 or ind.level1}「{ind.name}」"
                                         f"的指标值应为数值，文档为「{ind.value_text}」", ind.provenance,
                                evidence=f"{ind.name} {ind.value_text}")
             continue
-        # One wording used for many indicators is one practice of the document: one finding.
+        # Many quantity or cost indicators stated in words are one practice of the document,
+        # however each is worded ("不超过预算", "不超预算数", "是"): one finding.
         form, ind = group[0]
         projects = len({f.project for f, _ in group})
-        yield _finding("BL510", f"{len(group)} 个数量或成本指标（{projects} 个项目）的指标值都写作「{ind.value_text}」，"
-                                f"应为数值（如绩效目标「{form.project}」的{ind.level2 or ind.level1}「{ind.name}」）",
-                       ind.provenance, evidence="；".join(f"{f.project}：{i.name}" for f, i in group[:5])
-                       + ("……" if len(group) > 5 else ""))
+        wordings = Counter(i.value_text.strip() for _, i in group).most_common()
+        said = "、".join(f"「{w}」{n} 个" if n > 1 else f"「{w}」" for w, n in wordings[:4])
+        yield _finding("BL510", f"{len(group)} 个{kind}指标（{projects} 个项目）的指标值写作文字而不是数值"
+                                f"（{said}{'等' if len(wordings) > 4 else ''}；如绩效目标「{form.project}」的"
+                                f"{ind.level2 or ind.level1}「{ind.name}」）",
+                       ind.provenance, evidence="；".join(f"{f.project}：{i.name} {i.value_text}" for f, i in group[:5])
+                       + ("……" if len(group) > 5 else ""),
+                       related=[_ind_location(i) for _, i in group[1:]])
 
 
 @rule("BL511", name="indicator-comparator-missing", family="performance", severity="warning",
