@@ -204,3 +204,14 @@ def test_bl402_basic_research_items_as_documents_print_them():
         "212 | 08 | | 国有土地使用权出让收入安排的支出", "206 | 02 | | 基础研究").replace(
         "212 | | | 城乡社区支出", "206 | | | 科学技术支出")
     assert fired(text, "BL402") == []
+
+
+def test_bl401_a_document_newer_than_the_catalog():
+    # A 2026 budget checked against the 2024 catalog: a code the catalog lacks is most often a
+    # subject added since (a notice); it stays a warning when the catalog has its name elsewhere.
+    text = TABLE.format(name="{name}").replace("2024年某局", "2026年某局").replace("212 | 08 | 04", "212 | 08 | 77")
+    new = fired(text.format(name="配租型住房保障"), "BL401")
+    assert [(f.found, f.severity.value) for f in new] == [("2120877", "info")]
+    moved = fired(text.format(name="农村基础设施建设支出"), "BL401")
+    assert [(f.found, f.severity.value) for f in moved] == [("2120877", "warning")]
+    assert "2120804" in moved[0].message

@@ -114,7 +114,8 @@ def code_not_in_catalog(doc: Document) -> Iterator[Finding]:
     2089999 写成 2089899。
     ## 不报的情形
     没有可用的科目表；科目表晚于文档年度（文档按当年科目编制）；内置草案科目表未收录的部分
-    （如 230 转移性支出的款项）只报警告。款不存在时，其下的项并入同一条提示。
+    （如 230 转移性支出的款项）只报警告。款不存在时，其下的项并入同一条提示。文档晚于科目表时，
+    科目表没有的编码多为此后新增的科目，只作提示（info）；科目表中该名称另有编码时仍报警告。
     """
     reported: dict[tuple[str, str], Finding] = {}
     found: list[Finding] = []
@@ -133,10 +134,21 @@ def code_not_in_catalog(doc: Document) -> Iterator[Finding]:
             reported[key] = above
             continue
         name = _row_name(row, code) or ""
+        severity, why = _severity(None, cat, doc.meta.year), ""
+        if doc.meta.year is not None and cat.year < doc.meta.year:
+            # The document is newer than the catalog: a code the catalog lacks is most often a
+            # subject added since (超长期特别国债, 配租型住房保障). It is a doubt only when the catalog
+            # knows the printed name under another code (not one the printed code extends).
+            elsewhere = [e.code for e in cat.by_name(name) if not code.digits.startswith(e.code)] if name else []
+            if elsewhere:
+                why = f"；科目表中「{name}」的编码为 {'、'.join(elsewhere)}"
+            else:
+                severity = Severity.INFO
+                why = f"；文档为 {doc.meta.year} 年，可能是 {cat.year} 年以后新增的科目，请以当年科目表核对"
         f = _finding("BL401", table, row,
                      f"{_SCHEME_LABEL[code.scheme]}编码 {code.digits}{f'（{name}）' if name else ''}"
-                     f"在 {cat.year} 年科目表中不存在",
-                     severity=_severity(None, cat, doc.meta.year), found=code.digits,
+                     f"在 {cat.year} 年科目表中不存在{why}",
+                     severity=severity, found=code.digits,
                      evidence=f"{code.digits} {name}".rstrip())
         reported[key] = f
         found.append(f)

@@ -775,7 +775,9 @@ def _heads(rows: list[Row]) -> dict[int, int]:
     """Row index → the row heading it: a row whose amount the rows right below it add up to (a
     unit listing its projects, "深圳市东江水源工程管理处 30,513.45" over its own "水务发展资金"…)."""
     head_of: dict[int, int] = {}
-    totals = [r.values.get("total") for r in rows]
+    # The total column, or the first amount column where a table has none called so.
+    key = "total" if any("total" in r.values for r in rows) else next((k for r in rows for k in r.values), None)
+    totals = [r.values.get(key) if key else None for r in rows]
     i = 0
     while i < len(rows):
         v = totals[i]
