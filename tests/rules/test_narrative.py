@@ -344,3 +344,28 @@ def test_bl302_percentage_that_fits_the_table_is_the_amounts_problem():
 
     assert hits("208.80") == ["BL301"]  # the percentage fits the table: one problem, the amount
     assert hits("230.00") == ["BL301", "BL302"]  # fits neither: two problems
+
+
+def _prose(body: str) -> str:
+    return "2024年某局部门预算\n\n第三部分 2024年部门预算情况说明\n\n一、“三公”经费支出情况\n\n" + body + "\n"
+
+
+def test_bl304_a_part_with_its_own_breakdown_is_not_a_flat_list():
+    # 公务用车 70.00（购置费 30.00，运行维护费 40.00）: its breakdown is not three more parts.
+    text = _prose("2024年“三公”经费预算共85.00万元，其中：因公出国（境）费10.00万元，公务用车购置及运行维护费70.00万元"
+                  "（公务用车购置费30.00万元，公务用车运行维护费40.00万元），公务接待费5.00万元。")
+    assert run(text, "BL304") == []
+
+
+def test_bl304_a_list_that_adds_up_before_it_ends_ran_on():
+    text = _prose("2024年“三公”经费预算共40.00万元，其中：公务接待费10.00万元，公务用车购置及运行费30.00万元"
+                  "（其中公务用车购置费10.00万元，公务用车运行费20.00万元），因公出国（境）费5.00万元。")
+    assert run(text, "BL304") == []
+
+
+def test_bl304_the_same_figures_restated_are_one_finding():
+    one = ("2024年本部门预算支出100.00万元，比上年增加10.00万元，其中：基本支出增加4.00万元，项目支出增加5.00万元。")
+    text = ("2024年某局部门预算\n\n第三部分 2024年部门预算情况说明\n\n一、预算收支增减变化情况说明\n\n" + one + "\n\n"
+            + one.replace("预算支出", "财政拨款支出") + "\n")
+    hits = run(text, "BL304")
+    assert len(hits) == 1 and len(hits[0].related) == 1, [f.message for f in hits]

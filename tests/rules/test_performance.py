@@ -121,6 +121,56 @@ def test_bl504_later_years(text, fires):
         assert "晚于" in hits[0].message
 
 
+@pytest.mark.parametrize("text,fires", [
+    ("完成1980年-2018年综合档案整体移交，2024年计划为1000名", False),  # a span of years in a name
+    ("以2023年布设的监测点为基础，2024年计划为1000名", False),  # a year the work builds on
+    ("全市开展2023年度决算审核，2024年计划为1000名", False),  # last year's accounts, audited this year
+    ("完成2025年部门综合预算编制，2024年计划为1000名", False),  # next year's budget, drafted this year
+    ("编制全区2022年和2023年温室气体清单，2024年计划为1000名", False),
+    ("按期推进工作，2023年完成规划评估，为1000名", True),  # the clause's own time: last year's text
+    ("按需求，2023年底前为1000名", True),  # a deadline already past
+])
+def test_bl504_year_of_the_work_is_not_the_plan_year(text, fires):
+    hits = run(DOC.replace("2024年计划为1000名", text), "BL504")
+    assert bool(hits) is fires, [f.message for f in hits]
+
+
+@pytest.mark.parametrize("value,fires", [
+    ("≥99（%）", False),  # the unit in brackets
+    ("100%全覆盖", False),  # per cent followed by words
+    ("=100%完成", False),
+    ("0起", True),  # a rate counted in cases
+])
+def test_bl507_per_cent_written_with_brackets_or_words(value, fires):
+    hits = run(DOC.replace("补贴应发尽发率\t=100%", f"补贴应发尽发率\t{value}"), "BL507")
+    assert bool(hits) is fires, [f.message for f in hits]
+
+
+def test_bl507_efficiency_is_not_a_ratio():
+    text = DOC.replace("补贴发放人数\t≥1000人", "补贴发放效率\t≥50份")
+    assert run(text, "BL507") == []
+
+
+def test_bl506_labels_run_into_the_cell_beside_are_a_reading_problem():
+    text = DOC.replace("\t效益指标\t社会效益指标\t", "\t效益指标\t社指会标效益指标\t")
+    assert run(text, "BL506") == []
+    text = DOC.replace("\t效益指标\t社会效益指标\t", "\t效益指标\t社会安全指标\t")
+    assert len(run(text, "BL506")) == 1  # a label that is not standard still fires
+
+
+def test_bl506_one_wrong_label_over_several_indicators_is_one_finding():
+    text = DOC.replace("\t效益指标\t社会效益指标\t补贴发放投诉数量\t≤1起",
+                       "\t效益指标\t社会安全指标\t补贴发放投诉数量\t≤1起\n"
+                       "\t\t社会安全指标\t补贴冒领数量\t≤1起")
+    hits = run(text, "BL506")
+    assert len(hits) == 1 and len(hits[0].related) == 1, [f.message for f in hits]
+
+
+def test_bl506_timely_inside_a_sentence_is_not_a_timeliness_indicator():
+    text = DOC.replace("补贴发放投诉数量\t≤1起", "及时应对各种风险，提高预警能力\t有效")
+    assert run(text, "BL506") == []
+
+
 def test_bl504_dates_and_baselines_are_not_target_years():
     text = DOC.replace("2024年计划为1000名", "将2022年1月1日起新增人员纳入，较2023年增加，2024年计划为1000名")
     assert run(text, "BL504") == []
@@ -188,6 +238,31 @@ def test_bl513_duplicated_project_names():
     assert [f.rule for f in run(dup, "BL513")] == ["BL513"]
 
 
+def test_bl513_the_same_project_under_two_units_is_not_a_duplicate():
+    rows = ("甲中心 | 特定目标类 | 90.00 | 90.00 | 90.00 |\n"
+            "居民养老保险财政补助（三保外） | 特定目标类 | 70.00 | 70.00 | 70.00 |\n"
+            "宣传经费 | 特定目标类 | 20.00 | 20.00 | 20.00 |\n"
+            "乙中心 | 特定目标类 | 30.00 | 30.00 | 30.00 |\n"
+            "居民养老保险财政补助（三保外） | 特定目标类 | 30.00 | 30.00 | 30.00 |")
+    text = DOC.replace("居民养老保险财政补助（三保外） | 特定目标类 | 120.00 | 120.00 | 120.00 |", rows)
+    assert run(text, "BL513") == []
+    # without the unit lines the two are one name printed twice
+    text = DOC.replace("居民养老保险财政补助（三保外） | 特定目标类 | 120.00 | 120.00 | 120.00 |",
+                       "居民养老保险财政补助（三保外） | 特定目标类 | 70.00 | 70.00 | 70.00 |\n"
+                       "宣传经费 | 特定目标类 | 20.00 | 20.00 | 20.00 |\n"
+                       "居民养老保险财政补助（三保外） | 特定目标类 | 30.00 | 30.00 | 30.00 |")
+    assert [f.rule for f in run(text, "BL513")] == ["BL513"]
+
+
+def test_bl513_a_unit_name_column_is_not_the_project_name():
+    text = DOC.replace("项目名称 | 项目类型 | 合计 | 财政拨款 | |\n| | | 小计 | 一般公共预算 | 政府性基金预算",
+                       "单位名称 | 项目名称 | 合计 | 财政拨款 | |\n| | | 小计 | 一般公共预算 | 政府性基金预算").replace(
+        "居民养老保险财政补助（三保外） | 特定目标类 | 120.00 | 120.00 | 120.00 |",
+        "某某中心 | 居民养老保险财政补助（三保外） | 100.00 | 100.00 | 100.00 |\n"
+        "某某中心 | 宣传经费 | 20.00 | 20.00 | 20.00 |")
+    assert run(text, "BL513") == []
+
+
 def test_bl514_forms_fewer_than_the_narrative_says():
     text = DOC.replace("涉及预算项目支出1个", "涉及预算项目支出2个")
     assert [f.rule for f in run(text, "BL514")] == ["BL514"]
@@ -210,3 +285,17 @@ def test_bl510_one_wording_for_many_indicators_is_one_finding():
     three = two.replace("\t\t质量指标\t补贴应发尽发率", "\t\t数量指标\t补贴发放户数\t按实际\n\t\t质量指标\t补贴应发尽发率")
     hits = run(three, "BL510")
     assert len(hits) == 1 and hits[0].message.startswith("3 个数量或成本指标"), [f.message for f in hits]
+    # worded differently, still the one practice
+    varied = three.replace("补贴发放户数\t按实际", "补贴发放户数\t不超过预算")
+    hits = run(varied, "BL510")
+    assert len(hits) == 1 and len(hits[0].related) == 2, [f.message for f in hits]
+
+
+def test_bl510_not_a_missing_value():
+    # a count in Chinese numerals; the value read into the name cell; a level's own "/" line
+    text = DOC.replace("补贴发放人数\t≥1000人", "补贴发放人数\t至少一次")
+    assert run(text, "BL510") == []
+    text = DOC.replace("补贴发放人数\t≥1000人", "补贴发放人数；年度指标值》90%\t")
+    assert run(text, "BL510") == []
+    text = DOC.replace("补贴发放投诉数量\t≤1起", "生态效益指标\t/")
+    assert run(text, "BL510") == []

@@ -25,6 +25,23 @@ def _catalog(doc: Document, scheme: CodeScheme) -> Catalog | None:
     return load_catalog(scheme.value, doc.meta.year)
 
 
+def _judging(doc: Document, scheme: CodeScheme) -> Catalog | None:
+    """The catalog codes and names are judged against, or None when there is none for the
+    document's time: a catalog newer than the document describes a later classification (the
+    2018 economic classification, names renamed since), and a code or name the document's own
+    year used is no doubt about the document."""
+    cat = _catalog(doc, scheme)
+    if cat is None or (doc.meta.year is not None and cat.year > doc.meta.year):
+        return None
+    return cat
+
+
+def _is_name(text: str | None) -> bool:
+    """A printed name has a word in it; a cell of digits (a 款 "03" read into the name column)
+    is part of a code, not a name to compare."""
+    return bool(text) and any(not (c.isdigit() or c.isspace() or c in "-—.") for c in text)
+
+
 def _finding(rule_id: str, table: Table, row: Row, message: str, severity: Severity | None = None,
              expected: str | None = None, found: str | None = None, evidence: str | None = None) -> Finding:
     meta = REGISTRY[rule_id]
@@ -47,12 +64,14 @@ def _row_name(row: Row, code: Code) -> str | None:
     column."""
     own = row.texts.get(f"name:{code.scheme.value}")
     if own:
-        return own  # printed with the code in one cell ("30101-基本工资")
-    if code.scheme is CodeScheme.ECON_GOV and CodeScheme.ECON_DEPT in row.codes:
-        return row.texts.get("name#2")
-    if code is not row.code and row.code is not None and row.code.scheme is not code.scheme:
+        name = own  # printed with the code in one cell ("30101-基本工资")
+    elif code.scheme is CodeScheme.ECON_GOV and CodeScheme.ECON_DEPT in row.codes:
+        name = row.texts.get("name#2")
+    elif code is not row.code and row.code is not None and row.code.scheme is not code.scheme:
         return None  # a second classification without a name of its own
-    return row.label or None
+    else:
+        name = row.label
+    return name if _is_name(name) else None
 
 
 def _severity(entry: Entry | None, catalog: Catalog, year: int | None = None) -> Severity:
@@ -94,22 +113,51 @@ def code_not_in_catalog(doc: Document) -> Iterator[Finding]:
     ## 示例
     2089999 写成 2089899。
     ## 不报的情形
-    没有可用的科目表；内置草案科目表未收录的部分（如 230 转移性支出的款项）只报警告。
+    没有可用的科目表；科目表晚于文档年度（文档按当年科目编制）；内置草案科目表未收录的部分
+    （如 230 转移性支出的款项）只报警告。款不存在时，其下的项并入同一条提示。文档晚于科目表时，
+    科目表没有的编码多为此后新增的科目，只作提示（info）；科目表中该名称另有编码时仍报警告。
     """
-    seen: set[tuple[str, str]] = set()
+    reported: dict[tuple[str, str], Finding] = {}
+    found: list[Finding] = []
     for table, row, code in _coded(doc):
-        cat = _catalog(doc, code.scheme)
-        if cat is None or cat.get(code.digits) is not None or (code.scheme.value, code.digits) in seen:
+        cat = _judging(doc, code.scheme)
+        key = (code.scheme.value, code.digits)
+        if cat is None or cat.get(code.digits) is not None or key in reported:
             continue
-        seen.add((code.scheme.value, code.digits))
-        yield _finding("BL401", table, row,
-                       f"{_SCHEME_LABEL[code.scheme]}编码 {code.digits}（{row.label}）在 {cat.year} 年科目表中不存在",
-                       severity=_severity(None, cat, doc.meta.year), found=code.digits, evidence=f"{code.digits} {row.label}")
+        # A 项 under a 款 that is itself missing is the same problem (a subject the catalog
+        # lacks, often one added after it): one finding, the 项 as a further place.
+        above = next((reported[(code.scheme.value, code.digits[:n])] for n in (5, 3)
+                      if len(code.digits) > n and (code.scheme.value, code.digits[:n]) in reported), None)
+        if above is not None:
+            above.related.append(Location.of(table, row))
+            above.evidence = f"{above.evidence}；{code.digits} {_row_name(row, code) or ''}".rstrip()
+            reported[key] = above
+            continue
+        name = _row_name(row, code) or ""
+        severity, why = _severity(None, cat, doc.meta.year), ""
+        if doc.meta.year is not None and cat.year < doc.meta.year:
+            # The document is newer than the catalog: a code the catalog lacks is most often a
+            # subject added since (超长期特别国债, 配租型住房保障). It is a doubt only when the catalog
+            # knows the printed name under another code (not one the printed code extends).
+            elsewhere = [e.code for e in cat.by_name(name) if not code.digits.startswith(e.code)] if name else []
+            if elsewhere:
+                why = f"；科目表中「{name}」的编码为 {'、'.join(elsewhere)}"
+            else:
+                severity = Severity.INFO
+                why = f"；文档为 {doc.meta.year} 年，可能是 {cat.year} 年以后新增的科目，请以当年科目表核对"
+        f = _finding("BL401", table, row,
+                     f"{_SCHEME_LABEL[code.scheme]}编码 {code.digits}{f'（{name}）' if name else ''}"
+                     f"在 {cat.year} 年科目表中不存在{why}",
+                     severity=severity, found=code.digits,
+                     evidence=f"{code.digits} {name}".rstrip())
+        reported[key] = f
+        found.append(f)
+    yield from found
 
 
 def _catalog_name(doc: Document, row: Row) -> str | None:
     for code in row.codes.values():
-        cat = _catalog(doc, code.scheme)
+        cat = _judging(doc, code.scheme)
         entry = cat.get(code.digits) if cat else None
         if entry is not None:
             return entry.name
@@ -146,11 +194,12 @@ def name_differs_from_catalog(doc: Document) -> Iterator[Finding]:
     2120804 应为"农村基础设施建设支出"，文档写作"农村基本设施建设支出"。
     ## 不报的情形
     名称只差空格或括号形式；名称末尾一两个字被排到了下一行（本行缺的字正是下一行名称开头多出的字，
-    属读取问题）；没有可用的科目表；行名称缺失。草案中未经证实的条目只报警告。
+    属读取问题）；没有可用的科目表；科目表晚于文档年度；行名称缺失或只有数字（款、项编码读入了名称栏）。
+    草案中未经证实的条目只报警告。
     """
     groups: dict[tuple[str, str, str], list[tuple[Table, Row, Code]]] = {}
     for table, row, code in _coded(doc):
-        cat = _catalog(doc, code.scheme)
+        cat = _judging(doc, code.scheme)
         entry = cat.get(code.digits) if cat else None
         name = _row_name(row, code)
         if entry is None or not name or name_key(name) == name_key(entry.name):
@@ -160,7 +209,7 @@ def name_differs_from_catalog(doc: Document) -> Iterator[Finding]:
         groups.setdefault((code.scheme.value, code.digits, name_key(name)), []).append((table, row, code))
     for places in groups.values():
         table, row, code = places[0]
-        cat = _catalog(doc, code.scheme)
+        cat = _judging(doc, code.scheme)
         entry = cat.get(code.digits)
         name = _row_name(row, code)
         where = f"；共 {len(places)} 处" if len(places) > 1 else ""

@@ -389,6 +389,7 @@ def narrative_parts_do_not_add_up(doc: Document) -> Iterator[Finding]:
     决算（决算收入与支出不必相等）。
     """
     yield from _sides_change_differs(doc)
+    said: dict[tuple, Finding] = {}
     for claim in extract_claims(doc):
         if not claim.parts or claim.subject is None or not claim.parts[-1].text.endswith("。"):
             continue  # a list not brought to its full stop may go on past a page break
@@ -397,19 +398,47 @@ def narrative_parts_do_not_add_up(doc: Document) -> Iterator[Finding]:
         partial = claim.parts_word in vocab().partial
         for attr, what in (("amount", "金额"), ("change", "增减额")):
             res = _sum_check(claim, attr)
-            if res is None:
+            if res is None or _list_misread(claim, attr):
                 continue
             whole, total, tol, unit = res
             gap = whole - total
             if abs(gap) <= tol or (partial and gap > 0):
                 continue
             u = unit.value if unit else ""
+            key = (attr, whole, total, u)
+            if key in said:
+                # The same figures restated (支出预算 / 财政拨款支出 / 一般公共预算支出 of one
+                # department): one problem, one finding.
+                said[key].related.append(_where(claim))
+                continue
             hint = _unmentioned_row(doc, claim, gap) if attr == "amount" and gap > 0 else None
             extra = f"，差额与收支总表「{hint}」相等，说明漏列了该项" if hint else ""
-            yield _finding("BL304", claim,
-                           f"{claim.label}{what} {_fmt(whole)}{u}，而「{claim.parts_word}」所列各项之和为 "
-                           f"{_fmt(total)}{u}（差 {_fmt(gap)}{u}）{extra}",
-                           expected=whole, found=total, tolerance=tol, unit=u or None)
+            said[key] = _finding("BL304", claim,
+                                 f"{claim.label}{what} {_fmt(whole)}{u}，而「{claim.parts_word}」所列各项之和为 "
+                                 f"{_fmt(total)}{u}（差 {_fmt(gap)}{u}）{extra}",
+                                 expected=whole, found=total, tolerance=tol, unit=u or None)
+    yield from said.values()
+
+
+def _list_misread(claim: Claim, attr: str) -> bool:
+    """Whether the parts read for ``claim`` are not one flat list of it: a part followed by its own
+    breakdown ("公务用车费 701.34（购置费 331，运行费 370.34）"), or a list that already adds up
+    before its end and runs on into the next sentence ("收入 X，其中 A X；支出 X……")."""
+    whole: Figure | None = getattr(claim, attr)
+    figs: list[Figure] = [getattr(p, attr) for p in claim.parts]
+    if whole is None or any(f is None for f in figs):
+        return False
+    vals = [f.in_yuan() for f in figs]
+    tols = [f.half_ulp_yuan() for f in figs]
+    for k in range(1, len(vals)):
+        if abs(sum(vals[:k]) - whole.in_yuan()) <= whole.half_ulp_yuan() + sum(tols[:k]) and any(vals[k:]):
+            return True
+    for i in range(len(vals)):
+        for end in range(i + 3, len(vals) + 1):
+            run = vals[i + 1: end]
+            if vals[i] and abs(sum(run) - vals[i]) <= tols[i] + sum(tols[i + 1: end]):
+                return True
+    return False
 
 
 _SIDES = ("income_expenditure_total", "income_total", "expenditure_total")

@@ -16,7 +16,7 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 from pathlib import Path
 
-from budgetlint.model import Document, Indicator, PerformanceForm, Project, Provenance, Unit
+from budgetlint.model import Document, Indicator, PerformanceForm, Project, Provenance, Row, RowKind, Unit
 from budgetlint.recognise.claims import extract_claims
 from budgetlint.recognise.normalise import squash
 from budgetlint.report.finding import Finding, Location, Severity
@@ -205,6 +205,27 @@ _YEAR_SKIP_BEFORE = re.compile(r"(?:较|比|相比|同比|截至|截止|自|从|
 # "2024—2026年", "2025年底前", "2025年以前") or looks beyond the plan ("2025年以后").
 _LATER_SKIP_BEFORE = re.compile(r"(?:到|至|直至|截至|截止|前|[-—–~～])$")
 _LATER_SKIP_AFTER = re.compile(r"^(?:底|末|前|以前|之前|以后|之后|后|上半年|下半年|[-—–~～]|\d)")
+# The plan's own year is the time of its clause: it opens the text or a clause ("2023年计划……",
+# "……工作，2025年完成……", "1.2023年……"). A year after a verb or inside a name is what the work is
+# about ("开展2025年度决算", "完成2027年部门综合预算", "1980—2018年综合档案"): no doubt.
+_CLAUSE_OPENS = re.compile(r"(?:^|[，,。；;：:、（(“\s]|\d[.．])$")
+_YEAR_SPAN = re.compile(r"^度?\s*(?:[-—–~～至到和与及、]|以及)\s*(?:19|20)\d\d")
+_SPAN_BEFORE = re.compile(r"(?:19|20)\d\d\s*年?度?\s*(?:[-—–~～至到和与及、]|以及)\s*$")
+# "2025年度" opens a clause as its time only when a plan word follows; "2025年度环境统计" names work.
+_YEAR_DU_PLAN = re.compile(r"^度(?:计划|目标|内|将|要|全年|[，,])")
+_DEADLINE = re.compile(r"^(?:底|末|前|以前|之前|上半年|下半年)")
+
+
+def _plan_year(t: str, m: re.Match) -> bool:
+    """Whether the year matched in ``t`` is the time the clause plans for, not a year it works on."""
+    before, after = t[max(0, m.start() - 12): m.start()], t[m.end():]
+    if _YEAR_SPAN.match(after) or _SPAN_BEFORE.search(before):
+        return False  # a span of years names a period ("2024年和2025年温室气体清单")
+    if _DEADLINE.match(after):
+        return True  # "2021年底前完成" wherever it stands
+    if not _CLAUSE_OPENS.search(before):
+        return False
+    return not after.startswith("度") or bool(_YEAR_DU_PLAN.match(after))
 
 
 def _form_texts(form: PerformanceForm) -> Iterator[tuple[str, Provenance, str]]:
@@ -233,7 +254,10 @@ def form_year_differs(doc: Document) -> Iterator[Finding]:
     2024 年预算的目标写"2023 年计划为 750 名失地农民发放养老金"或"2025 年计划完成培训 200 人次"。
     ## 不报的情形
     具体日期（"2022 年 1 月 1 日起"）；比较基期（"较 2023 年"）；文件文号和书名号内的年份；
-    晚于预算年度的期限和年份区间（"到 2025 年""2025 年底前""2024—2026 年""2025 年以后"）。
+    晚于预算年度的期限和年份区间（"到 2025 年""2025 年底前""2024—2026 年""2025 年以后"）；
+    工作对象的年份，即跟在动词或名称之后、不是分句时间的年份（"开展 2025 年度决算"
+    "完成 2027 年部门预算编制""1980—2018 年综合档案""2024 年和 2025 年温室气体清单"）；
+    整个指标值只是一个较晚年份（"运营时间 2023 年"）。
     """
     year = doc.meta.year
     if year is None:
@@ -248,7 +272,10 @@ def form_year_differs(doc: Document) -> Iterator[Finding]:
                 before = t[max(0, m.start() - 12): m.start()]
                 if _YEAR_SKIP_BEFORE.search(before):
                     continue
-                if y > year and (_LATER_SKIP_BEFORE.search(before) or _LATER_SKIP_AFTER.match(t[m.end():])):
+                if y > year and (_LATER_SKIP_BEFORE.search(before) or _LATER_SKIP_AFTER.match(t[m.end():])
+                                 or t.strip() == m.group(0)):
+                    continue  # a horizon, or a date that is the indicator's whole value ("运营时间 2023年")
+                if not _plan_year(t, m):
                     continue
                 yield _finding("BL504", f"{year} 年预算的绩效目标「{form.project}」{what}写"
                                         f"「{t[max(0, m.start() - 4): m.end() + 8]}」，"
@@ -459,8 +486,11 @@ def indicator_tree_invalid(doc: Document) -> Iterator[Finding]:
     level2 = tree["level2"]
     for form in filter(_readable, doc.forms):
         seen: Counter = Counter()
+        said: dict[str, Finding] = {}
         for ind in form.indicators:
             l1, l2 = _base(ind.level1), _base(ind.level2)
+            if _misread_label(l1, level1) or _misread_label(l2, level2):
+                continue  # a label run into the "指标" of the cell beside it: a reading problem
             msg = None
             if l1 and l1 not in level1:
                 msg = f"一级指标「{ind.level1}」不是标准名称（应为产出、效益、满意度或成本指标）"
@@ -474,12 +504,32 @@ def indicator_tree_invalid(doc: Document) -> Iterator[Finding]:
             seen[key] += 1
             if msg is None and seen[key] == 2 and ind.name:
                 msg = f"指标「{ind.name} {ind.value_text}」在同一张表中重复出现"
-            if msg:
-                yield _finding("BL506", f"绩效目标「{form.project}」：{msg}", ind.provenance,
-                               evidence=f"{ind.level1}/{ind.level2}/{ind.name} {ind.value_text}")
+            if msg and msg in said:
+                # One wrong label over several indicators of a form is one problem.
+                said[msg].related.append(_ind_location(ind))
+            elif msg:
+                said[msg] = _finding("BL506", f"绩效目标「{form.project}」：{msg}", ind.provenance,
+                                     evidence=f"{ind.level1}/{ind.level2}/{ind.name} {ind.value_text}")
+        yield from said.values()
+
+
+def _misread_label(label: str, standard) -> bool:
+    """A label that is a standard one with the characters of "指标" strewn in or cut short
+    ("社指会标效益指标", "可持指续标影响", "效益指"): text of two cells run together, not a label
+    the document printed."""
+    if not label or label in standard or not any(c in label for c in "指标"):
+        return False
+    bare = re.sub("[指标]", "", label)
+    return len(bare) >= 2 and any(re.sub("[指标]", "", k).startswith(bare) for k in standard)
 
 
 # --- indicator values -------------------------------------------------------------------------
+
+
+def _percent(unit: str, units: dict) -> bool:
+    """A per-cent unit, also bracketed ("≥99（%）") or followed by words ("100%全覆盖", "100%完成")."""
+    u = squash(unit).strip("()")
+    return u.startswith(tuple(units["rate_units"]))
 
 
 def _unit_issue(ind: Indicator, units: dict) -> str | None:
@@ -489,7 +539,8 @@ def _unit_issue(ind: Indicator, units: dict) -> str | None:
         return None
     if unit and unit.startswith("/"):
         return f"指标值「{ind.value_text}」缺少计量单位（如 元{unit}）"
-    if unit and name.endswith(tuple(units["rate_suffixes"])) and unit not in units["rate_units"]:
+    if unit and name.endswith(tuple(units["rate_suffixes"])) and not name.endswith(tuple(units["not_rates"])) \
+            and not _percent(unit, units):
         return f"比率指标「{ind.name}」的指标值「{ind.value_text}」应以 % 计"
     if unit and any(w in name for w in units["complaint_words"]) and unit not in units["complaint_units"]:
         return f"投诉类指标「{ind.name}」以「{unit}」计，应以起、件、次计"
@@ -600,8 +651,12 @@ def _is_placeholder(value: str, placeholders: list[str]) -> bool:
     return v in {squash(p) for p in placeholders}
 
 
-# The same wording for this many indicators is the document's practice, reported once.
+# This many quantity (or cost) indicators stated in words are the document's practice, reported once.
 SAME_WORDING = 3
+# A value read into the indicator's name cell; a count written in Chinese numerals ("至少一次",
+# "每个园区各一份") is a number.
+_VALUE_IN_NAME = re.compile(r"\d+(?:\.\d+)?\s*[%％]")
+_COUNTED_IN_WORDS = re.compile(r"[一二两三四五六七八九十百千]+\s*(?:个|次|份|场|项|人|家|期|批|篇|台|套|件|所|处|条|名|户|辆|本|册|轮)")
 
 
 @rule("BL510", name="indicator-value-missing", family="performance", severity="warning",
@@ -615,43 +670,52 @@ def indicator_value_missing(doc: Document) -> Iterator[Finding]:
     ## 示例
     "项目控制预算数 是/否"；成本指标"控制报送成本 精简"。
     ## 不报的情形
-    效益、满意度等允许定性的指标；读取时无法确定指标值的行。同一种文字写法用于三个及以上指标时
-    合并为一条（文档的统一写法，是一个问题）。
+    效益、满意度等允许定性的指标；读取时无法确定指标值的行（指标值读入了名称栏）；以汉字数字
+    计数的指标值（"至少一次"）；一级、二级指标本身的"/"行（模板的"不适用"）。三个及以上数量
+    （或成本）指标写作文字时合并为一条（文档的统一写法，是一个问题）。
     """
     values = vocab()["values"]
     units = vocab()["units"]
     quant2 = set(units["quantitative_level2"])
     quant1 = set(units["quantitative_level1"])
+    labels = set(vocab()["tree"]["level1"]) | set(vocab()["tree"]["level2"])
     worded: dict[str, list[tuple[PerformanceForm, Indicator]]] = {}
     for form in filter(_readable, doc.forms):
         for ind in form.indicators:
-            if not ind.name:
-                continue
+            if not ind.name or _base(ind.name) in labels:
+                continue  # a level's own line ("生态效益指标 /"): the template's "not applicable"
             msg = None
             if not ind.value_text.strip():
+                if _VALUE_IN_NAME.search(ind.name):
+                    continue  # the value was read into the name cell ("……年度指标值》90%")
                 msg = f"指标「{ind.name}」没有指标值"
             elif _is_placeholder(ind.value_text, values["placeholders"]):
                 msg = f"指标「{ind.name}」的指标值为模板占位符「{ind.value_text}」"
             elif ind.number is None and (_base(ind.level2) in quant2 or _base(ind.level1) in quant1) \
-                    and not re.search(r"\d", ind.value_text):
-                worded.setdefault(squash(ind.value_text), []).append((form, ind))
+                    and not re.search(r"\d", ind.value_text) and not _COUNTED_IN_WORDS.search(ind.value_text):
+                worded.setdefault("数量或成本", []).append((form, ind))
             if msg:
                 yield _finding("BL510", f"绩效目标「{form.project}」：{msg}", ind.provenance,
                                evidence=f"{ind.name} {ind.value_text}")
-    for group in worded.values():
+    for kind, group in worded.items():
         if len(group) < SAME_WORDING:
             for form, ind in group:
                 yield _finding("BL510", f"绩效目标「{form.project}」：{ind.level2 or ind.level1}「{ind.name}」"
                                         f"的指标值应为数值，文档为「{ind.value_text}」", ind.provenance,
                                evidence=f"{ind.name} {ind.value_text}")
             continue
-        # One wording used for many indicators is one practice of the document: one finding.
+        # Many quantity or cost indicators stated in words are one practice of the document,
+        # however each is worded ("不超过预算", "不超预算数", "是"): one finding.
         form, ind = group[0]
         projects = len({f.project for f, _ in group})
-        yield _finding("BL510", f"{len(group)} 个数量或成本指标（{projects} 个项目）的指标值都写作「{ind.value_text}」，"
-                                f"应为数值（如绩效目标「{form.project}」的{ind.level2 or ind.level1}「{ind.name}」）",
-                       ind.provenance, evidence="；".join(f"{f.project}：{i.name}" for f, i in group[:5])
-                       + ("……" if len(group) > 5 else ""))
+        wordings = Counter(i.value_text.strip() for _, i in group).most_common()
+        said = "、".join(f"「{w}」{n} 个" if n > 1 else f"「{w}」" for w, n in wordings[:4])
+        yield _finding("BL510", f"{len(group)} 个{kind}指标（{projects} 个项目）的指标值写作文字而不是数值"
+                                f"（{said}{'等' if len(wordings) > 4 else ''}；如绩效目标「{form.project}」的"
+                                f"{ind.level2 or ind.level1}「{ind.name}」）",
+                       ind.provenance, evidence="；".join(f"{f.project}：{i.name} {i.value_text}" for f, i in group[:5])
+                       + ("……" if len(group) > 5 else ""),
+                       related=[_ind_location(i) for _, i in group[1:]])
 
 
 @rule("BL511", name="indicator-comparator-missing", family="performance", severity="warning",
@@ -707,6 +771,50 @@ def indicator_description_contradicts(doc: Document) -> Iterator[Finding]:
                                evidence=f"{ind.name} {ind.value_text} {ind.description}")
 
 
+def _heads(rows: list[Row]) -> dict[int, int]:
+    """Row index → the row heading it: a row whose amount the rows right below it add up to (a
+    unit listing its projects, "深圳市东江水源工程管理处 30,513.45" over its own "水务发展资金"…)."""
+    head_of: dict[int, int] = {}
+    # The total column, or the first amount column where a table has none called so.
+    key = "total" if any("total" in r.values for r in rows) else next((k for r in rows for k in r.values), None)
+    totals = [r.values.get(key) if key else None for r in rows]
+    i = 0
+    while i < len(rows):
+        v = totals[i]
+        run, end = Decimal(0), None
+        if v is not None and v.amount is not None:
+            for j in range(i + 1, len(rows)):
+                w = totals[j]
+                if w is None or w.amount is None:
+                    break
+                run += w.amount
+                if abs(run - v.amount) <= (j - i + 1) * max(v.half_ulp, w.half_ulp):
+                    end = j
+                    break
+                if run > v.amount:
+                    break
+        if end is None:
+            i += 1
+            continue
+        for j in range(i + 1, end + 1):
+            head_of[rows[j].index] = rows[i].index
+        i = end + 1
+    return head_of
+
+
+def _project_key(doc: Document, p: Project, heads: dict[int, dict[int, int]]) -> tuple:
+    """Two project lines are the same project when all their name cells agree (单位名称 and
+    项目名称 both) under the same heading row."""
+    table = next((t for t in doc.tables if t.index == p.table), None)
+    if table is None:
+        return (name_key(p.name),)
+    if table.index not in heads:
+        heads[table.index] = _heads([r for r in table.rows if r.kind is RowKind.ITEM and r.label])
+    row = table.rows[p.row]
+    names = tuple(name_key(v) for k, v in sorted(row.texts.items()) if k.startswith("name"))
+    return (heads[table.index].get(p.row), name_key(p.name), *names)
+
+
 @rule("BL513", name="project-names-duplicated", family="performance", severity="warning",
       title="项目支出表中项目名称重复")
 def project_names_duplicated(doc: Document) -> Iterator[Finding]:
@@ -717,11 +825,13 @@ def project_names_duplicated(doc: Document) -> Iterator[Finding]:
     ## 示例
     "社保基金征缴奖励"170.00 万元和"社保基金征缴奖励"70.00 万元。
     ## 不报的情形
-    名称只在空格或括号形式上相同的不同项目名称（视为同名，照报）；没有项目支出表。
+    没有项目支出表；同名项目分列在不同单位之下（单位行的金额等于其下各项目之和，或表中另有
+    单位名称栏）。名称只在空格或括号形式上不同的项目视为同名，照报。
     """
-    groups: dict[str, list[Project]] = {}
+    groups: dict[tuple, list[Project]] = {}
+    heads: dict[int, dict[int, int]] = {}
     for p in doc.projects:
-        groups.setdefault(name_key(p.name), []).append(p)
+        groups.setdefault(_project_key(doc, p, heads), []).append(p)
     for same in groups.values():
         if len(same) < 2:
             continue
