@@ -10,10 +10,8 @@ import inspect
 import sys
 from pathlib import Path
 
+from budgetlint.findings import FAMILY_LABELS as FAMILY
 from budgetlint.rules.registry import all_rules
-
-FAMILY = {"arithmetic": "表内勾稽", "cross_table": "表间勾稽", "narrative": "说明与表格", "catalog": "科目",
-          "performance": "绩效目标", "completeness": "完整性", "text": "文字", "extraction": "读取"}
 
 
 def render() -> str:

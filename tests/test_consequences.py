@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from budgetlint.findings import Finding, Location, Severity
 from budgetlint.pipeline import fold_consequences
-from budgetlint.report.finding import Finding, Location, Severity
 
 FISCAL = Location(table=4, row=7, column="amount", table_title="财政拨款收支总表")
 SUMMARY = Location(table=1, row=3, column="amount", table_title="收支总表")

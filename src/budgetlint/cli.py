@@ -15,8 +15,8 @@ from rich.console import Console
 
 from budgetlint import __version__
 from budgetlint.config import ConfigError, find_config, load_config
+from budgetlint.findings import Severity
 from budgetlint.pipeline import check_file, read_document
-from budgetlint.report.finding import Severity
 from budgetlint.rules.registry import all_rules, select
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2

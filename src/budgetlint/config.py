@@ -15,7 +15,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from budgetlint.report.finding import Severity
+from budgetlint.findings import Severity
 
 
 class ConfigError(Exception):

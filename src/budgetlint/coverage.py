@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from budgetlint.findings import Finding
 from budgetlint.model import Document
 from budgetlint.recognise.vocab import default_vocabulary
-from budgetlint.report.finding import Finding
 
 
 class Status(StrEnum):

@@ -8,10 +8,10 @@ from decimal import Decimal
 
 from budgetlint import coverage
 from budgetlint.coverage import Coverage
+from budgetlint.findings import Finding, Location, Severity
 from budgetlint.ingest import IngestError, load
 from budgetlint.model import DocKind, Document
 from budgetlint.recognise import recognise
-from budgetlint.report.finding import Finding, Location, Severity
 from budgetlint.rules.registry import REGISTRY, Rule, all_rules
 
 
@@ -58,10 +58,7 @@ def run_rules(doc: Document, rules: list[Rule], severity_overrides: dict[str, st
         try:
             produced = list(r.run(doc))
         except Exception as e:  # a bug in one rule must not cost the other rules' results
-            meta = REGISTRY["BL999"]
-            produced = [Finding(rule=meta.id, name=meta.name, family=meta.family, severity=meta.severity,
-                                message=f"规则 {r.id} 运行出错（{type(e).__name__}: {e}），其结果缺失",
-                                location=Location())]
+            produced = [REGISTRY["BL999"].finding(f"规则 {r.id} 运行出错（{type(e).__name__}），其结果缺失")]
         for f in produced:
             if severity_overrides and f.rule in severity_overrides:
                 f.severity = Severity(severity_overrides[f.rule])
@@ -137,11 +134,10 @@ def doubt_systematic(doc: Document, findings: list[Finding]) -> list[Finding]:
         drop.update(id(f) for f in group)
         first = group[0]
         title = first.location.table_title or next((t.title for t in doc.tables if t.index == index), "")
-        notices.append(Finding(
-            rule=meta.id, name=meta.name, family=meta.family, severity=meta.severity,
-            message=f"「{title}」有 {len(rows)} 行算术关系不成立；多行同时不平更可能是表格没有读对，"
-                    f"未作为错误报告，请对照原文核对",
-            location=Location(page=first.location.page, table=index, table_title=title),
+        notices.append(meta.finding(
+            f"「{title}」有 {len(rows)} 行算术关系不成立；多行同时不平更可能是表格没有读对，"
+            f"未作为错误报告，请对照原文核对",
+            Location(page=first.location.page, table=index, table_title=title),
             evidence="；".join(f.message for f in group[:5]) + ("……" if len(group) > 5 else ""),
         ))
     if not drop:

@@ -128,9 +128,9 @@ def test_a_column_of_names_is_not_read_as_amounts():
 
 # The gate over all arithmetic rules: errors by three distinct amounts on three rows of one table.
 def test_arithmetic_errors_on_many_rows_become_one_notice():
+    from budgetlint.findings import Finding, Location, Severity
     from budgetlint.model import Document, DocumentMeta, Table
     from budgetlint.pipeline import doubt_systematic
-    from budgetlint.report.finding import Finding, Location, Severity
 
     doc = Document(path="x", meta=DocumentMeta(), tables=[Table(index=1, kind="x", title="某表")])
 

@@ -71,7 +71,7 @@ def test_cited_cells_in_the_second_colour(tmp_path, make_pdf):
     result = check_file(str(pdf))
     f = next(f for f in result.findings if f.rule == "BL101")
     t = result.document.tables[0]
-    from budgetlint.report.finding import Location
+    from budgetlint.findings import Location
 
     other = next(r for r in t.rows if r.index != f.location.row)
     f.related = [Location.of(t, other, "basic")]

@@ -13,10 +13,10 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import RectangleObject
 
 from budgetlint.cli import main
+from budgetlint.findings import Finding, Location, Severity
 from budgetlint.model import Column as Col
 from budgetlint.model import Document, DocumentMeta, Provenance, Row, RowKind, Table, Value
 from budgetlint.pipeline import Result, check_file
-from budgetlint.report.finding import Finding, Location, Severity
 from budgetlint.report.pdf_annotate import PAD, NotPdf, annotate_pdf, display_to_user
 
 SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "shandong-department-budget-2024.txt"

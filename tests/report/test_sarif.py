@@ -12,10 +12,10 @@ import pytest
 from click.testing import CliRunner
 
 from budgetlint.cli import main
+from budgetlint.findings import Finding, Location, Severity
 from budgetlint.model import Column as Col
 from budgetlint.model import Document, DocumentMeta, Provenance, Row, Table, Value
 from budgetlint.pipeline import Result, check_file
-from budgetlint.report.finding import Finding, Location, Severity
 from budgetlint.report.sarif import sarif_dict
 from budgetlint.rules.registry import all_rules
 

@@ -48,7 +48,7 @@ def test_bl905_passes_ingest_notes_on():
 
 
 def test_bl999_a_crashing_rule_is_reported_not_raised():
-    from budgetlint.report.finding import Severity
+    from budgetlint.findings import Severity
     from budgetlint.rules.registry import Rule
 
     def boom(doc):

@@ -42,10 +42,10 @@ from budgetlint.eval.mutate import (
 )
 from budgetlint.eval.render import renderer
 from budgetlint.figures import key_figures
+from budgetlint.findings import FAMILIES, Finding, Location
 from budgetlint.model import Document
 from budgetlint.pipeline import check_file
 from budgetlint.recognise.vocab import label_key
-from budgetlint.report.finding import FAMILIES, Finding, Location
 from budgetlint.rules.registry import all_rules
 
 VARIANTS = ("clean", "artefacts", "errors", "errors+artefacts")

@@ -12,11 +12,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from budgetlint.findings import FAMILIES, FAMILY_LABELS, Finding, Location, Severity
 from budgetlint.model import Column, Document, Row, Table, Value
-from budgetlint.report.finding import FAMILIES, Finding, Location, Severity
 
-FAMILY_LABELS = {"arithmetic": "表内勾稽", "cross_table": "表间勾稽", "narrative": "说明与表格", "catalog": "科目",
-                 "performance": "绩效目标", "completeness": "完整性", "text": "文字", "extraction": "读取"}
 SEVERITIES = (Severity.ERROR, Severity.WARNING, Severity.INFO)
 
 

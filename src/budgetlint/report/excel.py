@@ -20,6 +20,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from budgetlint.findings import Finding
 from budgetlint.model import RowKind, Table
 from budgetlint.pipeline import Result
 from budgetlint.report.common import (
@@ -38,7 +39,6 @@ from budgetlint.report.common import (
     unique_sheet_name,
     value_key,
 )
-from budgetlint.report.finding import Finding
 from budgetlint.report.xlsx_safe import keep_text
 
 FILLS = {

@@ -21,6 +21,7 @@ from html import escape
 from pathlib import Path
 
 from budgetlint import __version__
+from budgetlint.findings import Finding, Location
 from budgetlint.model import Column, Document, Row, RowKind, Table
 from budgetlint.pipeline import Result
 from budgetlint.report.charts import budget_charts
@@ -43,7 +44,6 @@ from budgetlint.report.common import (
     shown_value,
     value_key,
 )
-from budgetlint.report.finding import Finding, Location
 
 CSS = """
 :root{--err:#c0392b;--err-bg:#fde2e1;--warn:#9a6700;--warn-bg:#fff1b8;--info:#2b6cb0;--info-bg:#e3f0ff;

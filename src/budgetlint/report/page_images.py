@@ -21,8 +21,8 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
+from budgetlint.findings import Finding
 from budgetlint.pipeline import Result
-from budgetlint.report.finding import Finding
 from budgetlint.report.pdf_annotate import BBox, NotPdf, PageFrames, _Mark, _place, display_to_user, page_box
 
 SCALE = 1.6  # pixels per point: small print stays legible, a page stays under 1 MB

@@ -24,10 +24,10 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.annotations import Highlight, Rectangle, Text
 from pypdf.generic import ArrayObject, FloatObject, NameObject, NumberObject, TextStringObject
 
+from budgetlint.findings import Finding, Location
 from budgetlint.model import Document
 from budgetlint.pipeline import Result
 from budgetlint.report.common import find_cell, finding_note
-from budgetlint.report.finding import Finding, Location
 
 BBox = tuple[float, float, float, float]
 COLOURS = {"error": "ff3b30", "warning": "ffcc00", "info": "4a90e2"}

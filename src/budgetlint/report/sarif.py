@@ -22,9 +22,9 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import quote
 
 from budgetlint import __version__
+from budgetlint.findings import Finding, Location, Severity
 from budgetlint.pipeline import Result
 from budgetlint.report.common import family_label
-from budgetlint.report.finding import Finding, Location, Severity
 from budgetlint.rules.registry import Rule, all_rules
 
 SARIF_VERSION = "2.1.0"

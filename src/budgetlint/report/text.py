@@ -8,9 +8,9 @@ from rich.console import Console
 from rich.table import Table as RichTable
 from rich.text import Text
 
+from budgetlint.findings import Finding
 from budgetlint.pipeline import Result
 from budgetlint.report.common import FAMILY_LABELS, SEVERITIES, families_in_order
-from budgetlint.report.finding import Finding
 
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 _FAMILY = FAMILY_LABELS

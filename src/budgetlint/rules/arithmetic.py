@@ -6,11 +6,11 @@ from collections import Counter
 from collections.abc import Iterator
 from decimal import Decimal
 
+from budgetlint.findings import Finding, Location, Severity
 from budgetlint.model import Document, Row, RowKind, Table, Value
 from budgetlint.recognise.hierarchy import coded_children, node_key, numbered_levels
 from budgetlint.recognise.normalise import strip_markup
 from budgetlint.recognise.tables import UNNUMBERED
-from budgetlint.report.finding import Finding, Location, Severity
 from budgetlint.rules.common import (
     checkable,
     fmt,
@@ -25,21 +25,9 @@ from budgetlint.rules.registry import REGISTRY, rule
 
 def _finding(rule_id: str, table: Table, row: Row, column: str, expected: Decimal, found: Value,
              tol: Decimal, message: str, evidence: str, related: list[Location] | None = None) -> Finding:
-    r = REGISTRY[rule_id]
-    return Finding(
-        rule=r.id,
-        name=r.name,
-        family=r.family,
-        severity=r.severity,
-        message=message,
-        location=Location.of(table, row, column),
-        expected=expected,
-        found=found.amount,
-        tolerance=tol,
-        unit=table.unit.value if table.unit else None,
-        evidence=evidence,
-        related=related or [],
-    )
+    return REGISTRY[rule_id].finding(message, Location.of(table, row, column), expected=expected, found=found.amount,
+                                     tolerance=tol, unit=table.unit.value if table.unit else None,
+                                     evidence=evidence, related=related or [])
 
 
 def _col(table: Table, key: str, side: str | None = None) -> str:

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from budgetlint.catalogs import Catalog, Entry, load_catalog, load_mapping, name_key
+from budgetlint.findings import Finding, Location, Severity
 from budgetlint.model import Code, CodeScheme, Document, Row, RowKind, Table
-from budgetlint.report.finding import Finding, Location, Severity
 from budgetlint.rules.registry import REGISTRY, rule
 
 _SCHEME_LABEL = {
@@ -44,10 +44,8 @@ def _is_name(text: str | None) -> bool:
 
 def _finding(rule_id: str, table: Table, row: Row, message: str, severity: Severity | None = None,
              expected: str | None = None, found: str | None = None, evidence: str | None = None) -> Finding:
-    meta = REGISTRY[rule_id]
-    return Finding(rule=meta.id, name=meta.name, family=meta.family, severity=severity or meta.severity,
-                   message=message, location=Location.of(table, row), expected=expected, found=found,
-                   evidence=evidence)
+    return REGISTRY[rule_id].finding(message, Location.of(table, row), severity=severity, expected=expected,
+                                     found=found, evidence=evidence)
 
 
 def _coded(doc: Document) -> Iterator[tuple[Table, Row, Code]]:
@@ -99,9 +97,7 @@ def catalog_year_fallback(doc: Document) -> Iterator[Finding]:
         return
     cat = _catalog(doc, CodeScheme.FUNCTION)
     if cat is not None and cat.note:
-        meta = REGISTRY["BL400"]
-        yield Finding(rule=meta.id, name=meta.name, family=meta.family, severity=meta.severity,
-                      message=cat.note + "；科目名称与编码的检查结论仅供参考", location=Location())
+        yield REGISTRY["BL400"].finding(cat.note + "；科目名称与编码的检查结论仅供参考")
 
 
 @rule("BL401", name="code-not-in-catalog", family="catalog", severity="error", title="科目编码在科目表中不存在")

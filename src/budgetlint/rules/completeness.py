@@ -13,10 +13,10 @@ from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 
+from budgetlint.findings import Finding, Location
 from budgetlint.model import Document, Provenance, RowKind, Table
 from budgetlint.recognise.normalise import squash
 from budgetlint.recognise.vocab import default_vocabulary
-from budgetlint.report.finding import Finding, Location
 from budgetlint.rules.registry import REGISTRY, rule
 
 VOCAB = Path(__file__).resolve().parent / "vocab" / "completeness.toml"
@@ -30,9 +30,7 @@ def vocab() -> dict:
 
 def _finding(rule_id: str, message: str, location: Location, evidence: str | None = None,
              expected=None, found=None) -> Finding:
-    r = REGISTRY[rule_id]
-    return Finding(rule=r.id, name=r.name, family=r.family, severity=r.severity, message=message,
-                   location=location, evidence=evidence, expected=expected, found=found)
+    return REGISTRY[rule_id].finding(message, location, evidence=evidence, expected=expected, found=found)
 
 
 def _at(prov: Provenance | None) -> Location:

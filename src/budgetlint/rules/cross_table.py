@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from importlib import resources
 
+from budgetlint.findings import Finding, Location
 from budgetlint.model import DocKind, Document, Row, RowKind, Table, Value
 from budgetlint.recognise.normalise import squash
 from budgetlint.recognise.vocab import default_vocabulary
-from budgetlint.report.finding import Finding, Location
 from budgetlint.rules.common import checkable, fmt, tolerance, usable, within
 from budgetlint.rules.registry import REGISTRY, rule
 
@@ -187,13 +187,9 @@ def check_identity(doc: Document, ident: Identity) -> Iterator[Finding]:
     unit = left.table.unit.value if left.table.unit else None
     if right.table.unit != left.table.unit:
         return  # different units: the comparison needs a conversion the tables do not state
-    yield Finding(
-        rule=meta.id,
-        name=meta.name,
-        family=meta.family,
-        severity=meta.severity,
-        message=f"{left.describe()} {fmt(left.amount)} 与{right.describe()} {fmt(right.amount)} 不一致"
-                f"（差 {fmt(left.amount - right.amount)}）",
+    yield meta.finding(
+        f"{left.describe()} {fmt(left.amount)} 与{right.describe()} {fmt(right.amount)} 不一致"
+        f"（差 {fmt(left.amount - right.amount)}）",
         location=left.location(),
         expected=right.amount,
         found=left.amount,
@@ -250,14 +246,12 @@ def _by_code(table: Table) -> dict[str, Row]:
 
 def _cross_finding(rule_id: str, a: Table, ra: Row, col_a: str, b: Table, rb: Row | None, col_b: str,
                    va: Value, vb: Value | None, what: str, other_label: str | None = None) -> Finding:
-    meta = REGISTRY[rule_id]
     bval = vb.amount if vb is not None and vb.amount is not None else Decimal(0)
     tol = tolerance([va] + ([vb] if vb is not None else []))
     other = f"「{b.title}」" + (other_label or (f"{rb.label}" if rb is not None else "（未列该科目）"))
-    return Finding(
-        rule=meta.id, name=meta.name, family=meta.family, severity=meta.severity,
-        message=f"{what}：「{a.title}」{ra.label} {fmt(va.amount)} 与{other} {fmt(bval)} 不一致（差 {fmt(va.amount - bval)}）",
-        location=Location.of(a, ra, col_a), expected=bval, found=va.amount, tolerance=tol,
+    return REGISTRY[rule_id].finding(
+        f"{what}：「{a.title}」{ra.label} {fmt(va.amount)} 与{other} {fmt(bval)} 不一致（差 {fmt(va.amount - bval)}）",
+        Location.of(a, ra, col_a), expected=bval, found=va.amount, tolerance=tol,
         unit=a.unit.value if a.unit else None,
         evidence=f"{ra.label}={va.raw.strip() or '空'}；{other_label or (rb.label if rb else '（无）')}="
                  f"{vb.raw.strip() if vb else '（无）'}",

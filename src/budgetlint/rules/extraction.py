@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from budgetlint.findings import Finding, Location
 from budgetlint.model import Document
-from budgetlint.report.finding import Finding, Location
 from budgetlint.rules.common import LOW_CONFIDENCE, item_label
 from budgetlint.rules.registry import REGISTRY, rule
 
 
 def _notice(rule_id: str, message: str, location: Location, evidence: str | None = None) -> Finding:
-    r = REGISTRY[rule_id]
-    return Finding(rule=r.id, name=r.name, family=r.family, severity=r.severity, message=message,
-                   location=location, evidence=evidence)
+    return REGISTRY[rule_id].finding(message, location, evidence=evidence)
 
 
 @rule("BL901", name="row-values-unplaced", family="extraction", severity="warning",

@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Iterator
 from decimal import Decimal
 
+from budgetlint.findings import Finding, Location
 from budgetlint.model import DocKind, Document, Unit
 from budgetlint.recognise.claims import (
     Bound,
@@ -27,7 +28,6 @@ from budgetlint.recognise.claims import (
     vocab,
 )
 from budgetlint.recognise.normalise import squash
-from budgetlint.report.finding import Finding, Location
 from budgetlint.rules.common import readable
 from budgetlint.rules.registry import REGISTRY, rule
 
@@ -45,10 +45,8 @@ def _where(claim: Claim) -> Location:
 
 def _finding(rule_id: str, claim: Claim, message: str, expected=None, found=None, tolerance=None,
              unit: str | None = None, related: list[Location] | None = None) -> Finding:
-    r = REGISTRY[rule_id]
-    return Finding(rule=r.id, name=r.name, family=r.family, severity=r.severity, message=message,
-                   location=_where(claim), expected=expected, found=found, tolerance=tolerance, unit=unit,
-                   evidence=claim.text[:300], related=related or [])
+    return REGISTRY[rule_id].finding(message, _where(claim), expected=expected, found=found, tolerance=tolerance,
+                                     unit=unit, evidence=claim.text[:300], related=related or [])
 
 
 def _yuan(b: Bound) -> tuple[Decimal, Decimal]:
@@ -555,13 +553,11 @@ def operating_cost_unit_type(doc: Document) -> Iterator[Finding]:
             sentences = [x for x in squash(para.text).split("。") if "指" not in x]  # not definitions
             m = next((m for m in map(_NONE_OPERATING.search, sentences) if m), None)
             if m:
-                meta = REGISTRY["BL306"]
-                yield Finding(rule=meta.id, name=meta.name, family=meta.family, severity=meta.severity,
-                              message=f"本单位为{kind}单位（{doc.meta.unit_type_evidence or '文档自述'}），"
-                                      f"应有机关运行经费，说明却写「{m.group(0)}」",
-                              location=Location(page=para.provenance.page, line=para.provenance.line,
-                                                bbox=para.provenance.bbox),
-                              evidence=para.text[:300])
+                yield REGISTRY["BL306"].finding(
+                    f"本单位为{kind}单位（{doc.meta.unit_type_evidence or '文档自述'}），"
+                    f"应有机关运行经费，说明却写「{m.group(0)}」",
+                    Location(page=para.provenance.page, line=para.provenance.line, bbox=para.provenance.bbox),
+                    evidence=para.text[:300])
 
 
 @rule("BL307", name="narrative-project-count-differs", family="narrative", severity="error",

@@ -16,10 +16,10 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 from pathlib import Path
 
+from budgetlint.findings import Finding, Location, Severity
 from budgetlint.model import Document, Indicator, PerformanceForm, Project, Provenance, Row, RowKind, Unit
 from budgetlint.recognise.claims import extract_claims
 from budgetlint.recognise.normalise import squash
-from budgetlint.report.finding import Finding, Location, Severity
 from budgetlint.rules.narrative import name_key
 from budgetlint.rules.registry import REGISTRY, rule
 
@@ -42,11 +42,10 @@ def _base(label: str) -> str:
 def _finding(rule_id: str, message: str, provenance: Provenance | None, *, expected=None, found=None,
              tolerance=None, unit: str | None = None, evidence: str | None = None,
              related: list[Location] | None = None, severity=None) -> Finding:
-    r = REGISTRY[rule_id]
     prov = provenance or Provenance()
-    return Finding(rule=r.id, name=r.name, family=r.family, severity=severity or r.severity, message=message,
-                   location=Location(page=prov.page, line=prov.line, bbox=prov.bbox), expected=expected, found=found,
-                   tolerance=tolerance, unit=unit, evidence=evidence, related=related or [])
+    return REGISTRY[rule_id].finding(message, Location(page=prov.page, line=prov.line, bbox=prov.bbox),
+                                     severity=severity, expected=expected, found=found, tolerance=tolerance,
+                                     unit=unit, evidence=evidence, related=related or [])
 
 
 def _scale(unit: Unit | None) -> Decimal:
@@ -838,10 +837,8 @@ def project_names_duplicated(doc: Document) -> Iterator[Finding]:
         t = next((t for t in doc.tables if t.index == same[1].table), None)
         row = t.rows[same[1].row] if t else None
         amounts = "、".join(_fmt(p.amounts.get("total", Decimal(0))) for p in same)
-        meta = REGISTRY["BL513"]
-        yield Finding(rule=meta.id, name=meta.name, family=meta.family, severity=meta.severity,
-                      message=f"项目支出表中「{same[0].name}」出现 {len(same)} 次（金额 {amounts}）",
-                      location=Location.of(t, row) if t else Location(), found=same[0].name)
+        yield REGISTRY["BL513"].finding(f"项目支出表中「{same[0].name}」出现 {len(same)} 次（金额 {amounts}）",
+                                        Location.of(t, row) if t else Location(), found=same[0].name)
 
 
 @rule("BL514", name="narrative-count-differs-from-forms", family="performance", severity="warning",

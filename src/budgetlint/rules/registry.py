@@ -11,12 +11,11 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from budgetlint.findings import FAMILIES, FAMILY_INFO, Finding, Location, Severity
 from budgetlint.model import Document
-from budgetlint.report.finding import FAMILIES, Finding, Severity
 
 RuleFn = Callable[[Document], Iterator[Finding]]
-_FAMILY_DIGIT = {"1": "arithmetic", "2": "cross_table", "3": "narrative", "4": "catalog", "5": "performance",
-                 "6": "completeness", "7": "text", "9": "extraction"}
+_FAMILY_DIGIT = {digit: family for family, (digit, _) in FAMILY_INFO.items()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +35,13 @@ class Rule:
 
     def run(self, doc: Document) -> Iterator[Finding]:
         return self.fn(doc)
+
+    def finding(self, message: str, location: Location | None = None, *, severity: Severity | None = None,
+                **fields) -> Finding:
+        """A finding of this rule: its id, name, family and severity filled in (the one builder every
+        rule module uses; ``fields`` are the other ``Finding`` fields)."""
+        return Finding(rule=self.id, name=self.name, family=self.family, severity=severity or self.severity,
+                       message=message, location=location or Location(), **fields)
 
 
 REGISTRY: dict[str, Rule] = {}

@@ -14,9 +14,9 @@ from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 
+from budgetlint.findings import Finding, Location
 from budgetlint.model import Document, Provenance
 from budgetlint.recognise.normalise import clean, squash
-from budgetlint.report.finding import Finding, Location
 from budgetlint.rules.registry import REGISTRY, rule
 
 VOCAB = Path(__file__).resolve().parent / "vocab" / "text.toml"
@@ -40,10 +40,8 @@ def vocab() -> dict:
 
 def _finding(rule_id: str, message: str, prov: Provenance | None, evidence: str, expected=None,
              found=None) -> Finding:
-    r = REGISTRY[rule_id]
     loc = Location(page=prov.page, line=prov.line, bbox=prov.bbox) if prov else Location()
-    return Finding(rule=r.id, name=r.name, family=r.family, severity=r.severity, message=message,
-                   location=loc, evidence=evidence[:300], expected=expected, found=found)
+    return REGISTRY[rule_id].finding(message, loc, evidence=evidence[:300], expected=expected, found=found)
 
 
 def texts(doc: Document) -> Iterator[tuple[str, Provenance | None]]:

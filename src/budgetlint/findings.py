@@ -11,7 +11,20 @@ from enum import StrEnum
 
 from budgetlint.model import Provenance, Row, Table
 
-FAMILIES = ("arithmetic", "cross_table", "narrative", "catalog", "performance", "completeness", "text", "extraction")
+# The eight families: the first digit of a rule id (BL1xx …) and the Chinese label reports show.
+# One place; the registry, the reports and the rules doc read it from here.
+FAMILY_INFO = {
+    "arithmetic": ("1", "表内勾稽"),
+    "cross_table": ("2", "表间勾稽"),
+    "narrative": ("3", "说明与表格"),
+    "catalog": ("4", "科目"),
+    "performance": ("5", "绩效目标"),
+    "completeness": ("6", "完整性"),
+    "text": ("7", "文字"),
+    "extraction": ("9", "读取"),
+}
+FAMILIES = tuple(FAMILY_INFO)
+FAMILY_LABELS = {family: label for family, (_, label) in FAMILY_INFO.items()}
 
 
 class Severity(StrEnum):
