@@ -294,3 +294,15 @@ def test_unknown_config_key_is_an_error_naming_it(tmp_path, files, monkeypatch):
     monkeypatch.chdir(tmp_path)
     r = run("check", str(files["good"]))
     assert r.exit_code == 2 and "未知的设置 ignor" in r.output
+
+
+def test_a_folder_skips_what_is_not_a_disclosure_and_says_so(tmp_path):
+    folder = tmp_path / "region"
+    folder.mkdir()
+    (folder / "README.md").write_text("# How to use this folder\nPut the files here.\n", "utf-8")
+    (folder / "photo.png").write_bytes(b"\x89PNG\r\n")
+    (folder / "a.txt").write_text(GOOD, "utf-8")
+    r = run("check", "--format", "json", str(folder))
+    names = [Path(d["path"]).name for d in json.loads(r.stdout[r.stdout.index("{"):])["documents"]]
+    assert names == ["a.txt"]
+    assert "跳过了 2 个" in r.output and "README.md" in r.output

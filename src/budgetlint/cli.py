@@ -33,15 +33,37 @@ def _split(values: tuple[str, ...]) -> list[str]:
 _DOC_SUFFIXES = {".txt", ".md", ".pdf", ".xls", ".xlsx", ".doc", ".docx", ".html", ".htm"}
 
 
-def _paths(files: tuple[str, ...]) -> list[str]:
-    """Files to check: "-" reads a list from stdin; a folder means every document under it."""
+# A folder's prose files (README.md, 说明.txt) are documents only when they speak of a budget.
+_PROSE_SUFFIXES = {".txt", ".md"}
+_DISCLOSURE_WORDS = ("预算", "决算", "绩效")
+
+
+def _looks_like_disclosure(p: Path) -> bool:
+    if p.suffix.lower() not in _PROSE_SUFFIXES or any(w in p.name for w in _DISCLOSURE_WORDS):
+        return True
+    try:
+        head = p.read_bytes()[:4096]
+    except OSError:
+        return True  # let the check say why it cannot be read
+    text = head.decode("utf-8", errors="ignore") + head.decode("gb18030", errors="ignore")
+    return any(w in text for w in _DISCLOSURE_WORDS)
+
+
+def _paths(files: tuple[str, ...], skipped: list[str] | None = None) -> list[str]:
+    """Files to check: "-" reads a list from stdin; a folder means every document under it (files
+    of other kinds, and prose files that never mention a budget, go to ``skipped``)."""
     out: list[str] = []
     for f in files:
         if f == "-":
             out.extend(line.strip() for line in sys.stdin if line.strip())
         elif Path(f).is_dir():
-            out.extend(str(p) for p in sorted(Path(f).rglob("*"))
-                       if p.is_file() and p.suffix.lower() in _DOC_SUFFIXES and not p.name.startswith("."))
+            for p in sorted(Path(f).rglob("*")):
+                if not p.is_file() or p.name.startswith("."):
+                    continue
+                if p.suffix.lower() in _DOC_SUFFIXES and _looks_like_disclosure(p):
+                    out.append(str(p))
+                elif skipped is not None:
+                    skipped.append(str(p))
         else:
             out.append(f)
     return out
@@ -110,11 +132,15 @@ def check(files: tuple[str, ...], fmt: str, output: str | None, select: tuple[st
     rules = _select_rules(_split(select) or cfg.select, _split(ignore) + cfg.ignore)
     fail_level = Severity(fail_on or cfg.fail_on).rank
     floor = Severity(min_severity).rank
-    paths = _paths(files)
+    skipped: list[str] = []
+    paths = _paths(files, skipped)
+    err = Console(stderr=True, no_color=no_color)
+    if skipped and not quiet:
+        names = "、".join(Path(x).name for x in skipped[:5]) + ("等" if len(skipped) > 5 else "")
+        err.print(f"budgetlint: 文件夹中跳过了 {len(skipped)} 个不像预决算公开文档的文件：{names}", highlight=False)
     if not paths:
         raise click.UsageError("没有给出要检查的文件")
     results = []
-    err = Console(stderr=True, no_color=no_color)
     show_progress = len(paths) > 3 and err.is_terminal and not quiet
     if show_progress:
         from rich.progress import track
