@@ -239,3 +239,24 @@ def test_bl402_a_last_character_pushed_onto_the_next_row_is_not_a_wrong_name():
     all_rules()
     found = [f.found for f in run_rules(doc_of(text), [REGISTRY["BL402"]])]
     assert found == ["职工基本医疗保"]  # cut short with nothing pushed down: still a finding
+
+
+def test_bl402_message_says_how_sure_the_catalog_is_in_words():
+    from helpers import doc_of, tsv
+
+    from budgetlint.pipeline import run_rules
+    from budgetlint.rules.registry import REGISTRY, all_rules
+
+    text = tsv("""
+2021年某局部门预算
+一般公共预算基本支出情况表
+单位：万元
+科目编码 | 科目名称 | 合计 | 人员经费 | 公用经费
+301 | 工资福利支出 | 3.00 | 3.00 | 0.00
+30110 | 职工基本医疗保 | 3.00 | 3.00 | 0.00
+合计 |  | 3.00 | 3.00 | 0.00
+""")
+    all_rules()
+    (f,) = run_rules(doc_of(text), [REGISTRY["BL402"]])
+    assert "草案条目" in f.message or "经公开文档证实" in f.message
+    assert "recall" not in f.message and "attested" not in f.message

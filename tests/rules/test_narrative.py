@@ -369,3 +369,18 @@ def test_bl304_the_same_figures_restated_are_one_finding():
             + one.replace("预算支出", "财政拨款支出") + "\n")
     hits = run(text, "BL304")
     assert len(hits) == 1 and len(hits[0].related) == 1, [f.message for f in hits]
+
+
+def test_bl301_says_the_table_figure_in_the_prose_unit():
+    """"352.67万元 与…的 3,503,499元（合 350.35万元）": one unit to compare in."""
+    found = run(SHANGHAI.replace("2026年预算安排18.00万元", "2026年预算安排18.50万元"))
+    (f,) = [f for f in found if f.rule == "BL301"]
+    assert "180000.00元（合 18.00万元）" in f.message
+
+
+def test_text_report_shows_tolerance_to_three_digits():
+    from decimal import Decimal
+
+    from budgetlint.report.text import tolerance_text
+
+    assert tolerance_text(Decimal("0.0050005")) == "0.005" and tolerance_text(Decimal("2")) == "2"

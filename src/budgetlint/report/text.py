@@ -16,6 +16,11 @@ _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 _FAMILY = FAMILY_LABELS
 
 
+def tolerance_text(tol) -> str:
+    """A tolerance as a reviewer reads it: three significant digits ("0.005", not "0.0050005")."""
+    return format(float(tol), ".3g")
+
+
 def _where(f: Finding) -> str:
     loc = f.location
     bits = []
@@ -64,7 +69,7 @@ def render_text(results: list[Result], console: Console) -> None:
                 line.append(f"{where} ", style="dim")
             line.append(f.message)
             if f.tolerance is not None and f.tolerance > 0:
-                line.append(f"（容差 {f.tolerance}{f.unit or ''}）", style="dim")
+                line.append(f"（容差 {tolerance_text(f.tolerance)}{f.unit or ''}）", style="dim")
             console.print(line)
         if not r.findings:
             if cov is None or cov.status.complete:

@@ -151,6 +151,16 @@ def code_not_in_catalog(doc: Document) -> Iterator[Finding]:
     yield from found
 
 
+# How sure the bundled catalog is of a row, in the reviewer's words (catalogs/SOURCES.md).
+_CONFIDENCE = {
+    "official": "官方科目表",
+    "attested": "条目经公开文档证实",
+    "recall_seed_agrees": "草案条目，与样本文档一致",
+    "recall": "草案条目，未经证实",
+    "recall_low": "草案条目，把握较低",
+}
+
+
 def _catalog_name(doc: Document, row: Row) -> str | None:
     for code in row.codes.values():
         cat = _judging(doc, code.scheme)
@@ -211,7 +221,7 @@ def name_differs_from_catalog(doc: Document) -> Iterator[Finding]:
         where = f"；共 {len(places)} 处" if len(places) > 1 else ""
         f = _finding("BL402", table, row,
                      f"{_SCHEME_LABEL[code.scheme]} {code.digits} 的名称应为「{entry.name}」，文档写作「{name}」"
-                     f"（{cat.year} 年科目表，可信度 {entry.confidence}{where}）",
+                     f"（{cat.year} 年科目表，{_CONFIDENCE.get(entry.confidence, entry.confidence)}{where}）",
                      severity=_severity(entry, cat, doc.meta.year), expected=entry.name, found=name,
                      evidence=f"{code.digits} {name}")
         f.related = [Location.of(t, r) for t, r, _ in places[1:]]

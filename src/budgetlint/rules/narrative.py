@@ -137,12 +137,20 @@ def narrative_amount_differs(doc: Document) -> Iterator[Finding]:
         yield _finding(
             "BL301", claim,
             f"情况说明中{claim.label}{what} {fig.raw}{unit.value if unit else ''}，与{_table_name(b)}"
-            f"的 {b.value.raw.strip()}{b.unit.value if b.unit else ''} 不符",
+            f"的 {b.value.raw.strip()}{b.unit.value if b.unit else ''}{_also_in(table_in_claim_unit, unit, b.unit)} 不符",
             expected=table_in_claim_unit, found=fig.value,
             tolerance=_in_unit(fig.half_ulp_yuan() + _yuan(b)[1], unit),
             unit=unit.value if unit else None,
             related=[Location.of(x.table, x.row, x.column) for x in bounds],
         )
+
+
+def _also_in(value: Decimal, unit: Unit | None, table_unit: Unit | None) -> str:
+    """The table's figure in the prose's unit when the two differ ("3,503,499元（合 350.35万元）"),
+    so a reviewer compares like with like."""
+    if unit is None or table_unit is None or unit == table_unit:
+        return ""
+    return f"（合 {_fmt(value.quantize(Decimal('0.01')))}{unit.value}）"
 
 
 def _pct_interval(claim: Claim) -> tuple[Decimal, Decimal] | None:
