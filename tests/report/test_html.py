@@ -150,3 +150,10 @@ def test_in_a_real_browser(browser, sample_result, tmp_path):
 
     assert errors == [] and remote == []
     page.close()
+
+
+def test_template_shown_by_its_chinese_name(sample_result):
+    from budgetlint.report.html import render_html
+
+    page = render_html([sample_result])
+    assert "山东省预算公开模板" in page and "<dd>shandong</dd>" not in page

@@ -18,6 +18,15 @@ from budgetlint.model import Column, Document, Row, Table, Value
 SEVERITIES = (Severity.ERROR, Severity.WARNING, Severity.INFO)
 
 
+def template_label(template: str) -> str:
+    """A template id as a reviewer reads it ("shandong" → 山东省预算公开模板)."""
+    if not template:
+        return ""
+    from budgetlint.recognise.vocab import default_vocabulary
+
+    return default_vocabulary().templates.get(template, template)
+
+
 def family_label(family: str) -> str:
     return FAMILY_LABELS.get(family, family)
 

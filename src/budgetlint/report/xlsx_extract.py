@@ -9,7 +9,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
 from budgetlint.model import Document
-from budgetlint.report.common import unique_sheet_name
+from budgetlint.report.common import template_label, unique_sheet_name
 from budgetlint.report.xlsx_safe import keep_text
 
 _BOLD = Font(bold=True)
@@ -26,7 +26,7 @@ def write_xlsx(doc: Document, path: Path) -> None:
     ws.title = "概况"
     m = doc.meta
     for k, v in (("文件", doc.path), ("标题", m.title), ("单位", m.organisation), ("年度", m.year),
-                 ("类型", m.kind.value), ("模板", m.template), ("说明部分金额单位", m.narrative_unit.value if m.narrative_unit else "")):
+                 ("类型", m.kind.value), ("模板", template_label(m.template)), ("说明部分金额单位", m.narrative_unit.value if m.narrative_unit else "")):
         ws.append([k, v])
     ws.append([])
     ws.append(["序号", "表格类型", "标题", "单位", "行数", "起始行"])
