@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterator
 from decimal import Decimal
@@ -84,18 +85,21 @@ def _match_forms(doc: Document) -> tuple[list[tuple[PerformanceForm, Project]], 
     the forms left without a row and the rows left without a form. A name printed twice in the
     table pairs in order."""
     projects = doc.projects
-    free = list(projects)
+    by_name: dict[str, list[Project]] = {}  # one pass, not forms × projects (documents of thousands)
+    for p in projects:
+        by_name.setdefault(name_key(p.name), []).append(p)
+    taken: set[int] = set()
     pairs: list[tuple[PerformanceForm, Project]] = []
     lonely: list[PerformanceForm] = []
     for form in doc.forms:
-        key = name_key(form.project)
-        hit = next((p for p in free if name_key(p.name) == key), None)
-        if hit is None:
+        same = by_name.get(name_key(form.project))
+        if not same:
             lonely.append(form)
             continue
-        free.remove(hit)
+        hit = same.pop(0)
+        taken.add(id(hit))
         pairs.append((form, hit))
-    return pairs, lonely, free
+    return pairs, lonely, [p for p in projects if id(p) not in taken]
 
 
 @rule("BL501", name="form-amount-differs-from-project", family="performance", severity="error",
@@ -151,13 +155,19 @@ def form_name_differs_from_project(doc: Document) -> Iterator[Finding]:
     名称只差空格、括号形式或引号；没有项目支出表；金额相同的候选不止一个或名称相差过大。
     """
     _, lonely, free = _match_forms(doc)
+    # free projects by amount in 元, sorted, so each form looks only at projects of its amount
+    priced = sorted(((p.amounts["total"] * _scale(_project_unit(doc, p)),
+                      _half_ulp(p.amounts["total"]) * _scale(_project_unit(doc, p)), i, p)
+                     for i, p in enumerate(free) if p.amounts.get("total") is not None), key=lambda x: x[:3])
+    amounts = [x[0] for x in priced]
+    widest = max((x[1] for x in priced), default=Decimal(0))
     used: set[int] = set()
     for form in lonely:
         if form.total is None:
             continue
-        cands = [p for p in free if id(p) not in used and p.amounts.get("total") is not None
-                 and abs(p.amounts["total"] * _scale(_project_unit(doc, p)) - form.total * _scale(form.unit))
-                 <= _half_ulp(form.total) * _scale(form.unit) + _half_ulp(p.amounts["total"]) * _scale(_project_unit(doc, p))]
+        yuan, half = form.total * _scale(form.unit), _half_ulp(form.total) * _scale(form.unit)
+        lo, hi = bisect_left(amounts, yuan - half - widest), bisect_right(amounts, yuan + half + widest)
+        cands = [p for amount, own, _, p in priced[lo:hi] if id(p) not in used and abs(amount - yuan) <= half + own]
         close = [p for p in cands if _similar(form.project, p.name) >= 0.8]
         if len(close) != 1:
             continue
