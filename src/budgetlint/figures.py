@@ -81,7 +81,7 @@ def three_public(doc: Document) -> dict[int | str, Decimal]:
     for c in t.amount_columns:
         if c.key.startswith("y") and c.key.endswith(".total"):
             year = int(c.key[1:5])
-            v = t.rows[0].values.get(c.key)
+            v = t.rows[0].values.get(three_total_key(t, f"y{year}."))
             if v is not None and v.amount is not None:
                 out[year] = v.amount
     if not out and "final" in stages:
@@ -112,6 +112,8 @@ def three_public(doc: Document) -> dict[int | str, Decimal]:
         # Item rows (Hebei): the 三公 figure is the "三公"经费小计, not a 合计 that adds 会议费 and 培训费.
         # One figure column under another name (福建: 项目 | 预算数) is read as the 合计 column.
         col = "total" if t.column("total") or not t.amount_columns else t.amount_columns[0].key
+        if col == "total":
+            col = three_total_key(t)
         sub = t.row_by_key("three_subtotal")
         v = sub.values.get(col) if sub is not None else None
         total = v.amount if v is not None else _total(t, col)
@@ -124,6 +126,17 @@ def three_public(doc: Document) -> dict[int | str, Decimal]:
 
 
 THREE_PUBLIC_PARTS = ("total", "abroad", "vehicle", "vehicle_purchase", "vehicle_operation", "reception")
+
+
+def three_total_key(t: Table, prefix: str = "") -> str:
+    """The column holding the 三公 total: the 三公 group's 小计 where the table's 合计 also adds
+    会议费 and 培训费 (西安 表13: 合计 | 一般公共预算拨款安排的“三公”经费预算 (小计 | …) | 会议费 | 培训费),
+    else the 合计."""
+    return prefix + ("three_subtotal" if t.column(prefix + "three_subtotal") else "total")
+
+
+def _column_part(t: Table, prefix: str, part: str) -> str:
+    return three_total_key(t, prefix) if part == "total" else prefix + part
 
 
 def three_public_items(doc: Document, year: int | None) -> dict[str, tuple[Table, Row, str]]:
@@ -160,11 +173,19 @@ def three_public_items(doc: Document, year: int | None) -> dict[str, tuple[Table
         if not prefix:
             return {}
         for part in THREE_PUBLIC_PARTS:
-            if prefix + part in year_cols:
-                out[part] = (t, t.rows[0], prefix + part)
+            if _column_part(t, prefix, part) in year_cols:
+                out[part] = (t, t.rows[0], _column_part(t, prefix, part))
         return out
     if year is not None and doc.meta.year is not None and year != doc.meta.year:
         return {}  # item rows show the budget year only
+    total_row = t.total_row()
+    if total_row is not None and keys & {"abroad", "reception", "vehicle"}:
+        # Items as columns, one line per 预算单位 under the 合计 line (湖州; 西安 表13 of one year):
+        # the total is the 三公 小计, the 合计, or the first column ("“三公”经费合计").
+        cols = {p: _column_part(t, "", p) for p in THREE_PUBLIC_PARTS}
+        if cols["total"] not in keys:
+            cols["total"] = t.amount_columns[0].key
+        return {p: (t, total_row, k) for p, k in cols.items() if k in keys}
     vocab = default_vocabulary()
     col = "total" if t.column("total") else (t.amount_columns[0].key if t.amount_columns else None)
     if col is None:

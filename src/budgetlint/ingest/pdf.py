@@ -530,8 +530,10 @@ class _Cell:
     chars: list[Char] = field(default_factory=list)
 
 
-def _covered(edges: list[Edge], pos: float, at: float, tol: float) -> bool:
-    return any(abs(e.pos - pos) <= tol and e.a - tol <= at <= e.b + tol for e in edges)
+def _covered(edges: list[Edge], pos: float, at: float, tol: float, along: float | None = None) -> bool:
+    """A ruling at ``pos`` (within ``tol``) passes ``at``, give or take ``along``."""
+    along = tol if along is None else along
+    return any(abs(e.pos - pos) <= tol and e.a - along <= at <= e.b + along for e in edges)
 
 
 def grid_cells(grid: Grid, settings: PdfSettings = DEFAULT) -> list[list[_Cell]]:
@@ -554,15 +556,20 @@ def grid_cells(grid: Grid, settings: PdfSettings = DEFAULT) -> list[list[_Cell]]
         if ri != rj:
             parent[max(ri, rj)] = min(ri, rj)
 
+    # A ruling is looked for at the middle of the cell's side; the slack along it stays under a
+    # quarter of the side, or in a band of small print (rows 6pt high, 西安 表13's four header rows) a
+    # ruling that starts at the band's lower border would count as crossing it and split its merged
+    # cells like those of the row below ("上年" over 合计 … 培训费 read as over 小计 … 运行维护费 only).
     for r in range(nr):
         ym = (ys[r] + ys[r + 1]) / 2
+        along = min(tol, (ys[r + 1] - ys[r]) / 4)
         for c in range(1, nc):
-            if not _covered(by_x[c], xs[c], ym, tol):
+            if not _covered(by_x[c], xs[c], ym, tol, along):
                 union(r * nc + c - 1, r * nc + c)
     for r in range(1, nr):
         for c in range(nc):
             xm = (xs[c] + xs[c + 1]) / 2
-            if not _covered(by_y[r], ys[r], xm, tol):
+            if not _covered(by_y[r], ys[r], xm, tol, min(tol, (xs[c + 1] - xs[c]) / 4)):
                 union((r - 1) * nc + c, r * nc + c)
     cells: dict[int, _Cell] = {}
     table: list[list[_Cell]] = []

@@ -9,7 +9,7 @@ from budgetlint.model import Document
 from budgetlint.recognise.confirm import confirm_column_sums
 from budgetlint.recognise.meta import recognise_meta
 from budgetlint.recognise.narrative import recognise_narrative
-from budgetlint.recognise.tables import recognise_tables
+from budgetlint.recognise.tables import recognise_tables, resolve_relative_years
 from budgetlint.recognise.vocab import Vocabulary, default_vocabulary
 
 
@@ -29,4 +29,5 @@ def recognise(source: Source, vocab: Vocabulary | None = None) -> Document:
         spec_templates = [s.template for s in vocab.specs if s.kind == t.kind and any(ti in t.title.replace(" ", "") for ti in s.titles)]
         votes.update(set(spec_templates))
     meta = recognise_meta(lines, tables, sections, votes, source.format)
+    resolve_relative_years(tables, meta.year)
     return Document(path=source.path, meta=meta, tables=tables, sections=sections, forms=forms, toc=toc)

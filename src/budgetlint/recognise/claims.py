@@ -726,7 +726,9 @@ def three_public_value(doc: Document, key: str, year: int | None) -> Bound | Non
     t = doc.table("three_public")
     if t is None or not t.quality.readable or not t.rows or year is None:
         return None
-    col = f"y{year}.{key}"
+    from budgetlint.figures import three_total_key
+
+    col = three_total_key(t, f"y{year}.") if key == "total" else f"y{year}.{key}"
     if t.column(col) is not None:
         row = t.rows[0]
         v = row.values.get(col)
@@ -739,6 +741,13 @@ def three_public_value(doc: Document, key: str, year: int | None) -> Bound | Non
         col = _three_public_column(t, key)
         v = row.values.get(col) if col else None
         return Bound(t, row, col, v) if v is not None and v.amount is not None and not row.ambiguous else None
+    total_row = t.total_row()
+    if total_row is not None and any(t.column(k) for k in ("abroad", "reception", "vehicle")):
+        # Items as columns, one line per 预算单位 under the 合计 line (湖州; 西安 表13 of one year):
+        # the total is the 三公 小计 where the 合计 adds 会议费 and 培训费.
+        col = "three_subtotal" if key == "total" and t.column("three_subtotal") else _three_public_column(t, key)
+        v = total_row.values.get(col) if col else None
+        return Bound(t, total_row, col, v) if v is not None and v.amount is not None and not total_row.ambiguous else None
     if key == "total":
         row = t.row_by_key("three_subtotal") or t.total_row()
     else:

@@ -174,6 +174,10 @@ def nodes_to_columns(roots: list[Node], vocab: Vocabulary, balance: bool) -> lis
         m = vocab.year_pattern.match(lk) if lk else None
         if m and not node.is_leaf:
             year = m.group("year")
+        elif lk in vocab.relative_years and not node.is_leaf:
+            # 上年 | 当年 (西安 表13): the year relative to the document's, known only once its
+            # title is read; recognise() writes the year in (tables.resolve_relative_years).
+            year = f"{vocab.relative_years[lk]:+d}"
         own_stage = vocab.stage(label) if lk and multi_stage else None
         if balance and side is None and not node.is_leaf:
             side = _side_of(label)
@@ -186,6 +190,11 @@ def nodes_to_columns(roots: list[Node], vocab: Vocabulary, balance: bool) -> lis
                 text_group = True
             if own_stage:
                 stage = own_stage
+                node.key = group_key
+            elif lk in vocab.change_groups:
+                # 增减变化情况 over the same columns as the years beside it: the change, not a figure
+                # of any year ("change.total"), never read as the table's own total.
+                stage = "change"
                 node.key = group_key
             elif lk in vocab.generic_totals:
                 # 合计 heading its own columns (预算数 | 决算数): the table's total at the top,

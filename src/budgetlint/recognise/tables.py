@@ -147,6 +147,8 @@ def lines_to_blocks(lines: list[Line], vocab: Vocabulary) -> list[Block]:
     while i < n:
         line = lines[i]
         specs = [] if line.is_tabular or not line.cells[0].strip() else vocab.match_title(line.cells[0])
+        if not specs and not line.is_tabular and line.cells[0].strip():
+            specs = _wrapped_title(lines, i, vocab)
         if not specs:
             i += 1
             continue
@@ -157,6 +159,20 @@ def lines_to_blocks(lines: list[Line], vocab: Vocabulary) -> list[Block]:
         blocks.append(block)
         i = block.consumed[-1] + 1
     return blocks
+
+
+def _wrapped_title(lines: list[Line], i: int, vocab: Vocabulary) -> list[TableSpec]:
+    """A title printed in two lines, broken inside its name (西安 表13: "…拨款“三公”经费及" /
+    "会议费、培训费支出预算表（不含上年结转）"): the specs the two lines name together, where the first
+    line is no title and the two hold a longer title than the second alone (which may end in a
+    short one: "…培训费支出预算表" holds 支出预算表)."""
+    nxt = lines[i + 1] if i + 1 < len(lines) else None
+    if nxt is None or nxt.is_tabular or not nxt.cells[0].strip():
+        return []
+    joined = clean(lines[i].cells[0]) + clean(nxt.cells[0])
+    if vocab.title_length(joined) <= vocab.title_length(nxt.cells[0]):
+        return []
+    return vocab.match_title(joined)
 
 
 def _continues(lines: list[Line], j: int, segment: Segment) -> bool:
@@ -211,14 +227,19 @@ def _read_block(lines: list[Line], start: int, specs: list[TableSpec], vocab: Vo
     if _SUBTITLE.match(sub) and (narrowed := vocab.match_title(title + sub)):
         # A title in two lines, the classification on the second ("（按支出经济分类科目）").
         specs = narrowed
-    unit = unit_in(title)
     consumed = [start]
+    if sub and not vocab.match_title(title) and vocab.title_length(title + sub) > vocab.title_length(sub):
+        # A title broken over two lines inside its name (_wrapped_title): its second line is no
+        # other table's title.
+        title += sub
+        consumed.append(next(k for k in range(start + 1, start + 3) if clean(lines[k].cells[0]) == sub))
+    unit = unit_in(title)
     notes: list[str] = []
     meta: list[str] = []
     reading: list[str] = []
     segments: list[Segment] = []
     kinds = {s.kind for s in specs}
-    j, n = start + 1, len(lines)
+    j, n = consumed[-1] + 1, len(lines)
     lookahead = 0
     mode = "header"
     header: list[list[str]] = []
@@ -233,6 +254,7 @@ def _read_block(lines: list[Line], start: int, specs: list[TableSpec], vocab: Vo
                 j += 1
                 continue
             again = vocab.match_title(t)
+            wrapped = not again and bool(again := _wrapped_title(lines, j, vocab))
             if again and not {s.kind for s in again} & kinds:
                 if not (segments or header):
                     # Another table's title before this one's header (a table of contents, a list of
@@ -273,6 +295,9 @@ def _read_block(lines: list[Line], start: int, specs: list[TableSpec], vocab: Vo
                 # The same table continued on the next page, title repeated (or the next table under
                 # the same title: its second line tells, below; so the title is not yet the table's).
                 consumed.append(j)
+                if wrapped:  # the title's second line goes with it
+                    j += 1
+                    consumed.append(j)
                 expect_header = True
                 j += 1
                 continue
@@ -1214,3 +1239,30 @@ def recognise_tables(lines: list[Line], vocab: Vocabulary) -> tuple[list[Table],
     tables = [block_to_table(b, i, vocab) for i, b in enumerate(blocks, start=1)]
     consumed = {k for b in blocks for k in b.consumed}
     return tables, consumed
+
+
+_RELATIVE_YEAR = re.compile(r"^y([+-]\d+)\.")
+
+
+def resolve_relative_years(tables: list[Table], year: int | None) -> None:
+    """Columns under 上年 | 当年 (headers.py keys them "y-1.", "y+0.") take the year they name:
+    y2025., y2026. in a 2026 budget, as under printed years. Without the document's year, 当年's
+    columns keep their plain keys and 上年's are prefixed "prior." (never read as a year)."""
+
+    def key_of(key: str) -> str:
+        m = _RELATIVE_YEAR.match(key)
+        if m is None:
+            return key
+        rest, shift = key[m.end():], int(m.group(1))
+        if year is not None:
+            return f"y{year + shift}.{rest}"
+        return rest if shift == 0 else f"prior.{rest}"
+
+    for t in tables:
+        if not any(_RELATIVE_YEAR.match(c.key) for c in t.columns):
+            continue
+        for c in t.columns:
+            c.key = key_of(c.key)
+        for r in t.rows:
+            r.values = {key_of(k): v for k, v in r.values.items()}
+        t.column_sums = [(key_of(a), tuple(key_of(p) for p in parts)) for a, parts in t.column_sums]

@@ -53,6 +53,8 @@ class Vocabulary:
     subtotal_rows: frozenset[str] = frozenset()  # grid row keys that are subtotals (人员经费合计 …)
     stage_words: dict[str, str] = field(default_factory=dict)  # squashed header word → stage
     column_alias: dict[str, tuple[str, ...]] = field(default_factory=dict)  # key → keys tried after it
+    relative_years: dict[str, int] = field(default_factory=dict)  # squashed header word → years from the document's
+    change_groups: frozenset[str] = frozenset()  # header groups holding the change between years
     _title_index: list[tuple[str, TableSpec]] = field(default_factory=list)
 
     def match_title(self, text: str) -> list[TableSpec]:
@@ -66,6 +68,13 @@ class Vocabulary:
             return []
         best = max(len(t) for t, s in self._title_index if s in found and t in key)
         return [s for t, s in self._title_index if t in key and len(t) == best]
+
+    def title_length(self, text: str) -> int:
+        """Length of the longest title ``text`` holds (0: none)."""
+        key = squash(text)
+        if not key or len(key) > 60:
+            return 0
+        return max((len(t) for t, _ in self._title_index if t in key), default=0)
 
     def column_key(self, header: str) -> str | None:
         return self.amount_words.get(label_key(header))
@@ -169,6 +178,8 @@ def load_vocabulary(folder: Path | None = None, extra: list[Path] | None = None)
         subtotal_rows=frozenset(rows.get("grid", {}).get("subtotal_keys", [])),
         stage_words=_words(cols.get("stage", {}), "columns.toml [stage]"),
         column_alias={k: tuple(v) for k, v in cols.get("alias", {}).items()},
+        relative_years={label_key(k): int(v) for k, v in cols.get("relative_year", {}).items()},
+        change_groups=frozenset(label_key(w) for w in cols.get("change_groups", [])),
     )
     vocab._title_index = sorted(
         ((title, spec) for spec in specs for title in spec.titles), key=lambda ts: -len(ts[0])

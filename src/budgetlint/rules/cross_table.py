@@ -87,7 +87,16 @@ def resolve(doc: Document, ref: Ref) -> Quantity | None:
     column = next((k for k in default_vocabulary().aliases(ref.column) if k in row.values), None)
     if column is None:
         return None  # the table has no such column
+    if row.values[column].blank and _parts_printed(table, row, column):
+        return None  # a heading left blank over its printed parts states no figure (as BL104 reads it)
     return Quantity(table, row, row.values[column], column)
+
+
+def _parts_printed(table: Table, row: Row, column: str) -> bool:
+    """A line of a balance table that breaks ``row`` down prints a figure other than zero in the
+    column: the blank over it is a heading (西安 "1、财政拨款" over its "(1)一般公共预算拨款收入"), not 0."""
+    return any(r.parent == row.index and r.side == row.side and (v := r.values.get(column)) is not None
+               and not v.blank and v.amount for r in table.rows)
 
 
 @dataclass(slots=True)
