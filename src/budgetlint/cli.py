@@ -109,9 +109,15 @@ def main() -> None:
 @click.option("-q", "--quiet", is_flag=True, help="只输出汇总。")
 @click.option("--statistics", is_flag=True, help="只输出每条规则的问题数（按数量排序），不列出各个问题。")
 @click.option("--exit-zero", is_flag=True, help="发现问题时退出码仍为 0（文件无法读取时仍为 2）。")
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="同时检查的文档数（每个文档在独立的工作进程中检查）。")
+@click.option("--timeout", type=click.FloatRange(min=1), default=None,
+              help="每个文档的检查时间上限（秒）；超时的文档报告为超时并跳过（默认 600，给出 -j 时生效）。")
+@click.option("--max-memory", type=click.IntRange(min=64), default=None,
+              help="每个文档的内存上限（MB）；超过的文档报告并跳过（默认 4096，给出 -j 时生效）。")
 def check(files: tuple[str, ...], fmt: str, output: str | None, select: tuple[str, ...], ignore: tuple[str, ...],
           min_severity: str, fail_on: str | None, config_path: Path | None, no_color: bool, quiet: bool,
-          statistics: bool, exit_zero: bool) -> None:
+          statistics: bool, exit_zero: bool, jobs: int, timeout: float | None, max_memory: int | None) -> None:
     """检查预决算公开文档（check disclosures）。FILES 为文件或文件夹（检查其下全部文档）；
     "-" 表示从标准输入读取文件列表；"说明.pdf+报表.pdf" 把分两个文件发布的同一文档合并检查。
 
@@ -142,23 +148,33 @@ def check(files: tuple[str, ...], fmt: str, output: str | None, select: tuple[st
         raise click.UsageError("没有给出要检查的文件")
     results = []
     show_progress = len(paths) > 3 and err.is_terminal and not quiet
-    if show_progress:
+    if show_progress and jobs == 1 and timeout is None and max_memory is None:
         from rich.progress import track
 
         iterator = track(paths, description="检查中…", console=err)
     else:
         iterator = paths
     interrupted = failing = False
+
+    def keep(res) -> None:
+        nonlocal failing
+        # --severity filters what is shown, never the exit code
+        failing = failing or any(f.severity.rank >= fail_level for f in res.findings)
+        res.findings = [f for f in res.findings if f.severity.rank >= floor]
+
     try:
-        for p in iterator:
-            res = check_file(p, rules, cfg.severity)
-            # --severity filters what is shown, never the exit code
-            failing = failing or any(f.severity.rank >= fail_level for f in res.findings)
-            res.findings = [f for f in res.findings if f.severity.rank >= floor]
-            results.append(res)
-    except KeyboardInterrupt:
+        if jobs > 1 or timeout is not None or max_memory is not None:
+            results = _check_in_workers(paths, rules, cfg.severity, jobs, timeout, max_memory, keep,
+                                        err if show_progress else None)
+        else:
+            for p in iterator:
+                res = check_file(p, rules, cfg.severity)
+                keep(res)
+                results.append(res)
+    except KeyboardInterrupt as e:
         # Ctrl-C: what was checked is still reported, with its own exit code
         interrupted = True
+        results = getattr(e, "results", results)
         err.print(f"budgetlint: 已中断：{len(results)}/{len(paths)} 个文件已检查，以下只报告这些文件", highlight=False)
     if fmt == "text":
         from budgetlint.report.text import render_statistics, render_text
@@ -208,6 +224,28 @@ def check(files: tuple[str, ...], fmt: str, output: str | None, select: tuple[st
     if not exit_zero and failing:
         sys.exit(EXIT_FINDINGS)
     sys.exit(EXIT_OK)
+
+
+def _check_in_workers(paths, rules, overrides, jobs, timeout, max_memory, keep, progress_console):
+    """``check -j N``: worker processes with limits per document (budgetlint/batch.py)."""
+    from budgetlint.batch import Limits, check_many
+
+    defaults = Limits()
+    limits = Limits(seconds=timeout or defaults.seconds, memory_mb=max_memory or defaults.memory_mb)
+    ids = [r.id for r in rules]
+    if progress_console is None:
+        return check_many(paths, jobs=jobs, limits=limits, rule_ids=ids, overrides=overrides, on_result=keep)
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    with Progress(TextColumn("检查中…"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                  TextColumn("{task.description}"), console=progress_console) as bar:
+        task = bar.add_task("", total=len(paths))
+
+        def advance(res) -> None:
+            keep(res)
+            bar.update(task, advance=1, description=Path(res.path).name[:40])
+
+        return check_many(paths, jobs=jobs, limits=limits, rule_ids=ids, overrides=overrides, on_result=advance)
 
 
 def _quiet_summary(results, console: Console) -> None:

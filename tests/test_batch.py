@@ -1,0 +1,49 @@
+"""check -j N: worker processes, limits per document, results identical to a one-process run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from budgetlint.batch import Limits, check_many
+from budgetlint.cli import main
+from budgetlint.pipeline import check_file
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "samples" / "shandong-department-budget-2024.txt"
+
+
+def _big(tmp_path: Path, times: int = 40) -> Path:
+    """A document that takes many seconds to check (the sample repeated)."""
+    p = tmp_path / "big.txt"
+    p.write_text(SAMPLE.read_text("utf-8") * times, "utf-8")
+    return p
+
+
+def _key(r):
+    return (r.error, [(f.rule, f.message) for f in r.findings])
+
+
+def test_workers_give_the_same_results_in_order(tmp_path):
+    missing = str(tmp_path / "absent.pdf")
+    paths = [str(SAMPLE), missing, str(SAMPLE)]
+    got = check_many(paths, jobs=2)
+    assert [r.path for r in got] == paths
+    assert [_key(r) for r in got] == [_key(check_file(p)) for p in paths]
+
+
+def test_a_document_past_its_time_is_stopped_and_the_others_kept(tmp_path):
+    got = check_many([str(_big(tmp_path)), str(SAMPLE)], jobs=2, limits=Limits(seconds=1))
+    assert "超时" in (got[0].error or "") and got[0].coverage.status.value == "unreadable"
+    assert got[1].error is None and got[1].findings
+
+
+def test_a_document_past_its_memory_is_stopped(tmp_path):
+    (got,) = check_many([str(_big(tmp_path))], jobs=1, limits=Limits(memory_mb=64))
+    assert "内存" in (got.error or "")
+
+
+def test_cli_jobs_and_timeout(tmp_path):
+    r = CliRunner().invoke(main, ["check", "-q", "-j", "2", "--timeout", "1", str(_big(tmp_path)), str(SAMPLE)])
+    assert r.exit_code == 2 and "超时" in r.output and "9 个错误" in r.output
