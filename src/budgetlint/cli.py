@@ -115,9 +115,12 @@ def main() -> None:
               help="每个文档的检查时间上限（秒）；超时的文档报告为超时并跳过（默认 600，给出 -j 时生效）。")
 @click.option("--max-memory", type=click.IntRange(min=64), default=None,
               help="每个文档的内存上限（MB）；超过的文档报告并跳过（默认 4096，给出 -j 时生效）。")
+@click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="基线文件（budgetlint baseline 写出）：其中记为“不是问题”或“已确认”的问题不再显示，也不影响退出码。")
 def check(files: tuple[str, ...], fmt: str, output: str | None, select: tuple[str, ...], ignore: tuple[str, ...],
           min_severity: str, fail_on: str | None, config_path: Path | None, no_color: bool, quiet: bool,
-          statistics: bool, exit_zero: bool, jobs: int, timeout: float | None, max_memory: int | None) -> None:
+          statistics: bool, exit_zero: bool, jobs: int, timeout: float | None, max_memory: int | None,
+          baseline_path: Path | None) -> None:
     """检查预决算公开文档（check disclosures）。FILES 为文件或文件夹（检查其下全部文档）；
     "-" 表示从标准输入读取文件列表；"说明.pdf+报表.pdf" 把分两个文件发布的同一文档合并检查。
 
@@ -155,9 +158,20 @@ def check(files: tuple[str, ...], fmt: str, output: str | None, select: tuple[st
     else:
         iterator = paths
     interrupted = failing = False
+    entries = None
+    hidden = 0
+    if baseline_path is not None:
+        from budgetlint import baseline
+
+        try:
+            entries = baseline.load(baseline_path)
+        except baseline.BaselineError as e:
+            raise click.UsageError(str(e)) from e
 
     def keep(res) -> None:
-        nonlocal failing
+        nonlocal failing, hidden
+        if entries is not None:
+            hidden += baseline.apply([res], entries)
         # --severity filters what is shown, never the exit code
         failing = failing or any(f.severity.rank >= fail_level for f in res.findings)
         res.findings = [f for f in res.findings if f.severity.rank >= floor]
@@ -176,6 +190,8 @@ def check(files: tuple[str, ...], fmt: str, output: str | None, select: tuple[st
         interrupted = True
         results = getattr(e, "results", results)
         err.print(f"budgetlint: 已中断：{len(results)}/{len(paths)} 个文件已检查，以下只报告这些文件", highlight=False)
+    if hidden and not quiet:
+        err.print(f"budgetlint: 按基线 {baseline_path} 隐藏了 {hidden} 个已处理的问题", highlight=False)
     if fmt == "text":
         from budgetlint.report.text import render_statistics, render_text
 
@@ -224,6 +240,38 @@ def check(files: tuple[str, ...], fmt: str, output: str | None, select: tuple[st
     if not exit_zero and failing:
         sys.exit(EXIT_FINDINGS)
     sys.exit(EXIT_OK)
+
+
+@main.command("baseline", context_settings=CONTEXT)
+@click.argument("files", nargs=-1, required=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="基线文件；已存在时追加（已有的条目保留）。")
+@click.option("--reason", required=True, help="为什么这些问题不再显示（如：已核对，属模板差异）。")
+@click.option("--by", "who", default="", help="谁做的判断。")
+@click.option("--state", type=click.Choice(["dismissed", "confirmed"]), default="dismissed", show_default=True,
+              help="dismissed 不是问题；confirmed 已确认（已知问题，暂不显示）。")
+@click.option("--select", multiple=True, help="只记录这些规则的问题（写法同 check）。")
+def baseline_cmd(files: tuple[str, ...], output: Path, reason: str, who: str, state: str,
+                 select: tuple[str, ...]) -> None:
+    """记录当前的问题为基线（baseline）：以后 check --baseline 文件 不再显示它们。
+
+    问题按“指纹”识别（规则、表、行、列和数字，不含页码），文档重新排版后仍能对上。"""
+    from budgetlint import baseline
+
+    entries = []
+    if output.exists():
+        try:
+            entries = baseline.load(output)
+        except baseline.BaselineError as e:
+            raise click.UsageError(str(e)) from e
+    rules = _select_rules(_split(select), [])
+    results = [check_file(p, rules) for p in _paths(files)]
+    added = baseline.record([r for r in results if r.error is None], entries, state=state, reason=reason, by=who)
+    baseline.save(output, entries)
+    click.echo(f"已写入 {output}：新增 {added} 条，共 {len(entries)} 条", err=True)
+    for r in results:
+        if r.error:
+            click.echo(f"budgetlint: {r.path}: {r.error}", err=True)
 
 
 def _check_in_workers(paths, rules, overrides, jobs, timeout, max_memory, keep, progress_console):

@@ -5,6 +5,8 @@ JSON schema: ``report/schema.json`` (``version`` bumps on any incompatible chang
 
 from __future__ import annotations
 
+import hashlib
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
@@ -105,6 +107,16 @@ class Location:
         return " ".join(parts)
 
 
+def _squash(text: str | None) -> str:
+    return re.sub(r"\s+", "", text or "")
+
+
+def _fmt(v: Decimal | str | None) -> str:
+    if isinstance(v, Decimal):
+        return format(v.normalize(), "f")
+    return _squash(v)
+
+
 def _num(v: Decimal | None) -> str | None:
     if v is None:
         return None
@@ -133,6 +145,18 @@ class Finding:
             return self.found - self.expected
         return None
 
+    @property
+    def fingerprint(self) -> str:
+        """A stable identity for the problem, not for where the page breaks put it: the rule, the
+        table's title, the row's label and the column, and the figures — no page, line, box or
+        table/row index, so that a re-typeset document keeps its findings' identities (baselines,
+        triage, SARIF partialFingerprints). A finding outside a table is known by its message."""
+        loc = self.location
+        where = ([_squash(loc.table_title), _squash(loc.row_label), loc.column or ""] if loc.table_title
+                 else [_squash(self.message)])
+        key = "|".join([self.rule, *where, _fmt(self.expected), _fmt(self.found)])
+        return hashlib.sha256(key.encode("utf-8")).hexdigest()[:20]
+
     def to_dict(self) -> dict[str, object]:
         def val(x: Decimal | str | None) -> str | None:
             return _num(x) if isinstance(x, Decimal) else x
@@ -150,6 +174,7 @@ class Finding:
             "tolerance": _num(self.tolerance),
             "unit": self.unit,
             "evidence": self.evidence,
+            "fingerprint": self.fingerprint,
         }
         if self.related:
             out["related"] = [r.to_dict() for r in self.related]

@@ -15,7 +15,6 @@ Tests validate the output against the official schema (tests/data/sarif-schema-2
 
 from __future__ import annotations
 
-import hashlib
 import inspect
 import json
 from pathlib import Path, PurePosixPath
@@ -91,20 +90,13 @@ def sarif_location(path: str, loc: Location, index: int | None = None,
     return out
 
 
-def _fingerprint(path: str, f: Finding) -> str:
-    loc = f.location
-    key = "|".join(str(x) for x in (Path(path).name, f.rule, loc.table, loc.row, loc.column,
-                                    loc.line if loc.table is None else "", f.message if loc.table is None else ""))
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
-
-
 def sarif_result(path: str, f: Finding, index: int | None, rule_index: dict[str, int]) -> dict[str, object]:
     out: dict[str, object] = {
         "ruleId": f.rule,
         "level": LEVEL[f.severity],
         "message": {"text": f.message},
         "locations": [sarif_location(path, f.location, index)],
-        "partialFingerprints": {"budgetlint/v1": _fingerprint(path, f)},
+        "partialFingerprints": {"budgetlint/v2": f.fingerprint},
     }
     if f.rule in rule_index:
         out["ruleIndex"] = rule_index[f.rule]
