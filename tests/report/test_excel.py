@@ -34,7 +34,7 @@ def test_findings_sheet_and_marked_cells(sample_result, tmp_path):
     ws = wb["问题"]
     assert tuple(c.value for c in ws[1]) == FINDING_HEADER
     assert ws.freeze_panes == "A2"
-    assert ws.auto_filter.ref == f"A1:K{1 + len(sample_result.findings)}"
+    assert ws.auto_filter.ref == f"A1:L{1 + len(sample_result.findings)}"
     assert ws.max_row == 1 + len(sample_result.findings)
     rows = list(ws.iter_rows(min_row=2))
     for row, f in zip(rows, sample_result.findings, strict=True):
@@ -105,3 +105,18 @@ def test_pdf_document_workbook(tmp_path, make_pdf):
     cell = linked_cell(wb, ws["F2"])
     assert float(cell.value) == 150.0 and fill(cell) == RED
     assert Path(pdf).name in ws["A2"].value
+
+
+def test_each_finding_carries_its_fingerprint(sample_result, tmp_path):
+    from openpyxl import load_workbook
+
+    from budgetlint.report.excel import write_report_xlsx
+    from budgetlint.report.html import render_html
+
+    out = tmp_path / "r.xlsx"
+    write_report_xlsx([sample_result], out)
+    ws = load_workbook(out)["问题"]
+    col = [c.value for c in ws[1]].index("指纹")
+    assert [row[col].value for row in ws.iter_rows(min_row=2)] == [f.fingerprint for f in sample_result.findings]
+    page = render_html([sample_result])
+    assert all(f'data-fingerprint="{f.fingerprint}"' in page for f in sample_result.findings)

@@ -57,8 +57,8 @@ _CITED = Border(left=_DASH, right=_DASH, top=_DASH, bottom=_DASH)
 _WRAP = Alignment(wrap_text=True, vertical="top")
 _CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
-FINDING_HEADER = ("文件", "规则", "级别", "类别", "问题", "位置", "应为", "实为", "差额", "单位", "依据")
-_WIDTHS = (28, 8, 7, 10, 70, 42, 14, 14, 12, 6, 50)
+FINDING_HEADER = ("文件", "规则", "级别", "类别", "问题", "位置", "应为", "实为", "差额", "单位", "依据", "指纹")
+_WIDTHS = (28, 8, 7, 10, 70, 42, 14, 14, 12, 6, 50, 22)
 
 
 def _number_format(decimals: int) -> str:
@@ -168,7 +168,7 @@ def write_report_xlsx(results: list[Result], path: Path) -> None:
     links: list[tuple[int, str, str]] = []  # (findings-sheet row, sheet, coordinate)
     for d, r in enumerate(results, 1):
         if r.error is not None:
-            ws.append([r.path, "", "无法读取", "", r.error, "", None, None, None, None, None])
+            ws.append([r.path, "", "无法读取", "", r.error, "", None, None, None, None, None, None])
             ws.cell(row=ws.max_row, column=3).fill = FILLS["error"]
             continue
         doc = r.document
@@ -180,7 +180,7 @@ def write_report_xlsx(results: list[Result], path: Path) -> None:
             sheets[t.index] = (sh.title, _table_sheet(sh, t, marks))
         for f in r.findings:
             ws.append([r.path, f.rule, f.severity.label, family_label(f.family), f.message, _location(f),
-                       f.expected, f.found, f.difference, f.unit, f.evidence])
+                       f.expected, f.found, f.difference, f.unit, f.evidence, f.fingerprint])
             row = ws.max_row
             sev = ws.cell(row=row, column=3)
             sev.fill = FILLS[f.severity.value]

@@ -219,7 +219,7 @@ def _loc_label(loc: Location) -> str:
 def _finding_html(doc: Document, ids: _Ids, n: int, f: Finding) -> str:
     loc = f.location
     table_key = str(loc.table) if loc.table is not None else "none"
-    out = [f'<li class="finding {f.severity.value}" id="{ids.finding(n)}" data-severity="{f.severity.value}" '
+    out = [f'<li class="finding {f.severity.value}" id="{ids.finding(n)}" data-fingerprint="{f.fingerprint}" data-severity="{f.severity.value}" '
            f'data-family="{_e(f.family)}" data-table="{ids.doc()}-{table_key}">',
            f'<div class="fhead"><span class="fnum">#{n}</span><span class="rule">{_e(f.rule)}</span>{_badge(f)}'
            f'<span class="family">{_e(family_label(f.family))} · {_e(f.name)}</span></div>',
