@@ -85,16 +85,19 @@ def test_not_a_disclosure_and_unreadable_are_named(tmp_path):
     assert "非预决算公开文档" in text and "无法读取" in text
 
 
-def test_excel_summary_has_the_scope_column(tmp_path):
-    results = [_check(tmp_path, "prose.txt", NARRATIVE), _check(tmp_path, "table.txt", TABLE)]
+def test_excel_summary_ranks_documents_with_their_scope(tmp_path):
+    bad = TABLE.replace("150.00", "160.00", 1)  # 201's 合计 is no longer 基本 + 项目
+    results = [_check(tmp_path, "table.txt", TABLE), _check(tmp_path, "prose.txt", NARRATIVE),
+               _check(tmp_path, "bad.txt", bad)]
     out = tmp_path / "r.xlsx"
     write_report_xlsx(results, out)
     ws = load_workbook(out)["汇总"]
     header = [c.value for c in ws[1]]
-    col = header.index("检查范围")
-    scopes = {row[0].value: row[col].value for row in ws.iter_rows(min_row=2) if row[col].value}
-    assert scopes[str(tmp_path / "prose.txt")] == "仅文字说明（未见表格）"
-    assert scopes[str(tmp_path / "table.txt")] == "已检查"
+    rows = [[c.value for c in row] for row in ws.iter_rows(min_row=2, max_row=4)]
+    name, scope = header.index("文件"), header.index("检查范围")
+    # the document with an error first, then the one not checked in full, the clean one last
+    assert [r[name] for r in rows] == ["bad.txt", "prose.txt", "table.txt"]
+    assert [r[scope] for r in rows][1:] == ["仅文字说明（未见表格）", "已检查"]
 
 
 def test_sarif_notes_a_document_not_checked_in_full(tmp_path):

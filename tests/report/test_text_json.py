@@ -46,3 +46,19 @@ def test_json_of_a_pdf_document_validates(tmp_path, make_pdf, report_schema):
     jsonschema.validate(report, report_schema)
     f = report["documents"][0]["findings"][0]
     assert f["rule"] == "BL101" and f["location"]["page"] == 1 and len(f["location"]["bbox"]) == 4
+
+
+def test_text_ranks_documents_to_open_first(tmp_path, sample_result):
+    import io
+
+    from rich.console import Console
+
+    from budgetlint.pipeline import check_file
+    from budgetlint.report.text import render_text
+
+    prose = tmp_path / "prose.txt"
+    prose.write_text("2024年某局部门预算\n一、部门预算情况说明\n2024年收入预算 150.00 万元。\n", "utf-8")
+    out = io.StringIO()
+    render_text([check_file(str(prose)), sample_result], Console(file=out, width=200, color_system=None))
+    ranking = out.getvalue().split("先看这些文件")[1]
+    assert ranking.index("shandong-department-budget-2024") < ranking.index("prose.txt")  # errors first

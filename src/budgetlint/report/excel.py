@@ -36,6 +36,7 @@ from budgetlint.report.common import (
     header_grid,
     is_label_column,
     label_text,
+    rank,
     unique_sheet_name,
     value_key,
 )
@@ -209,31 +210,37 @@ def write_report_xlsx(results: list[Result], path: Path) -> None:
 
 
 def _summary_sheet(ws: Worksheet, results: list[Result]) -> None:
-    ws.append(["文件", "标题", "类别"] + [s.label for s in SEVERITIES] + ["合计", "检查范围", "未检查的部分"])
+    """汇总: one row per document, in the order to open them (report.common.rank), then the counts
+    by family of each document."""
+    head = ["排名", "文件", "单位", "类型", "年度"] + [s.label for s in SEVERITIES] + [
+        "检查范围", "表格（已核对/找到）", "说明数字（已核对/找到）", "未检查的部分"]
+    ws.append(head)
     for c in ws[1]:
         c.font, c.fill, c.alignment = _BOLD, _HEAD, _CENTER
-    for r in results:
+    for n, r in enumerate(rank(results), 1):
         cov = r.coverage
-        scope = [cov.status.label, "；".join(cov.not_checked)] if cov is not None else ["", ""]
-        if r.error is not None:
-            ws.append([r.path, f"{scope[0] or '无法读取'}：" + r.error] + [""] * (len(SEVERITIES) + 2) + scope)
-            continue
-        by = Counter((f.family, f.severity.value) for f in r.findings)
-        title = r.document.meta.title or r.document.meta.organisation
+        meta = r.document.meta if r.document is not None else None
+        by = Counter(f.severity.value for f in r.findings)
+        scope = cov.status.label if cov is not None else ""
+        tables = f"{cov.tables_checked}/{cov.tables}" if cov is not None and meta is not None else ""
+        claims = f"{cov.claims_bound}/{cov.claims_total}" if cov is not None and meta is not None else ""
+        notes = r.error if r.error else "；".join(cov.not_checked) if cov is not None else ""
+        ws.append([n, Path(r.path).name, (meta.organisation or meta.title) if meta else "",
+                   meta.kind.value if meta else "", meta.year if meta else None]
+                  + [by[s.value] for s in SEVERITIES] + [scope, tables, claims, notes])
+        if cov is not None and not cov.status.complete:
+            ws.cell(row=ws.max_row, column=len(SEVERITIES) + 6).font = _AMBER
+    ws.append([])
+    ws.append(["文件", "类别"] + [s.label for s in SEVERITIES] + ["合计"])
+    for c in ws[ws.max_row]:
+        c.font, c.fill = _BOLD, _HEAD
+    for r in results:
         fams = families_in_order({f.family for f in r.findings})
-        if not fams:
-            quiet = "未发现问题" if cov is None or cov.status.complete else f"未发现问题，但{cov.status.label}"
-            ws.append([r.path, title, quiet] + [0] * len(SEVERITIES) + [0] + scope)
-            if cov is not None and not cov.status.complete:
-                ws.cell(row=ws.max_row, column=3).font = _AMBER
+        by_fam = Counter((f.family, f.severity.value) for f in r.findings)
         for fam in fams:
-            n = [by[(fam, s.value)] for s in SEVERITIES]
-            ws.append([r.path, title, family_label(fam)] + n + [sum(n)])
-        n = [sum(by[(fam, s.value)] for fam in fams) for s in SEVERITIES]
-        ws.append([r.path, title, "合计"] + n + [sum(n)] + scope)
-        for c in ws[ws.max_row]:
-            c.font = _BOLD
-    for i, w in enumerate((36, 40, 12, 8, 8, 8, 8, 16, 60), 1):
+            counts_ = [by_fam[(fam, s.value)] for s in SEVERITIES]
+            ws.append([Path(r.path).name, family_label(fam)] + counts_ + [sum(counts_)])
+    for i, w in enumerate((6, 36, 30, 10, 7, 7, 7, 7, 16, 14, 16, 60), 1):
         ws.column_dimensions[get_column_letter(i)].width = w
     ws.freeze_panes = "A2"
 

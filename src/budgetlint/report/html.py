@@ -40,6 +40,7 @@ from budgetlint.report.common import (
     header_grid,
     is_label_column,
     label_text,
+    rank,
     resolve_column,
     shown_value,
     template_label,
@@ -377,15 +378,22 @@ def _summary(results: list[Result]) -> str:
                        + "".join(f"<td>{n or ''}</td>" for n in row) + f"<td>{sum(row)}</td></tr>")
         out.append("</tbody></table>")
     if len(results) > 1:
-        out.append('<h3>各文件</h3><table class="summary" id="by-document"><thead><tr><th>文件</th><th class="l">标题</th>'
+        out.append('<h3>各文件（按先看的顺序：错误多的、未完整检查的在前）</h3><table class="summary" id="by-document">'
+                   '<thead><tr><th>文件</th><th class="l">标题</th><th>类型</th><th>年度</th>'
                    + "".join(f"<th>{s.label}</th>" for s in SEVERITIES) + "<th>检查范围</th></tr></thead><tbody>")
-        for d, r in enumerate(results, 1):
+        number = {id(r): d for d, r in enumerate(results, 1)}
+        for r in rank(results):
+            d = number[id(r)]
+            meta = r.document.meta if r.document is not None else None
             title = (r.document.meta.title or r.document.meta.organisation) if r.document else ""
             c = Counter(f.severity.value for f in r.findings)
             cells = ("".join(f"<td>{c[s.value] or ''}</td>" for s in SEVERITIES) if not r.error
                      else '<td colspan="3" class="err-doc">无法读取</td>')
             cells += _status_cell(r)
-            out.append(f'<tr><td><a href="#d{d}">{_e(Path(r.path).name)}</a></td><td class="l">{_e(title)}</td>{cells}</tr>')
+            kind_year = (f"<td>{_e(meta.kind.value)}</td><td>{meta.year or ''}</td>" if meta is not None
+                         else "<td></td><td></td>")
+            out.append(f'<tr><td><a href="#d{d}">{_e(Path(r.path).name)}</a></td><td class="l">{_e(title)}</td>'
+                       f'{kind_year}{cells}</tr>')
         out.append("</tbody></table>")
     out.append("</section>")
     return "".join(out)

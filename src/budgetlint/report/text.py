@@ -10,7 +10,7 @@ from rich.text import Text
 
 from budgetlint.findings import Finding
 from budgetlint.pipeline import Result
-from budgetlint.report.common import FAMILY_LABELS, SEVERITIES, families_in_order
+from budgetlint.report.common import FAMILY_LABELS, SEVERITIES, families_in_order, rank
 
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 _FAMILY = FAMILY_LABELS
@@ -85,6 +85,8 @@ def render_text(results: list[Result], console: Console) -> None:
     summary.add_row(str(len(results)), str(totals["error"]), str(totals["warning"]), str(totals["info"]),
                     str(totals["unreadable"]))
     console.print(summary)
+    if len(results) > 1:
+        _ranking(results, console)
     if families:
         by = RichTable(title="按类别与级别", show_header=True, header_style="bold")
         by.add_column("类别")
@@ -110,3 +112,16 @@ def render_statistics(results: list[Result], console: Console) -> None:
     unreadable = sum(1 for r in results if r.error)
     if unreadable:
         console.print(Text(f"{unreadable:>6}  无法读取的文件", style="bold red"))
+
+
+def _ranking(results: list[Result], console: Console) -> None:
+    """Which documents to open first (report.common.rank): errors most, then those not checked in full."""
+    table = RichTable(title="先看这些文件", show_header=True, header_style="bold")
+    for col in ("#", "文件", "错误", "警告", "检查范围"):
+        table.add_column(col, justify="right" if col in ("#", "错误", "警告") else "left")
+    for n, r in enumerate(rank(results), 1):
+        c = Counter(f.severity.value for f in r.findings)
+        scope = r.coverage.status.label if r.coverage is not None else ""
+        style = "" if r.coverage is None or r.coverage.status.complete else "yellow"
+        table.add_row(str(n), r.path, str(c["error"] or ""), str(c["warning"] or ""), Text(scope, style=style))
+    console.print(table)
