@@ -306,3 +306,11 @@ def test_a_folder_skips_what_is_not_a_disclosure_and_says_so(tmp_path):
     names = [Path(d["path"]).name for d in json.loads(r.stdout[r.stdout.index("{"):])["documents"]]
     assert names == ["a.txt"]
     assert "跳过了 2 个" in r.output and "README.md" in r.output
+
+
+def test_show_settings_says_what_is_in_force(tmp_path, monkeypatch):
+    (tmp_path / "budgetlint.toml").write_text('ignore = ["BL902"]\nfail-on = "warning"\n', "utf-8")
+    monkeypatch.chdir(tmp_path)
+    r = run("check", "--show-settings", "whatever.txt")
+    assert r.exit_code == 0
+    assert "budgetlint.toml" in r.output and "BL902" in r.output and "warning 及以上" in r.output

@@ -17,7 +17,7 @@ from budgetlint import __version__
 from budgetlint.config import ConfigError, find_config, load_config
 from budgetlint.findings import Severity
 from budgetlint.pipeline import check_file, read_document
-from budgetlint.rules.registry import all_rules, select
+from budgetlint.rules.registry import REGISTRY, all_rules, select
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report SIGINT
@@ -115,12 +115,13 @@ def main() -> None:
               help="每个文档的检查时间上限（秒）；超时的文档报告为超时并跳过（默认 600，给出 -j 时生效）。")
 @click.option("--max-memory", type=click.IntRange(min=64), default=None,
               help="每个文档的内存上限（MB）；超过的文档报告并跳过（默认 4096，给出 -j 时生效）。")
+@click.option("--show-settings", is_flag=True, help="显示生效的设置（配置文件、规则、级别）后退出，不检查。")
 @click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="基线文件（budgetlint baseline 写出）：其中记为“不是问题”或“已确认”的问题不再显示，也不影响退出码。")
 def check(files: tuple[str, ...], fmt: str, output: str | None, select: tuple[str, ...], ignore: tuple[str, ...],
           min_severity: str, fail_on: str | None, config_path: Path | None, no_color: bool, quiet: bool,
           statistics: bool, exit_zero: bool, jobs: int, timeout: float | None, max_memory: int | None,
-          baseline_path: Path | None) -> None:
+          show_settings: bool, baseline_path: Path | None) -> None:
     """检查预决算公开文档（check disclosures）。FILES 为文件或文件夹（检查其下全部文档）；
     "-" 表示从标准输入读取文件列表；"说明.pdf+报表.pdf" 把分两个文件发布的同一文档合并检查。
 
@@ -141,6 +142,9 @@ def check(files: tuple[str, ...], fmt: str, output: str | None, select: tuple[st
     rules = _select_rules(_split(select) or cfg.select, _split(ignore) + cfg.ignore)
     fail_level = Severity(fail_on or cfg.fail_on).rank
     floor = Severity(min_severity).rank
+    if show_settings:
+        _print_settings(cfg, rules, fail_on or cfg.fail_on, min_severity, baseline_path, jobs, timeout, max_memory)
+        sys.exit(EXIT_OK)
     skipped: list[str] = []
     paths = _paths(files, skipped)
     err = Console(stderr=True, no_color=no_color)
@@ -272,6 +276,25 @@ def baseline_cmd(files: tuple[str, ...], output: Path, reason: str, who: str, st
     for r in results:
         if r.error:
             click.echo(f"budgetlint: {r.path}: {r.error}", err=True)
+
+
+def _print_settings(cfg, rules, fail_on, min_severity, baseline_path, jobs, timeout, max_memory) -> None:
+    from budgetlint.batch import Limits
+
+    by_family: dict[str, list[str]] = {}
+    for r in rules:
+        by_family.setdefault(r.family, []).append(r.id)
+    lines = [
+        f"配置文件：{cfg.path or '（没有，使用默认设置）'}",
+        f"启用规则：{len(rules)} 条（{'；'.join(f'{fam} {len(ids)}' for fam, ids in by_family.items())}）",
+        f"未启用：{'、'.join(sorted(set(REGISTRY) - {r.id for r in rules})) or '无'}",
+        f"退出码为 1 的级别：{fail_on} 及以上；显示的级别：{min_severity} 及以上",
+        f"级别调整：{'、'.join(f'{k}→{v}' for k, v in cfg.severity.items()) or '无'}",
+        f"基线：{baseline_path or '无'}",
+        f"并行：{jobs} 个工作进程；每个文档上限 {timeout or Limits().seconds:g} 秒、{max_memory or Limits().memory_mb} MB"
+        + ("" if jobs > 1 or timeout or max_memory else "（只在 -j / --timeout / --max-memory 时生效）"),
+    ]
+    click.echo("\n".join(lines))
 
 
 def _check_in_workers(paths, rules, overrides, jobs, timeout, max_memory, keep, progress_console):
