@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import os
 import re
+import time
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -154,11 +155,30 @@ def _load(kind: str, year: int | None, stamp: tuple) -> Catalog | None:
     return cat
 
 
+_STAMP: tuple[float, Path | None, tuple] = (-1.0, None, ())
+_STAMP_SECONDS = 1.0
+
+
 def _stamp() -> tuple:
+    """The imported catalogs' names and times, so that an import is seen by the next load. Looked at
+    most once a second: the rules ask for a catalog per coded row (tens of thousands of times in a
+    large document), and listing a folder each time was a tenth of the run."""
+    global _STAMP
+    now = time.monotonic()
     folder = user_dir()
-    if not folder.is_dir():
-        return ()
-    return tuple(sorted((p.name, p.stat().st_mtime_ns) for p in folder.glob("*.csv")))
+    at, where, stamp = _STAMP
+    if where == folder and now - at < _STAMP_SECONDS:
+        return stamp
+    stamp = (tuple(sorted((p.name, p.stat().st_mtime_ns) for p in folder.glob("*.csv")))
+             if folder.is_dir() else ())
+    _STAMP = (now, folder, stamp)
+    return stamp
+
+
+def forget_imports() -> None:
+    """Look at the imported catalogs again on the next load (after ``catalog import``)."""
+    global _STAMP
+    _STAMP = (-1.0, None, ())
 
 
 def load_catalog(scheme: str, year: int | None) -> Catalog | None:

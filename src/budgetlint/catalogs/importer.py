@@ -14,7 +14,7 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from budgetlint.catalogs import CatalogError, user_dir
+from budgetlint.catalogs import CatalogError, forget_imports, user_dir
 from budgetlint.recognise.normalise import clean, squash
 
 _CODE_HEAD = ("科目编码", "编码", "代码", "科目代码")
@@ -105,4 +105,5 @@ def import_catalog(path: Path, year: int, folder: Path | None = None) -> dict[st
                 parent = code[:-2] if len(code) > 3 else ""
                 w.writerow([code, codes[code], level, parent, "official"])
         written[scheme] = (out, len(codes))
+    forget_imports()  # the next load sees the new file at once
     return written
