@@ -314,3 +314,19 @@ def test_show_settings_says_what_is_in_force(tmp_path, monkeypatch):
     r = run("check", "--show-settings", "whatever.txt")
     assert r.exit_code == 0
     assert "budgetlint.toml" in r.output and "BL902" in r.output and "warning 及以上" in r.output
+
+
+def test_narrative_and_tables_published_apart_are_checked_together(tmp_path):
+    """说明 and 报表 of one body and year as two files: checked as one document, so the prose is
+    checked against the tables; --no-pair keeps them apart."""
+    prose = tmp_path / "附件1 说明.txt"
+    prose.write_text("某某局2024年部门预算\n一、部门预算情况说明\n2024年支出预算 11.00 万元。\n", "utf-8")
+    tables = tmp_path / "附件2 报表.txt"
+    tables.write_text(GOOD.replace("2024年某某局部门预算", "某某局2024年部门预算"), "utf-8")
+    r = run("check", "--format", "json", str(prose), str(tables))
+    docs = json.loads(r.stdout[r.stdout.index("{"):])["documents"]
+    assert len(docs) == 1 and "+" in docs[0]["path"], [d["path"] for d in docs]
+    cov = docs[0]["coverage"]
+    assert cov["tables"] == 1 and cov["claims"]["total"] >= 1 and cov["status"] != "narrative_only"
+    apart = run("check", "--format", "json", "--no-pair", str(prose), str(tables))
+    assert len(json.loads(apart.stdout[apart.stdout.index("{"):])["documents"]) == 2

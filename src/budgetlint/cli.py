@@ -115,13 +115,15 @@ def main() -> None:
               help="每个文档的检查时间上限（秒）；超时的文档报告为超时并跳过（默认 600，给出 -j 时生效）。")
 @click.option("--max-memory", type=click.IntRange(min=64), default=None,
               help="每个文档的内存上限（MB）；超过的文档报告并跳过（默认 4096，给出 -j 时生效）。")
+@click.option("--no-pair", is_flag=True,
+              help="不自动合并同一部门同一年度分两个文件公开的说明与报表（默认合并检查）。")
 @click.option("--show-settings", is_flag=True, help="显示生效的设置（配置文件、规则、级别）后退出，不检查。")
 @click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="基线文件（budgetlint baseline 写出）：其中记为“不是问题”或“已确认”的问题不再显示，也不影响退出码。")
 def check(files: tuple[str, ...], fmt: str, output: str | None, select: tuple[str, ...], ignore: tuple[str, ...],
           min_severity: str, fail_on: str | None, config_path: Path | None, no_color: bool, quiet: bool,
           statistics: bool, exit_zero: bool, jobs: int, timeout: float | None, max_memory: int | None,
-          show_settings: bool, baseline_path: Path | None) -> None:
+          no_pair: bool, show_settings: bool, baseline_path: Path | None) -> None:
     """检查预决算公开文档（check disclosures）。FILES 为文件或文件夹（检查其下全部文档）；
     "-" 表示从标准输入读取文件列表；"说明.pdf+报表.pdf" 把分两个文件发布的同一文档合并检查。
 
@@ -194,6 +196,8 @@ def check(files: tuple[str, ...], fmt: str, output: str | None, select: tuple[st
         interrupted = True
         results = getattr(e, "results", results)
         err.print(f"budgetlint: 已中断：{len(results)}/{len(paths)} 个文件已检查，以下只报告这些文件", highlight=False)
+    if not no_pair and not interrupted:
+        results = _pair_halves(results, rules, cfg.severity, keep, err if not quiet else None)
     if hidden and not quiet:
         err.print(f"budgetlint: 按基线 {baseline_path} 隐藏了 {hidden} 个已处理的问题", highlight=False)
     if fmt == "text":
@@ -276,6 +280,45 @@ def baseline_cmd(files: tuple[str, ...], output: Path, reason: str, who: str, st
     for r in results:
         if r.error:
             click.echo(f"budgetlint: {r.path}: {r.error}", err=True)
+
+
+def _pair_halves(results, rules, overrides, keep, console):
+    """A narrative published without its tables, and a tables file of the same body, year and kind
+    without a narrative (北京's 附件1 说明 + 附件2 报表): one document, checked as "说明+报表" so the
+    prose is checked against the tables. Only a pairing with exactly one partner on each side."""
+    def ident(r):
+        m = r.document.meta
+        return (m.organisation, m.year, m.kind) if m.organisation and m.year else None
+
+    prose = [r for r in results if r.document is not None and r.coverage is not None
+             and r.coverage.status.value == "narrative_only" and ident(r)]
+    tables = [r for r in results if r.document is not None and r.document.tables and r.coverage is not None
+              and r.coverage.claims_total <= PAIR_MAX_CLAIMS and ident(r) and "+" not in r.path]
+    merged: dict[int, object] = {}
+    for a in prose:
+        partners = [b for b in tables if ident(b) == ident(a)]
+        if len(partners) != 1 or sum(1 for x in prose if ident(x) == ident(a)) != 1:
+            continue
+        b = partners[0]
+        both = check_file(f"{a.path}+{b.path}", rules, overrides)
+        if both.error is not None:
+            continue
+        keep(both)
+        merged[id(a)], merged[id(b)] = both, None
+        if console is not None:
+            console.print(f"budgetlint: {Path(a.path).name} 与 {Path(b.path).name} 是同一部门同一年度的说明与报表，"
+                          "已合并检查（--no-pair 不合并）", highlight=False)
+    out = []
+    for r in results:
+        if id(r) not in merged:
+            out.append(r)
+        elif merged[id(r)] is not None:
+            out.append(merged[id(r)])
+    return out
+
+
+# A tables file "without a narrative" may still carry a few figures in its notes.
+PAIR_MAX_CLAIMS = 3
 
 
 def _print_settings(cfg, rules, fail_on, min_severity, baseline_path, jobs, timeout, max_memory) -> None:
