@@ -330,3 +330,12 @@ def test_narrative_and_tables_published_apart_are_checked_together(tmp_path):
     assert cov["tables"] == 1 and cov["claims"]["total"] >= 1 and cov["status"] != "narrative_only"
     apart = run("check", "--format", "json", "--no-pair", str(prose), str(tables))
     assert len(json.loads(apart.stdout[apart.stdout.index("{"):])["documents"]) == 2
+
+
+def test_template_is_shown_with_its_evidence_and_can_be_set():
+    shown = run("check", str(SAMPLE))
+    assert "模板：山东省预算公开模板（表名「" in shown.output
+    hebei = run("check", "--template", "hebei", "--select", "BL602", str(SAMPLE))
+    assert "由 --template 指定" in hebei.output and "固定资产占用情况表" in hebei.output
+    bad = run("check", "--template", "nope", str(SAMPLE))
+    assert bad.exit_code == 2 and "未知的模板 nope" in bad.output and "shandong" in bad.output

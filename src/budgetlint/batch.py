@@ -49,7 +49,8 @@ def _rss_mb(pid: int) -> float | None:
     return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
-def _work(tasks, results, rule_ids: list[str] | None, overrides: dict[str, str] | None) -> None:
+def _work(tasks, results, rule_ids: list[str] | None, overrides: dict[str, str] | None,
+          template: str | None = None) -> None:
     from budgetlint.pipeline import check_file
     from budgetlint.rules.registry import REGISTRY, all_rules
 
@@ -61,12 +62,12 @@ def _work(tasks, results, rule_ids: list[str] | None, overrides: dict[str, str] 
             return
         index, path = item
         results.put(("start", index, os.getpid()))
-        results.put(("done", index, check_file(path, rules, overrides)))
+        results.put(("done", index, check_file(path, rules, overrides, template)))
 
 
 class _Worker:
-    def __init__(self, ctx, tasks, results, rule_ids, overrides) -> None:
-        self.process = ctx.Process(target=_work, args=(tasks, results, rule_ids, overrides), daemon=True)
+    def __init__(self, ctx, tasks, results, rule_ids, overrides, template=None) -> None:
+        self.process = ctx.Process(target=_work, args=(tasks, results, rule_ids, overrides, template), daemon=True)
         self.process.start()
         self.index: int | None = None  # the document it is checking
         self.since = 0.0
@@ -78,7 +79,7 @@ def _stopped(path: str, why: str) -> Result:
 
 def check_many(paths: list[str], *, jobs: int = 1, limits: Limits = Limits(), rule_ids: list[str] | None = None,
                overrides: dict[str, str] | None = None,
-               on_result: Callable[[Result], None] | None = None) -> list[Result]:
+               on_result: Callable[[Result], None] | None = None, template: str | None = None) -> list[Result]:
     """Check ``paths`` in ``jobs`` worker processes; results in the order of ``paths``.
 
     ``on_result`` is called as each document finishes (progress, results written as they come). On
@@ -88,7 +89,7 @@ def check_many(paths: list[str], *, jobs: int = 1, limits: Limits = Limits(), ru
     for item in enumerate(paths):
         tasks.put(item)
     jobs = max(1, min(jobs, len(paths)))
-    workers = [_Worker(ctx, tasks, results, rule_ids, overrides) for _ in range(jobs)]
+    workers = [_Worker(ctx, tasks, results, rule_ids, overrides, template) for _ in range(jobs)]
     done: dict[int, Result] = {}
 
     def finish(index: int, result: Result) -> None:
@@ -99,7 +100,7 @@ def check_many(paths: list[str], *, jobs: int = 1, limits: Limits = Limits(), ru
     def replace(w: _Worker) -> None:
         w.process.kill()
         w.process.join(5)
-        workers[workers.index(w)] = _Worker(ctx, tasks, results, rule_ids, overrides)
+        workers[workers.index(w)] = _Worker(ctx, tasks, results, rule_ids, overrides, template)
 
     try:
         while len(done) < len(paths):

@@ -115,6 +115,8 @@ def main() -> None:
               help="每个文档的检查时间上限（秒）；超时的文档报告为超时并跳过（默认 600，给出 -j 时生效）。")
 @click.option("--max-memory", type=click.IntRange(min=64), default=None,
               help="每个文档的内存上限（MB）；超过的文档报告并跳过（默认 4096，给出 -j 时生效）。")
+@click.option("--template", "template", default=None,
+              help="指定文档所用的公开模板（如 shandong、hebei、shanghai；见 --show-settings），不按表名判断。")
 @click.option("--no-pair", is_flag=True,
               help="不自动合并同一部门同一年度分两个文件公开的说明与报表（默认合并检查）。")
 @click.option("--show-settings", is_flag=True, help="显示生效的设置（配置文件、规则、级别）后退出，不检查。")
@@ -123,7 +125,7 @@ def main() -> None:
 def check(files: tuple[str, ...], fmt: str, output: str | None, select: tuple[str, ...], ignore: tuple[str, ...],
           min_severity: str, fail_on: str | None, config_path: Path | None, no_color: bool, quiet: bool,
           statistics: bool, exit_zero: bool, jobs: int, timeout: float | None, max_memory: int | None,
-          no_pair: bool, show_settings: bool, baseline_path: Path | None) -> None:
+          template: str | None, no_pair: bool, show_settings: bool, baseline_path: Path | None) -> None:
     """检查预决算公开文档（check disclosures）。FILES 为文件或文件夹（检查其下全部文档）；
     "-" 表示从标准输入读取文件列表；"说明.pdf+报表.pdf" 把分两个文件发布的同一文档合并检查。
 
@@ -144,6 +146,12 @@ def check(files: tuple[str, ...], fmt: str, output: str | None, select: tuple[st
     rules = _select_rules(_split(select) or cfg.select, _split(ignore) + cfg.ignore)
     fail_level = Severity(fail_on or cfg.fail_on).rank
     floor = Severity(min_severity).rank
+    if template is not None:
+        from budgetlint.recognise.vocab import default_vocabulary
+
+        known = default_vocabulary().templates
+        if template not in known:
+            raise click.UsageError(f"未知的模板 {template}（可用：{'、'.join(f'{k}（{v}）' for k, v in known.items())}）")
     if show_settings:
         _print_settings(cfg, rules, fail_on or cfg.fail_on, min_severity, baseline_path, jobs, timeout, max_memory)
         sys.exit(EXIT_OK)
@@ -185,10 +193,10 @@ def check(files: tuple[str, ...], fmt: str, output: str | None, select: tuple[st
     try:
         if jobs > 1 or timeout is not None or max_memory is not None:
             results = _check_in_workers(paths, rules, cfg.severity, jobs, timeout, max_memory, keep,
-                                        err if show_progress else None)
+                                        err if show_progress else None, template)
         else:
             for p in iterator:
-                res = check_file(p, rules, cfg.severity)
+                res = check_file(p, rules, cfg.severity, template)
                 keep(res)
                 results.append(res)
     except KeyboardInterrupt as e:
@@ -300,7 +308,8 @@ def _pair_halves(results, rules, overrides, keep, console):
         if len(partners) != 1 or sum(1 for x in prose if ident(x) == ident(a)) != 1:
             continue
         b = partners[0]
-        both = check_file(f"{a.path}+{b.path}", rules, overrides)
+        both = check_file(f"{a.path}+{b.path}", rules, overrides, a.document.meta.template
+                          if a.document.meta.template_source == "user" else None)
         if both.error is not None:
             continue
         keep(both)
@@ -340,7 +349,7 @@ def _print_settings(cfg, rules, fail_on, min_severity, baseline_path, jobs, time
     click.echo("\n".join(lines))
 
 
-def _check_in_workers(paths, rules, overrides, jobs, timeout, max_memory, keep, progress_console):
+def _check_in_workers(paths, rules, overrides, jobs, timeout, max_memory, keep, progress_console, template=None):
     """``check -j N``: worker processes with limits per document (budgetlint/batch.py)."""
     from budgetlint.batch import Limits, check_many
 
@@ -348,7 +357,8 @@ def _check_in_workers(paths, rules, overrides, jobs, timeout, max_memory, keep, 
     limits = Limits(seconds=timeout or defaults.seconds, memory_mb=max_memory or defaults.memory_mb)
     ids = [r.id for r in rules]
     if progress_console is None:
-        return check_many(paths, jobs=jobs, limits=limits, rule_ids=ids, overrides=overrides, on_result=keep)
+        return check_many(paths, jobs=jobs, limits=limits, rule_ids=ids, overrides=overrides, on_result=keep,
+                          template=template)
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     with Progress(TextColumn("检查中…"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
@@ -359,7 +369,8 @@ def _check_in_workers(paths, rules, overrides, jobs, timeout, max_memory, keep, 
             keep(res)
             bar.update(task, advance=1, description=Path(res.path).name[:40])
 
-        return check_many(paths, jobs=jobs, limits=limits, rule_ids=ids, overrides=overrides, on_result=advance)
+        return check_many(paths, jobs=jobs, limits=limits, rule_ids=ids, overrides=overrides, on_result=advance,
+                          template=template)
 
 
 def _quiet_summary(results, console: Console) -> None:

@@ -353,6 +353,8 @@ class DocumentMeta:
     source_format: str = ""
     unit_type: str | None = None  # 行政 | 参公 | 事业, as the document states it
     unit_type_evidence: str | None = None
+    template_source: str = ""  # "titles" (recognised from table titles) | "user" (check --template)
+    template_evidence: list[str] = field(default_factory=list)  # the titles that are the template's
 
 
 @dataclass(slots=True)

@@ -25,9 +25,14 @@ def recognise(source: Source, vocab: Vocabulary | None = None) -> Document:
     prose = [line for i, line in enumerate(lines) if i not in consumed and i not in form_lines]
     toc, sections = recognise_narrative(prose)
     votes: Counter = Counter()
+    titles: dict[str, list[str]] = {}
     for t in tables:
         spec_templates = [s.template for s in vocab.specs if s.kind == t.kind and any(ti in t.title.replace(" ", "") for ti in s.titles)]
         votes.update(set(spec_templates))
+        for name in set(spec_templates):
+            titles.setdefault(name, []).append(t.title)
     meta = recognise_meta(lines, tables, sections, votes, source.format)
+    meta.template_evidence = titles.get(meta.template, [])
+    meta.template_source = "titles" if meta.template else ""
     resolve_relative_years(tables, meta.year)
     return Document(path=source.path, meta=meta, tables=tables, sections=sections, forms=forms, toc=toc)

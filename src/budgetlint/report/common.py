@@ -27,6 +27,19 @@ def template_label(template: str) -> str:
     return default_vocabulary().templates.get(template, template)
 
 
+def template_note(meta) -> str:
+    """The template and why: "山东省预算公开模板（表名「收支总表」「支出总表」等 9 张与该模板一致）"."""
+    if not meta.template:
+        return ""
+    if meta.template_source == "user":
+        why = "由 --template 指定"
+    else:
+        shown = "".join(f"「{t}」" for t in meta.template_evidence[:2])
+        more = f"等 {len(meta.template_evidence)} 张" if len(meta.template_evidence) > 2 else ""
+        why = f"表名{shown}{more}与该模板一致" if shown else "按表名判断"
+    return f"{template_label(meta.template)}（{why}）"
+
+
 def family_label(family: str) -> str:
     return FAMILY_LABELS.get(family, family)
 

@@ -43,7 +43,7 @@ from budgetlint.report.common import (
     rank,
     resolve_column,
     shown_value,
-    template_label,
+    template_note,
     value_key,
 )
 
@@ -466,7 +466,7 @@ def _document(d: int, r: Result) -> str:
     m = doc.meta
     out = [f'<section class="card doc" id="{ids.doc()}"><h2>{_e(m.title or name)}</h2><dl class="meta">']
     for k, v in (("文件", r.path), ("单位", m.organisation), ("年度", m.year), ("类型", m.kind.value),
-                 ("模板", template_label(m.template)), ("来源格式", m.source_format),
+                 ("模板", template_note(m)), ("来源格式", m.source_format),
                  ("识别", f"{len(doc.tables)} 张表，{len(doc.forms)} 张绩效目标表")):
         if v:
             out.append(f"<dt>{k}</dt><dd>{_e(v)}</dd>")

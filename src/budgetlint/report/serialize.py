@@ -21,6 +21,8 @@ def meta_dict(meta: DocumentMeta) -> dict[str, object]:
         "year": meta.year,
         "kind": meta.kind.value,
         "template": meta.template,
+        "template_source": meta.template_source,
+        "template_evidence": meta.template_evidence,
         "narrative_unit": meta.narrative_unit.value if meta.narrative_unit else None,
         "source_format": meta.source_format,
     }

@@ -10,7 +10,7 @@ from rich.text import Text
 
 from budgetlint.findings import Finding
 from budgetlint.pipeline import Result
-from budgetlint.report.common import FAMILY_LABELS, SEVERITIES, families_in_order, rank
+from budgetlint.report.common import FAMILY_LABELS, SEVERITIES, families_in_order, rank, template_note
 
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 _FAMILY = FAMILY_LABELS
@@ -47,6 +47,8 @@ def render_text(results: list[Result], console: Console) -> None:
         head += f"，{len(doc.tables)} 张表）"
         console.print(Text(head, style="bold"))
         cov = r.coverage
+        if doc.meta.template:
+            console.print(Text(f"  模板：{template_note(doc.meta)}", style="dim"))
         if cov is not None:
             console.print(Text(f"  {cov.summary}", style="dim" if cov.status.complete else "yellow"))
             for note in cov.not_checked:
