@@ -37,11 +37,12 @@ def test_findings_sheet_and_marked_cells(sample_result, tmp_path):
     assert ws.auto_filter.ref == f"A1:L{1 + len(sample_result.findings)}"
     assert ws.max_row == 1 + len(sample_result.findings)
     rows = list(ws.iter_rows(min_row=2))
-    for row, f in zip(rows, sample_result.findings, strict=True):
+    ordered = sorted(sample_result.findings, key=lambda f: -f.severity.rank)  # errors first
+    for row, f in zip(rows, ordered, strict=True):
         assert row[1].value == f.rule and row[4].value == f.message and row[2].value == f.severity.label
         assert fill(row[2]) == {"error": RED, "warning": YELLOW, "info": "DDEBF7"}[f.severity.value]
     # an arithmetic error: expected / found / difference are numbers, the location links to the red cell
-    k, f = next((k, f) for k, f in enumerate(sample_result.findings) if f.rule == "BL101")
+    k, f = next((k, f) for k, f in enumerate(ordered) if f.rule == "BL101")
     row = rows[k]
     assert float(row[6].value) == float(f.expected) and float(row[7].value) == float(f.found)
     assert float(row[8].value) == float(f.difference)
@@ -50,7 +51,7 @@ def test_findings_sheet_and_marked_cells(sample_result, tmp_path):
     assert fill(cell) == RED
     assert f.rule in cell.comment.text and f.message in cell.comment.text and "应为" in cell.comment.text
     # a catalog warning on a row: its label cell is yellow with the finding as comment
-    k, f = next((k, f) for k, f in enumerate(sample_result.findings) if f.severity.value == "warning"
+    k, f = next((k, f) for k, f in enumerate(ordered) if f.severity.value == "warning"
                 and f.location.column is None and f.location.table is not None)
     cell = linked_cell(wb, rows[k][5])
     assert fill(cell) == YELLOW and f.rule in cell.comment.text
@@ -117,6 +118,8 @@ def test_each_finding_carries_its_fingerprint(sample_result, tmp_path):
     write_report_xlsx([sample_result], out)
     ws = load_workbook(out)["问题"]
     col = [c.value for c in ws[1]].index("指纹")
-    assert [row[col].value for row in ws.iter_rows(min_row=2)] == [f.fingerprint for f in sample_result.findings]
+    assert sorted(row[col].value for row in ws.iter_rows(min_row=2)) == sorted(f.fingerprint for f in sample_result.findings)
+    levels = [row[2].value for row in ws.iter_rows(min_row=2)]
+    assert levels == sorted(levels, key=["错误", "警告", "提示"].index)  # errors first
     page = render_html([sample_result])
     assert all(f'data-fingerprint="{f.fingerprint}"' in page for f in sample_result.findings)

@@ -179,7 +179,7 @@ def write_report_xlsx(results: list[Result], path: Path) -> None:
             prefix = f"{d}-{t.index:02d}" if multi else f"表{t.index:02d}"
             sh = wb.create_sheet(_sheet_name(prefix, t.kind_label or t.title, used))
             sheets[t.index] = (sh.title, _table_sheet(sh, t, marks))
-        for f in r.findings:
+        for f in sorted(r.findings, key=lambda f: -f.severity.rank):  # errors first, in place order
             ws.append([r.path, f.rule, f.severity.label, family_label(f.family), f.message, _location(f),
                        f.expected, f.found, f.difference, f.unit, f.evidence, f.fingerprint])
             row = ws.max_row

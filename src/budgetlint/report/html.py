@@ -490,7 +490,7 @@ def _document(d: int, r: Result) -> str:
         groups.setdefault(f.location.table, []).append((n, f))
     titles = {t.index: t.title for t in doc.tables}
     for key in sorted(groups, key=lambda k: (k is not None, k or 0)):
-        items = groups[key]
+        items = sorted(groups[key], key=lambda x: (-x[1].severity.rank, x[0]))  # errors first, then in place
         head = f"表{key}　{titles.get(key) or items[0][1].location.table_title or ''}" if key is not None else "文档"
         anchor = f' <a class="muted" href="#{ids.table(key)}">查看表格</a>' if key in titles else ""
         out.append(f'<div class="fgroup"><h4>{_e(head)}（{len(items)}）{anchor}</h4><ol class="findings">')
