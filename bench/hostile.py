@@ -14,58 +14,21 @@ markdown table (docs/reliability.md holds the latest):
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import subprocess
 import sys
 import tempfile
 import time
-import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "samples" / "shandong-department-budget-2024.txt"
+sys.path.insert(0, str(ROOT / "tests"))
+
+from hostile_files import blank_pdf, xlsx_bytes, zip_bomb, zip_bytes  # noqa: E402
+
 EXE = ROOT / ".venv" / "bin" / "budgetlint"
-
-
-def _xlsx() -> bytes:
-    from openpyxl import Workbook
-
-    buf = io.BytesIO()
-    wb = Workbook()
-    wb.active["A1"] = "2024年某局部门预算"
-    wb.save(buf)
-    return buf.getvalue()
-
-
-def _bomb(base: bytes, member: str, size: int) -> bytes:
-    src = zipfile.ZipFile(io.BytesIO(base))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-        for n in src.namelist():
-            z.writestr(n, src.read(n))
-        z.writestr(member, b"A" * size)
-    return out.getvalue()
-
-
-def _zip(members: dict[str, bytes]) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as z:
-        for name, data in members.items():
-            z.writestr(name, data)
-    return out.getvalue()
-
-
-def _pdf_page(width: float, height: float, pages: int = 1) -> bytes:
-    from pypdf import PdfWriter
-
-    w = PdfWriter()
-    for _ in range(pages):
-        w.add_blank_page(width, height)
-    buf = io.BytesIO()
-    w.write(buf)
-    return buf.getvalue()
 
 
 def _formula_seed() -> bytes:
@@ -82,12 +45,12 @@ CASES: dict[str, tuple[str, Callable[[], bytes]]] = {
     "truncated UTF-8 (one byte cut)": ("cut.txt", lambda: SAMPLE.read_bytes()[:-2]),
     "stray 0xFF byte": ("stray.txt", lambda: SAMPLE.read_bytes() + b"\xff"),
     "UTF-16 without BOM": ("u16.txt", lambda: SAMPLE.read_text("utf-8").encode("utf-16-le")),
-    "truncated PDF": ("cut.pdf", lambda: _pdf_page(595, 842)[:200]),
-    "14,400-pt blank PDF page": ("huge.pdf", lambda: _pdf_page(14400, 14400)),
-    "10 blank PDF pages (OCR)": ("blank10.pdf", lambda: _pdf_page(595, 842, 10)),
-    "XLSX zip bomb (40 MB member)": ("bomb.xlsx", lambda: _bomb(_xlsx(), "xl/media/pad.bin", 40 * 2**20)),
-    "XLSX unpacking to 400 MB": ("big.xlsx", lambda: _bomb(_xlsx(), "xl/media/pad.bin", 400 * 2**20)),
-    "plain ZIP of documents": ("plain.zip", lambda: _zip({"报表.xlsx": _xlsx(), "说明.pdf": _pdf_page(595, 842)})),
+    "truncated PDF": ("cut.pdf", lambda: blank_pdf(595, 842)[:200]),
+    "14,400-pt blank PDF page": ("huge.pdf", lambda: blank_pdf(14400, 14400)),
+    "10 blank PDF pages (OCR)": ("blank10.pdf", lambda: blank_pdf(595, 842, 10)),
+    "XLSX zip bomb (40 MB member)": ("bomb.xlsx", lambda: zip_bomb(xlsx_bytes("2024年某局部门预算"), "xl/media/pad.bin", 40 * 2**20)),
+    "XLSX unpacking to 400 MB": ("big.xlsx", lambda: zip_bomb(xlsx_bytes("2024年某局部门预算"), "xl/media/pad.bin", 400 * 2**20)),
+    "plain ZIP of documents": ("plain.zip", lambda: zip_bytes({"报表.xlsx": xlsx_bytes("2024年某局部门预算"), "说明.pdf": blank_pdf(595, 842)})),
     "document text beginning with =": ("formula.txt", _formula_seed),
     "5 MB text (sample repeated)": ("big5.txt", lambda: SAMPLE.read_bytes() * (5 * 2**20 // SAMPLE.stat().st_size)),
     "20 MB text (sample repeated)": ("big20.txt", lambda: SAMPLE.read_bytes() * (20 * 2**20 // SAMPLE.stat().st_size)),

@@ -98,17 +98,6 @@ def failed(not_disclosure: bool) -> Coverage:
     return Coverage(status=status, not_checked=["文件未检查"])
 
 
-def _listed_kinds(doc: Document) -> list[str]:
-    """Table kinds the table of contents lists, in its order."""
-    vocab = default_vocabulary()
-    out: list[str] = []
-    for entry in doc.toc:
-        specs = vocab.match_title(entry)
-        if specs and specs[0].kind not in out:
-            out.append(specs[0].kind)
-    return out
-
-
 def measure(doc: Document, findings: list[Finding]) -> Coverage:
     from budgetlint.recognise.claims import binding_stats
 
@@ -127,7 +116,7 @@ def measure(doc: Document, findings: list[Finding]) -> Coverage:
         else:
             checked += 1
     present = set(by_kind)
-    listed = _listed_kinds(doc)
+    listed = vocab.listed_kinds(doc.toc)
     missing = [vocab.kinds.get(k, k) for k in listed if k not in present]
     if doc.tables and missing:
         notes.append("目录列出但未找到的表格：" + "、".join(missing))

@@ -10,7 +10,7 @@ from budgetlint import coverage
 from budgetlint.coverage import Coverage
 from budgetlint.findings import Finding, Location, Severity
 from budgetlint.ingest import IngestError, load
-from budgetlint.model import DocKind, Document
+from budgetlint.model import DocKind, Document, Unit
 from budgetlint.recognise import recognise
 from budgetlint.rules.registry import REGISTRY, Rule, all_rules
 
@@ -69,13 +69,11 @@ def run_rules(doc: Document, rules: list[Rule], severity_overrides: dict[str, st
     return findings
 
 
-_YUAN = {"元": Decimal(1), "万元": Decimal(10000), "亿元": Decimal(100000000)}
-
-
 def _yuan(x: Decimal | str | None, unit: str | None) -> Decimal | None:
-    if not isinstance(x, Decimal) or unit not in _YUAN:
+    """A finding's figure in 元 (its unit is the Unit's printed value), or None."""
+    if not isinstance(x, Decimal) or unit not in {u.value for u in Unit}:
         return None
-    return x * _YUAN[unit]
+    return x * Unit(unit).in_yuan
 
 
 def _cell(loc: Location) -> tuple | None:

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import io
 import struct
-import zipfile
 
 import docx
-import openpyxl
 import pytest
+from hostile_files import xlsx_bytes, zip_bomb, zip_bytes
 
 from budgetlint.ingest import IngestError, load, sniff
 from budgetlint.pipeline import check_file
@@ -44,32 +43,16 @@ def ole_file(streams: dict[str, bytes]) -> bytes:
     return header + struct.pack("<128I", *fat) + dirs + b"".join(datas)
 
 
-def _xlsx_bytes() -> bytes:
-    buf = io.BytesIO()
-    wb = openpyxl.Workbook()
-    wb.active["A1"] = "收支总体情况表"
-    wb.save(buf)
-    return buf.getvalue()
-
-
-def _zip(members: dict[str, bytes]) -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w") as z:
-        for name, data in members.items():
-            z.writestr(name, data)
-    return buf.getvalue()
-
-
 CASES = {
     "corrupt zip": (b"PK\x03\x04" + b"\x00" * 200, "损坏或不完整"),
-    "truncated xlsx": (_xlsx_bytes()[:1500], "损坏或不完整"),
-    "plain zip": (_zip({"附件1.pdf": b"%PDF-1.4", "附件2.xls": b"x"}), "普通 ZIP 压缩包.*附件1.pdf"),
-    "xlsb": (_zip({"xl/workbook.bin": b"x", "[Content_Types].xml": b"<x/>"}), "XLSB"),
-    "pptx": (_zip({"ppt/presentation.xml": b"<x/>"}), "PowerPoint"),
-    "ods": (_zip({"mimetype": b"application/vnd.oasis.opendocument.spreadsheet", "content.xml": b"<x/>"}),
+    "truncated xlsx": (xlsx_bytes()[:1500], "损坏或不完整"),
+    "plain zip": (zip_bytes({"附件1.pdf": b"%PDF-1.4", "附件2.xls": b"x"}), "普通 ZIP 压缩包.*附件1.pdf"),
+    "xlsb": (zip_bytes({"xl/workbook.bin": b"x", "[Content_Types].xml": b"<x/>"}), "XLSB"),
+    "pptx": (zip_bytes({"ppt/presentation.xml": b"<x/>"}), "PowerPoint"),
+    "ods": (zip_bytes({"mimetype": b"application/vnd.oasis.opendocument.spreadsheet", "content.xml": b"<x/>"}),
             "OpenDocument"),
-    "xlsx with broken xml": (_zip({"[Content_Types].xml": b"<x", "xl/workbook.xml": b"<x"}), "XLSX"),
-    "docx with broken xml": (_zip({"word/document.xml": b"<w:document"}), "DOCX 正文 XML 有误"),
+    "xlsx with broken xml": (zip_bytes({"[Content_Types].xml": b"<x", "xl/workbook.xml": b"<x"}), "XLSX"),
+    "docx with broken xml": (zip_bytes({"word/document.xml": b"<w:document"}), "DOCX 正文 XML 有误"),
     "encrypted xlsx": (ole_file({"EncryptionInfo": b"\x04\x00\x04\x00", "EncryptedPackage": b"\x00" * 64}), "加密"),
     "encrypted doc": (ole_file({"WordDocument": b"\xec\xa5\xc1\x00" + b"\x00" * 6 + b"\x00\x01" + b"\x00" * 20}),
                       "DOC 文件已加密"),
@@ -94,7 +77,7 @@ def test_bad_input_is_a_clear_chinese_error(tmp_path, name):
 
 def test_office_files_are_sniffed_by_content_not_name(tmp_path):
     p = tmp_path / "really-a-workbook.docx"
-    p.write_bytes(_xlsx_bytes())
+    p.write_bytes(xlsx_bytes())
     assert sniff(p.read_bytes()) == "zip"
     assert load(p).format == "xlsx"
     d = docx.Document()
@@ -144,14 +127,7 @@ def test_many_bad_bytes_are_still_refused(tmp_path):
 
 def _bomb(kind: str, member: str, size: int) -> bytes:
     """A valid-looking XLSX/DOCX whose one member unpacks to ``size`` bytes of one letter."""
-    base = _xlsx_bytes() if kind == "xlsx" else _docx_bytes()
-    src = zipfile.ZipFile(io.BytesIO(base))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-        for n in src.namelist():
-            z.writestr(n, src.read(n))
-        z.writestr(member, b"A" * size)
-    return out.getvalue()
+    return zip_bomb(xlsx_bytes() if kind == "xlsx" else _docx_bytes(), member, size)
 
 
 def _docx_bytes() -> bytes:

@@ -915,25 +915,7 @@ def _cell_indicators(text: str) -> list[tuple[str, str, str, str]]:
 def _row_forms(lines: list[Line], head: int, roles: dict[str, int], floor: int
                ) -> tuple[list[PerformanceForm], range]:
     """Read the rows under a one-project-per-row header (repeated on each page with the title)."""
-    title, unit, first = DEFAULT_TITLES["project"], None, head
-    department = None
-    seen = 0
-    for j in range(head - 1, max(floor, head - 1 - TITLE_LOOKBACK) - 1, -1):
-        if _is_blank(lines[j]):
-            continue
-        if lines[j].is_tabular or seen >= TITLE_LOOKBACK:
-            break
-        seen += 1
-        text = _cell(lines[j].text)
-        m = UNIT_LINE_RE.search(text)
-        if m:
-            unit = UNITS[m.group(1)]
-            first = j
-            d = _ORG_LABEL_RE.search(text[: m.start()].strip())
-            department = d.group(1) if d else department
-        elif _is_title(text):
-            title, first = text, j
-            break
+    title, unit, department, first = _form_title(lines, head, floor)
     width = len(lines[head].cells)
     header_key = [squash(c) for c in lines[head].cells]
     rows: list[tuple[list[str], int]] = []  # cells, line index

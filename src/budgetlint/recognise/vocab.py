@@ -69,6 +69,15 @@ class Vocabulary:
         best = max(len(t) for t, s in self._title_index if s in found and t in key)
         return [s for t, s in self._title_index if t in key and len(t) == best]
 
+    def listed_kinds(self, entries: list[str]) -> list[str]:
+        """The table kinds a list of titles (a table of contents) names, in its order, once each."""
+        out: list[str] = []
+        for entry in entries:
+            specs = self.match_title(entry)
+            if specs and specs[0].kind not in out:
+                out.append(specs[0].kind)
+        return out
+
     def title_length(self, text: str) -> int:
         """Length of the longest title ``text`` holds (0: none)."""
         key = squash(text)

@@ -147,17 +147,24 @@ def write_report(results: list[Result], fmt: str, raw_output: str | Path | None,
     return written
 
 
+def _pdf_results(results: list[Result], console: Console | None, why: str) -> list[Result]:
+    """The readable PDF documents; the others are skipped with a note saying ``why`` (unreadable
+    ones are reported with exit code 2 by the caller)."""
+    out = []
+    for r in results:
+        if r.document is None:
+            continue
+        if r.document.meta.source_format != "pdf":
+            _say(console, f"跳过 {r.path}：不是 PDF 文件，{why}")
+            continue
+        out.append(r)
+    return out
+
+
 def _write_pdfs(results: list[Result], output: Path | None, is_folder: bool, console: Console | None) -> list[Path]:
     from budgetlint.report.pdf_annotate import annotate_pdf
 
-    pdfs = []
-    for r in results:
-        if r.document is None:
-            continue  # unreadable: reported with exit code 2 by the caller
-        if r.document.meta.source_format != "pdf":
-            _say(console, f"跳过 {r.path}：不是 PDF 文件，没有可批注的原件（批注版仅适用于 PDF）")
-            continue
-        pdfs.append(r)
+    pdfs = _pdf_results(results, console, "没有可批注的原件（批注版仅适用于 PDF）")
     if not pdfs:
         return []
     if output is not None and len(pdfs) > 1 and (output.is_file() or output.suffix.lower() == ".pdf"):
@@ -173,8 +180,6 @@ def _write_pdfs(results: list[Result], output: Path | None, is_folder: bool, con
         else:
             assert output is not None
             target = output
-        if Path(r.path).resolve() == target.resolve():
-            raise OutputError(f"批注文件不能覆盖原件：{target}")
         refuse_input(target, results)
         n = annotate_pdf(r, target)
         written.append(target)
@@ -189,12 +194,7 @@ def _write_pngs(results: list[Result], output: Path | None, console: Console | N
     if folder.exists() and not folder.is_dir():
         raise OutputError(f"--format png 的 -o 须为文件夹：{folder}")
     done = []
-    for r in results:
-        if r.document is None:
-            continue  # unreadable: reported with exit code 2 by the caller
-        if r.document.meta.source_format != "pdf":
-            _say(console, f"跳过 {r.path}：不是 PDF 文件，没有可渲染的页面")
-            continue
+    for r in _pdf_results(results, console, "没有可渲染的页面"):
         shots = finding_images(r, folder)
         done.append((r, shots))
         _say(console, f"{r.path}：{sum(1 for s in shots if s.path)} 张问题页面图")
