@@ -83,13 +83,13 @@ def user_dir() -> Path:
     return base / "catalogs"
 
 
-def _bundled_dir() -> Path:
+def bundled_dir() -> Path:
     return Path(str(resources.files("budgetlint") / "catalogs"))
 
 
 def available(kind: str) -> list[tuple[int, str, Path]]:
     found: list[tuple[int, str, Path]] = []
-    for source, folder in (("user", user_dir()), ("bundled", _bundled_dir())):
+    for source, folder in (("user", user_dir()), ("bundled", bundled_dir())):
         if not folder.is_dir():
             continue
         for p in folder.iterdir():
