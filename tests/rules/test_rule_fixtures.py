@@ -32,6 +32,7 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 RULE_IDS = [r.id for r in all_rules()]  # importing the rule modules fills the registry: at collection
 CASE_SUFFIXES = (".txt", ".md", ".html", ".csv")
 UPDATE = os.environ.get("BUDGETLINT_UPDATE_FIXTURES") == "1"
+PLACEHOLDER = "SCAFFOLD-PLACEHOLDER"  # what scripts/new_rule.py writes into a case still to be written
 
 # Rules that no document can make fire, each with the reason; the meta-test keeps this list honest
 # (an entry that gains fixtures, or names no rule, fails).
@@ -132,6 +133,10 @@ def missing_fixtures(rule_ids: list[str], fixtures: Path, allowed: dict[str, str
                 rel = (folder / f"{kind}.txt").relative_to(root)
                 also = f" and {rel.with_name('fire.expected.json')}" if kind == "fire" else ""
                 problems.append(f"{rid} has no {kind} case: add {rel}{also}")
+        for case in _cases(folder, "fire") + _cases(folder, "quiet"):
+            if not case.startswith("case.py:") and PLACEHOLDER in (folder / case).read_text("utf-8", errors="replace"):
+                problems.append(f"{rid}/{case} is still the placeholder scripts/new_rule.py wrote: "
+                                f"write the case in {(folder / case).relative_to(root)}")
         for case in _cases(folder, "fire"):
             if not expected_path(folder, case).is_file():
                 problems.append(f"{rid}/{case} has no expected findings: add "
@@ -157,10 +162,18 @@ def test_the_meta_test_names_the_file_to_add(tmp_path: Path) -> None:
     (fixtures / "BL101" / "fire.txt").write_text("x", "utf-8")
     (fixtures / "BL101" / "fire.expected.json").write_text("[]", "utf-8")
     (fixtures / "BL100").mkdir()
-    assert missing_fixtures(["BL101", "BL102", "BL999"], fixtures, {"BL999": "why"}) == [
+    (fixtures / "BL103").mkdir()
+    for kind in ("fire", "quiet"):
+        (fixtures / "BL103" / f"{kind}.txt").write_text(f"{PLACEHOLDER}：…", "utf-8")
+    (fixtures / "BL103" / "fire.expected.json").write_text("[]", "utf-8")
+    assert missing_fixtures(["BL101", "BL102", "BL103", "BL999"], fixtures, {"BL999": "why"}) == [
         "BL101 has no quiet case: add tests/rules/fixtures/BL101/quiet.txt",
         "BL102 has no fire case: add tests/rules/fixtures/BL102/fire.txt and "
         "tests/rules/fixtures/BL102/fire.expected.json",
         "BL102 has no quiet case: add tests/rules/fixtures/BL102/quiet.txt",
+        "BL103/fire.txt is still the placeholder scripts/new_rule.py wrote: write the case in "
+        "tests/rules/fixtures/BL103/fire.txt",
+        "BL103/quiet.txt is still the placeholder scripts/new_rule.py wrote: write the case in "
+        "tests/rules/fixtures/BL103/quiet.txt",
         "tests/rules/fixtures/BL100 names no rule: rename or remove it",
     ]
