@@ -69,7 +69,7 @@ BASIC = """
 def test_bl404_mapping_must_fit_the_unit_type():
     text = BASIC.format(title="2024年某中心单位预算", who="某中心", kind="公益一类事业单位", gov="501")
     hits = fired(text, "BL404")
-    assert hits and hits[0].expected == "50501" and hits[0].found == "50101"
+    assert [(f.expected, f.found) for f in hits] == [("50501", "50101")]
     ok = BASIC.format(title="2024年某中心单位预算", who="某中心", kind="公益一类事业单位", gov="505")
     assert fired(ok, "BL404") == []
     unknown = BASIC.format(title="2024年某中心单位预算", who="上级", kind="事业单位", gov="501")
