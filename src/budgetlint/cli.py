@@ -144,6 +144,7 @@ def check(files: tuple[str, ...], fmt: str, output: str | None, select: tuple[st
     except ConfigError as e:
         raise click.UsageError(str(e)) from e
     rules = _select_rules(_split(select) or cfg.select, _split(ignore) + cfg.ignore)
+    _select_rules([], [s for sels in cfg.per_file_ignores.values() for s in sels])  # a typo is an error
     fail_level = Severity(fail_on or cfg.fail_on).rank
     floor = Severity(min_severity).rank
     if template is not None:
@@ -184,6 +185,7 @@ def check(files: tuple[str, ...], fmt: str, output: str | None, select: tuple[st
 
     def keep(res) -> None:
         nonlocal failing, hidden
+        res.findings = _per_file_ignored(res.findings, cfg.ignored_for(res.path))
         if entries is not None:
             hidden += baseline.apply([res], entries)
         # --severity filters what is shown, never the exit code
@@ -290,6 +292,17 @@ def baseline_cmd(files: tuple[str, ...], output: Path, reason: str, who: str, st
             click.echo(f"budgetlint: {r.path}: {r.error}", err=True)
 
 
+def _per_file_ignored(findings, selectors: list[str]):
+    """Findings left once the configuration's ``per-file-ignores`` for this file are applied; an
+    ignored rule neither shows nor changes the exit code, as if it had not run (ruff's meaning)."""
+    if not selectors:
+        return findings
+    def hit(f, sel: str) -> bool:  # as the registry's select: ALL, an id prefix or a family
+        return sel.upper() == "ALL" or f.rule.startswith(sel.upper()) or f.family == sel.lower()
+
+    return [f for f in findings if not any(hit(f, s) for s in selectors)]
+
+
 def _pair_halves(results, rules, overrides, keep, console):
     """A narrative published without its tables, and a tables file of the same body, year and kind
     without a narrative (北京's 附件1 说明 + 附件2 报表): one document, checked as "说明+报表" so the
@@ -342,6 +355,7 @@ def _print_settings(cfg, rules, fail_on, min_severity, baseline_path, jobs, time
         f"未启用：{'、'.join(sorted(set(REGISTRY) - {r.id for r in rules})) or '无'}",
         f"退出码为 1 的级别：{fail_on} 及以上；显示的级别：{min_severity} 及以上",
         f"级别调整：{'、'.join(f'{k}→{v}' for k, v in cfg.severity.items()) or '无'}",
+        f"按文件不检查：{'；'.join(g + ' → ' + '、'.join(s) for g, s in cfg.per_file_ignores.items()) or '无'}",
         f"基线：{baseline_path or '无'}",
         f"并行：{jobs} 个工作进程；每个文档上限 {timeout or Limits().seconds:g} 秒、{max_memory or Limits().memory_mb} MB"
         + ("" if jobs > 1 or timeout or max_memory else "（只在 -j / --timeout / --max-memory 时生效）"),
