@@ -99,6 +99,10 @@ def _write_one(results: list[Result], fmt: str, path: Path) -> None:
         from budgetlint.report.excel import write_report_xlsx
 
         write_report_xlsx(results, path)
+    elif fmt == "html":
+        from budgetlint.report.html import write_html
+
+        write_html(results, path)  # with the findings' page images in a folder beside it
     else:
         path.write_text(_render_text(results, fmt), encoding="utf-8")
 
