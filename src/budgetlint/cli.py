@@ -477,19 +477,37 @@ def catalog() -> None:
 @catalog.command(name="import", context_settings=CONTEXT)
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--year", type=click.IntRange(1990, 2100), required=True, help="科目表适用的预算年度。")
-def catalog_import(file: Path, year: int) -> None:
-    """导入财政部《政府收支分类科目》Excel（xlsx）为某年度的官方科目表，优先于内置草案。"""
+@click.option("--force", is_flag=True, help="科目数远少于现用科目表时仍然导入（默认拒绝，以免误用样例文件）。")
+def catalog_import(file: Path, year: int, force: bool) -> None:
+    """导入财政部《政府收支分类科目》Excel（xlsx 或 xls）为某年度的官方科目表，优先于内置草案。"""
     from budgetlint.catalogs import CatalogError
     from budgetlint.catalogs.importer import import_catalog
 
     try:
-        written = import_catalog(file, year)
+        written = import_catalog(file, year, force=force)
     except CatalogError as e:
         click.echo(f"budgetlint: {file}: {e}", err=True)
         sys.exit(EXIT_ERROR)
     names = {"function": "支出功能分类", "econ_dept": "部门预算支出经济分类", "econ_gov": "政府预算支出经济分类"}
     for scheme, (out, n) in written.items():
         click.echo(f"{names[scheme]}：{n} 个科目 → {out}")
+
+
+@catalog.command(name="remove", context_settings=CONTEXT)
+@click.option("--year", type=click.IntRange(1990, 2100), required=True, help="要删除的已导入科目表的年度。")
+@click.option("--scheme", type=click.Choice(["function", "econ_dept", "econ_gov"]), default=None,
+              help="只删除这一种（默认删除该年度导入的全部）。")
+def catalog_remove(year: int, scheme: str | None) -> None:
+    """删除已导入的某年度官方科目表（内置草案不受影响），之后检查重新使用内置或更早的科目表。"""
+    from budgetlint.catalogs.importer import remove_catalog
+
+    removed = remove_catalog(year, scheme)
+    if not removed:
+        click.echo(f"budgetlint: 没有已导入的 {year} 年{'（' + scheme + '）' if scheme else ''}科目表"
+                   "（budgetlint catalog list 查看）", err=True)
+        sys.exit(EXIT_ERROR)
+    for p in removed:
+        click.echo(f"已删除 {p}")
 
 
 @catalog.command(name="list", context_settings=CONTEXT)
