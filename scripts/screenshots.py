@@ -1,5 +1,9 @@
 """Make the README's screenshots of the HTML report and of the annotated PDF (docs/img/).
 
+Also the HTML ranking of several documents (report-html-ranking.png, from ``--ranking-docs``:
+default the seeds in ../shared/seeds/ and the sample) and one finding of a PDF with its page
+image opened (report-html-page-image.png, from ``--pdf-doc``).
+
     .venv/bin/python -m pip install -e '.[browser]'     # playwright; the browser is Debian's chromium
     .venv/bin/python scripts/screenshots.py             # → docs/img/report-html*.png, report-pdf.png
     .venv/bin/python scripts/screenshots.py --html-doc FILE --pdf-doc FILE.pdf
@@ -30,7 +34,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from budgetlint.pipeline import check_file  # noqa: E402
-from budgetlint.report.html import render_html  # noqa: E402
+from budgetlint.report.html import render_html, write_html  # noqa: E402
 from budgetlint.report.pdf_annotate import annotate_pdf  # noqa: E402
 
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -100,6 +104,45 @@ def html_shots(browser, doc: Path, out: Path) -> list[Path]:
     return shots
 
 
+def ranking_shot(browser, docs: list[Path], out: Path) -> Path:
+    """The document list of a report over several documents, in the order to open them."""
+    results = [check_file(_shown(d)) for d in docs]
+    with tempfile.TemporaryDirectory() as tmp:
+        page_file = Path(tmp) / "report.html"
+        page_file.write_text(render_html(results), "utf-8")
+        page = browser.new_page(viewport={"width": 1280, "height": 900}, device_scale_factor=1)
+        page.goto(page_file.as_uri())
+        shot = out / "report-html-ranking.png"
+        page.locator("#summary").screenshot(path=str(shot))
+        page.close()
+    return shot
+
+
+def page_image_shot(browser, doc: Path, out: Path) -> Path | None:
+    """The first error of a PDF document in the HTML report, its page image opened (the page
+    rendered with the value boxed, written beside the report by ``write_html``)."""
+    result = check_file(_shown(doc))
+    if result.error:
+        sys.exit(f"{doc}: {result.error}")
+    with tempfile.TemporaryDirectory() as tmp:
+        page_file = Path(tmp) / "report.html"
+        write_html([result], page_file)
+        page = browser.new_page(viewport={"width": 1280, "height": 900}, device_scale_factor=1)
+        page.goto(page_file.as_uri())
+        item = page.locator("li.finding.error:has(details.pageimg)").first
+        if not item.count():
+            page.close()
+            print(f"跳过页面图截图：{doc} 没有带页面图的错误", file=sys.stderr)
+            return None
+        item.locator("details.pageimg summary").click()
+        item.locator("img").evaluate("img => img.complete || new Promise(r => img.onload = r)")
+        page.evaluate("document.getElementById('filters').style.position='static'")
+        shot = out / "report-html-page-image.png"
+        item.screenshot(path=str(shot))
+        page.close()
+    return shot
+
+
 def pdf_shot(browser, doc: Path, out: Path) -> Path:
     import pypdfium2 as pdfium
     import pypdfium2.raw as raw
@@ -121,6 +164,7 @@ def pdf_shot(browser, doc: Path, out: Path) -> Path:
         if best is None:
             sys.exit(f"{doc}: 没有可定位到单元格的问题，换一个文档（--pdf-doc）")
         index, highs = best
+        label = reader.page_labels[index]  # the page's own number (a summary page comes first)
         highs.sort(key=lambda a: float(a["/C"][1]))  # red (error) first
         scale = 1.6
         pdf = pdfium.PdfDocument(str(annotated))
@@ -161,7 +205,7 @@ svg{{position:absolute;left:0;top:0;pointer-events:none}}
 </style></head><body><div class="wrap"><img src="data:image/png;base64,{data}" width="{w}">
 <svg width="{w}" height="{bottom - top}"><line x1="{hx1}" y1="{(hy0 + hy1) // 2 - top}" x2="{note_x}"
 y2="{note_y + 16}" stroke="#d4b106" stroke-width="1.5"/></svg>
-<div class="note"><h4>budgetlint 批注（第 {index + 1} 页）</h4><pre>{html.escape(note)}</pre></div></div></body></html>"""
+<div class="note"><h4>budgetlint 批注（第 {label} 页）</h4><pre>{html.escape(note)}</pre></div></div></body></html>"""
         bitmap.close()
         page.close()
         pdf.close()
@@ -179,6 +223,8 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--html-doc", type=Path, default=SAMPLE)
     ap.add_argument("--pdf-doc", type=Path, default=CORPUS_PDF)
+    ap.add_argument("--ranking-docs", type=Path, nargs="*", default=None,
+                    help="documents for the ranking screenshot (default: ../shared/seeds/*.txt, first 6, and the sample)")
     ap.add_argument("--out", type=Path, default=ROOT / "docs" / "img")
     args = ap.parse_args()
     from playwright.sync_api import sync_playwright
@@ -189,8 +235,13 @@ def main() -> int:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium(), args=ARGS)
         written = html_shots(browser, html_doc, out)
+        ranking = args.ranking_docs or sorted((ROOT.parent / "shared" / "seeds").glob("*.txt"))[:6] + [SAMPLE]
+        written.append(ranking_shot(browser, [d.resolve() for d in ranking], out))
         if pdf_doc.is_file():
             written.append(pdf_shot(browser, pdf_doc, out))
+            shot = page_image_shot(browser, pdf_doc, out)
+            if shot is not None:
+                written.append(shot)
         else:
             print(f"跳过批注 PDF 截图：{pdf_doc} 不存在", file=sys.stderr)
         browser.close()

@@ -339,3 +339,30 @@ def test_template_is_shown_with_its_evidence_and_can_be_set():
     assert "由 --template 指定" in hebei.output and "固定资产占用情况表" in hebei.output
     bad = run("check", "--template", "nope", str(SAMPLE))
     assert bad.exit_code == 2 and "未知的模板 nope" in bad.output and "shandong" in bad.output
+
+
+def test_per_file_ignores_in_the_config(files, tmp_path):
+    """ruff's per-file-ignores: a glob (path, path under the config's folder, or file name) → rules;
+    the ignored findings neither show nor set the exit code; other files keep them."""
+    cfg = tmp_path / "budgetlint.toml"
+    cfg.write_text('[per-file-ignores]\n"bad*" = ["arithmetic"]\n', "utf-8")
+    assert run("check", "--config", str(cfg), str(files["bad"])).exit_code == 0
+    cfg.write_text('[per-file-ignores]\n"other*.txt" = ["BL1"]\n', "utf-8")
+    assert run("check", "--config", str(cfg), str(files["bad"])).exit_code == 1
+    cfg.write_text('[per-file-ignores]\n"*.txt" = ["BL1"]\n', "utf-8")
+    shown = run("check", "--config", str(cfg), "--show-settings", str(files["bad"]))
+    assert "按文件不检查：*.txt → BL1" in shown.output
+    cfg.write_text('[per-file-ignores]\n"*.txt" = ["BLX9"]\n', "utf-8")
+    r = run("check", "--config", str(cfg), str(files["bad"]))
+    assert r.exit_code == 2 and "BLX9" in r.output
+    cfg.write_text('[per-file-ignores]\n"*.txt" = 3\n', "utf-8")
+    r = run("check", "--config", str(cfg), str(files["bad"]))
+    assert r.exit_code == 2 and "per-file-ignores" in r.output
+
+
+def test_per_file_ignores_match_either_half_of_a_pair():
+    from budgetlint.config import Config
+
+    cfg = Config(per_file_ignores={"*报表.pdf": ["BL6"]})
+    assert cfg.ignored_for("x/说明.pdf+x/报表.pdf") == ["BL6"]
+    assert cfg.ignored_for("x/说明.pdf") == []

@@ -144,6 +144,7 @@ def check(files: tuple[str, ...], fmt: str, output: str | None, select: tuple[st
     except ConfigError as e:
         raise click.UsageError(str(e)) from e
     rules = _select_rules(_split(select) or cfg.select, _split(ignore) + cfg.ignore)
+    _select_rules([], [s for sels in cfg.per_file_ignores.values() for s in sels])  # a typo is an error
     fail_level = Severity(fail_on or cfg.fail_on).rank
     floor = Severity(min_severity).rank
     if template is not None:
@@ -184,6 +185,7 @@ def check(files: tuple[str, ...], fmt: str, output: str | None, select: tuple[st
 
     def keep(res) -> None:
         nonlocal failing, hidden
+        res.findings = _per_file_ignored(res.findings, cfg.ignored_for(res.path))
         if entries is not None:
             hidden += baseline.apply([res], entries)
         # --severity filters what is shown, never the exit code
@@ -290,6 +292,17 @@ def baseline_cmd(files: tuple[str, ...], output: Path, reason: str, who: str, st
             click.echo(f"budgetlint: {r.path}: {r.error}", err=True)
 
 
+def _per_file_ignored(findings, selectors: list[str]):
+    """Findings left once the configuration's ``per-file-ignores`` for this file are applied; an
+    ignored rule neither shows nor changes the exit code, as if it had not run (ruff's meaning)."""
+    if not selectors:
+        return findings
+    def hit(f, sel: str) -> bool:  # as the registry's select: ALL, an id prefix or a family
+        return sel.upper() == "ALL" or f.rule.startswith(sel.upper()) or f.family == sel.lower()
+
+    return [f for f in findings if not any(hit(f, s) for s in selectors)]
+
+
 def _pair_halves(results, rules, overrides, keep, console):
     """A narrative published without its tables, and a tables file of the same body, year and kind
     without a narrative (北京's 附件1 说明 + 附件2 报表): one document, checked as "说明+报表" so the
@@ -342,6 +355,7 @@ def _print_settings(cfg, rules, fail_on, min_severity, baseline_path, jobs, time
         f"未启用：{'、'.join(sorted(set(REGISTRY) - {r.id for r in rules})) or '无'}",
         f"退出码为 1 的级别：{fail_on} 及以上；显示的级别：{min_severity} 及以上",
         f"级别调整：{'、'.join(f'{k}→{v}' for k, v in cfg.severity.items()) or '无'}",
+        f"按文件不检查：{'；'.join(g + ' → ' + '、'.join(s) for g, s in cfg.per_file_ignores.items()) or '无'}",
         f"基线：{baseline_path or '无'}",
         f"并行：{jobs} 个工作进程；每个文档上限 {timeout or Limits().seconds:g} 秒、{max_memory or Limits().memory_mb} MB"
         + ("" if jobs > 1 or timeout or max_memory else "（只在 -j / --timeout / --max-memory 时生效）"),
@@ -463,19 +477,37 @@ def catalog() -> None:
 @catalog.command(name="import", context_settings=CONTEXT)
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--year", type=click.IntRange(1990, 2100), required=True, help="科目表适用的预算年度。")
-def catalog_import(file: Path, year: int) -> None:
-    """导入财政部《政府收支分类科目》Excel（xlsx）为某年度的官方科目表，优先于内置草案。"""
+@click.option("--force", is_flag=True, help="科目数远少于现用科目表时仍然导入（默认拒绝，以免误用样例文件）。")
+def catalog_import(file: Path, year: int, force: bool) -> None:
+    """导入财政部《政府收支分类科目》Excel（xlsx 或 xls）为某年度的官方科目表，优先于内置草案。"""
     from budgetlint.catalogs import CatalogError
     from budgetlint.catalogs.importer import import_catalog
 
     try:
-        written = import_catalog(file, year)
+        written = import_catalog(file, year, force=force)
     except CatalogError as e:
         click.echo(f"budgetlint: {file}: {e}", err=True)
         sys.exit(EXIT_ERROR)
     names = {"function": "支出功能分类", "econ_dept": "部门预算支出经济分类", "econ_gov": "政府预算支出经济分类"}
     for scheme, (out, n) in written.items():
         click.echo(f"{names[scheme]}：{n} 个科目 → {out}")
+
+
+@catalog.command(name="remove", context_settings=CONTEXT)
+@click.option("--year", type=click.IntRange(1990, 2100), required=True, help="要删除的已导入科目表的年度。")
+@click.option("--scheme", type=click.Choice(["function", "econ_dept", "econ_gov"]), default=None,
+              help="只删除这一种（默认删除该年度导入的全部）。")
+def catalog_remove(year: int, scheme: str | None) -> None:
+    """删除已导入的某年度官方科目表（内置草案不受影响），之后检查重新使用内置或更早的科目表。"""
+    from budgetlint.catalogs.importer import remove_catalog
+
+    removed = remove_catalog(year, scheme)
+    if not removed:
+        click.echo(f"budgetlint: 没有已导入的 {year} 年{'（' + scheme + '）' if scheme else ''}科目表"
+                   "（budgetlint catalog list 查看）", err=True)
+        sys.exit(EXIT_ERROR)
+    for p in removed:
+        click.echo(f"已删除 {p}")
 
 
 @catalog.command(name="list", context_settings=CONTEXT)

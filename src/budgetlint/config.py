@@ -7,10 +7,13 @@ Looked up from the current folder upwards; command-line options win over the fil
     fail-on = "error"           # lowest severity that makes the exit code 1
     [severity]                  # per-rule severity override
     BL101 = "warning"
+    [per-file-ignores]          # glob → selectors, as ruff: findings of these rules not shown for those files
+    "某区/*决算*.pdf" = ["BL6", "BL701"]
 """
 
 from __future__ import annotations
 
+import fnmatch
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +25,7 @@ class ConfigError(Exception):
     pass
 
 
-KNOWN_KEYS = {"select", "ignore", "fail-on", "fail_on", "severity"}
+KNOWN_KEYS = {"select", "ignore", "fail-on", "fail_on", "severity", "per-file-ignores", "per_file_ignores"}
 
 
 @dataclass(slots=True)
@@ -31,7 +34,20 @@ class Config:
     ignore: list[str] = field(default_factory=list)
     fail_on: str = "error"
     severity: dict[str, str] = field(default_factory=dict)
+    per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
     path: Path | None = None
+
+    def ignored_for(self, document: str) -> list[str]:
+        """The selectors ``per-file-ignores`` names for a document ("a.pdf+b.pdf": either file).
+
+        A glob matches the path as given, the path relative to the configuration file's folder
+        (as ruff reads its globs) or the file name alone, so that ``"*决算*"`` works wherever the
+        reviewer runs the command from."""
+        out: list[str] = []
+        for glob, selectors in self.per_file_ignores.items():
+            if any(_matches(glob, part, self.path) for part in document.split("+")):
+                out.extend(s for s in selectors if s not in out)
+        return out
 
 
 def find_config(start: Path) -> Path | None:
@@ -76,4 +92,29 @@ def load_config(path: Path | None) -> Config:
         if level not in {s.value for s in Severity}:
             raise ConfigError(f"配置文件 {path}：[severity] {rule_id} 的级别 {level!r} 无效")
     cfg.severity = dict(sev)
+    cfg.per_file_ignores = _per_file_ignores(data.get("per-file-ignores", data.get("per_file_ignores", {})), path)
     return cfg
+
+
+def _per_file_ignores(raw: object, path: Path) -> dict[str, list[str]]:
+    if not isinstance(raw, dict):
+        raise ConfigError(f"配置文件 {path}：per-file-ignores 应为表（文件名模式 = 规则列表）")
+    out: dict[str, list[str]] = {}
+    for glob, selectors in raw.items():
+        if isinstance(selectors, str):
+            selectors = [selectors]
+        if not isinstance(selectors, list) or not all(isinstance(x, str) for x in selectors):
+            raise ConfigError(f"配置文件 {path}：[per-file-ignores] {glob} 应为规则编号（或前缀、类别）的列表")
+        out[glob] = selectors
+    return out
+
+
+def _matches(glob: str, document: str, config_path: Path | None) -> bool:
+    p = Path(document)
+    candidates = [document, p.as_posix(), p.name]
+    if config_path is not None:
+        try:
+            candidates.append(p.resolve().relative_to(config_path.parent.resolve()).as_posix())
+        except (ValueError, OSError):
+            pass
+    return any(fnmatch.fnmatchcase(c, glob) for c in candidates)

@@ -157,3 +157,75 @@ def test_template_shown_by_its_chinese_name(sample_result):
 
     page = render_html([sample_result])
     assert "山东省预算公开模板" in page and "<dd>shandong</dd>" not in page
+
+
+def test_counts_follow_the_filters_and_the_document_list_sorts(browser, bad_txt, sample_result, tmp_path):
+    """Unchecking a severity or choosing a document changes every count shown (summary cards,
+    family table, document list, badges, groups); the document list sorts by a clicked column."""
+    out = tmp_path / "two.html"
+    out.write_text(render_html([sample_result, check_file(str(bad_txt))]), "utf-8")
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(out.as_uri())
+    findings = sample_result.findings
+    n_info = sum(1 for f in findings if f.severity.value == "info")
+    assert n_info and page.inner_text("[data-count='severity=info']") == str(n_info)
+    page.uncheck("#filters input[value=info]")
+    assert page.inner_text(".stat.info [data-count]") == "0"
+    assert page.inner_text("h3 [data-count='doc=d1']") == str(len(findings) - n_info)
+    page.check("#filters input[value=info]")
+    # the document filter names the documents, hides the other one and recounts
+    options = page.locator("#f-doc option").all_inner_texts()
+    assert options[1].startswith(sample_result.path.rsplit("/", 1)[-1]) and "bad.txt" in options[2]
+    page.select_option("#f-doc", "d2")
+    assert page.locator("section.doc:visible").count() == 1
+    assert page.inner_text(".stat.error [data-count]") == str(sum(1 for f in check_file(str(bad_txt)).findings
+                                                                   if f.severity.value == "error"))
+    assert page.locator("#f-table option", has_text="bad.txt").count() >= 1  # tables name their document
+    page.select_option("#f-doc", "")
+    # sort the document list by 年度 then by file name
+    names = lambda: page.locator("#by-document tbody tr td:nth-child(2)").all_inner_texts()  # noqa: E731
+    page.click("#by-document th:has-text('文件')")
+    first = names()
+    assert first == sorted(first, key=lambda x: x)
+    page.click("#by-document th:has-text('文件')")
+    assert names() == first[::-1]
+    assert errors == []
+    page.close()
+
+
+def test_chart_labels_fit_their_svg():
+    """Long Chinese labels and large amounts stay inside the chart (estimated text widths)."""
+    import re
+    from decimal import Decimal
+
+    from budgetlint.report.charts import Chart, text_width
+
+    items = (("2130000 农林水支出（含农业农村、林业草原、水利及扶贫等）", Decimal("123456789.12")),
+             ("201 一般公共服务支出", Decimal("98765.43")), ("208 社会保障和就业支出", Decimal("5.5")))
+    for kind in ("bar", "pie"):
+        svg = Chart("x", "测试", "万元", items, kind, "表1").svg()
+        width = float(re.search(r'viewBox="0 0 ([\d.]+)', svg).group(1))
+        for m in re.finditer(r'<tspan x="([\d.]+)"(?: y="[\d.]+")?(?: text-anchor="(\w+)")?[^>]*>([^<]*)</tspan>', svg):
+            x, anchor, text = float(m.group(1)), m.group(2), m.group(3)
+            w = text_width(text)
+            left, right = (x - w, x) if anchor == "end" else (x, x + w)
+            assert left >= 0 and right <= width + 0.5, (kind, text, left, right, width)
+        if kind == "bar":  # the value after the longest bar, and a long label wrapped, not cut
+            value = re.search(r'<text x="([\d.]+)"[^>]*class="value">([^<]*)<tspan class="share" dx="4">([^<]*)', svg)
+            end = float(value.group(1)) + text_width(value.group(2)) + 4 + text_width(value.group(3), 12)
+            assert end <= width
+            assert svg.count("<tspan x=") > len(items)
+
+
+def test_written_report_links_each_pdf_finding_to_its_page_image(tmp_path, make_pdf):
+    pdf = make_pdf(tmp_path / "t.pdf")
+    out = tmp_path / "r.html"
+    r = CliRunner().invoke(main, ["check", "--format", "html", "-o", str(out), str(pdf)])
+    assert r.exit_code == 1
+    page = out.read_text("utf-8")
+    s = scan(page)
+    images = [x for x in s.srcs if x.endswith(".png")]
+    assert len(images) == 3 and all(x.startswith("r_pages/d1/") for x in images)  # the three BL101
+    assert all((tmp_path / x).is_file() for x in images)

@@ -24,9 +24,17 @@ pdfium = pytest.importorskip("pypdfium2")
 raw = pytest.importorskip("pypdfium2.raw")
 
 
+def summary_pages(path) -> int:
+    """The summary pages budgetlint puts first (labelled 摘要1…, the original pages keep 1…)."""
+    return sum(1 for label in PdfReader(path).page_labels if label.startswith("摘要"))
+
+
 def annotations(path):
+    """(original page number, annotation) of every annotation, summary pages left out."""
     out = []
-    for i, page in enumerate(PdfReader(path).pages, 1):
+    reader = PdfReader(path)
+    front = summary_pages(path)
+    for i, page in enumerate(reader.pages[front:], 1):
         for a in page.get("/Annots") or []:
             a = a.get_object()
             out.append((i, a))
@@ -36,7 +44,7 @@ def annotations(path):
 def text_under(path, page_no, rect):
     doc = pdfium.PdfDocument(str(path))
     try:
-        tp = doc[page_no - 1].get_textpage()
+        tp = doc[page_no - 1 + summary_pages(path)].get_textpage()
         return tp.get_text_bounded(left=rect[0], bottom=rect[1], right=rect[2], top=rect[3])
     finally:
         doc.close()
@@ -81,7 +89,7 @@ def test_highlight_over_each_offending_value(tmp_path, mode, make_pdf):
     annots = [a for _, a in annotations(out)]
     highlights = [a for a in annots if a["/Subtype"] == "/Highlight"]
     assert n == len(annots) and len(highlights) == 3
-    page = PdfReader(out).pages[0]
+    page = PdfReader(out).pages[summary_pages(out)]
     box = tuple(float(v) for v in page.cropbox)
     for f in errors:
         row = result.document.tables[0].rows[f.location.row]
@@ -175,3 +183,76 @@ def test_cli_skips_non_pdf_and_names_outputs(tmp_path, monkeypatch, make_pdf):
     # a text document alone: skipped, not an error (its findings still set the exit code)
     r = CliRunner().invoke(main, ["check", "--format", "pdf", "--fail-on", "error", "--select", "BL4", str(SAMPLE)])
     assert r.exit_code == 0 and "跳过" in r.stderr
+
+
+def _prose_pdf(path, lines):
+    """A page of prose: each (top, text) drawn at 10 pt in reportlab's CID font."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen.canvas import Canvas
+
+    if "STSong-Light" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    c = Canvas(str(path), pagesize=(595, 842))
+    c.setFont("STSong-Light", 10)
+    for top, text in lines:
+        c.drawString(50, 842 - top - 8.8, text)
+    c.showPage()
+    c.save()
+    return path
+
+
+def test_a_prose_finding_highlights_its_figure_not_the_line(tmp_path):
+    """The sentence starts on one line and its figure is printed on the next (司法局 p9 item 6):
+    the highlight covers the figure (17.62%), not the first line; a figure that is not printed
+    keeps the line."""
+    pytest.importorskip("reportlab")
+    pdf = _prose_pdf(tmp_path / "prose.pdf", [
+        (100, "6、公共安全支出其他司法支出3845.49万元。主要用于：依法治区等支出。2025年当年"),
+        (116, "预算执行数为43269.3万元，2026年预算安排3845.49万元，比2025年预算执行数增加17.62%。"),
+    ])
+    doc = Document(path=str(pdf), meta=DocumentMeta(title="测试", source_format="pdf"))
+    line = (50.0, 100.0, 480.0, 111.0)
+    found = Finding("BL302", "narrative-percent-inconsistent", "narrative", Severity.ERROR, "增减率不符",
+                    location=Location(page=1, bbox=line), expected=Decimal("-91.11"), found=Decimal("17.62"),
+                    evidence="2025年当年预算执行数为43269.3万元,2026年预算安排3845.49万元,比2025年预算执行数增加17.62%。")
+    unprinted = Finding("BL301", "narrative-amount-differs", "narrative", Severity.ERROR, "金额不符",
+                        location=Location(page=1, bbox=line), found=Decimal("999.99"))
+    out = tmp_path / "a.pdf"
+    annotate_pdf(Result(path=str(pdf), document=doc, findings=[found, unprinted]), out)
+    marks = {a["/Subj"]: [float(v) for v in a["/Rect"]] for _, a in annotations(out) if a["/Subtype"] == "/Highlight"}
+    under = text_under(out, 1, marks["BL302"]).replace(" ", "")
+    assert "17.62%" in under and len(under) <= 9  # the figure (pdfium adds a touching neighbour)
+    assert marks["BL302"][2] - marks["BL302"][0] < 45
+    assert marks["BL302"][3] < 842 - 112  # on the second line
+    assert marks["BL301"] == pytest.approx([49, 842 - 112, 481, 842 - 99])  # the line, as before
+
+
+def test_summary_page_first_and_a_bookmark_per_finding(tmp_path, make_pdf):
+    pdf = make_pdf(tmp_path / "t.pdf")
+    result = check_file(str(pdf))
+    out = tmp_path / "a.pdf"
+    annotate_pdf(result, out)
+    reader = PdfReader(out)
+    assert reader.page_labels[:2] == ["摘要1", "1"]  # the original pages keep their numbers
+    summary = pdfium.PdfDocument(str(out))[0].get_textpage().get_text_range()
+    assert "检查摘要" in summary and "错误 3 个" in summary and summary.count("BL101 第1页") == 3
+    titles = [o.title for o in reader.outline if not isinstance(o, list)]
+    nested = [o for o in reader.outline if isinstance(o, list)]
+    assert titles[:2] == ["budgetlint 检查摘要", "错误（3）"]
+    assert len(nested[0]) == 3 and all(o.title.startswith("[错误] BL101 第1页") for o in nested[0])
+    assert all(reader.get_destination_page_number(o) == 1 for o in nested[0])  # the table's page
+
+
+def test_a_two_file_document_gets_each_pdf_annotated(tmp_path, make_pdf):
+    pytest.importorskip("reportlab")
+    prose = _prose_pdf(tmp_path / "说明.pdf", [(100, "2024年某某局部门预算情况说明"),
+                                              (116, "2024年支出预算150.00万元。")])
+    tables = make_pdf(tmp_path / "报表.pdf")
+    out = tmp_path / "out"
+    r = CliRunner().invoke(main, ["check", "--format", "pdf", "-o", str(out), f"{prose}+{tables}"])
+    assert r.exit_code == 1 and "不是 PDF" not in r.stderr, r.output
+    assert sorted(p.name for p in out.iterdir()) == ["报表.budgetlint.pdf", "说明.budgetlint.pdf"]
+    highlights = [a for _, a in annotations(out / "报表.budgetlint.pdf") if a["/Subtype"] == "/Highlight"]
+    assert len(highlights) == 3  # the three BL101 of the tables file, on its own page 1
+    assert not [a for _, a in annotations(out / "说明.budgetlint.pdf") if a["/Subtype"] == "/Highlight"]

@@ -95,7 +95,7 @@ def _ministry_workbook(path):
 def test_catalog_import_takes_precedence_and_makes_errors(tmp_path):
     xlsx = tmp_path / "catalog.xlsx"
     _ministry_workbook(xlsx)
-    written = import_catalog(xlsx, 2024)
+    written = import_catalog(xlsx, 2024, force=True)  # a 3-code test file: refused without force
     assert written["function"][1] == 3 and written["econ_dept"][1] == 1
     cat = load_catalog("function", 2024)
     assert cat.official and cat.get("2120804").name == "农村基本设施建设支出"
@@ -260,3 +260,48 @@ def test_bl402_message_says_how_sure_the_catalog_is_in_words():
     (f,) = run_rules(doc_of(text), [REGISTRY["BL402"]])
     assert "草案条目" in f.message or "经公开文档证实" in f.message
     assert "recall" not in f.message and "attested" not in f.message
+
+
+def test_a_much_smaller_workbook_is_refused_unless_forced(tmp_path):
+    """A 3-code test file would replace the whole 2024 function catalog (every other code then a
+    false BL401): refused with a Chinese reason, imported with force, removed again."""
+    from click.testing import CliRunner
+
+    from budgetlint.cli import main
+
+    xlsx = tmp_path / "catalog.xlsx"
+    _ministry_workbook(xlsx)
+    before = len(load_catalog("function", 2024).entries)
+    with pytest.raises(CatalogError, match="只有 3 个科目.*--force"):
+        import_catalog(xlsx, 2024)
+    assert not load_catalog("function", 2024).official  # nothing written
+    r = CliRunner().invoke(main, ["catalog", "import", str(xlsx), "--year", "2024"])
+    assert r.exit_code == 2 and "--force" in r.output
+    r = CliRunner().invoke(main, ["catalog", "import", str(xlsx), "--year", "2024", "--force"])
+    assert r.exit_code == 0 and load_catalog("function", 2024).official
+    r = CliRunner().invoke(main, ["catalog", "remove", "--year", "2024"])
+    assert r.exit_code == 0 and "已删除" in r.output
+    cat = load_catalog("function", 2024)
+    assert not cat.official and len(cat.entries) == before
+    r = CliRunner().invoke(main, ["catalog", "remove", "--year", "2024"])
+    assert r.exit_code == 2 and "没有已导入的 2024 年" in r.output
+
+
+def test_an_xls_catalog_is_imported(tmp_path):
+    xlwt = pytest.importorskip("xlwt")
+    book = xlwt.Workbook()
+    ws = book.add_sheet("功能分类")
+    rows = [["科目编码", "科目名称"], [212, "城乡社区支出"], [21208, "国有土地使用权出让收入安排的支出"],
+            [2120804, "农村基础设施建设支出"]]
+    for i, row in enumerate(rows):
+        for j, v in enumerate(row):
+            ws.write(i, j, v)  # codes as numbers: xlrd gives 212.0
+    path = tmp_path / "catalog.xls"
+    book.save(str(path))
+    written = import_catalog(path, 2031, force=True)
+    assert written["function"][1] == 3
+    assert load_catalog("function", 2031).get("2120804").name == "农村基础设施建设支出"
+    broken = tmp_path / "broken.xls"
+    broken.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100)
+    with pytest.raises(CatalogError, match="xls|损坏"):
+        import_catalog(broken, 2031)

@@ -4,17 +4,25 @@ The Ministry's workbook lists codes and names on one or more sheets: a code colu
 编码 / 代码, or separate 类 / 款 / 项 columns) and a name column (科目名称 / 名称). Codes starting
 with 2 are expenditure function codes, 3 departmental economic, 5 government economic; revenue
 codes (1…) are skipped. Names are indented with spaces by level in the original: stripped.
+Both .xlsx (openpyxl) and .xls (Excel 97–2003, xlrd, as ingest/xls.py reads it) are read; the
+format is told by the file's bytes.
+
+A workbook with far fewer codes than the catalog it replaces for that year is refused (a test
+file of 9 rows once replaced the whole function catalog and turned every other code into a
+false "unknown code"): ``force=True`` (``--force``) imports it anyway. ``remove_catalog`` undoes
+an import.
 """
 
 from __future__ import annotations
 
 import csv
+import io
 import re
 from pathlib import Path
 
 from openpyxl import load_workbook
 
-from budgetlint.catalogs import CatalogError, forget_imports, user_dir
+from budgetlint.catalogs import SCHEMES, CatalogError, forget_imports, load_catalog, user_dir
 from budgetlint.recognise.normalise import clean, squash
 
 _CODE_HEAD = ("科目编码", "编码", "代码", "科目代码")
@@ -48,15 +56,46 @@ def _header(rows: list[list[object]]) -> tuple[int, list[int], int] | None:
     return None
 
 
-def read_workbook(path: Path) -> dict[str, dict[str, str]]:
-    """Codes and names found in the workbook, by scheme: {scheme: {code: name}}."""
+# An imported catalog with fewer codes than this share of the one it replaces is refused.
+MIN_SHARE = 0.5
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Excel 97–2003 (.xls) and other OLE files
+
+
+def _sheets(path: Path) -> list[list[list[object]]]:
+    """Every sheet's rows of cell values, from an .xlsx or an .xls workbook."""
+    try:
+        head = path.read_bytes()[:8]
+    except OSError as e:
+        raise CatalogError(f"{path} 无法读取：{e.strerror}") from e
+    if head == _OLE:
+        return _xls_sheets(path)
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as e:  # openpyxl raises many kinds for a file that is not a workbook
-        raise CatalogError(f"{path} 不是可读取的 Excel（xlsx）文件：{e}") from e
+        raise CatalogError(f"{path} 不是可读取的 Excel 文件（xlsx 或 xls）：{e}") from e
+    return [[list(r) for r in ws.iter_rows(values_only=True)] for ws in wb.worksheets]
+
+
+def _xls_sheets(path: Path) -> list[list[list[object]]]:
+    import xlrd
+
+    try:
+        book = xlrd.open_workbook(str(path), logfile=io.StringIO())  # xlrd warns on stdout otherwise
+    except xlrd.XLRDError as e:
+        if "encrypted" in str(e).lower():
+            raise CatalogError(f"{path} 已加密（设置了打开密码），无法读取；请提供未加密的文件") from e
+        raise CatalogError(f"{path} 不是可读取的 Excel 97–2003（xls）工作簿：{e}") from e
+    except Exception as e:  # noqa: BLE001 - a corrupt BIFF stream, never a traceback
+        raise CatalogError(f"{path} 已损坏或格式异常，无法解析（{type(e).__name__}）") from e
+    # codes typed as numbers come back as floats (212.0): the code is the integer
+    return [[[int(v) if isinstance(v, float) and v.is_integer() else (v if v != "" else None)
+              for v in sh.row_values(r)] for r in range(sh.nrows)] for sh in book.sheets()]
+
+
+def read_workbook(path: Path) -> dict[str, dict[str, str]]:
+    """Codes and names found in the workbook, by scheme: {scheme: {code: name}}."""
     found: dict[str, dict[str, str]] = {}
-    for ws in wb.worksheets:
-        rows = [list(r) for r in ws.iter_rows(values_only=True)]
+    for rows in _sheets(path):
         head = _header(rows)
         if head is None:
             continue
@@ -89,9 +128,17 @@ def read_workbook(path: Path) -> dict[str, dict[str, str]]:
     return found
 
 
-def import_catalog(path: Path, year: int, folder: Path | None = None) -> dict[str, tuple[Path, int]]:
-    """Write ``<scheme>_<year>.csv`` into the user catalog folder; returns {scheme: (file, rows)}."""
+_SCHEME_NAMES = {"function": "支出功能分类", "econ_dept": "部门预算支出经济分类", "econ_gov": "政府预算支出经济分类"}
+
+
+def import_catalog(path: Path, year: int, folder: Path | None = None, force: bool = False
+                   ) -> dict[str, tuple[Path, int]]:
+    """Write ``<scheme>_<year>.csv`` into the user catalog folder; returns {scheme: (file, rows)}.
+    Refused (CatalogError) when a scheme has far fewer codes than the catalog it replaces for
+    that year, unless ``force``."""
     found = read_workbook(path)
+    if not force:
+        _refuse_a_much_smaller_catalog(found, year)
     target = folder or user_dir()
     target.mkdir(parents=True, exist_ok=True)
     written: dict[str, tuple[Path, int]] = {}
@@ -107,3 +154,31 @@ def import_catalog(path: Path, year: int, folder: Path | None = None) -> dict[st
         written[scheme] = (out, len(codes))
     forget_imports()  # the next load sees the new file at once
     return written
+
+
+def _refuse_a_much_smaller_catalog(found: dict[str, dict[str, str]], year: int) -> None:
+    problems = []
+    for scheme, codes in found.items():
+        current = load_catalog(scheme, year)
+        if current is not None and len(codes) < MIN_SHARE * len(current.entries):
+            where = "已导入" if current.official else "内置"
+            problems.append(f"{_SCHEME_NAMES[scheme]}只有 {len(codes)} 个科目，而现用的 {current.year} 年{where}科目表有 "
+                            f"{len(current.entries)} 个")
+    if problems:
+        raise CatalogError("；".join(problems) + "。导入后表中没有的科目都会被报告为“科目不存在”，"
+                           "这通常说明文件不完整（只是样例或部分科目）。确认要导入请加 --force")
+
+
+def remove_catalog(year: int, scheme: str | None = None, folder: Path | None = None) -> list[Path]:
+    """Delete the imported catalog(s) of ``year`` (one scheme, or all); returns the files removed.
+    The bundled drafts are never removed."""
+    target = folder or user_dir()
+    schemes = [scheme] if scheme else list(SCHEMES)
+    removed = []
+    for sc in schemes:
+        p = target / f"{sc}_{year}.csv"
+        if p.is_file():
+            p.unlink()
+            removed.append(p)
+    forget_imports()
+    return removed

@@ -8,6 +8,7 @@ expenditure (基本支出与项目支出). A chart whose data the document does 
 from __future__ import annotations
 
 import math
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 from html import escape
@@ -35,25 +36,55 @@ def _fmt(v: Decimal) -> str:
     return f"{v:,f}"
 
 
-def _short(label: str, n: int = 14) -> str:
-    return label if len(label) <= n else label[: n - 1] + "…"
-
-
 def _pct(v: Decimal, total: Decimal) -> str:
     return f"{float(v / total * 100):.1f}%" if total else ""
 
 
-WIDTH = 380  # every chart's viewBox width: three fit side by side in the HTML report
+WIDTH = 380  # a chart's least viewBox width: three fit side by side in the HTML report
+FONT = 13  # px, the charts' text (CSS svg.chart font-size)
+LABEL_MAX = 190  # px: a longer label wraps onto a second line (bar chart) or is shortened (legend)
+
+
+def text_width(text: str, size: float = FONT) -> float:
+    """Width of ``text`` in px, estimated as the browser lays it out: Chinese (wide) characters
+    one em, digits and Latin about 0.6 em; so that no label is clipped by the viewBox."""
+    return sum(size if unicodedata.east_asian_width(ch) in "WF" else 0.62 * size for ch in text)
+
+
+def fit(text: str, width: float, size: float = FONT) -> str:
+    """``text`` shortened with "…" to at most ``width`` px."""
+    if text_width(text, size) <= width:
+        return text
+    while text and text_width(text + "…", size) > width:
+        text = text[:-1]
+    return text + "…"
+
+
+def wrap(text: str, width: float, size: float = FONT, lines: int = 2) -> list[str]:
+    """``text`` broken into at most ``lines`` lines of ``width`` px (the last shortened)."""
+    out: list[str] = []
+    rest = text
+    while rest and len(out) < lines - 1 and text_width(rest, size) > width:
+        cut = 1
+        while cut < len(rest) and text_width(rest[:cut + 1], size) <= width:
+            cut += 1
+        out.append(rest[:cut])
+        rest = rest[cut:]
+    return out + [fit(rest, width, size)] if rest else out
 
 
 def pie_svg(chart: Chart) -> str:
     """A donut with a legend below it (label, amount, share); one slice per item."""
     items = [(label, v) for label, v in chart.items if v > 0]
     total = sum((v for _, v in items), Decimal(0))
-    cx, cy, r, inner = WIDTH / 2, 88, 80, 50
+    amount_w = max((text_width(_fmt(v)) for _, v in items), default=0)
+    share_w = max((text_width(_pct(v, total), 12) for _, v in items), default=0)
+    label_w = min(LABEL_MAX, max((text_width(label) for label, _ in items), default=0))
+    width = max(WIDTH, math.ceil(26 + label_w + 12 + amount_w + 10 + share_w + 6))
+    cx, cy, r, inner = width / 2, 88, 80, 50
     height = 188 + 22 * len(items)
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart chart-pie" data-chart="{chart.id}" '
-             f'viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" role="img" '
+             f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
              f'aria-label="{escape(chart.title)}">',
              f"<title>{escape(chart.title)}（{escape(chart.unit)}）</title>"]
     angle = -math.pi / 2
@@ -81,9 +112,10 @@ def pie_svg(chart: Chart) -> str:
         y = 196 + 22 * i
         color = PALETTE[i % len(PALETTE)]
         parts.append(f'<rect x="8" y="{y - 11}" width="12" height="12" rx="2" fill="{color}"/>')
-        parts.append(f'<text x="26" y="{y}" class="legend"><tspan>{escape(_short(label, 13))}</tspan>'
-                     f'<tspan x="{WIDTH - 64}" text-anchor="end">{escape(_fmt(v))}</tspan>'
-                     f'<tspan x="{WIDTH - 6}" text-anchor="end" class="share">{_pct(v, total)}</tspan></text>')
+        parts.append(f'<text x="26" y="{y}" class="legend"><title>{escape(label)}</title>'
+                     f'<tspan>{escape(fit(label, label_w))}</tspan>'
+                     f'<tspan x="{width - 6 - share_w - 10:.0f}" text-anchor="end">{escape(_fmt(v))}</tspan>'
+                     f'<tspan x="{width - 6}" text-anchor="end" class="share">{_pct(v, total)}</tspan></text>')
     parts.append("</svg>")
     return "".join(parts)
 
@@ -93,22 +125,32 @@ def bar_svg(chart: Chart) -> str:
     items = sorted(((label, v) for label, v in chart.items if v > 0), key=lambda x: -x[1])
     total = sum((v for _, v in items), Decimal(0))
     top = max((v for _, v in items), default=Decimal(1))
-    label_w, bar_w, row_h = 150, 118, 26
-    height = 12 + row_h * len(items)
+    label_w = min(LABEL_MAX, max((text_width(label) for label, _ in items), default=0)) + 8
+    value_w = max((text_width(_fmt(v)) + 4 + text_width(_pct(v, total), 12) for _, v in items), default=0)
+    bar_w = 118
+    width = max(WIDTH, math.ceil(label_w + bar_w + 5 + value_w + 6))
+    bar_w = width - 6 - value_w - 5 - label_w  # a wider chart gives the room to the bars
+    lines = [wrap(label, label_w - 8) for label, _ in items]
+    heights = [26 if len(ls) == 1 else 40 for ls in lines]
+    height = 12 + sum(heights)
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart chart-bar" data-chart="{chart.id}" '
-             f'viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" role="img" '
+             f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
              f'aria-label="{escape(chart.title)}">',
              f"<title>{escape(chart.title)}（{escape(chart.unit)}）</title>"]
-    for i, (label, v) in enumerate(items):
-        y = 6 + row_h * i
+    y = 6
+    for (label, v), ls, row_h in zip(items, lines, heights, strict=True):
         w = max(1.0, float(v / top) * bar_w)
         tip = f"{label}：{_fmt(v)} {chart.unit}（{_pct(v, total)}）"
-        parts.append(f'<text x="{label_w - 6}" y="{y + 17}" text-anchor="end" class="legend">'
-                     f"<title>{escape(label)}</title>{escape(_short(label, 11))}</text>")
-        parts.append(f'<rect class="bar" x="{label_w}" y="{y + 4}" width="{w:.1f}" height="{row_h - 8}" rx="2" '
-                     f'fill="{PALETTE[0]}"><title>{escape(tip)}</title></rect>')
-        parts.append(f'<text x="{label_w + w + 5:.1f}" y="{y + 17}" class="value">{escape(_fmt(v))}'
+        mid = y + row_h / 2 + 4.5
+        first = mid - 7 * (len(ls) - 1)
+        spans = "".join(f'<tspan x="{label_w - 6:.0f}" y="{first + 14 * k:.1f}">{escape(t)}</tspan>'
+                        for k, t in enumerate(ls))
+        parts.append(f'<text text-anchor="end" class="legend"><title>{escape(label)}</title>{spans}</text>')
+        parts.append(f'<rect class="bar" x="{label_w:.0f}" y="{y + row_h / 2 - 9:.1f}" width="{w:.1f}" height="18" '
+                     f'rx="2" fill="{PALETTE[0]}"><title>{escape(tip)}</title></rect>')
+        parts.append(f'<text x="{label_w + w + 5:.1f}" y="{mid:.1f}" class="value">{escape(_fmt(v))}'
                      f'<tspan class="share" dx="4">{_pct(v, total)}</tspan></text>')
+        y += row_h
     parts.append("</svg>")
     return "".join(parts)
 

@@ -1,12 +1,14 @@
 """``check --format xlsx``: a workbook for reviewers (openpyxl).
 
-Sheets: 问题 (one row per finding: 文件, 规则, 级别, 类别, 问题, 位置, 应为, 实为, 差额, 单位, 依据,
-with an autofilter and a frozen header; 位置 links to the cell), 汇总 (counts by family and
+Sheets: 问题 (one row per finding, errors first across all documents: 文档 (the file's name),
+部门（单位）, 规则, 级别, 类别, 问题, 位置, 应为, 实为, 差额, 单位, 依据, 指纹, 路径; with an autofilter
+and a frozen header; 位置 links to the cell), 汇总 (the documents ranked, counts by family and
 severity per document), then one sheet per recovered table laid out as printed (merged headers,
 a balance table's income and expenditure side by side), offending cells filled (red for error,
-yellow for warning, blue for info) and carrying a comment with the finding(s). Cells a finding
-only cites get a dashed border. Several documents share one workbook (sheet names start with
-the document's number) unless the caller writes one workbook per document.
+yellow for warning, blue for info), carrying a comment with the finding(s) and a link back to
+the finding's row. Cells a finding only cites get a dashed border. Several documents share one
+workbook (each table sheet's name starts with a short name of its document) unless the caller
+writes one workbook per document.
 """
 
 from __future__ import annotations
@@ -58,8 +60,11 @@ _CITED = Border(left=_DASH, right=_DASH, top=_DASH, bottom=_DASH)
 _WRAP = Alignment(wrap_text=True, vertical="top")
 _CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
-FINDING_HEADER = ("文件", "规则", "级别", "类别", "问题", "位置", "应为", "实为", "差额", "单位", "依据", "指纹")
-_WIDTHS = (28, 8, 7, 10, 70, 42, 14, 14, 12, 6, 50, 22)
+FINDING_HEADER = ("文档", "部门（单位）", "规则", "级别", "类别", "问题", "位置", "应为", "实为", "差额", "单位",
+                  "依据", "指纹", "路径")
+_WIDTHS = (24, 20, 8, 7, 10, 70, 42, 14, 14, 12, 6, 50, 22, 40)
+_COL = {name: i for i, name in enumerate(FINDING_HEADER, 1)}
+_LINK = Font(color="0563C1", underline="single")
 
 
 def _number_format(decimals: int) -> str:
@@ -146,8 +151,35 @@ def _table_sheet(ws: Worksheet, table: Table, marks: dict[tuple[int, int, str | 
     return coords
 
 
-def _sheet_name(prefix: str, label: str, used: set[str]) -> str:
-    return unique_sheet_name(f"{prefix} {label}", used)
+def document_name(path: str) -> str:
+    """The document as a reviewer names it: its file name (both names for "说明.pdf+报表.pdf")."""
+    return "+".join(Path(p).name for p in path.split("+"))
+
+
+def sheet_prefixes(results: list[Result]) -> list[str]:
+    """A short name per document for its table sheets' names: the organisation (else the file's
+    stem) without what every document shares ("上海市普陀区"), at most 10 characters; the year, then
+    the document's number, added where two would read the same."""
+    def base(r: Result) -> str:
+        meta = r.document.meta if r.document is not None else None
+        return (meta.organisation if meta and meta.organisation else Path(r.path.split("+")[0]).stem).strip()
+
+    names = [base(r) for r in results]
+    common = len(_common_prefix(names)) if len(names) > 1 else 0
+    short = [(n[common:] if len(n) - common >= 2 else n)[:10] for n in names]
+    for i, r in enumerate(results):
+        year = r.document.meta.year if r.document is not None else None
+        if year and short.count(short[i]) > 1:
+            short[i] = f"{short[i][:8]}{year % 100:02d}"
+    return [f"{s}-{i}" if short.count(s) > 1 else s for i, s in enumerate(short, 1)]
+
+
+def _common_prefix(names: list[str]) -> str:
+    first, last = min(names), max(names)
+    n = 0
+    while n < min(len(first), len(last)) and first[n] == last[n]:
+        n += 1
+    return first[:n]
 
 
 def _location(f: Finding) -> str:
@@ -165,48 +197,78 @@ def write_report_xlsx(results: list[Result], path: Path) -> None:
         ws.column_dimensions[get_column_letter(i)].width = w
     summary = wb.create_sheet("汇总")
     used = {"问题", "汇总"}
-    multi = len(results) > 1
-    links: list[tuple[int, str, str]] = []  # (findings-sheet row, sheet, coordinate)
-    for d, r in enumerate(results, 1):
+    prefixes = sheet_prefixes(results) if len(results) > 1 else [""] * len(results)
+    # (severity rank, document's rank, place) → the finding and where its cell is
+    rows: list[tuple[tuple[int, int, int], Result, Finding | None, tuple[str, str] | None]] = []
+    order = {id(r): n for n, r in enumerate(rank(results))}
+    for r, prefix in zip(results, prefixes, strict=True):
         if r.error is not None:
-            ws.append([r.path, "", "无法读取", "", r.error, "", None, None, None, None, None, None])
-            ws.cell(row=ws.max_row, column=3).fill = FILLS["error"]
+            rows.append(((-9, order[id(r)], 0), r, None, None))
             continue
-        doc = r.document
-        marks = cell_marks(doc, r.findings)
-        sheets: dict[int, tuple[str, dict]] = {}
-        for t in doc.tables:
-            prefix = f"{d}-{t.index:02d}" if multi else f"表{t.index:02d}"
-            sh = wb.create_sheet(_sheet_name(prefix, t.kind_label or t.title, used))
-            sheets[t.index] = (sh.title, _table_sheet(sh, t, marks))
-        for f in sorted(r.findings, key=lambda f: -f.severity.rank):  # errors first, in place order
-            ws.append([r.path, f.rule, f.severity.label, family_label(f.family), f.message, _location(f),
-                       f.expected, f.found, f.difference, f.unit, f.evidence, f.fingerprint])
-            row = ws.max_row
-            sev = ws.cell(row=row, column=3)
-            sev.fill = FILLS[f.severity.value]
-            sev.font = Font(color=FONT_COLOURS[f.severity.value], bold=True)
-            for col in (7, 8, 9):
-                c = ws.cell(row=row, column=col)
-                if c.value is not None and not isinstance(c.value, str):
-                    c.number_format = "#,##0.00##"
-            ws.cell(row=row, column=5).alignment = _WRAP
-            ws.cell(row=row, column=11).alignment = _WRAP
-            loc = f.location
-            if loc.table in sheets and loc.row is not None:
-                sheet, coords = sheets[loc.table]
-                coord = coords.get((loc.row, loc.column)) or coords.get((loc.row, None))
-                if coord:
-                    links.append((row, sheet, coord))
-    for row, sheet, coord in links:
-        c = ws.cell(row=row, column=6)
-        c.hyperlink = f"#'{sheet}'!{coord}"
-        c.font = Font(color="0563C1", underline="single")
+        sheets = _table_sheets(wb, r, prefix, used)
+        for k, f in enumerate(r.findings):
+            rows.append(((-f.severity.rank, order[id(r)], k), r, f, _target(f, sheets)))
+    rows.sort(key=lambda x: x[0])  # errors first, across documents; then the ranking, then place
+    for _, r, f, target in rows:
+        _finding_row(ws, r, f)
+        if target is not None:
+            _link_both_ways(wb, ws, ws.max_row, *target)
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(FINDING_HEADER))}{max(ws.max_row, 2)}"
     _summary_sheet(summary, results)
     keep_text(wb)  # document text such as "=100%" is never a formula
     wb.save(path)
+
+
+def _table_sheets(wb: Workbook, r: Result, prefix: str, used: set[str]) -> dict[int, tuple[str, dict]]:
+    marks = cell_marks(r.document, r.findings)
+    sheets: dict[int, tuple[str, dict]] = {}
+    for t in r.document.tables:
+        name = f"{prefix}·表{t.index:02d} " if prefix else f"表{t.index:02d} "
+        sh = wb.create_sheet(unique_sheet_name(name + (t.kind_label or t.title), used))
+        sheets[t.index] = (sh.title, _table_sheet(sh, t, marks))
+    return sheets
+
+
+def _target(f: Finding, sheets: dict[int, tuple[str, dict]]) -> tuple[str, str] | None:
+    loc = f.location
+    if loc.table not in sheets or loc.row is None:
+        return None
+    sheet, coords = sheets[loc.table]
+    coord = coords.get((loc.row, loc.column)) or coords.get((loc.row, None))
+    return (sheet, coord) if coord else None
+
+
+def _finding_row(ws: Worksheet, r: Result, f: Finding | None) -> None:
+    meta = r.document.meta if r.document is not None else None
+    org = (meta.organisation or "") if meta else ""
+    if f is None:
+        ws.append([document_name(r.path), org, "", "无法读取", "", r.error] + [None] * 7 + [r.path])
+        ws.cell(row=ws.max_row, column=_COL["级别"]).fill = FILLS["error"]
+        return
+    ws.append([document_name(r.path), org, f.rule, f.severity.label, family_label(f.family), f.message,
+               _location(f), f.expected, f.found, f.difference, f.unit, f.evidence, f.fingerprint, r.path])
+    row = ws.max_row
+    sev = ws.cell(row=row, column=_COL["级别"])
+    sev.fill = FILLS[f.severity.value]
+    sev.font = Font(color=FONT_COLOURS[f.severity.value], bold=True)
+    for name in ("应为", "实为", "差额"):
+        c = ws.cell(row=row, column=_COL[name])
+        if c.value is not None and not isinstance(c.value, str):
+            c.number_format = "#,##0.00##"
+    ws.cell(row=row, column=_COL["问题"]).alignment = _WRAP
+    ws.cell(row=row, column=_COL["依据"]).alignment = _WRAP
+
+
+def _link_both_ways(wb: Workbook, ws: Worksheet, row: int, sheet: str, coord: str) -> None:
+    """位置 links to the table cell; the cell links back to the first (most severe) finding's row.
+    Internal links only ("#'sheet'!B7"): no formula is written (xlsx_safe)."""
+    c = ws.cell(row=row, column=_COL["位置"])
+    c.hyperlink = f"#'{sheet}'!{coord}"
+    c.font = _LINK
+    cell = wb[sheet][coord]
+    if cell.hyperlink is None:
+        cell.hyperlink = f"#'{ws.title}'!{get_column_letter(_COL['位置'])}{row}"
 
 
 def _summary_sheet(ws: Worksheet, results: list[Result]) -> None:

@@ -5,7 +5,12 @@ meta, charts of the budget's structure (``charts.py``), its findings grouped by 
 recovered table rendered from the model with the offending cells highlighted. Findings and cells
 link both ways: a finding links to its cell (``#d1-t4-r25-c3``) and to the cells it rests on; a
 highlighted cell carries numbered links back to its findings (``#d1-f3``). Plain JS filters the
-findings by severity, family and table. All UI text is Chinese.
+findings by severity, family, document and table, and every count on the page (summary cards,
+the family table, the document list, each document's badges and groups) follows the filters
+(elements with ``data-count="severity=error doc=d1"`` count the shown findings that match). The
+document list sorts by any column. Written to a file (``write_html``), each finding of a PDF links
+to its page rendered with the value boxed (``report/page_images.py``), in ``<report>_pages/``
+beside the page. All UI text is Chinese.
 
 Ids: document ``d{n}``; finding ``d{n}-f{k}`` (k = position in the document's findings, from 1);
 table ``d{n}-t{i}``; row ``d{n}-t{i}-r{row}``; cell ``d{n}-t{i}-r{row}-c{j}`` (j = position of the
@@ -122,6 +127,10 @@ sup.refs a.cited{background:#7a8796}
 .err-doc{color:var(--err)}.muted{color:var(--muted)}
 .none{color:#2f855a}.unchecked{color:#b7791f;font-weight:600}
 footer{color:var(--muted);font-size:12px;text-align:center;margin-top:30px}
+table.sortable th{cursor:pointer;user-select:none}table.sortable th[aria-sort=ascending]::after{content:" ▲"}
+table.sortable th[aria-sort=descending]::after{content:" ▼"}
+details.pageimg{margin:4px 0}details.pageimg summary{cursor:pointer;color:#2f6db5;font-size:13px}
+details.pageimg img{display:block;max-width:100%;border:1px solid var(--line);margin-top:4px}
 @media print{#filters{position:static}details.tbl{break-inside:avoid}}
 """
 
@@ -129,14 +138,25 @@ JS = """
 (function(){
   function checked(name){return Array.from(document.querySelectorAll('#filters input[name="'+name+'"]:checked'))
     .map(function(x){return x.value;});}
+  function matches(li,spec){
+    return spec.split(' ').every(function(p){var kv=p.split('=');return !p||li.dataset[kv[0]]===kv[1];});
+  }
   function apply(){
     var sev=new Set(checked('severity')), fam=new Set(checked('family'));
-    var tab=document.getElementById('f-table').value, shown=0, total=0;
+    var tab=document.getElementById('f-table').value, doc=document.getElementById('f-doc').value;
+    var shown=0, total=0, visible=[];
     document.querySelectorAll('li.finding').forEach(function(li){
       total++;
-      var ok=sev.has(li.dataset.severity)&&fam.has(li.dataset.family)&&(tab===''||li.dataset.table===tab);
-      li.hidden=!ok; if(ok){shown++;}
+      var ok=sev.has(li.dataset.severity)&&fam.has(li.dataset.family)&&(tab===''||li.dataset.table===tab)
+        &&(doc===''||li.dataset.doc===doc);
+      li.hidden=!ok; if(ok){shown++;visible.push(li);}
     });
+    // every count on the page counts the findings shown
+    document.querySelectorAll('[data-count]').forEach(function(el){
+      var n=visible.filter(function(li){return matches(li,el.dataset.count);}).length;
+      el.textContent=(el.dataset.zero!==undefined&&n===0)?el.dataset.zero:String(n);
+    });
+    document.querySelectorAll('section.doc').forEach(function(s){s.hidden=!(doc===''||s.id===doc);});
     document.querySelectorAll('.fgroup').forEach(function(g){
       g.hidden=!g.querySelector('li.finding:not([hidden])');
     });
@@ -154,6 +174,22 @@ JS = """
     document.querySelectorAll('.flash').forEach(function(x){x.classList.remove('flash');});
     el.classList.add('flash'); el.scrollIntoView({block:'center'});
   }
+  function sortBy(th){
+    var table=th.closest('table'), body=table.tBodies[0], col=Array.from(th.parentNode.children).indexOf(th);
+    var dir=th.getAttribute('aria-sort')==='ascending'?'descending':'ascending';
+    table.querySelectorAll('th').forEach(function(x){x.removeAttribute('aria-sort');});
+    th.setAttribute('aria-sort',dir);
+    var rows=Array.from(body.rows), key=function(r){var c=r.cells[col];
+      var v=c.dataset.v!==undefined?c.dataset.v:c.textContent.trim();
+      if(v===''&&c.dataset.count!==undefined){return 0;} var n=parseFloat(v);
+      return (v!==''&&!isNaN(n)&&String(n)===v)?n:v;};
+    rows.sort(function(a,b){var x=key(a),y=key(b);
+      var r=(typeof x==='number'&&typeof y==='number')?x-y:String(x).localeCompare(String(y),'zh-CN');
+      return dir==='ascending'?r:-r;});
+    rows.forEach(function(r){body.appendChild(r);});
+  }
+  document.querySelectorAll('table.sortable th').forEach(function(th){
+    th.addEventListener('click',function(){sortBy(th);});});
   document.querySelectorAll('#filters input,#filters select').forEach(function(x){
     x.addEventListener('change',apply);});
   window.addEventListener('hashchange',reveal);
@@ -217,11 +253,11 @@ def _loc_label(loc: Location) -> str:
     return " ".join(bits) or "文档"
 
 
-def _finding_html(doc: Document, ids: _Ids, n: int, f: Finding) -> str:
+def _finding_html(doc: Document, ids: _Ids, n: int, f: Finding, image: str | None = None) -> str:
     loc = f.location
     table_key = str(loc.table) if loc.table is not None else "none"
     out = [f'<li class="finding {f.severity.value}" id="{ids.finding(n)}" data-fingerprint="{f.fingerprint}" data-severity="{f.severity.value}" '
-           f'data-family="{_e(f.family)}" data-table="{ids.doc()}-{table_key}">',
+           f'data-family="{_e(f.family)}" data-table="{ids.doc()}-{table_key}" data-doc="{ids.doc()}">',
            f'<div class="fhead"><span class="fnum">#{n}</span><span class="rule">{_e(f.rule)}</span>{_badge(f)}'
            f'<span class="family">{_e(family_label(f.family))} · {_e(f.name)}</span></div>',
            f'<div class="msg">{_e(f.message)}</div>']
@@ -243,6 +279,10 @@ def _finding_html(doc: Document, ids: _Ids, n: int, f: Finding) -> str:
         out.append(f'<div class="where">{"位置：" + _e(where) if where else ""} {"".join(links)}</div>')
     if f.evidence:
         out.append(f'<div class="evidence">依据：{_e(f.evidence)}</div>')
+    if image:
+        out.append(f'<details class="pageimg"><summary>原文页面（第{_e(loc.page or "")}页，问题处加框）</summary>'
+                   f'<a href="{_e(image)}"><img loading="lazy" src="{_e(image)}" alt="{_e(f.rule)} 所在页面"></a>'
+                   "</details>")
     out.append("</li>")
     return "".join(out)
 
@@ -363,7 +403,8 @@ def _summary(results: list[Result]) -> str:
     out = ['<section class="card" id="summary"><h2>汇总</h2><div class="cards">',
            f'<div class="stat"><b>{len(results)}</b><span>文件</span></div>']
     for s in SEVERITIES:
-        out.append(f'<div class="stat {s.value}"><b>{sev[s.value]}</b><span>{s.label}</span></div>')
+        out.append(f'<div class="stat {s.value}"><b data-count="severity={s.value}">{sev[s.value]}</b>'
+                   f'<span>{s.label}</span></div>')
     out.append(f'<div class="stat"><b>{unreadable}</b><span>无法读取</span></div>')
     partial = sum(1 for r in results if r.coverage is not None and not r.error and not r.coverage.status.complete)
     out.append(f'<div class="stat"><b>{partial}</b><span>未完整检查</span></div></div>')
@@ -375,27 +416,42 @@ def _summary(results: list[Result]) -> str:
         for fam in fams:
             row = [by.get((fam, s.value), 0) for s in SEVERITIES]
             out.append(f"<tr><td>{_e(family_label(fam))} <span class='muted'>{_e(fam)}</span></td>"
-                       + "".join(f"<td>{n or ''}</td>" for n in row) + f"<td>{sum(row)}</td></tr>")
+                       + "".join(f'<td data-count="family={_e(fam)} severity={sv.value}" data-zero="">{n or ""}</td>'
+                                 for n, sv in zip(row, SEVERITIES, strict=True))
+                       + f'<td data-count="family={_e(fam)}">{sum(row)}</td></tr>')
         out.append("</tbody></table>")
     if len(results) > 1:
-        out.append('<h3>各文件（按先看的顺序：错误多的、未完整检查的在前）</h3><table class="summary" id="by-document">'
-                   '<thead><tr><th>文件</th><th class="l">标题</th><th>类型</th><th>年度</th>'
-                   + "".join(f"<th>{s.label}</th>" for s in SEVERITIES) + "<th>检查范围</th></tr></thead><tbody>")
-        number = {id(r): d for d, r in enumerate(results, 1)}
-        for r in rank(results):
-            d = number[id(r)]
-            meta = r.document.meta if r.document is not None else None
-            title = (r.document.meta.title or r.document.meta.organisation) if r.document else ""
-            c = Counter(f.severity.value for f in r.findings)
-            cells = ("".join(f"<td>{c[s.value] or ''}</td>" for s in SEVERITIES) if not r.error
-                     else '<td colspan="3" class="err-doc">无法读取</td>')
-            cells += _status_cell(r)
-            kind_year = (f"<td>{_e(meta.kind.value)}</td><td>{meta.year or ''}</td>" if meta is not None
-                         else "<td></td><td></td>")
-            out.append(f'<tr><td><a href="#d{d}">{_e(Path(r.path).name)}</a></td><td class="l">{_e(title)}</td>'
-                       f'{kind_year}{cells}</tr>')
-        out.append("</tbody></table>")
+        out.append(_document_list(results))
     out.append("</section>")
+    return "".join(out)
+
+
+def _document_list(results: list[Result]) -> str:
+    """The documents in the order to open them (report.common.rank); any column sorts the list
+    (click its head), the counts follow the filters."""
+    out = ['<h3>各文件（按先看的顺序：错误多的、未完整检查的在前；点击列名排序）</h3>'
+           '<table class="summary sortable" id="by-document"><thead><tr><th>序</th><th>文件</th>'
+           '<th class="l">单位</th><th>类型</th><th>年度</th>'
+           + "".join(f"<th>{s.label}</th>" for s in SEVERITIES) + "<th>检查范围</th><th>表格（已核对/找到）</th>"
+           "</tr></thead><tbody>"]
+    number = {id(r): d for d, r in enumerate(results, 1)}
+    for order, r in enumerate(rank(results), 1):
+        d = number[id(r)]
+        meta = r.document.meta if r.document is not None else None
+        org = (meta.organisation or meta.title) if meta is not None else ""
+        c = Counter(f.severity.value for f in r.findings)
+        cells = ("".join(f'<td data-count="doc=d{d} severity={s.value}" data-zero="">{c[s.value] or ""}</td>'
+                         for s in SEVERITIES) if not r.error else '<td colspan="3" class="err-doc">无法读取</td>')
+        cells += _status_cell(r)
+        cov = r.coverage
+        share = cov.tables_checked / cov.tables if cov is not None and cov.tables else -1
+        cells += (f'<td data-v="{share:.3f}">{cov.tables_checked}/{cov.tables}</td>' if cov is not None and meta
+                  else '<td data-v="-1"></td>')
+        kind_year = (f"<td>{_e(meta.kind.value)}</td><td>{meta.year or ''}</td>" if meta is not None
+                     else "<td></td><td></td>")
+        out.append(f'<tr><td>{order}</td><td class="l"><a href="#d{d}">{_e(Path(r.path).name)}</a></td>'
+                   f'<td class="l">{_e(org or "")}</td>{kind_year}{cells}</tr>')
+    out.append("</tbody></table>")
     return "".join(out)
 
 
@@ -439,12 +495,16 @@ def _filters(results: list[Result]) -> str:
     for fam in fams:
         out.append(f'<label><input type="checkbox" name="family" value="{_e(fam)}" checked> '
                    f'{_e(family_label(fam))}</label>')
-    out.append('</fieldset><fieldset><legend>表格</legend><select id="f-table"><option value="">全部表格</option>')
     multi = len(results) > 1
+    out.append('</fieldset><fieldset' + ('' if multi else ' hidden') + '><legend>文件</legend>'
+               '<select id="f-doc"><option value="">全部文件</option>')
+    for d, r in enumerate(results, 1):
+        out.append(f'<option value="d{d}">{_e(_doc_name(r))}</option>')
+    out.append('</select></fieldset><fieldset><legend>表格</legend><select id="f-table"><option value="">全部表格</option>')
     for d, r in enumerate(results, 1):
         if r.document is None:
             continue
-        prefix = f"文件{d} · " if multi else ""
+        prefix = f"{Path(r.path).name} · " if multi else ""
         for t in r.document.tables:
             n = sum(1 for f in r.findings if f.location.table == t.index)
             out.append(f'<option value="d{d}-{t.index}">{_e(prefix)}表{t.index} {_e(t.title)}'
@@ -455,7 +515,13 @@ def _filters(results: list[Result]) -> str:
     return "".join(out)
 
 
-def _document(d: int, r: Result) -> str:
+def _doc_name(r: Result) -> str:
+    """A document as the filter names it: its file, and its organisation when known."""
+    org = r.document.meta.organisation if r.document is not None else None
+    return Path(r.path).name + (f"（{org}）" if org else "")
+
+
+def _document(d: int, r: Result, images: dict[tuple[int, int], str] | None = None) -> str:
     ids = _Ids(d)
     name = Path(r.path).name
     if r.document is None:
@@ -472,9 +538,10 @@ def _document(d: int, r: Result) -> str:
             out.append(f"<dt>{k}</dt><dd>{_e(v)}</dd>")
     out.append(_coverage_html(r))
     c = Counter(f.severity.value for f in r.findings)
-    out.append("<dt>问题</dt><dd>" + (" ".join(f'<span class="badge {s.value}">{s.label} {c[s.value]}</span>'
-                                            for s in SEVERITIES if c[s.value]) or _no_findings(r, "span"))
-               + "</dd></dl>")
+    out.append("<dt>问题</dt><dd>" + (" ".join(
+        f'<span class="badge {s.value}">{s.label} <span data-count="doc={ids.doc()} severity={s.value}">'
+        f'{c[s.value]}</span></span>' for s in SEVERITIES if c[s.value]) or _no_findings(r, "span"))
+        + "</dd></dl>")
     charts = budget_charts(doc)
     if charts:
         out.append('<h3>预算结构</h3><div class="charts">')
@@ -482,7 +549,7 @@ def _document(d: int, r: Result) -> str:
             out.append(f'<figure class="chart-box" id="{ids.doc()}-chart-{ch.id}"><figcaption>{_e(ch.title)}'
                        f'<small>单位：{_e(ch.unit)}；来源：{_e(ch.source)}</small></figcaption>{ch.svg()}</figure>')
         out.append("</div>")
-    out.append(f"<h3>问题（{len(r.findings)}）</h3>")
+    out.append(f'<h3>问题（<span data-count="doc={ids.doc()}">{len(r.findings)}</span>）</h3>')
     if not r.findings:
         out.append(_no_findings(r, "p"))
     groups: dict[int | None, list[tuple[int, Finding]]] = {}
@@ -493,8 +560,10 @@ def _document(d: int, r: Result) -> str:
         items = sorted(groups[key], key=lambda x: (-x[1].severity.rank, x[0]))  # errors first, then in place
         head = f"表{key}　{titles.get(key) or items[0][1].location.table_title or ''}" if key is not None else "文档"
         anchor = f' <a class="muted" href="#{ids.table(key)}">查看表格</a>' if key in titles else ""
-        out.append(f'<div class="fgroup"><h4>{_e(head)}（{len(items)}）{anchor}</h4><ol class="findings">')
-        out.extend(_finding_html(doc, ids, n, f) for n, f in items)
+        table_key = f"{ids.doc()}-{key if key is not None else 'none'}"
+        out.append(f'<div class="fgroup"><h4>{_e(head)}（<span data-count="table={table_key}">{len(items)}</span>）'
+                   f'{anchor}</h4><ol class="findings">')
+        out.extend(_finding_html(doc, ids, n, f, (images or {}).get((d, n))) for n, f in items)
         out.append("</ol></div>")
     marks = cell_marks(doc, r.findings)
     if doc.tables:
@@ -506,10 +575,37 @@ def _document(d: int, r: Result) -> str:
     return "".join(out)
 
 
-def render_html(results: list[Result], title: str = "预决算公开文档检查报告") -> str:
+def write_html(results: list[Result], path: Path) -> None:
+    """The report at ``path``, each PDF finding linked to its page image in ``<stem>_pages/``."""
+    images = page_images(results, path.parent / f"{path.stem}_pages")
+    path.write_text(render_html(results, images=images), encoding="utf-8")
+
+
+def page_images(results: list[Result], folder: Path) -> dict[tuple[int, int], str]:
+    """(document number, finding number) → the finding's page image (``--format png``'s picture:
+    the page rendered, the value boxed), as a link relative to the report; PDF documents only.
+    A document whose pages cannot be rendered simply gets no pictures."""
+    from budgetlint.report.page_images import finding_images
+
+    out: dict[tuple[int, int], str] = {}
+    for d, r in enumerate(results, 1):
+        if r.document is None or r.document.meta.source_format != "pdf" or not r.findings:
+            continue
+        try:
+            shots = finding_images(r, folder / f"d{d}")
+        except Exception:  # a broken page: the report is still written, without its pictures
+            continue
+        for n, shot in enumerate(shots, 1):
+            if shot.path is not None:
+                out[(d, n)] = f"{folder.name}/d{d}/{shot.path.name}"
+    return out
+
+
+def render_html(results: list[Result], title: str = "预决算公开文档检查报告",
+                images: dict[tuple[int, int], str] | None = None) -> str:
     now = _dt.datetime.now().strftime("%Y-%m-%d %H:%M")
     names = "、".join(Path(r.path).name for r in results[:3]) + ("等" if len(results) > 3 else "")
-    body = [_summary(results), _filters(results)] + [_document(d, r) for d, r in enumerate(results, 1)]
+    body = [_summary(results), _filters(results)] + [_document(d, r, images) for d, r in enumerate(results, 1)]
     return ("<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
             f"<meta name=\"generator\" content=\"budgetlint {__version__}\">"

@@ -99,6 +99,10 @@ def _write_one(results: list[Result], fmt: str, path: Path) -> None:
         from budgetlint.report.excel import write_report_xlsx
 
         write_report_xlsx(results, path)
+    elif fmt == "html":
+        from budgetlint.report.html import write_html
+
+        write_html(results, path)  # with the findings' page images in a folder beside it
     else:
         path.write_text(_render_text(results, fmt), encoding="utf-8")
 
@@ -147,14 +151,16 @@ def write_report(results: list[Result], fmt: str, raw_output: str | Path | None,
     return written
 
 
-def _pdf_results(results: list[Result], console: Console | None, why: str) -> list[Result]:
-    """The readable PDF documents; the others are skipped with a note saying ``why`` (unreadable
-    ones are reported with exit code 2 by the caller)."""
+def _pdf_results(results: list[Result], console: Console | None, why: str, parts: bool = False) -> list[Result]:
+    """The readable PDF documents (``parts``: also documents read from several files of which
+    some are PDFs); the others are skipped with a note saying ``why`` (unreadable ones are
+    reported with exit code 2 by the caller)."""
     out = []
     for r in results:
         if r.document is None:
             continue
-        if r.document.meta.source_format != "pdf":
+        formats = r.document.meta.source_format.split("+")
+        if formats != ["pdf"] and not (parts and "pdf" in formats):
             _say(console, f"跳过 {r.path}：不是 PDF 文件，{why}")
             continue
         out.append(r)
@@ -162,17 +168,19 @@ def _pdf_results(results: list[Result], console: Console | None, why: str) -> li
 
 
 def _write_pdfs(results: list[Result], output: Path | None, is_folder: bool, console: Console | None) -> list[Path]:
-    from budgetlint.report.pdf_annotate import annotate_pdf
+    from budgetlint.report.pdf_annotate import annotate_pdf, pdf_parts
 
-    pdfs = _pdf_results(results, console, "没有可批注的原件（批注版仅适用于 PDF）")
-    if not pdfs:
+    # a document read from several files ("说明.pdf+报表.pdf") gets each PDF file annotated
+    jobs = [(r, part) for r in _pdf_results(results, console, "没有可批注的原件（批注版仅适用于 PDF）", parts=True)
+            for part in pdf_parts(r)]
+    if not jobs:
         return []
-    if output is not None and len(pdfs) > 1 and (output.is_file() or output.suffix.lower() == ".pdf"):
-        raise OutputError(f"检查了 {len(pdfs)} 个 PDF，-o 须为文件夹（每个 PDF 写一个批注文件）")
-    folder = output is None or len(pdfs) > 1 or is_folder
-    names = per_document_names(pdfs, "pdf")
+    if output is not None and len(jobs) > 1 and (output.is_file() or output.suffix.lower() == ".pdf"):
+        raise OutputError(f"检查了 {len(jobs)} 个 PDF，-o 须为文件夹（每个 PDF 写一个批注文件）")
+    folder = output is None or len(jobs) > 1 or is_folder
+    names = per_document_names([Result(path=part[0]) for _, part in jobs], "pdf")
     written = []
-    for r, name in zip(pdfs, names, strict=True):
+    for (r, part), name in zip(jobs, names, strict=True):
         if folder:
             base = output if output is not None else Path(".")
             base.mkdir(parents=True, exist_ok=True)
@@ -181,7 +189,7 @@ def _write_pdfs(results: list[Result], output: Path | None, is_folder: bool, con
             assert output is not None
             target = output
         refuse_input(target, results)
-        n = annotate_pdf(r, target)
+        n = annotate_pdf(r, target, part)
         written.append(target)
         _say(console, f"已写入 {target}（{n} 处批注）")
     return written

@@ -23,7 +23,17 @@ from pypdf import PdfReader
 
 from budgetlint.findings import Finding
 from budgetlint.pipeline import Result
-from budgetlint.report.pdf_annotate import BBox, NotPdf, PageFrames, _Mark, _place, display_to_user, page_box
+from budgetlint.report.pdf_annotate import (
+    BBox,
+    NotPdf,
+    PageFrames,
+    ValueFinder,
+    _Mark,
+    _place,
+    display_to_user,
+    page_box,
+    parts_of,
+)
 
 SCALE = 1.6  # pixels per point: small print stays legible, a page stays under 1 MB
 COLOURS = {"error": (220, 30, 30), "warning": (230, 150, 0), "info": (40, 110, 220)}
@@ -128,12 +138,14 @@ def finding_images(result: Result, out_dir: Path, scale: float = SCALE) -> list[
     out_dir.mkdir(parents=True, exist_ok=True)
     reader = PdfReader(result.path)
     frames = PageFrames(result.path)
+    finder = ValueFinder(parts_of(doc, result.path))  # a prose finding: its figure, not the line
     plans: list[tuple[Finding, list[_Mark]]] = []
     for f in result.findings:
-        where = _place(doc, f.location)
+        where = _place(doc, f.location, finder, f)
         own = [_Mark(*where, findings=[f])] if where is not None else []
         cited = [_Mark(*w) for rel in f.related if (w := _place(doc, rel)) is not None]
         plans.append((f, own + cited))
+    finder.close()
     wanted = sorted({m.page for _, marks in plans for m in marks if 1 <= m.page <= len(reader.pages)})
     images = render_pages(result.path, wanted, scale) if wanted else {}
     stem = Path(result.path).stem
