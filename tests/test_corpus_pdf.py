@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 from helpers import SHARED
 
-from budgetlint.figures import key_figures
 from budgetlint.ingest import ocr
 from budgetlint.pipeline import read_document
+from budgetlint.recognise.figures import key_figures
 from budgetlint.recognise.normalise import squash
 
 CORPUS = SHARED / "corpus"

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from helpers import SEEDS
 
-from budgetlint.figures import key_figures
 from budgetlint.pipeline import read_document
+from budgetlint.recognise.figures import key_figures
 from budgetlint.recognise.normalise import squash
 
 EXPECT = Path(__file__).parent / "expectations" / "seeds"

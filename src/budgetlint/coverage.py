@@ -99,10 +99,8 @@ def failed(not_disclosure: bool) -> Coverage:
 
 
 def measure(doc: Document, findings: list[Finding]) -> Coverage:
-    from budgetlint.recognise.claims import binding_stats
-
     vocab = default_vocabulary()
-    bound, total = binding_stats(doc)
+    bound, total = sum(1 for c in doc.claims if c.bound), len(doc.claims)
     doubted = {f.location.table for f in findings if f.rule in _NOT_CHECKED_RULES}
     by_kind: dict[str, int] = {}
     notes: list[str] = []

@@ -342,6 +342,87 @@ class Project:
     row: int
 
 
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """Where a figure lives in the model: a table's row and column, and the value there. What the
+    figure resolver (``recognise/figures.py``) answers and what a narrative claim is bound to."""
+
+    table: Table
+    row: Row
+    column: str
+    value: Value
+
+    @property
+    def unit(self) -> Unit | None:
+        return self.table.unit
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """A number as printed in the prose, with the unit of its own sentence."""
+
+    value: Decimal
+    decimals: int
+    unit: Unit | None  # None for percentages and counts
+    raw: str
+
+    @property
+    def half_ulp(self) -> Decimal:
+        return Decimal(5).scaleb(-(self.decimals + 1))
+
+    def in_yuan(self) -> Decimal:
+        return self.value * (self.unit.in_yuan if self.unit else 1)
+
+    def half_ulp_yuan(self) -> Decimal:
+        return self.half_ulp * (self.unit.in_yuan if self.unit else 1)
+
+
+@dataclass(slots=True)
+class Claim:
+    """One figure the 情况说明 states about one subject ("2024 年收入预算 14904.71 万元，较上年减少
+    358.06 万元，下降 2.3%": subject 收入预算, amount, signed change, signed %), read in the
+    recognise stage (``recognise/claims``) with its binding to the tables."""
+
+    subject: str | None  # vocabulary key (templates/narrative.toml); None when no subject was recognised
+    label: str
+    text: str  # the sentence it stands in (as squashed)
+    provenance: Provenance
+    heading: str  # heading path joined with " / "
+    amount: Figure | None = None
+    base: Figure | None = None  # last year's figure when the sentence states it ("比上年 X 万元增加")
+    change: Figure | None = None  # signed
+    change_word: str | None = None
+    percent: Figure | None = None  # signed
+    percent_word: str | None = None
+    flat: str | None = None  # "持平" / "基本持平"
+    count: int | None = None
+    budget: Figure | None = None  # final accounts: 年初预算 ("年初预算为 X，支出决算为 Y")
+    adjusted: Figure | None = None  # final accounts: 全年（调整后）预算
+    rate: Figure | None = None  # final accounts: 完成年初预算的 Z%
+    # a 功能分类 item: (name, level 1-3 or 0 when not printed, code part or None) from 类 down
+    item: tuple[tuple[str, int, str | None], ...] | None = None
+    scope: tuple[str, ...] = ()  # the tables the item's figure is in (from the scope words around it)
+    parts: list[Claim] = field(default_factory=list)
+    parts_word: str | None = None
+    parent: Claim | None = None
+    word: str = ""  # a count-only subject word that followed other words ("…中心项目")
+    # The binding, made once in the recognise stage (recognise/claims/bind.py):
+    bounds: list[Cell] = field(default_factory=list)  # the figures it speaks of (any of them may agree)
+    budget_bounds: list[Cell] = field(default_factory=list)  # final accounts: the 年初预算 beside them
+    readings: list[Cell] = field(default_factory=list)  # the same quantity under other scopes of funds
+    prior: Cell | None = None  # last year's figure of its subject, where the tables print one
+    bound: bool = False  # counted as bound (coverage: claims bound of found)
+
+    @property
+    def has_figure(self) -> bool:
+        return any(x is not None for x in (self.amount, self.change, self.percent, self.count, self.budget,
+                                           self.adjusted))
+
+    def about_the_same(self, text: str, provenance: Provenance) -> Claim:
+        """A new claim on the same subject (a later sentence about it), not yet with figures."""
+        return Claim(self.subject, self.label, text, provenance, self.heading, item=self.item, scope=self.scope)
+
+
 @dataclass(slots=True)
 class DocumentMeta:
     title: str = ""
@@ -366,6 +447,7 @@ class Document:
     forms: list[PerformanceForm] = field(default_factory=list)
     toc: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # what ingest noticed (encoding, …)
+    claims: list[Claim] = field(default_factory=list)  # the 情况说明's figures, bound to the tables
 
     def tables_of(self, kind: str) -> list[Table]:
         return [t for t in self.tables if t.kind == kind]

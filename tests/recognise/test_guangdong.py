@@ -8,8 +8,8 @@ from decimal import Decimal
 
 from helpers import doc_of
 
-from budgetlint.figures import three_public, three_public_items
 from budgetlint.pipeline import run_rules
+from budgetlint.recognise.figures import three_public, three_public_cells
 from budgetlint.rules.registry import REGISTRY, all_rules
 
 TABLE8 = """
@@ -35,7 +35,7 @@ def test_table8_is_the_three_public_table_with_item_rows():
     assert [r.key for r in t.rows] == ["administrative", "three_subtotal", "abroad", "vehicle", "vehicle_purchase",
                                        "vehicle_operation", "reception"]
     assert three_public(doc) == {"current": Decimal("26.11")}  # 行政经费 is not the 三公
-    items = {k: row.values[col].amount for k, (_, row, col) in three_public_items(doc, None).items()}
+    items = {k: c.value.amount for k, c in three_public_cells(doc, None).items()}
     assert items == {"total": Decimal("26.11"), "abroad": Decimal("0.00"), "vehicle": Decimal("24.80"),
                      "vehicle_purchase": Decimal("0.00"), "vehicle_operation": Decimal("24.80"),
                      "reception": Decimal("1.31")}

@@ -254,7 +254,7 @@ def test_fiscal_table_is_not_mistaken_for_the_summary_by_a_shorter_title():
 
 
 def test_rows_named_only_by_class_marks_nest_by_level():
-    from budgetlint.recognise.hierarchy import coded_children
+    from budgetlint.hierarchy import coded_children
 
     doc = doc_of("""
 支出总体情况表
@@ -427,7 +427,7 @@ def test_final_three_public_budget_and_final_columns():
 预算数 | 决算数 | 预算数 | 决算数 | 预算数 | 决算数 | 预算数 | 决算数 | 预算数 | 决算数 | 预算数 | 决算数
 3.00 | 2.50 | 1.00 | 1.00 | 1.00 | 0.50 | | | 1.00 | 0.50 | 1.00 | 1.00
 """
-    from budgetlint.figures import key_figures, three_public_items
+    from budgetlint.recognise.figures import key_figures, three_public_cells
 
     doc = doc_of(text)
     t = _table(doc, "three_public")
@@ -435,7 +435,7 @@ def test_final_three_public_budget_and_final_columns():
     assert ("final.total", ("final.abroad", "final.vehicle", "final.reception")) in t.column_sums
     assert ("budget.vehicle", ("budget.vehicle_purchase", "budget.vehicle_operation")) in t.column_sums
     assert key_figures(doc)["three_public_curr"] == Decimal("2.50")
-    assert three_public_items(doc, 2024)["reception"][2] == "final.reception"
+    assert three_public_cells(doc, 2024)["reception"].column == "final.reception"
 
 
 def test_three_public_by_year_rows_and_by_fund_type():
@@ -450,7 +450,7 @@ def test_three_public_by_year_rows_and_by_fund_type():
 | 2026年 | 4.00 | 1.00 | 2.00 | 1.00 | 2.00 | 0.00
 | 增减变化金额 | -1.00 | 1.00 | 0.00 | 1.00 | -1.00 | 0.00
 """
-    from budgetlint.figures import key_figures, three_public_items
+    from budgetlint.recognise.figures import key_figures, three_public_cells
 
     doc = doc_of(text)
     t = _table(doc, "three_public")
@@ -459,7 +459,7 @@ def test_three_public_by_year_rows_and_by_fund_type():
     assert [r.texts.get("year") for r in t.rows] == ["2025年", "2026年", "增减变化金额"]
     figures = key_figures(doc)
     assert (figures["three_public_prev"], figures["three_public_curr"]) == (Decimal("5.00"), Decimal("5.00"))
-    assert three_public_items(doc, 2026)["reception"][2] == "reception.general"
+    assert three_public_cells(doc, 2026)["reception"].column == "reception.general"
 
 
 def test_year_of_a_tables_only_file_from_its_headings():

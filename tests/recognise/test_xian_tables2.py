@@ -8,9 +8,9 @@ from decimal import Decimal
 
 from helpers import doc_of
 
-from budgetlint.figures import three_public, three_public_items
 from budgetlint.ingest.pdf import Char, Edge, Grid, grid_cells
-from budgetlint.recognise.claims import three_public_value
+from budgetlint.recognise.claims.bind import three_public_value
+from budgetlint.recognise.figures import three_public, three_public_cells
 from budgetlint.rules.cross_table import Ref, resolve
 
 FUND = """
@@ -79,8 +79,8 @@ def test_three_public_table_keys_years_and_the_three_public_subtotal():
     # the 合计 adds 会议费 and 培训费 to the 三公 (the header says so); the 三公 total is the 小计
     assert ("y2026.total", ("y2026.three_subtotal", "y2026.meeting", "y2026.training")) in t.column_sums
     assert three_public(doc) == {2025: Decimal("120000.00"), 2026: Decimal("102000.00")}
-    items = three_public_items(doc, 2026)
-    assert items["total"][2] == "y2026.three_subtotal" and items["reception"][2] == "y2026.reception"
+    items = three_public_cells(doc, 2026)
+    assert items["total"].column == "y2026.three_subtotal" and items["reception"].column == "y2026.reception"
     assert three_public_value(doc, "total", 2026).value.amount == Decimal("102000.00")
     assert three_public_value(doc, "total", 2025).value.amount == Decimal("120000.00")
 
@@ -143,8 +143,8 @@ def test_items_as_columns_under_a_total_line_per_unit():
     doc = doc_of(BY_UNIT)
     t = doc.table("three_public")
     assert t is not None
-    items = three_public_items(doc, doc.meta.year)
-    assert {p: t.total_row().values[k].amount for p, (_, _, k) in items.items()} == {
+    items = three_public_cells(doc, doc.meta.year)
+    assert {p: t.total_row().values[c.column].amount for p, c in items.items()} == {
         "total": Decimal("6.00"), "abroad": Decimal("0.00"), "reception": Decimal("2.00"), "vehicle": Decimal("4.00"),
         "vehicle_purchase": Decimal("0.00"), "vehicle_operation": Decimal("4.00")}
     assert three_public_value(doc, "reception", doc.meta.year).value.amount == Decimal("2.00")

@@ -871,7 +871,7 @@ def _hebei_form(b: Budget, p: Project, i: int) -> FormBlock:
 
 
 def truth_figures(b: Budget, template: str) -> dict[str, object]:
-    """What ``budgetlint.figures.key_figures`` should read from the composed document (None: not shown)."""
+    """What ``budgetlint.recognise.figures.key_figures`` should read from the composed document (None: not shown)."""
     def d(cents: int) -> Decimal:
         return Decimal(cents).scaleb(-2)
 

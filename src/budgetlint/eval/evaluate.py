@@ -41,10 +41,10 @@ from budgetlint.eval.mutate import (
     resolve,
 )
 from budgetlint.eval.render import renderer
-from budgetlint.figures import key_figures
 from budgetlint.findings import FAMILIES, Finding, Location
 from budgetlint.model import Document
 from budgetlint.pipeline import check_file
+from budgetlint.recognise.figures import key_figures
 from budgetlint.recognise.vocab import label_key
 from budgetlint.rules.registry import all_rules
 

@@ -44,8 +44,8 @@ def documents(paths: list[str]) -> list[Path]:
 
 def survey_one(path: str) -> dict[str, object]:
     """Check one document and describe what was read and found (runs in a worker process)."""
-    from budgetlint.figures import key_figures
     from budgetlint.pipeline import check_file
+    from budgetlint.recognise.figures import key_figures
 
     start = time.perf_counter()
     result = check_file(path)

@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 from collections import Counter
+from typing import TYPE_CHECKING
 
-from budgetlint.ingest.base import Source
-from budgetlint.model import Document
-from budgetlint.recognise.confirm import confirm_column_sums
-from budgetlint.recognise.meta import recognise_meta
-from budgetlint.recognise.narrative import recognise_narrative
-from budgetlint.recognise.tables import recognise_tables, resolve_relative_years
-from budgetlint.recognise.vocab import Vocabulary, default_vocabulary
+if TYPE_CHECKING:
+    from budgetlint.ingest.base import Source
+    from budgetlint.model import Document
+    from budgetlint.recognise.vocab import Vocabulary
 
 
 def recognise(source: Source, vocab: Vocabulary | None = None) -> Document:
+    """The stage's one entry. Its modules are imported here, not above: importing a low module of
+    the package (``normalise``) must not pull in the whole stage (docs/architecture.md, layers)."""
+    from budgetlint.model import Document
+    from budgetlint.recognise.claims import recognise_claims
+    from budgetlint.recognise.confirm import confirm_column_sums
+    from budgetlint.recognise.meta import recognise_meta
+    from budgetlint.recognise.narrative import recognise_narrative
+    from budgetlint.recognise.tables import recognise_tables, resolve_relative_years
     from budgetlint.recognise.targets import recognise_forms
+    from budgetlint.recognise.vocab import default_vocabulary
 
     vocab = vocab or default_vocabulary()
     lines = source.lines()
@@ -35,4 +42,6 @@ def recognise(source: Source, vocab: Vocabulary | None = None) -> Document:
     meta.template_evidence = titles.get(meta.template, [])
     meta.template_source = "titles" if meta.template else ""
     resolve_relative_years(tables, meta.year)
-    return Document(path=source.path, meta=meta, tables=tables, sections=sections, forms=forms, toc=toc)
+    doc = Document(path=source.path, meta=meta, tables=tables, sections=sections, forms=forms, toc=toc)
+    recognise_claims(doc)  # last: binding reads the tables and the meta
+    return doc

@@ -14,8 +14,8 @@ from decimal import Decimal
 from itertools import combinations
 from math import comb
 
+from budgetlint.hierarchy import coded_children
 from budgetlint.model import Row, RowKind, Table, Value
-from budgetlint.recognise.hierarchy import coded_children
 
 # Placements examined per row (and candidate sets per table): a bad table cannot stall a batch.
 MAX_PLACEMENTS = 20000

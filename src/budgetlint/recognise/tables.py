@@ -13,6 +13,7 @@ from decimal import Decimal
 from itertools import combinations
 from math import comb
 
+from budgetlint.hierarchy import UNNUMBERED, numbering_level
 from budgetlint.ingest.base import Line
 from budgetlint.model import (
     Code,
@@ -29,7 +30,6 @@ from budgetlint.model import (
 )
 from budgetlint.recognise.confirm import demote_text_columns
 from budgetlint.recognise.headers import Header, build_header, header_unit, is_index_row
-from budgetlint.recognise.hierarchy import numbering_level
 from budgetlint.recognise.normalise import CN_NUMERAL, clean, squash
 from budgetlint.recognise.numbers import is_blank, is_number, looks_like_amount, parse_amount
 from budgetlint.recognise.repair import MAX_PLACEMENTS as _MAX_PLACEMENTS
@@ -836,9 +836,6 @@ def _balance_rows(segments: list[Segment], layouts: list[_Layout], table: Table,
                 and not any(r.key == "grand_total" for r in rows)):
             rows[-1].key, rows[-1].kind = "grand_total", RowKind.TOTAL
     _balance_hierarchy(table, vocab)
-
-
-UNNUMBERED = "unnumbered"  # texts["depth"] of a line without numbering among numbered ones
 
 
 def _balance_hierarchy(table: Table, vocab: Vocabulary) -> None:

@@ -15,7 +15,8 @@ from pathlib import Path
 
 from budgetlint.recognise.normalise import clean, squash, strip_enumeration
 
-_SHARED = {"columns.toml", "rows.toml", "kinds.toml"}
+# Recognition data beside the templates: every other file is one template.
+_SHARED = {"columns.toml", "rows.toml", "kinds.toml", "narrative.toml", "figures.toml"}
 _LAYOUTS = {"grid", "balance", "matrix"}
 
 

@@ -7,10 +7,9 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from budgetlint.findings import Finding, Location, Severity
+from budgetlint.hierarchy import UNNUMBERED, coded_children, node_key, numbered_levels
 from budgetlint.model import Document, Row, RowKind, Table, Value
-from budgetlint.recognise.hierarchy import coded_children, node_key, numbered_levels
 from budgetlint.recognise.normalise import strip_markup
-from budgetlint.recognise.tables import UNNUMBERED
 from budgetlint.rules.common import (
     checkable,
     fmt,

@@ -427,9 +427,9 @@ def three_public_below_basic_line(doc: Document) -> Iterator[Finding]:
     basic = _single(doc, "general_basic_expenditure")
     if basic is None:
         return
-    from budgetlint.figures import three_public_items
+    from budgetlint.recognise.figures import three_public_cells
 
-    items = three_public_items(doc, doc.meta.year)
+    items = three_public_cells(doc, doc.meta.year)
     if not items:
         return
     rows = _by_code(basic)
@@ -440,7 +440,7 @@ def three_public_below_basic_line(doc: Document) -> Iterator[Finding]:
     for part, code in _BASIC_LINES.items():
         if part not in items or code not in rows:
             continue
-        t, r, key = items[part]
+        t, r, key = items[part].table, items[part].row, items[part].column
         if t.unit != basic.unit or not checkable(t) or not usable(r):
             continue
         v, b = r.values.get(key), rows[code].values.get(col)

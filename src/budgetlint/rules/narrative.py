@@ -1,7 +1,8 @@
 """Narrative ↔ tables: the amounts, changes and percentages of the 情况说明 (BL3xx).
 
-Claims are read by ``budgetlint.recognise.claims`` and bound to the model through the vocabulary
-``rules/vocab/narrative.toml``. Unbound claims are never checked against tables, only internally.
+Claims are read and bound to the model in the recognise stage (``recognise/claims``, vocabulary
+``templates/narrative.toml``); the rules read them in ``Document.claims``. Unbound claims are never
+checked against tables, only internally.
 Rounding: a narrative figure carries half a unit of its last printed digit, a table figure the same
 of its own; amounts are compared in 元 so a 万元 sentence can be compared with a 元 table.
 """
@@ -14,19 +15,9 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from budgetlint.findings import Finding, Location
-from budgetlint.model import DocKind, Document, Unit
-from budgetlint.recognise.claims import (
-    Bound,
-    Claim,
-    Figure,
-    bind,
-    bind_budget,
-    extract_claims,
-    project_count_bound,
-    readings,
-    three_public_value,
-    vocab,
-)
+from budgetlint.model import Cell, Claim, DocKind, Document, Figure, Unit
+from budgetlint.recognise.claims.vocab import vocab
+from budgetlint.recognise.figures import projects_listed
 from budgetlint.recognise.normalise import squash
 from budgetlint.rules.common import readable
 from budgetlint.rules.registry import REGISTRY, rule
@@ -49,7 +40,7 @@ def _finding(rule_id: str, claim: Claim, message: str, expected=None, found=None
                                      unit=unit, evidence=claim.text[:300], related=related or [])
 
 
-def _yuan(b: Bound) -> tuple[Decimal, Decimal]:
+def _yuan(b: Cell) -> tuple[Decimal, Decimal]:
     """A table figure and its rounding, in 元."""
     scale = b.unit.in_yuan if b.unit else Decimal(1)
     return b.value.amount * scale, (Decimal(0) if b.value.blank else b.value.half_ulp) * scale
@@ -64,7 +55,7 @@ def _fmt(x: Decimal) -> str:
     return s
 
 
-def _agrees(fig: Figure, b: Bound) -> bool:
+def _agrees(fig: Figure, b: Cell) -> bool:
     table, table_tol = _yuan(b)
     own = fig.half_ulp_yuan()
     if own > table_tol:
@@ -77,11 +68,11 @@ def _agrees(fig: Figure, b: Bound) -> bool:
 SCOPE_VALUES = 3  # distinct figures bound to one table cell: they are about different things
 
 
-def _target(b: Bound) -> tuple:
+def _target(b: Cell) -> tuple:
     return (b.table.index, b.row.index, b.column)
 
 
-def _table_name(b: Bound) -> str:
+def _table_name(b: Cell) -> str:
     return f"「{b.table.title}」"
 
 
@@ -111,10 +102,10 @@ def narrative_amount_differs(doc: Document) -> Iterator[Finding]:
         return
     differing = []
     stated: dict[tuple, set[Decimal]] = {}
-    for claim in extract_claims(doc):
-        checks = [] if claim.amount is None else [(claim.amount, bind(doc, claim), "")]
+    for claim in doc.claims:
+        checks = [] if claim.amount is None else [(claim.amount, claim.bounds, "")]
         if claim.budget is not None:
-            checks.append((claim.budget, bind_budget(doc, claim), "年初预算"))
+            checks.append((claim.budget, claim.budget_bounds, "年初预算"))
         for fig, found, what in checks:
             # A blank cell where the prose states a figure is more likely a cell that was not read;
             # a cell OCR could not read confidently is not checked either (BL906 says so).
@@ -123,7 +114,7 @@ def narrative_amount_differs(doc: Document) -> Iterator[Finding]:
                 stated.setdefault(_target(bounds[0]), set()).add(fig.in_yuan())
             if not bounds or any(_agrees(fig, b) for b in bounds):
                 continue
-            if not what and any(_agrees(fig, b) for b in readings(doc, claim) if readable(b.value)):
+            if not what and any(_agrees(fig, b) for b in claim.readings if readable(b.value)):
                 continue  # the same quantity under other funds, which the sentence may have meant
             differing.append((claim, fig, what, bounds))
     for claim, fig, what, bounds in differing:
@@ -196,7 +187,7 @@ def narrative_percent_inconsistent(doc: Document) -> Iterator[Finding]:
     只能是下降 100%）；说明的主语无法识别；
     上年数可能为 0（增减率无意义）；句中缺少本年数或增减额。
     """
-    for claim in extract_claims(doc):
+    for claim in doc.claims:
         if claim.percent is not None and claim.change is None and claim.subject is not None:
             yield from _percent_from_two_years(claim, _table_amount(doc, claim))
             continue
@@ -250,7 +241,7 @@ def _table_amount(doc: Document, claim: Claim) -> Decimal | None:
     (BL301 reports that); None where they agree or nothing is bound."""
     if claim.amount is None:
         return None
-    bounds = [b for b in bind(doc, claim) if not b.value.blank and readable(b.value)]
+    bounds = [b for b in claim.bounds if not b.value.blank and readable(b.value)]
     if not bounds or any(_agrees(claim.amount, b) for b in bounds):
         return None
     return _in_unit(_yuan(bounds[0])[0], claim.amount.unit)
@@ -309,7 +300,7 @@ def narrative_direction_contradiction(doc: Document) -> Iterator[Finding]:
     "基本持平"（允许小幅变动：增减率不超过 narrative.toml 的 roughly_flat_max_percent，即 10%）；
     "略有增加""略有下降"（方向一致即可）；只写了一种说法。
     """
-    for claim in extract_claims(doc):
+    for claim in doc.claims:
         if claim.subject is None:
             continue
         d_change = _direction_of(claim.change_word)
@@ -396,7 +387,7 @@ def narrative_parts_do_not_add_up(doc: Document) -> Iterator[Finding]:
     """
     yield from _sides_change_differs(doc)
     said: dict[tuple, Finding] = {}
-    for claim in extract_claims(doc):
+    for claim in doc.claims:
         if not claim.parts or claim.subject is None or not claim.parts[-1].text.endswith("。"):
             continue  # a list not brought to its full stop may go on past a page break
         if any(p.subject and vocab().subjects[p.subject].generic for p in claim.parts):
@@ -455,7 +446,7 @@ def _sides_change_differs(doc: Document) -> Iterator[Finding]:
     if doc.meta.kind not in _BUDGETS:
         return
     by_section: dict[str, list[Claim]] = {}
-    for claim in extract_claims(doc):
+    for claim in doc.claims:
         if claim.subject in _SIDES and claim.change is not None and claim.parent is None:
             by_section.setdefault(claim.heading, []).append(claim)
     for claims in by_section.values():
@@ -498,11 +489,11 @@ def narrative_last_year_differs(doc: Document) -> Iterator[Finding]:
     if year is None:
         return
     v = vocab()
-    for claim in extract_claims(doc):
+    for claim in doc.claims:
         if claim.amount is None or claim.subject is None:
             continue
         subj = v.subjects[claim.subject]
-        if subj.prev is None or not bind(doc, claim):
+        if subj.prev is None or not claim.bounds:
             continue
         if claim.change is not None:
             change = claim.change
@@ -510,7 +501,7 @@ def narrative_last_year_differs(doc: Document) -> Iterator[Finding]:
             change = Figure(Decimal(0), claim.amount.decimals, claim.amount.unit, "0")
         else:
             continue
-        prev = three_public_value(doc, subj.prev, year - 1)
+        prev = claim.prior
         if prev is None:
             continue
         implied_yuan = claim.amount.in_yuan() - change.in_yuan()
@@ -548,7 +539,7 @@ def operating_cost_unit_type(doc: Document) -> Iterator[Finding]:
     kind = doc.meta.unit_type
     if kind is None:
         return
-    claims = extract_claims(doc)
+    claims = doc.claims
     if kind == "事业":
         for claim in claims:
             if claim.subject == "operating_cost" and claim.amount is not None and claim.amount.value > 0:
@@ -583,10 +574,10 @@ def narrative_project_count_differs(doc: Document) -> Iterator[Finding]:
     """
     if doc.meta.kind not in _BUDGETS:
         return
-    have = project_count_bound(doc)
+    have = projects_listed(doc)
     if have is None:
         return
-    for claim in extract_claims(doc):
+    for claim in doc.claims:
         if claim.subject == "project" and claim.count is not None and claim.count != have:
             t = doc.table("project_expenditure")
             yield _finding("BL307", claim,
@@ -701,7 +692,7 @@ def narrative_completion_rate_inconsistent(doc: Document) -> Iterator[Finding]:
     在年初预算数、决算数的印刷精度和完成率末位一个单位之内（也容忍截尾）；年初预算为 0；
     句中缺少年初预算数、决算数或完成率之一。
     """
-    for claim in extract_claims(doc):
+    for claim in doc.claims:
         budgets = [b for b in (claim.budget, claim.adjusted) if b is not None and b.value > b.half_ulp]
         if claim.rate is None or not budgets or claim.amount is None:
             continue

@@ -19,7 +19,6 @@ from pathlib import Path
 
 from budgetlint.findings import Finding, Location, Severity
 from budgetlint.model import Document, Indicator, PerformanceForm, Project, Provenance, Row, RowKind, Unit
-from budgetlint.recognise.claims import extract_claims
 from budgetlint.recognise.normalise import squash
 from budgetlint.rules.narrative import name_key
 from budgetlint.rules.registry import REGISTRY, rule
@@ -867,7 +866,7 @@ def narrative_count_differs_from_forms(doc: Document) -> Iterator[Finding]:
     forms = [f for f in doc.forms if "专项" not in squash(f.title)]
     if not forms:
         return
-    for claim in extract_claims(doc):
+    for claim in doc.claims:
         if claim.subject == "project" and claim.count is not None and claim.count != len(forms):
             yield _finding("BL514", f"说明称 {claim.count} 个项目实施绩效目标管理，文档附项目支出绩效目标表 {len(forms)} 张",
                            claim.provenance, expected=Decimal(claim.count), found=Decimal(len(forms)),

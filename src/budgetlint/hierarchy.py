@@ -1,6 +1,7 @@
 """The classification tree of a table: which rows break down which (类 → 款 → 项).
 
-Shared by recognition (putting back slid values) and the arithmetic rules (款 = Σ项).
+A reading of the model (rows, their codes and numbering), below both stages that use it:
+recognition (putting back slid values) and the arithmetic rules (款 = Σ项).
 """
 
 from __future__ import annotations
@@ -9,6 +10,9 @@ import re
 
 from budgetlint.model import Row, RowKind, Table
 from budgetlint.recognise.normalise import CN_NUMERAL, squash
+
+# Row.texts["depth"] of a line without numbering among numbered ones (set by recognition).
+UNNUMBERED = "unnumbered"
 
 _LEVELS = (
     (re.compile(rf"^\s*[{CN_NUMERAL}]+[、．.]"), 1),  # 一、
