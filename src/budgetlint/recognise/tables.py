@@ -28,6 +28,7 @@ from budgetlint.model import (
     rounding_tolerance,
 )
 from budgetlint.recognise.confirm import demote_text_columns
+from budgetlint.recognise.form_words import is_indicator_header
 from budgetlint.recognise.headers import Header, build_header, header_unit, is_index_row
 from budgetlint.recognise.hierarchy import numbering_level
 from budgetlint.recognise.normalise import CN_NUMERAL, clean, squash
@@ -35,7 +36,6 @@ from budgetlint.recognise.numbers import is_blank, is_number, looks_like_amount,
 from budgetlint.recognise.repair import MAX_PLACEMENTS as _MAX_PLACEMENTS
 from budgetlint.recognise.repair import fits as _fits
 from budgetlint.recognise.repair import repair_by_hierarchy
-from budgetlint.recognise.targets import is_indicator_header
 from budgetlint.recognise.vocab import TableSpec, Vocabulary, label_key
 
 _UNIT = re.compile(r"(?:金额)?单位\s*[:：]?\s*(亿元|万元|元)")
