@@ -27,6 +27,8 @@ class RecogniseSettings:
     # Numbered label-only lines (blank rows of a balance table, each read as its label alone) looked
     # past to find the table going on below them.
     label_lines_ahead: int = 30
+    # Lines looked at past such a line for the table going on (blank lines among them).
+    continuation_window: int = 39
     # --- rows and codes (rows.py) ---------------------------------------------------------------
     # Organisation codes grow by three digits a level (部门 302 → 单位 302001); classification codes
     # by two (类 3 → 款 5 → 项 7 digits).
