@@ -23,6 +23,17 @@ EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report SIGINT
 REPORT_FORMATS = ["text", "json", "sarif", "csv", "html", "xlsx", "pdf", "png"]
 _SEVERITIES = click.Choice([s.value for s in Severity])
+
+
+class _TemplateOption(click.Option):
+    """--template: its help lists the templates the vocabulary holds, read only when help is shown."""
+
+    def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
+        from budgetlint.recognise.vocab import default_vocabulary
+
+        self.help = (f"指定文档所用的公开模板（{'、'.join(default_vocabulary().templates)}；见 --show-settings），"
+                     "不按表名判断。")
+        return super().get_help_record(ctx)
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
@@ -115,8 +126,7 @@ def main() -> None:
               help="每个文档的检查时间上限（秒）；超时的文档报告为超时并跳过（默认 600，给出 -j 时生效）。")
 @click.option("--max-memory", type=click.IntRange(min=64), default=None,
               help="每个文档的内存上限（MB）；超过的文档报告并跳过（默认 4096，给出 -j 时生效）。")
-@click.option("--template", "template", default=None,
-              help="指定文档所用的公开模板（如 shandong、hebei、shanghai；见 --show-settings），不按表名判断。")
+@click.option("--template", "template", default=None, cls=_TemplateOption)
 @click.option("--no-pair", is_flag=True,
               help="不自动合并同一部门同一年度分两个文件公开的说明与报表（默认合并检查）。")
 @click.option("--show-settings", is_flag=True, help="显示生效的设置（配置文件、规则、级别）后退出，不检查。")

@@ -308,7 +308,7 @@ class PerformanceForm:
 
     title: str
     project: str
-    layout: str  # "shandong" | "cell_per_line" | "hebei" | …
+    layout: str  # row_per_line | cell_per_line | planned_form | whole | row_per_project | project_grid
     project_code: str | None = None
     department: str | None = None
     implementer: str | None = None

@@ -7,8 +7,8 @@ from decimal import Decimal
 from helpers import doc_of, tsv
 
 from budgetlint.model import Provenance, RowKind
+from budgetlint.recognise.grid_rows import place_values
 from budgetlint.recognise.numbers import parse_amount
-from budgetlint.recognise.tables import place_values
 
 EXPENDITURE = """
 支出总体情况表

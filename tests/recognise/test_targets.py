@@ -12,7 +12,8 @@ import pytest
 from budgetlint.ingest.base import Line
 from budgetlint.ingest.text import text_to_source
 from budgetlint.model import Indicator, PerformanceForm, Unit
-from budgetlint.recognise.targets import parse_indicator_value, recognise_forms
+from budgetlint.recognise.form_words import parse_indicator_value
+from budgetlint.recognise.targets import recognise_forms
 
 
 def lines_of(text: str) -> list[Line]:
@@ -121,7 +122,7 @@ def test_shandong_head_fields():
     forms, _ = forms_of(SHANDONG)
     assert len(forms) == 1
     f = forms[0]
-    assert (f.title, f.layout, f.provenance.line) == ("项目支出绩效目标表", "shandong", 3)
+    assert (f.title, f.layout, f.provenance.line) == ("项目支出绩效目标表", "row_per_line", 3)
     assert (f.project, f.department, f.implementer) == ("测试项目", "某某局", "某某中心")
     assert (f.total, f.fiscal, f.other) == (D("1200.50"), D(1000), D("200.50"))
     assert f.unit is Unit.WAN_YUAN
@@ -372,7 +373,7 @@ def test_hebei_form():
     forms, used = recognise_forms(lines)
     assert [f.project for f in forms] == ["测试经费", "下一经费"]
     f = forms[0]
-    assert (f.layout, f.title, f.provenance.line) == ("hebei", "1、测试经费绩效目标表", 3)
+    assert (f.layout, f.title, f.provenance.line) == ("planned_form", "1、测试经费绩效目标表", 3)
     assert f.project_code == "13030324P00TEST001"
     assert (f.total, f.fiscal, f.other, f.unit) == (D("11.00"), D("10.00"), D("1.00"), Unit.WAN_YUAN)
     assert f.spending_plan == [("3月底", D("2.63")), ("6月底", D("5.25")), ("10月底", D("7.88")),
@@ -424,7 +425,7 @@ OTHER_LABELS = """某省项目绩效目标表
 
 def test_other_labels_and_trailing_score_column():
     [f] = forms_of(OTHER_LABELS)[0]
-    assert (f.title, f.layout, f.project, f.project_code) == ("某省项目绩效目标表", "shandong", "专项A", "X-001")
+    assert (f.title, f.layout, f.project, f.project_code) == ("某省项目绩效目标表", "row_per_line", "专项A", "X-001")
     assert (f.department, f.implementer, f.objective) == ("某厅", "某院", "完成A。")
     assert (f.total, f.fiscal, f.other, f.unit) == (D(300), D(250), D(50), Unit.WAN_YUAN)
     # 分值 after 指标值: the grid is read by column, not from the right.
@@ -586,7 +587,7 @@ def by_project(forms: list[PerformanceForm], project: str) -> PerformanceForm:
 def test_seed_000_shandong():
     forms = seed_forms("000")
     assert len(forms) == 21  # 2 专项资金 + 19 projects, as the narrative says
-    assert {f.layout for f in forms} == {"shandong"}
+    assert {f.layout for f in forms} == {"row_per_line"}
     f = forms[0]
     assert (f.title, f.project, f.total, f.provenance.line) == (
         "专项资金绩效目标表", "居民养老保险财政补助", D(1277), 495)
@@ -629,7 +630,7 @@ def test_seed_002_cell_per_line():
 def test_seed_003_hebei():
     forms = seed_forms("003")
     assert len(forms) == 14
-    assert {f.layout for f in forms} == {"hebei"}
+    assert {f.layout for f in forms} == {"planned_form"}
     f = forms[0]
     assert (f.project, f.project_code, f.total, f.fiscal, f.other) == (
         "车辆保险费", "13030324P00LDLE10017W", D("0.40"), D("0.40"), None)

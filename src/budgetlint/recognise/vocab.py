@@ -16,7 +16,7 @@ from pathlib import Path
 from budgetlint.recognise.normalise import clean, squash, strip_enumeration
 
 # Recognition data beside the templates: every other file is one template.
-_SHARED = {"columns.toml", "rows.toml", "kinds.toml", "narrative.toml", "figures.toml"}
+_SHARED = {"columns.toml", "rows.toml", "kinds.toml", "narrative.toml", "figures.toml", "forms.toml"}
 _LAYOUTS = {"grid", "balance", "matrix"}
 
 

@@ -153,8 +153,11 @@ class Identity:
     same_funds: bool = False  # compare only tables that cover the same money
 
 
-def _load() -> tuple[list[dict], list[Identity], dict[str, tuple[str, ...]]]:
-    data = tomllib.loads((resources.files("budgetlint.rules") / "identities.toml").read_text("utf-8"))
+def _data() -> dict:
+    return tomllib.loads((resources.files("budgetlint.rules") / "identities.toml").read_text("utf-8"))
+
+
+def _load(data: dict) -> tuple[list[dict], list[Identity], dict[str, tuple[str, ...]]]:
     idents = [
         Identity(i["rule"], parse_sum(i["left"]), tuple(parse_sum(r) for r in i["right"]),
                  bool(i.get("same_funds", False)))
@@ -164,7 +167,12 @@ def _load() -> tuple[list[dict], list[Identity], dict[str, tuple[str, ...]]]:
     return data.get("rule", []), idents, funds
 
 
-RULES, IDENTITIES, FUNDS = _load()
+_DATA = _data()
+RULES, IDENTITIES, FUNDS = _load(_DATA)
+# BL208: (summary kind, its column, detail kind, its column) of each [[class_pair]].
+CLASS_PAIRS = [(*p["summary"].split(":", 1), *p["detail"].split(":", 1)) for p in _DATA.get("class_pair", [])]
+# BL209: "三公" item → (经济分类 code of its basic-expenditure line, the item's name), [[basic_line]].
+BASIC_LINES = {b["item"]: (b["code"], b["label"]) for b in _DATA.get("basic_line", [])}
 
 
 def funds_of(q: Quantity) -> str:
@@ -342,11 +350,7 @@ def class_amount_differs(doc: Document) -> Iterator[Finding]:
     catalog = load_catalog("function", doc.meta.year)
     if catalog is None:
         return
-    pairs = [("income_expenditure_summary", "amount", "expenditure_summary", "total"),
-             ("fiscal_summary", "general", "general_expenditure", "total"),
-             ("fiscal_summary", "fund", "fund_expenditure", "total"),
-             ("fiscal_summary", "capital", "capital_expenditure", "total")]
-    for summary_kind, col, detail_kind, dcol in pairs:
+    for summary_kind, col, detail_kind, dcol in CLASS_PAIRS:
         summary, detail = _single(doc, summary_kind), doc.tables_of(detail_kind)
         if summary is None or len(detail) != 1 or (not checkable(detail[0]) and not detail[0].is_empty):
             continue
@@ -371,8 +375,8 @@ def class_amount_differs(doc: Document) -> Iterator[Finding]:
             ov = other.values.get(dcol) if other is not None else None
             amount = ov.amount if ov is not None and ov.amount is not None else Decimal(0)
             if other is None:
-                # The class has no line of its own (北京 支出总表 lists 项 × 经济分类 only): its
-                # amount is the sum of its highest lines printed.
+                # The class has no line of its own (a cross-tab listing 项 × 经济分类 only, as 北京's
+                # 支出总表): its amount is the sum of its highest lines printed.
                 under = _class_lines(detail_t, code)
                 if under is None:
                     continue
@@ -405,10 +409,6 @@ def _class_lines(table: Table, code: str) -> list[Row] | None:
     return [r for r in rows if not any(r.code.digits[:n] in present for n in (3, 5) if n < len(r.code.digits))]
 
 
-_BASIC_LINES = {"abroad": "30212", "vehicle_operation": "30231", "reception": "30217"}
-_PART_LABEL = {"abroad": "因公出国（境）费", "vehicle_operation": "公务用车运行维护费", "reception": "公务接待费"}
-
-
 @rule("BL209", name="three-public-below-basic-line", family="cross_table", severity="error",
       title="“三公”经费小于基本支出中的对应科目")
 def three_public_below_basic_line(doc: Document) -> Iterator[Finding]:
@@ -437,7 +437,7 @@ def three_public_below_basic_line(doc: Document) -> Iterator[Finding]:
     col = next((k for k in ("basic", "total", "amount") if basic.column(k)), None)
     if col is None:
         return
-    for part, code in _BASIC_LINES.items():
+    for part, (code, part_label) in BASIC_LINES.items():
         if part not in items or code not in rows:
             continue
         t, r, key = items[part].table, items[part].row, items[part].column
@@ -448,4 +448,4 @@ def three_public_below_basic_line(doc: Document) -> Iterator[Finding]:
             continue
         if b.amount - v.amount > tolerance([v, b]):
             yield _cross_finding("BL209", t, r, key, basic, rows[code], col, v, b,
-                                 f"“三公”经费中的{_PART_LABEL[part]}小于基本支出中的 {code}")
+                                 f"“三公”经费中的{part_label}小于基本支出中的 {code}")

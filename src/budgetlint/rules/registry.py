@@ -72,6 +72,8 @@ def all_rules() -> list[Rule]:
         extraction,
         narrative,
         performance,
+        performance_indicators,
+        performance_text,
         text,
     )
 
