@@ -28,6 +28,19 @@ class Unit(StrEnum):
     def in_yuan(self) -> Decimal:
         return {"元": Decimal(1), "万元": Decimal(10_000), "亿元": Decimal(100_000_000)}[self.value]
 
+    @classmethod
+    def of(cls, word: str | None) -> Unit | None:
+        """The unit a word names exactly ("万元"), or None: the one table of unit words."""
+        try:
+            return cls(word) if word else None
+        except ValueError:
+            return None
+
+    @classmethod
+    def ending(cls, text: str) -> Unit | None:
+        """The unit a figure's text ends with ("12.5万元" → 万元), the longest word first."""
+        return next((u for u in sorted(cls, key=lambda u: -len(u.value)) if text.endswith(u.value)), None)
+
 
 class DocKind(StrEnum):
     DEPARTMENT_BUDGET = "部门预算"

@@ -12,10 +12,10 @@ from budgetlint.ingest.grid import (
     collapse_grid,
     format_general,
     format_number,
-    join_wrapped,
     sheet_to_lines,
     table_to_lines,
 )
+from budgetlint.recognise.normalise import join_wrapped
 
 
 @pytest.mark.parametrize(

@@ -19,8 +19,9 @@ import re
 import zipfile
 
 from budgetlint.ingest.base import IngestError, Line, Page, Source, cause
-from budgetlint.ingest.grid import Placed, collapse_grid, join_wrapped, table_to_lines
+from budgetlint.ingest.grid import Placed, collapse_grid, table_to_lines
 from budgetlint.model import Provenance
+from budgetlint.recognise.normalise import join_wrapped
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"

@@ -23,25 +23,14 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from budgetlint.ingest.base import Line, Page
 from budgetlint.model import Provenance
+from budgetlint.recognise.normalise import join_wrapped
 
 # ---------------------------------------------------------------------------------------------
 # Text inside a cell
 
 _WS = re.compile(r"[ \t\u3000\u00a0]+")
-_ASCII_WORD = re.compile(r"[A-Za-z0-9]")
 
 
-def join_wrapped(parts: list[str]) -> str:
-    """Join the lines of one wrapped cell: CJK joins directly, Latin words get a space."""
-    out = ""
-    for p in parts:
-        p = p.strip()
-        if not p:
-            continue
-        if out and _ASCII_WORD.match(out[-1]) and _ASCII_WORD.match(p[0]):
-            out += " "
-        out += p
-    return out
 
 
 def cell_text(text: str) -> str:

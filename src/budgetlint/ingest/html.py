@@ -24,8 +24,9 @@ import re
 from urllib.parse import unquote, urlsplit
 
 from budgetlint.ingest.base import IngestError, Line, Page, Source, cause
-from budgetlint.ingest.grid import Placed, collapse_grid, join_wrapped, table_to_lines
+from budgetlint.ingest.grid import Placed, collapse_grid, table_to_lines
 from budgetlint.model import Provenance
+from budgetlint.recognise.normalise import join_wrapped
 
 _BLOCK = {
     "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd", "section",

@@ -217,13 +217,7 @@ def _year_rows_totals(doc: Document, t: Table) -> dict[int | str, Decimal]:
 def _item_columns_parts(doc: Document, t: Table, year: int | None) -> dict[str, Cell]:
     """Items as columns, one line per 预算单位 under the 合计 line: the total is the 三公 小计,
     the 合计, or the first column ("“三公”经费合计")."""
-    row = t.total_row()
-    out: dict[str, Cell] = {}
-    for p in THREE_PUBLIC_PARTS:
-        key = _item_column(t, p)
-        if key is not None and key in row.values:
-            out[p] = Cell(t, row, key, row.values[key])
-    return out
+    return _row_parts(t, t.total_row(), lambda p: _item_column(t, p))
 
 
 def _item_column(t: Table, part: str) -> str | None:
@@ -244,10 +238,14 @@ def _item_columns_totals(doc: Document, t: Table) -> dict[int | str, Decimal]:
 
 def _one_line_parts(doc: Document, t: Table, year: int | None) -> dict[str, Cell]:
     """One line of figures under 合计 | 因公出国（境）费 | … | 机关运行经费."""
-    row = t.rows[0]
+    return _row_parts(t, t.rows[0], lambda p: _by_header(t, p))
+
+
+def _row_parts(t: Table, row: Row, column_of: Callable[[str], str | None]) -> dict[str, Cell]:
+    """The 三公 parts printed on one line, each in the column ``column_of`` names."""
     out: dict[str, Cell] = {}
     for p in THREE_PUBLIC_PARTS:
-        key = _by_header(t, p)
+        key = column_of(p)
         if key is not None and key in row.values:
             out[p] = Cell(t, row, key, row.values[key])
     return out

@@ -21,7 +21,6 @@ from budgetlint.recognise.form_words import (
     TASK_ROLE,
     TASK_SECTION_LABELS,
     TEXT_FIELDS,
-    UNITS,
     FormRow,
     field_kind,
     header_roles,
@@ -103,8 +102,8 @@ class FormBuilder:
                 j += 1
                 continue
             labelled = True
-            if unit in UNITS and self.unit is None:
-                self.unit = UNITS[unit]
+            if Unit.of(unit) is not None and self.unit is None:
+                self.unit = Unit.of(unit)
             if kind in ("funds", "indicators"):
                 self.section = kind
                 j += 1

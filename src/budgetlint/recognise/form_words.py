@@ -13,7 +13,6 @@ from decimal import Decimal, InvalidOperation
 from importlib import resources
 
 from budgetlint.ingest.base import Line
-from budgetlint.model import Unit
 from budgetlint.recognise.normalise import CN_NUMERAL, clean, squash, strip_enumeration
 from budgetlint.recognise.settings import DEFAULT as SETTINGS
 
@@ -77,7 +76,6 @@ LABEL_UNIT_RE = re.compile(r"\((万元|亿元|元|%)\)")
 PAGE_NUMBER_RE = re.compile(r"^[-—\s\d第页/]+$")
 DEBRIS_RE = re.compile(r"\[bookmark:[^\]]*\]")
 NUMBER_RE = re.compile(r"^([-+]?\d+(?:,\d{3})*(?:\.\d+)?)(.*)$")
-UNITS = {"万元": Unit.WAN_YUAN, "亿元": Unit.YI_YUAN, "元": Unit.YUAN}
 
 _LABEL_KIND = {label: kind for kind, labels in FIELD_LABELS.items() for label in labels}
 HEADER_ROLE = {word: role for role, words in HEADER_ROLES.items() for word in words}
@@ -226,15 +224,6 @@ def is_form_title(text: str) -> bool:
 
 def is_heading(text: str) -> bool:
     return is_form_title(text) or (len(text) <= SETTINGS.form_title_max_len and bool(SECTION_HEADING_RE.match(text)))
-
-
-def join_wrapped(a: str, b: str) -> str:
-    """Re-join a cell's text wrapped over lines: no space between CJK, one between words."""
-    if not a:
-        return b
-    if a[-1].isascii() and a[-1].isalnum() and b[:1].isascii() and b[:1].isalnum():
-        return f"{a} {b}"
-    return a + b
 
 
 def task_key(text: str) -> str:

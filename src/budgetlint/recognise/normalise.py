@@ -21,6 +21,7 @@ _LATEX_CMD = re.compile(r"\\[a-zA-Z]+|\\%")
 _MD_EMPH = re.compile(r"\*\*|__|(?<!\w)\*(?!\s)|`")
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _SPACE = re.compile(r"[ \t\u3000\u00a0]+")
+_ASCII_WORD = re.compile(r"[A-Za-z0-9]")
 _CJK = r"\u3400-\u9fff\uf900-\ufaff"
 _CJK_GAP = re.compile(rf"(?<=[{_CJK}（）()“”、，：；])\s+(?=[{_CJK}（）()“”、，：；])")
 
@@ -84,3 +85,19 @@ def strip_enumeration(text: str) -> str:
     while prev != text:
         prev, text = text, _ENUM_PREFIX.sub("", text)
     return text
+
+
+def join_wrapped(parts: list[str]) -> str:
+    """Join the lines of one wrapped cell: CJK joins directly, Latin words get a space.
+
+    (A PDF cell's lines are joined by ``ingest/pdf.py`` from their geometry instead: there a
+    wrap between two non-CJK runs was a printed space.)"""
+    out = ""
+    for p in parts:
+        p = p.strip()
+        if not p:
+            continue
+        if out and _ASCII_WORD.match(out[-1]) and _ASCII_WORD.match(p[0]):
+            out += " "
+        out += p
+    return out

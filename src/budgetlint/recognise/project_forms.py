@@ -34,7 +34,6 @@ from budgetlint.recognise.form_words import (
     PROJECT_LABELS,
     ROW_TOTAL_LABELS,
     UNIT_LINE_RE,
-    UNITS,
     WHOLE_ANCHOR_LABELS,
     cell_text,
     header_roles,
@@ -42,11 +41,10 @@ from budgetlint.recognise.form_words import (
     is_form_title,
     is_level1,
     is_levelish,
-    join_wrapped,
     line_row,
 )
 from budgetlint.recognise.indicator_grid import IndicatorGrid
-from budgetlint.recognise.normalise import clean, squash, strip_enumeration
+from budgetlint.recognise.normalise import clean, join_wrapped, squash, strip_enumeration
 from budgetlint.recognise.settings import DEFAULT as SETTINGS
 
 ROW_PER_PROJECT, PROJECT_GRID = "row_per_project", "project_grid"  # the form layouts read here
@@ -131,9 +129,8 @@ def row_forms(lines: list[Line], head: int, roles: dict[str, int], floor: int
             continue
         if not line.is_tabular:
             text = cell_text(line.text)
-            if PAGE_NUMBER_RE.match(text) or UNIT_LINE_RE.search(text) or (
-                    is_form_title(text) and squash(text) == squash(title)):
-                continue  # the title, unit line and page number repeated on each page
+            if _page_furniture(text, title):
+                continue
             break
         cells = [cell_text(c) for c in line.cells]
         if abs(len(cells) - width) > 1:
@@ -144,7 +141,7 @@ def row_forms(lines: list[Line], head: int, roles: dict[str, int], floor: int
         if not cells[roles["project"]] and rows:  # a row broken over a page: its cells go on
             prev, _ = rows[-1]
             for k, c in enumerate(cells[: len(prev)]):
-                prev[k] = join_wrapped(prev[k], c) if c else prev[k]
+                prev[k] = join_wrapped([prev[k], c]) if c else prev[k]
             continue
         rows.append((cells, i))
 
@@ -214,7 +211,7 @@ def _form_title(lines: list[Line], head: int, floor: int) -> tuple[str, Unit | N
         text = cell_text(lines[j].text)
         m = UNIT_LINE_RE.search(text)
         if m:
-            unit = UNITS[m.group(1)]
+            unit = Unit(m.group(1))
             first = j
             d = _ORG_LABEL_RE.search(text[: m.start()].strip())
             department = d.group(1) if d else department
@@ -244,9 +241,8 @@ def grid_forms(lines: list[Line], head: int, roles: dict[str, int], grid: dict[s
             continue
         if not line.is_tabular:
             text = cell_text(line.text)
-            if PAGE_NUMBER_RE.match(text) or UNIT_LINE_RE.search(text) or (
-                    is_form_title(text) and squash(text) == squash(title)):
-                continue  # the title, unit line and page number repeated on each page
+            if _page_furniture(text, title):
+                continue
             if projects and projects[-1][0].objective and _goes_on(lines, i, title, width):
                 projects[-1][0].objective[-1] += text  # the aim's cell wrapped past the row's height
                 continue
@@ -307,3 +303,8 @@ def grid_header(lines: list[Line], i: int) -> tuple[dict[str, int], dict[str, in
         return None
     return roles, grid
 
+
+def _page_furniture(text: str, title: str) -> bool:
+    """The title, unit line and page number a table repeats on each page it runs over."""
+    return bool(PAGE_NUMBER_RE.match(text) or UNIT_LINE_RE.search(text)
+                or (is_form_title(text) and squash(text) == squash(title)))

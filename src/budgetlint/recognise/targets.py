@@ -39,7 +39,6 @@ from budgetlint.recognise.form_words import (
     PAGE_NUMBER_RE,
     SECTION_HEADING_RE,
     UNIT_LINE_RE,
-    UNITS,
     WHOLE_ANCHOR_LABELS,
     WHOLE_TITLE_WORDS,
     FormRow,
@@ -50,12 +49,11 @@ from budgetlint.recognise.form_words import (
     is_form_title,
     is_heading,
     is_levelish,
-    join_wrapped,
     line_row,
     task_key,
     value_like,
 )
-from budgetlint.recognise.normalise import squash
+from budgetlint.recognise.normalise import join_wrapped, squash
 from budgetlint.recognise.project_forms import grid_forms, grid_header, row_form_roles, row_forms
 from budgetlint.recognise.settings import DEFAULT as SETTINGS
 
@@ -105,7 +103,7 @@ def _find_title(lines: list[Line], anchor: int, floor: int) -> tuple[int | None,
         seen += 1
         m = UNIT_LINE_RE.search(text)
         if m and len(text) <= 20:
-            unit = unit or UNITS[m.group(1)]
+            unit = unit or Unit(m.group(1))
             first = j
         elif is_form_title(text):
             # A section heading ("（二）部门主管专项资金的绩效目标表") titles the form but stays
@@ -178,7 +176,7 @@ def _rows_cell_per_line(lines: list[Line], anchor: int) -> tuple[list[FormRow], 
             continue
         text = cell_text(line.text)
         if after_cell and cur is not None:
-            cur.cells[-1] = join_wrapped(cur.cells[-1], text)
+            cur.cells[-1] = join_wrapped([cur.cells[-1], text])
             last = i
             continue
         if is_heading(text) or _anchor_kind(line) or not (is_levelish(text) or value_like(text)):

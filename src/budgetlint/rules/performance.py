@@ -26,7 +26,6 @@ from budgetlint.rules.narrative import name_key
 from budgetlint.rules.registry import REGISTRY, rule
 
 VOCAB = Path(__file__).resolve().parent / "vocab" / "performance.toml"
-MONEY_UNITS = {"元": Unit.YUAN, "万元": Unit.WAN_YUAN, "亿元": Unit.YI_YUAN}
 
 
 @lru_cache(maxsize=1)
@@ -81,7 +80,7 @@ def money_base(unit: str | None) -> Unit | None:
     if not unit:
         return None
     head = unit.split("/", 1)[0]
-    return MONEY_UNITS.get(head)
+    return Unit.of(head)
 
 
 def indicator_location(ind: Indicator) -> Location:
@@ -235,7 +234,7 @@ def cost_indicator_exceeds_budget(doc: Document) -> Iterator[Finding]:
             continue
         budget = form.total * form_scale(form.unit)
         for ind in form.indicators:
-            unit = MONEY_UNITS.get(ind.unit or "")
+            unit = Unit.of(ind.unit)
             if unit is None or ind.number is None or ind.comparator in ("≥", ">"):
                 continue
             if not (level_base(ind.level1) == "成本" or level_base(ind.level2).endswith("成本") or "成本" in ind.name):

@@ -10,10 +10,9 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from budgetlint.findings import Finding
-from budgetlint.model import Document, Indicator, PerformanceForm, Provenance
+from budgetlint.model import Document, Indicator, PerformanceForm, Provenance, Unit
 from budgetlint.recognise.normalise import squash
 from budgetlint.rules.performance import (
-    MONEY_UNITS,
     finding_at,
     fmt,
     indicator_location,
@@ -148,7 +147,7 @@ def form_text_differs_from_indicator(doc: Document) -> Iterator[Finding]:
                 continue
             ind = inds[0]
             number, unit_word = mentions[0]
-            said = Decimal(number) * MONEY_UNITS[unit_word].in_yuan
+            said = Decimal(number) * Unit(unit_word).in_yuan
             target = ind.number * money_base(ind.unit).in_yuan
             if said == target:
                 continue
@@ -198,8 +197,8 @@ def _comparable(ind: Indicator, number: str, unit: str) -> Decimal | None:
         return n if unit.startswith(ind.unit) else None
     base = money_base(ind.unit)
     if base is not None:
-        said = next((u for u in ("万元", "亿元", "元") if unit.startswith(u)), None)
-        return n * MONEY_UNITS[said].in_yuan / base.in_yuan if said else None
+        said = next((u for u in Unit if unit.startswith(u.value)), None)
+        return n * said.in_yuan / base.in_yuan if said else None
     head = squash(ind.unit).split("/", 1)[0]
     return n if head and squash(unit).startswith(head) else None
 

@@ -20,7 +20,6 @@ _CODED_ITEM = re.compile(rf'(?P<code>\d+)-(?P<name>{ITEM_NAME})')  # "2080506-�
 _SEG_PARTS = re.compile(rf'"?(?P<name>{SEGMENT_NAME})"?\((?P<code>\d{{2,7}})?(?P<level>[类款项])\)')
 _QUOTED_ITEM = re.compile(rf'"(?P<path>{ITEM_NAME}(?:-{ITEM_NAME}){{0,2}})"科目')  # "类-款-项"科目
 _LEVELS = {"类": 1, "款": 2, "项": 3}
-_UNITS = {"亿元": Unit.YI_YUAN, "万元": Unit.WAN_YUAN, "元": Unit.YUAN}
 
 
 def _figure(text: str, unit: Unit | None) -> Figure:
@@ -345,8 +344,8 @@ def _paragraph_claims(pieces: list[tuple[str, Provenance]], ctx: _Context, v: Vo
                 current.budget, current.amount = current.amount, None
             expect = kind if kind != "restate" else None
         elif kind == "amount":
-            unit = next(u for w, u in _UNITS.items() if tok.endswith(w))
-            fig = _figure(tok[: -len(next(w for w in _UNITS if tok.endswith(w)))], unit)
+            unit = Unit.ending(tok)
+            fig = _figure(tok[: -len(unit.value)], unit)
             if direction is not None:
                 if current is None or current.change is not None:
                     current = new(None, m.start())
