@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import tomllib
 from collections.abc import Iterator
 from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
 
-from budgetlint.model import Row, Table, Value
+from budgetlint.model import Document, Project, Row, Table, Unit, Value
 from budgetlint.model import rounding_tolerance as tolerance  # noqa: F401 — the rules' name for it
 
 
@@ -55,3 +58,25 @@ def rows_for_sums(table: Table) -> Iterator[tuple[Row, str, tuple[str, ...]]]:
 def item_label(row: Row) -> str:
     code = row.code.digits if row.code else ""
     return " ".join(x for x in (code, row.label) if x) or f"第{row.index + 1}行"
+
+
+@lru_cache(maxsize=1)
+def _forms() -> dict:
+    """The forms' shared settings in ``vocab/performance.toml`` (the unit of a form without a unit line)."""
+    with (Path(__file__).resolve().parent / "vocab" / "performance.toml").open("rb") as fh:
+        return tomllib.load(fh)["forms"]
+
+
+def form_scale(unit: Unit | None) -> Decimal:
+    """元 per unit of a form's amounts; a form without a unit line is in the vocabulary's default."""
+    return (unit or Unit(_forms()["default_unit"])).in_yuan
+
+
+def half_ulp(x: Decimal) -> Decimal:
+    exp = x.as_tuple().exponent
+    return Decimal(5).scaleb(exp - 1) if isinstance(exp, int) else Decimal(0)
+
+
+def project_unit(doc: Document, p: Project) -> Unit | None:
+    t = next((t for t in doc.tables if t.index == p.table), None)
+    return t.unit if t else None

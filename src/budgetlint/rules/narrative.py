@@ -19,7 +19,7 @@ from budgetlint.model import Cell, Claim, DocKind, Document, Figure, Unit
 from budgetlint.recognise.claims.vocab import vocab
 from budgetlint.recognise.figures import projects_listed
 from budgetlint.recognise.normalise import squash
-from budgetlint.rules.common import readable
+from budgetlint.rules.common import form_scale, half_ulp, project_unit, readable
 from budgetlint.rules.registry import REGISTRY, rule
 
 _HUNDRED = Decimal(100)
@@ -645,10 +645,10 @@ def evaluated_project_amount_differs(doc: Document) -> Iterator[Finding]:
                     continue
                 found = _figure_of(m.group("amount"), m.group("unit"))
                 hit = hits[0]
-                unit = getattr(hit, "unit", None) or _project_unit(doc, hit)
+                unit = getattr(hit, "unit", None) or project_unit(doc, hit)
                 amount = next(iter(amounts))
-                scale = unit.in_yuan if unit else Decimal(10_000)
-                if abs(found.in_yuan() - amount * scale) <= found.half_ulp_yuan() + Decimal("0.005") * scale:
+                scale = form_scale(unit)  # a form without a unit line is in the forms' default unit
+                if abs(found.in_yuan() - amount * scale) <= found.half_ulp_yuan() + half_ulp(amount) * scale:
                     continue
                 name = hit.project if hasattr(hit, "project") else hit.name
                 where = "绩效目标表" if hasattr(hit, "project") else "项目支出表"
@@ -663,11 +663,6 @@ def evaluated_project_amount_differs(doc: Document) -> Iterator[Finding]:
 def _figure_of(digits: str, unit_word: str) -> Figure:
     d = digits.replace(",", "")
     return Figure(Decimal(d), len(d.split(".")[1]) if "." in d else 0, Unit(unit_word), digits)
-
-
-def _project_unit(doc: Document, project) -> Unit | None:
-    t = next((t for t in doc.tables if t.index == project.table), None)
-    return t.unit if t else None
 
 
 def _rate_interval(final: Figure, budget: Figure) -> tuple[Decimal, Decimal]:

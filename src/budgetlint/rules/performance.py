@@ -22,6 +22,7 @@ from pathlib import Path
 from budgetlint.findings import Finding, Location, Severity
 from budgetlint.model import Document, Indicator, PerformanceForm, Project, Provenance, Row, RowKind, Unit
 from budgetlint.recognise.normalise import squash
+from budgetlint.rules.common import form_scale, half_ulp, project_unit
 from budgetlint.rules.narrative import name_key
 from budgetlint.rules.registry import REGISTRY, rule
 
@@ -45,21 +46,6 @@ def finding_at(rule_id: str, message: str, provenance: Provenance | None, *, exp
     return REGISTRY[rule_id].finding(message, Location(page=prov.page, line=prov.line, bbox=prov.bbox),
                                      severity=severity, expected=expected, found=found, tolerance=tolerance,
                                      unit=unit, evidence=evidence, related=related or [])
-
-
-def form_scale(unit: Unit | None) -> Decimal:
-    """元 per unit of a form's amounts; a form without a unit line is in the vocabulary's default."""
-    return (unit or Unit(vocab()["forms"]["default_unit"])).in_yuan
-
-
-def half_ulp(x: Decimal) -> Decimal:
-    exp = x.as_tuple().exponent
-    return Decimal(5).scaleb(exp - 1) if isinstance(exp, int) else Decimal(0)
-
-
-def project_unit(doc: Document, p: Project) -> Unit | None:
-    t = next((t for t in doc.tables if t.index == p.table), None)
-    return t.unit if t else None
 
 
 def fmt(x: Decimal) -> str:
