@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+from functools import partial
 from pathlib import Path
 
 import click
@@ -16,6 +17,7 @@ from rich.console import Console
 from budgetlint import __version__
 from budgetlint.config import ConfigError, find_config, load_config
 from budgetlint.findings import Severity
+from budgetlint.limits import active, set_active
 from budgetlint.pipeline import check_file, read_document
 from budgetlint.rules.registry import REGISTRY, all_rules, select
 
@@ -112,9 +114,9 @@ def main() -> None:
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
               help="同时检查的文档数（每个文档在独立的工作进程中检查）。")
 @click.option("--timeout", type=click.FloatRange(min=1), default=None,
-              help="每个文档的检查时间上限（秒）；超时的文档报告为超时并跳过（默认 600，给出 -j 时生效）。")
+              help="每个文档的检查时间上限（秒）；超时的文档报告为超时并跳过（默认 600；给出时每个文档在独立进程中检查）。")
 @click.option("--max-memory", type=click.IntRange(min=64), default=None,
-              help="每个文档的内存上限（MB）；超过的文档报告并跳过（默认 4096，给出 -j 时生效）。")
+              help="每个文档的内存上限（MB）；超过的文档报告并跳过（默认 4096；给出时每个文档在独立进程中检查）。")
 @click.option("--template", "template", default=None,
               help="指定文档所用的公开模板（如 shandong、hebei、shanghai；见 --show-settings），不按表名判断。")
 @click.option("--no-pair", is_flag=True,
@@ -144,6 +146,11 @@ def check(files: tuple[str, ...], fmt: str, output: str | None, select: tuple[st
     except ConfigError as e:
         raise click.UsageError(str(e)) from e
     rules = _select_rules(_split(select) or cfg.select, _split(ignore) + cfg.ignore)
+    lim = _limits(cfg, timeout, max_memory)
+    # the ingest limits of this process (sizes, pages, cells), handed to workers too; restored after
+    # the command for a caller that runs several in one process (tests)
+    click.get_current_context().call_on_close(partial(set_active, active()))
+    set_active(lim)
     fail_level = Severity(fail_on or cfg.fail_on).rank
     floor = Severity(min_severity).rank
     if template is not None:
@@ -153,7 +160,8 @@ def check(files: tuple[str, ...], fmt: str, output: str | None, select: tuple[st
         if template not in known:
             raise click.UsageError(f"未知的模板 {template}（可用：{'、'.join(f'{k}（{v}）' for k, v in known.items())}）")
     if show_settings:
-        _print_settings(cfg, rules, fail_on or cfg.fail_on, min_severity, baseline_path, jobs, timeout, max_memory)
+        _print_settings(cfg, rules, fail_on or cfg.fail_on, min_severity, baseline_path, jobs,
+                        _in_workers(cfg, timeout, max_memory) or jobs > 1, lim)
         sys.exit(EXIT_OK)
     skipped: list[str] = []
     paths = _paths(files, skipped)
@@ -165,7 +173,7 @@ def check(files: tuple[str, ...], fmt: str, output: str | None, select: tuple[st
         raise click.UsageError("没有给出要检查的文件")
     results = []
     show_progress = len(paths) > 3 and err.is_terminal and not quiet
-    if show_progress and jobs == 1 and timeout is None and max_memory is None:
+    if show_progress and jobs == 1 and not _in_workers(cfg, timeout, max_memory):
         from rich.progress import track
 
         iterator = track(paths, description="检查中…", console=err)
@@ -191,8 +199,8 @@ def check(files: tuple[str, ...], fmt: str, output: str | None, select: tuple[st
         res.findings = [f for f in res.findings if f.severity.rank >= floor]
 
     try:
-        if jobs > 1 or timeout is not None or max_memory is not None:
-            results = _check_in_workers(paths, rules, cfg.severity, jobs, timeout, max_memory, keep,
+        if jobs > 1 or _in_workers(cfg, timeout, max_memory):
+            results = _check_in_workers(paths, rules, cfg.severity, jobs, lim, keep,
                                         err if show_progress else None, template)
         else:
             for p in iterator:
@@ -330,12 +338,15 @@ def _pair_halves(results, rules, overrides, keep, console):
 PAIR_MAX_CLAIMS = 3
 
 
-def _print_settings(cfg, rules, fail_on, min_severity, baseline_path, jobs, timeout, max_memory) -> None:
-    from budgetlint.batch import Limits
+def _print_settings(cfg, rules, fail_on, min_severity, baseline_path, jobs, workers: bool, lim) -> None:
+    from budgetlint.limits import NAMES, Limits
 
     by_family: dict[str, list[str]] = {}
     for r in rules:
         by_family.setdefault(r.family, []).append(r.id)
+    defaults = Limits()
+    shown = "；".join(f"{NAMES[k]} {getattr(lim, k):,g}" + ("（已设置）" if getattr(lim, k) != getattr(defaults, k) else "")
+                     for k in NAMES)
     lines = [
         f"配置文件：{cfg.path or '（没有，使用默认设置）'}",
         f"启用规则：{len(rules)} 条（{'；'.join(f'{fam} {len(ids)}' for fam, ids in by_family.items())}）",
@@ -343,21 +354,35 @@ def _print_settings(cfg, rules, fail_on, min_severity, baseline_path, jobs, time
         f"退出码为 1 的级别：{fail_on} 及以上；显示的级别：{min_severity} 及以上",
         f"级别调整：{'、'.join(f'{k}→{v}' for k, v in cfg.severity.items()) or '无'}",
         f"基线：{baseline_path or '无'}",
-        f"并行：{jobs} 个工作进程；每个文档上限 {timeout or Limits().seconds:g} 秒、{max_memory or Limits().memory_mb} MB"
-        + ("" if jobs > 1 or timeout or max_memory else "（只在 -j / --timeout / --max-memory 时生效）"),
+        f"并行：{jobs} 个工作进程" + ("" if workers else "（时间、内存上限只在 -j、--timeout、--max-memory 或配置文件设置时生效）"),
+        f"每个文档的上限：{shown}",
     ]
     click.echo("\n".join(lines))
 
 
-def _check_in_workers(paths, rules, overrides, jobs, timeout, max_memory, keep, progress_console, template=None):
-    """``check -j N``: worker processes with limits per document (budgetlint/batch.py)."""
-    from budgetlint.batch import Limits, check_many
+def _limits(cfg, timeout: float | None, max_memory: int | None):
+    """The limits in force: the defaults, then the configuration file's [limits], then the options."""
+    from budgetlint.limits import Limits
 
-    defaults = Limits()
-    limits = Limits(seconds=timeout or defaults.seconds, memory_mb=max_memory or defaults.memory_mb)
+    options = {k: v for k, v in (("seconds", timeout), ("memory_mb", max_memory)) if v is not None}
+    return Limits().with_values(cfg.limits).with_values(options)
+
+
+def _in_workers(cfg, timeout: float | None, max_memory: int | None) -> bool:
+    """Whether documents run in worker processes even without -j: when a time or memory limit is
+    asked for (option or configuration file), since only a process of its own can be stopped. A
+    plain run stays in this process (no start-up cost, one traceback path); its ingest limits
+    (sizes, pages, OCR pages, cells) already bound each document's work."""
+    return timeout is not None or max_memory is not None or bool({"seconds", "memory-mb", "memory_mb"} & set(cfg.limits))
+
+
+def _check_in_workers(paths, rules, overrides, jobs, lim, keep, progress_console, template=None):
+    """``check -j N``: worker processes with limits per document (budgetlint/batch.py)."""
+    from budgetlint.batch import check_many
+
     ids = [r.id for r in rules]
     if progress_console is None:
-        return check_many(paths, jobs=jobs, limits=limits, rule_ids=ids, overrides=overrides, on_result=keep,
+        return check_many(paths, jobs=jobs, limits=lim, rule_ids=ids, overrides=overrides, on_result=keep,
                           template=template)
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -369,7 +394,7 @@ def _check_in_workers(paths, rules, overrides, jobs, timeout, max_memory, keep, 
             keep(res)
             bar.update(task, advance=1, description=Path(res.path).name[:40])
 
-        return check_many(paths, jobs=jobs, limits=limits, rule_ids=ids, overrides=overrides, on_result=advance,
+        return check_many(paths, jobs=jobs, limits=lim, rule_ids=ids, overrides=overrides, on_result=advance,
                           template=template)
 
 

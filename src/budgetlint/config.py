@@ -7,6 +7,9 @@ Looked up from the current folder upwards; command-line options win over the fil
     fail-on = "error"           # lowest severity that makes the exit code 1
     [severity]                  # per-rule severity override
     BL101 = "warning"
+    [limits]                    # per document (budgetlint/limits.py, docs/reliability.md)
+    seconds = 300               # setting seconds or memory-mb runs each document in a worker process
+    ocr-pages = 50
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ class ConfigError(Exception):
     pass
 
 
-KNOWN_KEYS = {"select", "ignore", "fail-on", "fail_on", "severity"}
+KNOWN_KEYS = {"select", "ignore", "fail-on", "fail_on", "severity", "limits"}
 
 
 @dataclass(slots=True)
@@ -32,6 +35,7 @@ class Config:
     fail_on: str = "error"
     severity: dict[str, str] = field(default_factory=dict)
     path: Path | None = None
+    limits: dict[str, float] = field(default_factory=dict)  # [limits]: only the ones set
 
 
 def find_config(start: Path) -> Path | None:
@@ -76,4 +80,23 @@ def load_config(path: Path | None) -> Config:
         if level not in {s.value for s in Severity}:
             raise ConfigError(f"配置文件 {path}：[severity] {rule_id} 的级别 {level!r} 无效")
     cfg.severity = dict(sev)
+    cfg.limits = load_limits(data.get("limits", {}), path)
     return cfg
+
+
+def load_limits(table: object, path: Path) -> dict[str, float]:
+    """The ``[limits]`` table: known keys with positive numbers (a misspelt limit doing nothing, or
+    a zero that refuses every file, is an error)."""
+    from budgetlint.limits import Limits
+
+    if not isinstance(table, dict):
+        raise ConfigError(f"配置文件 {path}：limits 应为表（[limits]）")
+    known = Limits.keys()
+    out: dict[str, float] = {}
+    for key, value in table.items():
+        if key not in known:
+            raise ConfigError(f"配置文件 {path}：[limits] 未知的上限 {key}（可用：{'、'.join(known)}）")
+        if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+            raise ConfigError(f"配置文件 {path}：[limits] {key} 应为正数")
+        out[key] = value
+    return out

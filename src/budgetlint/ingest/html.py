@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote, urlsplit
 
-from budgetlint.ingest.base import IngestError, Line, Page, Source, cause
+from budgetlint.ingest.base import IngestError, Line, Page, Source, cause, refuse_cells
 from budgetlint.ingest.grid import Placed, collapse_grid, join_wrapped, table_to_lines
 from budgetlint.model import Provenance
 
@@ -253,6 +253,7 @@ class _Walker:
                 self.page.lines.append(Line([text], Provenance(line=self.next_line(), page=self.page.number)))
         trs = [tr for tr in table.iter() if _tag(tr) == "tr" and not _hidden(tr)]
         taken: set[tuple[int, int]] = set()
+        area = 0  # cells the spans cover: a few spans of 1000 × 1000 would take minutes to place
         rows: list[list[Placed]] = []
         numbers: list[int] = []
         for r, tr in enumerate(trs):
@@ -264,7 +265,10 @@ class _Walker:
                 while (r, c) in taken:
                     c += 1
                 cs = _span(td.get("colspan"))
-                rs = _span(td.get("rowspan"), zero=len(trs) - r)
+                # a rowspan past the table's last row covers nothing (browsers clip it too)
+                rs = min(_span(td.get("rowspan"), zero=len(trs) - r), len(trs) - r)
+                area += cs * rs
+                refuse_cells(area, "HTML 表格（按合并单元格展开后）")
                 placed.append((c, cs, self.cell_text(td)))
                 for dr in range(rs):
                     for dc in range(cs):
