@@ -23,7 +23,7 @@ from budgetlint.rules.registry import REGISTRY, all_rules, select
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report SIGINT
-REPORT_FORMATS = ["text", "json", "sarif", "csv", "html", "xlsx", "pdf", "png"]
+REPORT_FORMATS = ["text", "json", "jsonl", "sarif", "csv", "html", "xlsx", "pdf", "png"]
 _SEVERITIES = click.Choice([s.value for s in Severity])
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -94,7 +94,8 @@ def main() -> None:
 @main.command(context_settings=CONTEXT)
 @click.argument("files", nargs=-1, required=True)
 @click.option("--format", "fmt", type=click.Choice(REPORT_FORMATS), default="text", show_default=True,
-              help="输出格式（output format）：text 终端文本；json 机器可读；sarif SARIF 2.1.0；"
+              help="输出格式（output format）：text 终端文本；json 机器可读；jsonl 每个文档一行 JSON，检查完一个写一个；"
+                   "sarif SARIF 2.1.0；"
                    "html 单文件网页报告；xlsx Excel 工作簿；pdf 在 PDF 原件上批注；"
                    "png 每个问题一张页面图（单元格加框，供逐条核对）。")
 @click.option("-o", "--output", type=click.Path(),
@@ -190,6 +191,8 @@ def check(files: tuple[str, ...], fmt: str, output: str | None, select: tuple[st
         except baseline.BaselineError as e:
             raise click.UsageError(str(e)) from e
 
+    streamer = _streamer(fmt, output, paths)
+
     def keep(res) -> None:
         nonlocal failing, hidden
         if entries is not None:
@@ -197,6 +200,8 @@ def check(files: tuple[str, ...], fmt: str, output: str | None, select: tuple[st
         # --severity filters what is shown, never the exit code
         failing = failing or any(f.severity.rank >= fail_level for f in res.findings)
         res.findings = [f for f in res.findings if f.severity.rank >= floor]
+        if streamer is not None:
+            streamer.add(res)  # on disk as each document finishes: a killed run keeps them
 
     try:
         if jobs > 1 or _in_workers(cfg, timeout, max_memory):
@@ -214,9 +219,14 @@ def check(files: tuple[str, ...], fmt: str, output: str | None, select: tuple[st
         err.print(f"budgetlint: 已中断：{len(results)}/{len(paths)} 个文件已检查，以下只报告这些文件", highlight=False)
     if not no_pair and not interrupted:
         results = _pair_halves(results, rules, cfg.severity, keep, err if not quiet else None)
+    if streamer is not None:
+        streamer.close()
     if hidden and not quiet:
         err.print(f"budgetlint: 按基线 {baseline_path} 隐藏了 {hidden} 个已处理的问题", highlight=False)
-    if fmt == "text":
+    if fmt == "jsonl":
+        if output and not quiet:
+            err.print(f"已写入 {output}", highlight=False)
+    elif fmt == "text":
         from budgetlint.report.text import render_statistics, render_text
 
         def show(console: Console) -> None:
@@ -360,6 +370,23 @@ def _print_settings(cfg, rules, fail_on, min_severity, baseline_path, jobs, work
     click.echo("\n".join(lines))
 
 
+def _streamer(fmt: str, output: str | None, paths: list[str]):
+    """The writer of each document's result as it finishes (report/stream.py), or None."""
+    from budgetlint.report.outputs import OutputError, refuse_input
+    from budgetlint.report.stream import Streamer, streams
+
+    if not streams(fmt, output):
+        return None
+    if output is not None:
+        from budgetlint.pipeline import Result
+
+        try:  # before anything is written to it
+            refuse_input(Path(output), [Result(path=p) for p in paths])
+        except OutputError as e:
+            raise click.UsageError(str(e)) from e
+    return Streamer(fmt, output)
+
+
 def _limits(cfg, timeout: float | None, max_memory: int | None):
     """The limits in force: the defaults, then the configuration file's [limits], then the options."""
     from budgetlint.limits import Limits
@@ -426,11 +453,24 @@ def extract(file: str, fmt: str, output: Path | None) -> None:
     """导出识别出的结构化数据（extract）：元数据、各表（含科目编码、层级、各列金额及来源）、
     情况说明段落、项目清单与绩效目标表。"""
     from budgetlint.ingest import IngestError
+    from budgetlint.pipeline import MEMORY_MESSAGE
 
+    try:
+        cfg = load_config(find_config(Path.cwd()))
+    except ConfigError as e:
+        raise click.UsageError(str(e)) from e
+    click.get_current_context().call_on_close(partial(set_active, active()))
+    set_active(_limits(cfg, None, None))
     try:
         doc = read_document(file)
     except IngestError as e:
         click.echo(f"budgetlint: {file}: {e}", err=True)
+        sys.exit(EXIT_ERROR)
+    except MemoryError:
+        click.echo(f"budgetlint: {file}: {MEMORY_MESSAGE}", err=True)
+        sys.exit(EXIT_ERROR)
+    except Exception as e:  # noqa: BLE001 - never a traceback (check_file does the same)
+        click.echo(f"budgetlint: {file}: 读取时发生内部错误（{type(e).__name__}），请将此文件报告给开发者", err=True)
         sys.exit(EXIT_ERROR)
     if output is not None and any(Path(p).resolve() == output.resolve() for p in file.split("+")):
         raise click.UsageError(f"输出文件 {output} 就是被读取的文件，不能覆盖它；请用 -o 指定另一个文件")

@@ -112,3 +112,11 @@ def test_a_grid_of_many_columns_collapses_in_linear_time():
     rows = collapse_grid([[(0, 40_000, "合计")], [(0, 1, "a"), (39_999, 1, "b")]], [1, 2])
     assert rows[0].cells == ["合计", ""] and rows[0].spans == {0: 2}
     assert rows[1].cells == ["a", "b"]
+
+
+def test_html_nested_past_the_parser_depth_is_refused_not_cut(tmp_path):
+    p = tmp_path / "deep.html"
+    p.write_text("<html><body><p>2024年部门预算</p>" + "<div>" * 1000 + "</div>" * 1000
+                 + "<p>一般公共服务支出\t100.00</p></body></html>", "utf-8")
+    with pytest.raises(IngestError, match="嵌套超过 256 层"):
+        load(p)

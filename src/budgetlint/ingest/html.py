@@ -301,10 +301,15 @@ def read_html(data: bytes, path: str) -> Source:
         raise IngestError("文件为空，没有可读取的内容")
     text, notes = decode_html(data)
     text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
+    parser = lhtml.HTMLParser()
     try:
-        root = lhtml.document_fromstring(text)
+        root = lhtml.document_fromstring(text, parser=parser)
     except (etree.ParserError, ValueError) as e:
         raise IngestError(f"网页内容无法解析{cause(e)}") from e
+    if any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log):
+        # libxml2 stops at 256 levels of nesting and drops the rest of the page without an error:
+        # what it kept is not the page, and checking it would pass off a fragment as the whole
+        raise IngestError("网页元素嵌套超过 256 层（正常网页不会这样），解析器只能读到其中一部分，为免漏检，未读取")
     body = root.find("body")
     page = Page(number=1)
     walker = _Walker(page)
