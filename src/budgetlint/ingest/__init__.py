@@ -70,7 +70,7 @@ def _load_parts(parts: list[str], joined: str) -> Source:
 
 def _refuse_size(size: int, limit_mb: float, what: str, key: str) -> None:
     if size > limit_mb * 2**20:
-        raise IngestError(f"{what}有 {size / 2**20:,.0f} MB，超过上限 {limit_mb:g} MB（配置文件 [limits] {key}），"
+        raise IngestError(f"{what}有 {size / 2**20:,.1f} MB，超过上限 {limit_mb:g} MB（配置文件 [limits] {key}），"
                           "不像正常的预决算公开文档，未读取")
 
 
