@@ -9,6 +9,7 @@ Each run is a fresh process; its peak memory comes from the kernel (a wrapper's 
 markdown table (docs/reliability.md holds the latest):
 
     .venv/bin/python bench/hostile.py [--only NAME] [--timeout 300]
+    .venv/bin/python bench/hostile.py --complexity   # time at 1×, 2×, 4× the input: near-linear?
 """
 
 from __future__ import annotations
@@ -26,9 +27,9 @@ ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "samples" / "shandong-department-budget-2024.txt"
 sys.path.insert(0, str(ROOT / "tests"))
 
-from hostile_files import blank_pdf, xlsx_bytes, zip_bomb, zip_bytes  # noqa: E402
+from hostile_files import blank_pdf, docx_bomb, nested_html, xlsx_bytes, xlsx_rows, zip_bomb, zip_bytes  # noqa: E402
 
-EXE = ROOT / ".venv" / "bin" / "budgetlint"
+EXE = Path(sys.executable).parent / "budgetlint"
 
 
 def _formula_seed() -> bytes:
@@ -54,6 +55,10 @@ CASES: dict[str, tuple[str, Callable[[], bytes]]] = {
     "document text beginning with =": ("formula.txt", _formula_seed),
     "5 MB text (sample repeated)": ("big5.txt", lambda: SAMPLE.read_bytes() * (5 * 2**20 // SAMPLE.stat().st_size)),
     "20 MB text (sample repeated)": ("big20.txt", lambda: SAMPLE.read_bytes() * (20 * 2**20 // SAMPLE.stat().st_size)),
+    "200 MB text (sample repeated)": ("big200.txt", lambda: SAMPLE.read_bytes() * (200 * 2**20 // SAMPLE.stat().st_size)),
+    "DOCX bomb (250 MB of table cells)": ("bomb.docx", lambda: docx_bomb(250)),
+    "XLSX of 1,000,000 rows × 8": ("rows.xlsx", lambda: xlsx_rows(1_000_000)),
+    "HTML nested 50 MB deep": ("deep.html", lambda: nested_html(50)),
 }
 
 
@@ -83,11 +88,37 @@ def run_case(name: str, filename: str, make: Callable[[], bytes], folder: Path, 
             "message": str(message)[:90], "good_file_reported": good}
 
 
+def complexity(sizes: tuple[int, ...] = (1, 2, 4), base_mb: float = 1.0) -> None:
+    """Time to check the sample repeated to 1×, 2×, 4× ``base_mb``, in process: each doubling should
+    about double the time (ratio ≈ 2; quadratic would be 4)."""
+    sys.path.insert(0, str(ROOT / "src"))
+    from budgetlint.pipeline import check_file
+
+    unit = SAMPLE.read_bytes()
+    print("| size | MB | seconds | ratio to previous |")
+    print("|---|---|---|---|")
+    before = None
+    with tempfile.TemporaryDirectory() as tmp:
+        for k in sizes:
+            path = Path(tmp) / f"x{k}.txt"
+            path.write_bytes(unit * max(1, int(k * base_mb * 2**20 / len(unit))))
+            start = time.perf_counter()
+            check_file(str(path))
+            took = time.perf_counter() - start
+            ratio = f"{took / before:.2f}" if before else ""
+            print(f"| {k}× | {path.stat().st_size / 2**20:.1f} | {took:.1f} | {ratio} |", flush=True)
+            before = took
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--only", help="run the cases whose name contains this")
     ap.add_argument("--timeout", type=float, default=300)
+    ap.add_argument("--complexity", action="store_true", help="only the time at 1×, 2×, 4× the size (1 MB of text)")
     args = ap.parse_args()
+    if args.complexity:
+        complexity()
+        return 0
     print("| case | exit | seconds | peak MB | message | good file reported |")
     print("|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as tmp:

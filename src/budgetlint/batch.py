@@ -15,9 +15,9 @@ import os
 import queue
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from budgetlint import coverage
+from budgetlint.limits import Limits, active, set_active
 from budgetlint.pipeline import Result
 
 POLL = 0.2  # seconds between looks at the workers
@@ -31,14 +31,6 @@ class Interrupted(KeyboardInterrupt):
         self.results = results
 
 
-@dataclass(frozen=True, slots=True)
-class Limits:
-    """Per document. Defaults a reviewer never meets on a real disclosure."""
-
-    seconds: float = 600.0
-    memory_mb: int = 4096
-
-
 def _rss_mb(pid: int) -> float | None:
     """Resident memory of a process in MB (Linux /proc), or None where it cannot be read."""
     try:
@@ -50,10 +42,11 @@ def _rss_mb(pid: int) -> float | None:
 
 
 def _work(tasks, results, rule_ids: list[str] | None, overrides: dict[str, str] | None,
-          template: str | None = None) -> None:
+          template: str | None = None, lim: Limits | None = None) -> None:
     from budgetlint.pipeline import check_file
     from budgetlint.rules.registry import REGISTRY, all_rules
 
+    set_active(lim or Limits())  # a spawned worker starts with the defaults
     all_rules()
     rules = [REGISTRY[r] for r in rule_ids] if rule_ids is not None else None
     while True:
@@ -66,8 +59,9 @@ def _work(tasks, results, rule_ids: list[str] | None, overrides: dict[str, str] 
 
 
 class _Worker:
-    def __init__(self, ctx, tasks, results, rule_ids, overrides, template=None) -> None:
-        self.process = ctx.Process(target=_work, args=(tasks, results, rule_ids, overrides, template), daemon=True)
+    def __init__(self, ctx, tasks, results, rule_ids, overrides, template=None, lim=None) -> None:
+        self.process = ctx.Process(target=_work, args=(tasks, results, rule_ids, overrides, template, lim),
+                                   daemon=True)
         self.process.start()
         self.index: int | None = None  # the document it is checking
         self.since = 0.0
@@ -77,19 +71,20 @@ def _stopped(path: str, why: str) -> Result:
     return Result(path=path, error=why, coverage=coverage.failed(False))
 
 
-def check_many(paths: list[str], *, jobs: int = 1, limits: Limits = Limits(), rule_ids: list[str] | None = None,
+def check_many(paths: list[str], *, jobs: int = 1, limits: Limits | None = None, rule_ids: list[str] | None = None,
                overrides: dict[str, str] | None = None,
                on_result: Callable[[Result], None] | None = None, template: str | None = None) -> list[Result]:
     """Check ``paths`` in ``jobs`` worker processes; results in the order of ``paths``.
 
     ``on_result`` is called as each document finishes (progress, results written as they come). On
     Ctrl-C the workers are stopped and ``Interrupted`` carries the results so far."""
+    lim = limits if limits is not None else active()
     ctx = multiprocessing.get_context("spawn")
     tasks, results = ctx.Queue(), ctx.Queue()
     for item in enumerate(paths):
         tasks.put(item)
     jobs = max(1, min(jobs, len(paths)))
-    workers = [_Worker(ctx, tasks, results, rule_ids, overrides, template) for _ in range(jobs)]
+    workers = [_Worker(ctx, tasks, results, rule_ids, overrides, template, lim) for _ in range(jobs)]
     done: dict[int, Result] = {}
 
     def finish(index: int, result: Result) -> None:
@@ -100,7 +95,7 @@ def check_many(paths: list[str], *, jobs: int = 1, limits: Limits = Limits(), ru
     def replace(w: _Worker) -> None:
         w.process.kill()
         w.process.join(5)
-        workers[workers.index(w)] = _Worker(ctx, tasks, results, rule_ids, overrides, template)
+        workers[workers.index(w)] = _Worker(ctx, tasks, results, rule_ids, overrides, template, lim)
 
     try:
         while len(done) < len(paths):
@@ -127,10 +122,10 @@ def check_many(paths: list[str], *, jobs: int = 1, limits: Limits = Limits(), ru
                 rss = _rss_mb(w.process.pid) if w.process.is_alive() else None
                 if not w.process.is_alive():
                     finish(w.index, _stopped(path, f"处理时进程意外退出（退出码 {w.process.exitcode}），已跳过"))
-                elif now - w.since > limits.seconds:
-                    finish(w.index, _stopped(path, f"处理超时（超过 {limits.seconds:g} 秒），已停止并跳过"))
-                elif rss is not None and rss > limits.memory_mb:
-                    finish(w.index, _stopped(path, f"处理占用内存超过上限（{rss:.0f} MB > {limits.memory_mb} MB），"
+                elif now - w.since > lim.seconds:
+                    finish(w.index, _stopped(path, f"处理超时（超过 {lim.seconds:g} 秒），已停止并跳过"))
+                elif rss is not None and rss > lim.memory_mb:
+                    finish(w.index, _stopped(path, f"处理占用内存超过上限（{rss:.0f} MB > {lim.memory_mb} MB），"
                                                    "已停止并跳过"))
                 else:
                     continue

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+from functools import partial
 from pathlib import Path
 
 import click
@@ -16,12 +17,13 @@ from rich.console import Console
 from budgetlint import __version__
 from budgetlint.config import ConfigError, find_config, load_config
 from budgetlint.findings import Severity
+from budgetlint.limits import active, set_active
 from budgetlint.pipeline import check_file, read_document
 from budgetlint.rules.registry import REGISTRY, all_rules, select
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report SIGINT
-REPORT_FORMATS = ["text", "json", "sarif", "csv", "html", "xlsx", "pdf", "png"]
+REPORT_FORMATS = ["text", "json", "jsonl", "sarif", "csv", "html", "xlsx", "pdf", "png"]
 _SEVERITIES = click.Choice([s.value for s in Severity])
 
 
@@ -103,7 +105,8 @@ def main() -> None:
 @main.command(context_settings=CONTEXT)
 @click.argument("files", nargs=-1, required=True)
 @click.option("--format", "fmt", type=click.Choice(REPORT_FORMATS), default="text", show_default=True,
-              help="输出格式（output format）：text 终端文本；json 机器可读；sarif SARIF 2.1.0；"
+              help="输出格式（output format）：text 终端文本；json 机器可读；jsonl 每个文档一行 JSON，检查完一个写一个；"
+                   "sarif SARIF 2.1.0；"
                    "html 单文件网页报告；xlsx Excel 工作簿；pdf 在 PDF 原件上批注；"
                    "png 每个问题一张页面图（单元格加框，供逐条核对）。")
 @click.option("-o", "--output", type=click.Path(),
@@ -123,9 +126,9 @@ def main() -> None:
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
               help="同时检查的文档数（每个文档在独立的工作进程中检查）。")
 @click.option("--timeout", type=click.FloatRange(min=1), default=None,
-              help="每个文档的检查时间上限（秒）；超时的文档报告为超时并跳过（默认 600，给出 -j 时生效）。")
+              help="每个文档的检查时间上限（秒）；超时的文档报告为超时并跳过（默认 600；给出时每个文档在独立进程中检查）。")
 @click.option("--max-memory", type=click.IntRange(min=64), default=None,
-              help="每个文档的内存上限（MB）；超过的文档报告并跳过（默认 4096，给出 -j 时生效）。")
+              help="每个文档的内存上限（MB）；超过的文档报告并跳过（默认 4096；给出时每个文档在独立进程中检查）。")
 @click.option("--template", "template", default=None, cls=_TemplateOption)
 @click.option("--no-pair", is_flag=True,
               help="不自动合并同一部门同一年度分两个文件公开的说明与报表（默认合并检查）。")
@@ -155,6 +158,11 @@ def check(files: tuple[str, ...], fmt: str, output: str | None, select: tuple[st
         raise click.UsageError(str(e)) from e
     rules = _select_rules(_split(select) or cfg.select, _split(ignore) + cfg.ignore)
     _select_rules([], [s for sels in cfg.per_file_ignores.values() for s in sels])  # a typo is an error
+    lim = _limits(cfg, timeout, max_memory)
+    # the ingest limits of this process (sizes, pages, cells), handed to workers too; restored after
+    # the command for a caller that runs several in one process (tests)
+    click.get_current_context().call_on_close(partial(set_active, active()))
+    set_active(lim)
     fail_level = Severity(fail_on or cfg.fail_on).rank
     floor = Severity(min_severity).rank
     if template is not None:
@@ -164,7 +172,8 @@ def check(files: tuple[str, ...], fmt: str, output: str | None, select: tuple[st
         if template not in known:
             raise click.UsageError(f"未知的模板 {template}（可用：{'、'.join(f'{k}（{v}）' for k, v in known.items())}）")
     if show_settings:
-        _print_settings(cfg, rules, fail_on or cfg.fail_on, min_severity, baseline_path, jobs, timeout, max_memory)
+        _print_settings(cfg, rules, fail_on or cfg.fail_on, min_severity, baseline_path, jobs,
+                        _in_workers(cfg, timeout, max_memory) or jobs > 1, lim)
         sys.exit(EXIT_OK)
     skipped: list[str] = []
     paths = _paths(files, skipped)
@@ -176,7 +185,7 @@ def check(files: tuple[str, ...], fmt: str, output: str | None, select: tuple[st
         raise click.UsageError("没有给出要检查的文件")
     results = []
     show_progress = len(paths) > 3 and err.is_terminal and not quiet
-    if show_progress and jobs == 1 and timeout is None and max_memory is None:
+    if show_progress and jobs == 1 and not _in_workers(cfg, timeout, max_memory):
         from rich.progress import track
 
         iterator = track(paths, description="检查中…", console=err)
@@ -193,6 +202,8 @@ def check(files: tuple[str, ...], fmt: str, output: str | None, select: tuple[st
         except baseline.BaselineError as e:
             raise click.UsageError(str(e)) from e
 
+    streamer = _streamer(fmt, output, paths)
+
     def keep(res) -> None:
         nonlocal failing, hidden
         res.findings = _per_file_ignored(res.findings, cfg.ignored_for(res.path))
@@ -201,10 +212,12 @@ def check(files: tuple[str, ...], fmt: str, output: str | None, select: tuple[st
         # --severity filters what is shown, never the exit code
         failing = failing or any(f.severity.rank >= fail_level for f in res.findings)
         res.findings = [f for f in res.findings if f.severity.rank >= floor]
+        if streamer is not None:
+            streamer.add(res)  # on disk as each document finishes: a killed run keeps them
 
     try:
-        if jobs > 1 or timeout is not None or max_memory is not None:
-            results = _check_in_workers(paths, rules, cfg.severity, jobs, timeout, max_memory, keep,
+        if jobs > 1 or _in_workers(cfg, timeout, max_memory):
+            results = _check_in_workers(paths, rules, cfg.severity, jobs, lim, keep,
                                         err if show_progress else None, template)
         else:
             for p in iterator:
@@ -218,9 +231,14 @@ def check(files: tuple[str, ...], fmt: str, output: str | None, select: tuple[st
         err.print(f"budgetlint: 已中断：{len(results)}/{len(paths)} 个文件已检查，以下只报告这些文件", highlight=False)
     if not no_pair and not interrupted:
         results = _pair_halves(results, rules, cfg.severity, keep, err if not quiet else None)
+    if streamer is not None:
+        streamer.close()
     if hidden and not quiet:
         err.print(f"budgetlint: 按基线 {baseline_path} 隐藏了 {hidden} 个已处理的问题", highlight=False)
-    if fmt == "text":
+    if fmt == "jsonl":
+        if output and not quiet:
+            err.print(f"已写入 {output}", highlight=False)
+    elif fmt == "text":
         from budgetlint.report.text import render_statistics, render_text
 
         def show(console: Console) -> None:
@@ -353,12 +371,15 @@ def _pair_halves(results, rules, overrides, keep, console):
 PAIR_MAX_CLAIMS = 3
 
 
-def _print_settings(cfg, rules, fail_on, min_severity, baseline_path, jobs, timeout, max_memory) -> None:
-    from budgetlint.batch import Limits
+def _print_settings(cfg, rules, fail_on, min_severity, baseline_path, jobs, workers: bool, lim) -> None:
+    from budgetlint.limits import NAMES, Limits
 
     by_family: dict[str, list[str]] = {}
     for r in rules:
         by_family.setdefault(r.family, []).append(r.id)
+    defaults = Limits()
+    shown = "；".join(f"{NAMES[k]} {getattr(lim, k):,g}" + ("（已设置）" if getattr(lim, k) != getattr(defaults, k) else "")
+                     for k in NAMES)
     lines = [
         f"配置文件：{cfg.path or '（没有，使用默认设置）'}",
         f"启用规则：{len(rules)} 条（{'；'.join(f'{fam} {len(ids)}' for fam, ids in by_family.items())}）",
@@ -367,21 +388,52 @@ def _print_settings(cfg, rules, fail_on, min_severity, baseline_path, jobs, time
         f"级别调整：{'、'.join(f'{k}→{v}' for k, v in cfg.severity.items()) or '无'}",
         f"按文件不检查：{'；'.join(g + ' → ' + '、'.join(s) for g, s in cfg.per_file_ignores.items()) or '无'}",
         f"基线：{baseline_path or '无'}",
-        f"并行：{jobs} 个工作进程；每个文档上限 {timeout or Limits().seconds:g} 秒、{max_memory or Limits().memory_mb} MB"
-        + ("" if jobs > 1 or timeout or max_memory else "（只在 -j / --timeout / --max-memory 时生效）"),
+        f"并行：{jobs} 个工作进程" + ("" if workers else "（时间、内存上限只在 -j、--timeout、--max-memory 或配置文件设置时生效）"),
+        f"每个文档的上限：{shown}",
     ]
     click.echo("\n".join(lines))
 
 
-def _check_in_workers(paths, rules, overrides, jobs, timeout, max_memory, keep, progress_console, template=None):
-    """``check -j N``: worker processes with limits per document (budgetlint/batch.py)."""
-    from budgetlint.batch import Limits, check_many
+def _streamer(fmt: str, output: str | None, paths: list[str]):
+    """The writer of each document's result as it finishes (report/stream.py), or None."""
+    from budgetlint.report.outputs import OutputError, refuse_input
+    from budgetlint.report.stream import Streamer, streams
 
-    defaults = Limits()
-    limits = Limits(seconds=timeout or defaults.seconds, memory_mb=max_memory or defaults.memory_mb)
+    if not streams(fmt, output):
+        return None
+    if output is not None:
+        from budgetlint.pipeline import Result
+
+        try:  # before anything is written to it
+            refuse_input(Path(output), [Result(path=p) for p in paths])
+        except OutputError as e:
+            raise click.UsageError(str(e)) from e
+    return Streamer(fmt, output)
+
+
+def _limits(cfg, timeout: float | None, max_memory: int | None):
+    """The limits in force: the defaults, then the configuration file's [limits], then the options."""
+    from budgetlint.limits import Limits
+
+    options = {k: v for k, v in (("seconds", timeout), ("memory_mb", max_memory)) if v is not None}
+    return Limits().with_values(cfg.limits).with_values(options)
+
+
+def _in_workers(cfg, timeout: float | None, max_memory: int | None) -> bool:
+    """Whether documents run in worker processes even without -j: when a time or memory limit is
+    asked for (option or configuration file), since only a process of its own can be stopped. A
+    plain run stays in this process (no start-up cost, one traceback path); its ingest limits
+    (sizes, pages, OCR pages, cells) already bound each document's work."""
+    return timeout is not None or max_memory is not None or bool({"seconds", "memory-mb", "memory_mb"} & set(cfg.limits))
+
+
+def _check_in_workers(paths, rules, overrides, jobs, lim, keep, progress_console, template=None):
+    """``check -j N``: worker processes with limits per document (budgetlint/batch.py)."""
+    from budgetlint.batch import check_many
+
     ids = [r.id for r in rules]
     if progress_console is None:
-        return check_many(paths, jobs=jobs, limits=limits, rule_ids=ids, overrides=overrides, on_result=keep,
+        return check_many(paths, jobs=jobs, limits=lim, rule_ids=ids, overrides=overrides, on_result=keep,
                           template=template)
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -393,7 +445,7 @@ def _check_in_workers(paths, rules, overrides, jobs, timeout, max_memory, keep, 
             keep(res)
             bar.update(task, advance=1, description=Path(res.path).name[:40])
 
-        return check_many(paths, jobs=jobs, limits=limits, rule_ids=ids, overrides=overrides, on_result=advance,
+        return check_many(paths, jobs=jobs, limits=lim, rule_ids=ids, overrides=overrides, on_result=advance,
                           template=template)
 
 
@@ -425,11 +477,24 @@ def extract(file: str, fmt: str, output: Path | None) -> None:
     """导出识别出的结构化数据（extract）：元数据、各表（含科目编码、层级、各列金额及来源）、
     情况说明段落、项目清单与绩效目标表。"""
     from budgetlint.ingest import IngestError
+    from budgetlint.pipeline import MEMORY_MESSAGE
 
+    try:
+        cfg = load_config(find_config(Path.cwd()))
+    except ConfigError as e:
+        raise click.UsageError(str(e)) from e
+    click.get_current_context().call_on_close(partial(set_active, active()))
+    set_active(_limits(cfg, None, None))
     try:
         doc = read_document(file)
     except IngestError as e:
         click.echo(f"budgetlint: {file}: {e}", err=True)
+        sys.exit(EXIT_ERROR)
+    except MemoryError:
+        click.echo(f"budgetlint: {file}: {MEMORY_MESSAGE}", err=True)
+        sys.exit(EXIT_ERROR)
+    except Exception as e:  # noqa: BLE001 - never a traceback (check_file does the same)
+        click.echo(f"budgetlint: {file}: 读取时发生内部错误（{type(e).__name__}），请将此文件报告给开发者", err=True)
         sys.exit(EXIT_ERROR)
     if output is not None and any(Path(p).resolve() == output.resolve() for p in file.split("+")):
         raise click.UsageError(f"输出文件 {output} 就是被读取的文件，不能覆盖它；请用 -o 指定另一个文件")

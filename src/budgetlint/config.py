@@ -9,6 +9,9 @@ Looked up from the current folder upwards; command-line options win over the fil
     BL101 = "warning"
     [per-file-ignores]          # glob → selectors, as ruff: findings of these rules not shown for those files
     "某区/*决算*.pdf" = ["BL6", "BL701"]
+    [limits]                    # per document (budgetlint/limits.py, docs/reliability.md)
+    seconds = 300               # setting seconds or memory-mb runs each document in a worker process
+    ocr-pages = 50
 """
 
 from __future__ import annotations
@@ -25,7 +28,8 @@ class ConfigError(Exception):
     pass
 
 
-KNOWN_KEYS = {"select", "ignore", "fail-on", "fail_on", "severity", "per-file-ignores", "per_file_ignores"}
+KNOWN_KEYS = {"select", "ignore", "fail-on", "fail_on", "severity", "per-file-ignores", "per_file_ignores",
+              "limits"}
 
 
 @dataclass(slots=True)
@@ -36,6 +40,7 @@ class Config:
     severity: dict[str, str] = field(default_factory=dict)
     per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
     path: Path | None = None
+    limits: dict[str, float] = field(default_factory=dict)  # [limits]: only the ones set
 
     def ignored_for(self, document: str) -> list[str]:
         """The selectors ``per-file-ignores`` names for a document ("a.pdf+b.pdf": either file).
@@ -93,6 +98,7 @@ def load_config(path: Path | None) -> Config:
             raise ConfigError(f"配置文件 {path}：[severity] {rule_id} 的级别 {level!r} 无效")
     cfg.severity = dict(sev)
     cfg.per_file_ignores = _per_file_ignores(data.get("per-file-ignores", data.get("per_file_ignores", {})), path)
+    cfg.limits = load_limits(data.get("limits", {}), path)
     return cfg
 
 
@@ -118,3 +124,21 @@ def _matches(glob: str, document: str, config_path: Path | None) -> bool:
         except (ValueError, OSError):
             pass
     return any(fnmatch.fnmatchcase(c, glob) for c in candidates)
+
+
+def load_limits(table: object, path: Path) -> dict[str, float]:
+    """The ``[limits]`` table: known keys with positive numbers (a misspelt limit doing nothing, or
+    a zero that refuses every file, is an error)."""
+    from budgetlint.limits import Limits
+
+    if not isinstance(table, dict):
+        raise ConfigError(f"配置文件 {path}：limits 应为表（[limits]）")
+    known = Limits.keys()
+    out: dict[str, float] = {}
+    for key, value in table.items():
+        if key not in known:
+            raise ConfigError(f"配置文件 {path}：[limits] 未知的上限 {key}（可用：{'、'.join(known)}）")
+        if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+            raise ConfigError(f"配置文件 {path}：[limits] {key} 应为正数")
+        out[key] = value
+    return out

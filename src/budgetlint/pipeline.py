@@ -14,6 +14,10 @@ from budgetlint.model import DocKind, Document, Unit
 from budgetlint.recognise import recognise
 from budgetlint.rules.registry import REGISTRY, Rule, all_rules
 
+# A file too large or too deeply built for the memory there is (under ulimit, or a bomb no limit
+# caught): the user's problem to know about, not a bug to report.
+MEMORY_MESSAGE = "内存不足，无法读取该文件（文件过大或结构异常；可在配置文件 [limits] 中调低上限，或换一台内存更大的机器）"
+
 
 class NotADisclosure(IngestError):
     """The file was read but holds nothing recognisable as a budget disclosure."""
@@ -152,6 +156,9 @@ def check_file(path: str, rules: list[Rule] | None = None,
     except IngestError as e:
         result.error = str(e)
         result.coverage = coverage.failed(isinstance(e, NotADisclosure))
+    except MemoryError:
+        result.error = MEMORY_MESSAGE
+        result.coverage = coverage.failed(False)
     except Exception as e:  # never a traceback, never lose the rest of the batch
         result.error = f"读取时发生内部错误（{type(e).__name__}: {e}），请将此文件报告给开发者"
         result.coverage = coverage.failed(False)

@@ -232,11 +232,12 @@ def test_real_scan_first_page():
 
 def test_a_page_far_larger_than_paper_is_rendered_no_larger_than_the_cap(tmp_path):
     """A 14,400-pt page would be 40,000 × 40,000 px at 200 dpi (1.6 GB grey): OCR renders it at
-    most MAX_PIXELS, an A4 page at the full resolution."""
+    at most the page-pixels limit, an A4 page at the full resolution."""
     import pypdfium2 as pdfium
     from pypdf import PdfWriter
 
-    from budgetlint.ingest.ocr import MAX_PIXELS, render
+    from budgetlint.ingest.ocr import render
+    from budgetlint.limits import Limits, use
 
     w = PdfWriter()
     w.add_blank_page(14400, 14400)
@@ -246,6 +247,9 @@ def test_a_page_far_larger_than_paper_is_rendered_no_larger_than_the_cap(tmp_pat
     doc = pdfium.PdfDocument(str(path))
     big, scale = render(doc[0], 200)
     a4, a4_scale = render(doc[1], 200)
-    assert big.size <= MAX_PIXELS and scale < 200 / 72
+    assert big.size <= Limits().page_pixels and scale < 200 / 72
+    with use(Limits(page_pixels=1_000_000)):  # the configured limit is the one used
+        small, _ = render(doc[0], 200)
+    assert small.size <= 1_000_000
     assert a4_scale == 200 / 72 and a4.shape[0] == round(842 * 200 / 72)
     doc.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import stat
 from pathlib import Path
 
+from budgetlint import limits
 from budgetlint.ingest.base import IngestError, Line, Page, Source
 from budgetlint.ingest.text import read_text
 
@@ -67,6 +68,35 @@ def _load_parts(parts: list[str], joined: str) -> Source:
     return merged
 
 
+def _refuse_size(size: int, limit_mb: float, what: str, key: str) -> None:
+    if size > limit_mb * 2**20:
+        raise IngestError(f"{what}有 {size / 2**20:,.1f} MB，超过上限 {limit_mb:g} MB（配置文件 [limits] {key}），"
+                          "不像正常的预决算公开文档，未读取")
+
+
+def _read_within_limits(p: Path) -> bytes:
+    """The file's bytes, refused before reading when it is larger than any document (a text file of
+    200 MB would take an hour to check): the whole file against ``file-mb``, a text or HTML file —
+    sniffed from its first bytes — against ``text-mb``."""
+    lim = limits.active()
+    try:
+        size = p.stat().st_size
+        _refuse_size(size, lim.file_mb, "文件", "file-mb")
+        with p.open("rb") as fh:
+            head = fh.read(4096)
+            if sniff(head) in ("text", "html"):
+                _refuse_size(size, lim.text_mb, "文本文件", "text-mb")
+            return head + fh.read()
+    except FileNotFoundError as e:
+        raise IngestError("文件不存在") from e
+    except IsADirectoryError as e:
+        raise IngestError("这是一个目录，不是文件") from e
+    except MemoryError as e:
+        raise IngestError("文件太大，内存不足，无法读取") from e
+    except OSError as e:
+        raise IngestError(f"无法读取文件：{e.strerror}") from e
+
+
 def _load_one(path: str | Path) -> Source:
     p = Path(path)
     try:
@@ -78,14 +108,7 @@ def _load_one(path: str | Path) -> Source:
     if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
         # a pipe or a device would block the run or never end; documents are regular files
         raise IngestError("这不是普通文件（管道、设备或套接字），不能作为文档读取")
-    try:
-        data = p.read_bytes()
-    except FileNotFoundError as e:
-        raise IngestError("文件不存在") from e
-    except IsADirectoryError as e:
-        raise IngestError("这是一个目录，不是文件") from e
-    except OSError as e:
-        raise IngestError(f"无法读取文件：{e.strerror}") from e
+    data = _read_within_limits(p)
     fmt = sniff(data)
     if fmt == "pdf":
         from budgetlint.ingest.pdf import read_pdf

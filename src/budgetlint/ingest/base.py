@@ -73,3 +73,13 @@ def cause(e: BaseException) -> str:
     if isinstance(line, int) and line > 0:
         where = f"，第 {line} 行"
     return f"（{type(e).__name__}{where}）"
+
+
+def refuse_cells(count: int, what: str) -> None:
+    """An ``IngestError`` when a file holds more cells than any disclosure (limits.py ``cells``):
+    a workbook of a million rows takes minutes and gigabytes to read, and holds no budget table."""
+    from budgetlint import limits
+
+    most = limits.active().cells
+    if count > most:
+        raise IngestError(f"{what}有超过 {most:,} 个单元格（配置文件 [limits] cells），不像预决算公开文档，未读取")

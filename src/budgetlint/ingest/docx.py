@@ -18,7 +18,7 @@ import io
 import re
 import zipfile
 
-from budgetlint.ingest.base import IngestError, Line, Page, Source, cause
+from budgetlint.ingest.base import IngestError, Line, Page, Source, cause, refuse_cells
 from budgetlint.ingest.grid import Placed, collapse_grid, table_to_lines
 from budgetlint.model import Provenance
 from budgetlint.recognise.normalise import join_wrapped
@@ -285,6 +285,7 @@ def read_docx(data: bytes, path: str, fmt: str = "docx") -> Source:
         raise IngestError("DOCX 文件缺少正文部分（word/document.xml），文件不完整") from e
     except Exception as e:  # noqa: BLE001 - truncated members, bad CRC, zlib errors
         raise IngestError(f"DOCX 文件已损坏，无法解压正文（{type(e).__name__}）") from e
+    refuse_cells(xml.count(b"<w:tc>") + xml.count(b"<w:tc "), "DOCX 文档的表格")
     try:
         parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True, recover=False)
         root = etree.fromstring(xml, parser)

@@ -139,7 +139,8 @@ def collapse_grid(rows: list[list[Placed]], numbers: list[int], widths: list[flo
     for x in xs:
         if anchor is None or x - anchor > tolerance:
             anchor = x
-            cluster.append(len(set(cluster)))
+            # the next id (ids only grow); not len(set(cluster)), quadratic in the grid's columns
+            cluster.append(cluster[-1] + 1 if cluster else 0)
         else:
             cluster.append(cluster[-1])
     starts = sorted({cluster[s] for row in rows for s, _n, _t in row})

@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote, urlsplit
 
-from budgetlint.ingest.base import IngestError, Line, Page, Source, cause
+from budgetlint.ingest.base import IngestError, Line, Page, Source, cause, refuse_cells
 from budgetlint.ingest.grid import Placed, collapse_grid, table_to_lines
 from budgetlint.model import Provenance
 from budgetlint.recognise.normalise import join_wrapped
@@ -254,6 +254,7 @@ class _Walker:
                 self.page.lines.append(Line([text], Provenance(line=self.next_line(), page=self.page.number)))
         trs = [tr for tr in table.iter() if _tag(tr) == "tr" and not _hidden(tr)]
         taken: set[tuple[int, int]] = set()
+        area = 0  # cells the spans cover: a few spans of 1000 × 1000 would take minutes to place
         rows: list[list[Placed]] = []
         numbers: list[int] = []
         for r, tr in enumerate(trs):
@@ -265,7 +266,10 @@ class _Walker:
                 while (r, c) in taken:
                     c += 1
                 cs = _span(td.get("colspan"))
-                rs = _span(td.get("rowspan"), zero=len(trs) - r)
+                # a rowspan past the table's last row covers nothing (browsers clip it too)
+                rs = min(_span(td.get("rowspan"), zero=len(trs) - r), len(trs) - r)
+                area += cs * rs
+                refuse_cells(area, "HTML 表格（按合并单元格展开后）")
                 placed.append((c, cs, self.cell_text(td)))
                 for dr in range(rs):
                     for dc in range(cs):
@@ -298,10 +302,15 @@ def read_html(data: bytes, path: str) -> Source:
         raise IngestError("文件为空，没有可读取的内容")
     text, notes = decode_html(data)
     text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
+    parser = lhtml.HTMLParser()
     try:
-        root = lhtml.document_fromstring(text)
+        root = lhtml.document_fromstring(text, parser=parser)
     except (etree.ParserError, ValueError) as e:
         raise IngestError(f"网页内容无法解析{cause(e)}") from e
+    if any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log):
+        # libxml2 stops at 256 levels of nesting and drops the rest of the page without an error:
+        # what it kept is not the page, and checking it would pass off a fragment as the whole
+        raise IngestError("网页元素嵌套超过 256 层（正常网页不会这样），解析器只能读到其中一部分，为免漏检，未读取")
     body = root.find("body")
     page = Page(number=1)
     walker = _Walker(page)

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from budgetlint import limits
 from budgetlint.ingest.base import IngestError, Line, Page, Source
 from budgetlint.ingest.pdf import DEFAULT as PDF_DEFAULT
 from budgetlint.ingest.pdf import Char, Edge, edges_to_grids, merge_edges, page_to_lines
@@ -401,20 +402,17 @@ def lines_of(image: PageImage, ink, scale: float, number: int) -> list[Line]:
     return lines
 
 
-# The most pixels one page is rendered to for OCR (A3 at 200 dpi is 15.5 Mpx).
-MAX_PIXELS = 20_000_000
-
-
 def render(page, dpi: int):
     """A PDF page → grey image (numpy, one byte per pixel) and its scale (pixels per point)."""
     import numpy as np
 
     scale = dpi / 72
     w, h = page.get_size()
-    if w * h * scale * scale > MAX_PIXELS:
+    most = limits.active().page_pixels  # A3 at 200 dpi is 15.5 Mpx
+    if w * h * scale * scale > most:
         # A page far larger than paper (a 14,400-pt blank page is 40,000 × 40,000 px at 200 dpi,
         # 1.6 GB of grey) is rendered no larger than a poster: text on it is still legible.
-        scale = (MAX_PIXELS / (w * h)) ** 0.5 * 0.999  # pdfium rounds each side up
+        scale = (most / (w * h)) ** 0.5 * 0.999  # pdfium rounds each side up
     bitmap = page.render(scale=scale, grayscale=True)
     gray = np.ascontiguousarray(bitmap.to_numpy())
     if gray.ndim == 3:
@@ -445,6 +443,13 @@ def ocr_pages(doc, pages: list[Page], source: Source, whole: bool, settings: Ocr
             source.notes.append(f"第 {p.number} 页没有文字层（扫描图像），需要 OCR 才能读取，本页未读取；{INSTALL_HINT}")
         return
     read: list[int] = []
+    most = limits.active().ocr_pages
+    if len(pages) > most:
+        # about a second a page: thousands of scanned (or blank) pages would hold the run for an hour
+        left = pages[most:]
+        source.notes.append(f"有 {len(pages)} 页需要 OCR，超过上限 {most} 页（配置文件 [limits] ocr-pages），"
+                            f"第 {left[0].number}–{left[-1].number} 页未读取，请人工核对")
+        pages = pages[:most]
     for p in pages:
         page = doc[p.number - 1]
         try:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import zipfile
 
+from budgetlint import limits
 from budgetlint.ingest.base import IngestError, Source
 
 _ATTACHMENT_EXT = (".pdf", ".xls", ".xlsx", ".doc", ".docx", ".wps", ".et", ".txt", ".html", ".htm")
@@ -34,19 +35,20 @@ def zip_kind(names: list[str]) -> str:
 
 # A real disclosure workbook or document unpacks to a few MB; these stop a small file that unpacks
 # to gigabytes (a zip bomb) before a parser tries.
-MAX_UNPACKED = 300 * 1024 * 1024
-MAX_ENTRIES = 10_000
+# The unpacked size and member count are limits (budgetlint/limits.py: unpacked-mb, members).
 MAX_RATIO = 200  # unpacked ÷ packed size of one member (XML compresses ~10-30×)
 
 
 def _refuse_bomb(infos: list[zipfile.ZipInfo], kind: str) -> None:
     what = kind.upper()
     total = sum(i.file_size for i in infos)
-    if len(infos) > MAX_ENTRIES:
-        raise IngestError(f"{what} 文件含 {len(infos)} 个内部文件，超过上限 {MAX_ENTRIES}，不像正常文档，未读取")
-    if total > MAX_UNPACKED:
-        raise IngestError(f"{what} 文件解压后达 {total // 2**20} MB，超过上限 {MAX_UNPACKED // 2**20} MB"
-                          "（可能是压缩炸弹），未读取")
+    lim = limits.active()
+    if len(infos) > lim.members:
+        raise IngestError(f"{what} 文件含 {len(infos)} 个内部文件，超过上限 {lim.members}（配置文件 [limits] members），"
+                          "不像正常文档，未读取")
+    if total > lim.unpacked_mb * 2**20:
+        raise IngestError(f"{what} 文件解压后达 {total // 2**20} MB，超过上限 {lim.unpacked_mb} MB"
+                          "（可能是压缩炸弹；配置文件 [limits] unpacked-mb），未读取")
     worst = max(infos, key=lambda i: i.file_size / max(i.compress_size, 1), default=None)
     if worst is not None and worst.file_size > 10 * 2**20 and worst.file_size / max(worst.compress_size, 1) > MAX_RATIO:
         raise IngestError(f"{what} 文件中的 {worst.filename} 压缩比异常（{worst.file_size // 2**20} MB 压缩为 "

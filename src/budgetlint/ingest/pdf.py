@@ -32,6 +32,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from budgetlint import limits
 from budgetlint.ingest import pdf_fonts
 from budgetlint.ingest.base import IngestError, Line, Page, Source, cause
 from budgetlint.model import Provenance
@@ -962,6 +963,9 @@ def read_pdf(path: str, settings: PdfSettings = DEFAULT) -> Source:
         n = len(doc)
         if n == 0:
             raise IngestError("PDF 没有任何页面")
+        most = limits.active().pages
+        if n > most:
+            raise IngestError(f"PDF 有 {n} 页，超过上限 {most} 页（配置文件 [limits] pages），不像单个预决算公开文档，未读取")
         pages: list[tuple[int, list[Char], list[Edge], list[Edge], int]] = []
         for i in range(n):
             try:

@@ -37,10 +37,15 @@ def sheet_rows(sheet: SheetData) -> tuple[list[GridRow], int, int]:
     cells = dict(sheet.cells)
     spans: dict[tuple[int, int], int] = {}
     for r0, c0, r1, c1 in sheet.merges:
-        for r in range(r0, r1 + 1):
-            for c in range(c0, c1 + 1):
-                if (r, c) != (r0, c0):
-                    cells.pop((r, c), None)  # a covered cell shows nothing, whatever it stores
+        # a covered cell shows nothing, whatever it stores; the stored cells are walked instead of
+        # the range when the range is larger (one merge can cover a whole sheet)
+        if (r1 - r0 + 1) * (c1 - c0 + 1) <= len(cells):
+            covered = [(r, c) for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)]
+        else:
+            covered = [(r, c) for (r, c) in cells if r0 <= r <= r1 and c0 <= c <= c1]
+        for key in covered:
+            if key != (r0, c0):
+                cells.pop(key, None)
         if c1 > c0:
             # A vertical merge's lower rows hold "" under the first column; the span belongs to
             # the row holding the text.

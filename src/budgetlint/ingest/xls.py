@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 
-from budgetlint.ingest.base import IngestError, Source, cause
+from budgetlint.ingest.base import IngestError, Source, cause, refuse_cells
 from budgetlint.ingest.grid import format_datetime, format_number
 from budgetlint.ingest.workbook import SheetData, workbook_to_source
 
@@ -29,9 +29,14 @@ def read_xls(data: bytes, path: str) -> Source:
         raise IngestError(f"XLS 文件已损坏或格式异常，无法解析（{type(e).__name__}）") from e
     sheets: list[SheetData] = []
     formats = book.format_map
+    cells = 0
     for index, sh in enumerate(book.sheets(), start=1):
         sheet = SheetData(name=sh.name, index=index, hidden=sh.visibility != 0)
+        # counted row by row (the cells each row holds), not rows × columns of the used range,
+        # which one stray cell far out would make huge
         for r in range(sh.nrows):
+            cells += sh.row_len(r)
+            refuse_cells(cells, "XLS 工作簿")
             for c, cell in enumerate(sh.row(r)):
                 ctype = cell.ctype
                 if ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
