@@ -146,6 +146,13 @@ def accept(data: bytes, name: str, originals: Path, max_file: int) -> Unpacked:
     """One uploaded file: a document, or a zip of a folder of documents."""
     if len(data) > max_file:
         raise UploadError(f"{name}：文件超过上限 {max_file // 2**20} MB")
-    if _document_format(name, data) == "zip":
+    if _document_format(name, data) != "zip":
+        return Unpacked([store(data, name, originals)], [])
+    before = set(originals.iterdir()) if originals.is_dir() else set()
+    try:
         return unpack_zip(data, name, originals, max_file)
-    return Unpacked([store(data, name, originals)], [])
+    except UploadError:
+        # a zip refused half-way keeps nothing it had stored
+        for p in set(originals.iterdir()) - before if originals.is_dir() else ():
+            p.unlink(missing_ok=True)
+        raise
