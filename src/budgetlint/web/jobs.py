@@ -110,8 +110,12 @@ class Runner:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
-    def start(self) -> None:
+    def announce(self) -> None:
+        """Count this runner among the live ones (its claims are not orphans)."""
         _LIVE.add(self.me)
+
+    def start(self) -> None:
+        self.announce()
         n = requeue_orphans(self.factory, self.limits)
         if n:
             log.info("%d 个中断的检查任务已重新排队", n)
