@@ -42,11 +42,19 @@ def _password(name: str) -> str:
     return click.prompt(f"{name} 的密码", hide_input=True, confirmation_prompt="再输入一次")
 
 
-def _add_user(data: Path, db_url: str | None, name: str, role: str) -> None:
+def _add_user(data: Path, db_url: str | None, name: str, role: str, existing_ok: bool = False) -> None:
+    from sqlalchemy import select
+
     from budgetlint.web.auth import AccountError, add_user
+    from budgetlint.web.db import User
     from budgetlint.web.triage import audit
 
     factory = _factory(data, db_url)
+    if existing_ok:
+        with factory.begin() as session:
+            if session.scalar(select(User).where(User.name == name.strip())) is not None:
+                click.echo(f"用户 {name} 已存在，直接启动")
+                return
     try:
         with factory.begin() as session:
             add_user(session, name, _password(name), role)
@@ -82,7 +90,7 @@ def serve(host: str, port: int, data: Path, db_url: str | None, workers: int, ma
     from budgetlint.web.app import Settings, create_app
 
     if create_admin:
-        _add_user(data, db_url, create_admin, "admin")
+        _add_user(data, db_url, create_admin, "admin", existing_ok=True)
     app = create_app(Settings(data=data, db_url=db_url, workers=workers, max_upload_mb=max_upload_mb))
     click.echo(f"审阅工作台：http://{host}:{port}/  （数据目录 {data.resolve()}）")
     uvicorn.run(app, host=host, port=port, log_level="info")
