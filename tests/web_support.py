@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import os
 import re
+import socket
+import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from budgetlint.web import auth, db
+
+ROOT = Path(__file__).resolve().parents[1]
 
 if TYPE_CHECKING:
     from fastapi.testclient import TestClient
@@ -46,3 +52,33 @@ def wait_batch(client: TestClient, batch: str, timeout: float = 180) -> dict:
             return data
         time.sleep(0.3)
     raise AssertionError(f"batch {batch} not finished in {timeout} s: {data}")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def serve(data: Path, port: int) -> subprocess.Popen:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")])}
+    return subprocess.Popen([sys.executable, "-c", "from budgetlint.cli import main; main()", "serve", "--data",
+                             str(data), "--port", str(port), "-j", "1"], env=env, start_new_session=True,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def wait_up(port: int, proc: subprocess.Popen, timeout: float = 60) -> None:
+    """Until the server at ``port`` answers its login page."""
+    import urllib.request
+
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        assert proc.poll() is None, "server exited"
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.3)
+    raise AssertionError("server did not start")

@@ -14,12 +14,10 @@ from pathlib import Path
 
 import httpx2 as httpx
 from sqlalchemy import func, select
-from web_support import add_user
+from web_support import add_user, free_port, serve, wait_up
 
 from budgetlint.pipeline import Result, check_file
 from budgetlint.web import auth, db, jobs
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def _factory(data: Path):
@@ -33,32 +31,6 @@ def _token(data: Path) -> str:
         return auth.new_api_token(session, session.scalar(select(db.User)), "测试")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _serve(data: Path, port: int) -> subprocess.Popen:
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")])}
-    return subprocess.Popen([sys.executable, "-c", "from budgetlint.cli import main; main()", "serve", "--data",
-                             str(data), "--port", str(port), "-j", "1"], env=env, start_new_session=True,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-
-def _wait_up(client: httpx.Client, proc: subprocess.Popen, timeout: float = 60) -> None:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        assert proc.poll() is None, "server exited"
-        try:
-            if client.get("/api/stats").status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.3)
-    raise AssertionError("server did not start")
-
-
 def _states(data: Path) -> dict[int, str]:
     with _factory(data).begin() as session:
         return dict(session.execute(select(db.Document.id, db.Document.state)).all())
@@ -68,13 +40,13 @@ def test_jobs_queued_and_in_flight_finish_after_a_restart(tmp_path, seeds):
     data = tmp_path / "data"
     add_user(data)
     token = _token(data)
-    port = _free_port()
+    port = free_port()
     files = sorted(seeds.glob("*.txt"))[:4]
     client = httpx.Client(base_url=f"http://127.0.0.1:{port}", headers={"Authorization": f"Bearer {token}"},
                           timeout=30)
-    first = _serve(data, port)
+    first = serve(data, port)
     try:
-        _wait_up(client, first)
+        wait_up(port, first)
         r = client.post("/api/uploads", files=[("files", (p.name, p.read_bytes())) for p in files])
         assert r.status_code == 201, r.text
         end = time.monotonic() + 120
@@ -87,9 +59,9 @@ def test_jobs_queued_and_in_flight_finish_after_a_restart(tmp_path, seeds):
     at_kill = _states(data)
     assert "running" in at_kill.values() and "queued" in at_kill.values(), at_kill
 
-    second = _serve(data, port)
+    second = serve(data, port)
     try:
-        _wait_up(client, second)
+        wait_up(port, second)
         end = time.monotonic() + 240
         while set(_states(data).values()) - {"done"}:
             assert time.monotonic() < end, _states(data)

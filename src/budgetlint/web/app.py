@@ -63,7 +63,8 @@ def _db(request: Request) -> Iterator[Session]:
         yield session
 
 
-DB = Annotated[Session, Depends(_db)]
+# committed before the response leaves: a browser following the login's redirect must find its session
+DB = Annotated[Session, Depends(_db, scope="function")]
 
 
 async def guard(request: Request) -> None:
