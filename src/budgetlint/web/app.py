@@ -148,14 +148,21 @@ def _filtered(session: Session, region: str, organisation: str, year: str, kind:
     return _ranked(docs)
 
 
+def _rule_titles() -> dict[str, str]:
+    from budgetlint.rules.registry import all_rules
+
+    return {r.id: r.title for r in all_rules()}
+
+
 def _findings(session: Session, doc: db.Document) -> list[dict[str, object]]:
     judged = triage.judgements(session, doc.doc_key)
+    titles = _rule_titles()
     out = []
     rows = session.scalars(select(db.FindingRow).where(db.FindingRow.document_id == doc.id)
                            .order_by(db.FindingRow.seq))
     for f in rows:
         t = judged.get(f.fingerprint)
-        out.append({"seq": f.seq, "rule": f.rule, "family": f.family, "family_label": family_label(f.family),
+        out.append({"seq": f.seq, "rule": f.rule, "title": titles.get(f.rule, ""), "family": f.family, "family_label": family_label(f.family),
                     "severity": f.severity, "severity_label": SEVERITY_LABELS.get(f.severity, f.severity),
                     "message": f.message, "page": f.page, "location": f.location, "fingerprint": f.fingerprint,
                     "detail": f.data,
