@@ -83,6 +83,7 @@ def test_upload_check_dismiss_and_carry_over_to_a_new_version(client, seeds, tmp
     assert "<html" in client.get(f"/api/documents/{first['id']}/report.html").text[:200].lower()
     xlsx = client.get(f"/api/documents/{first['id']}/report.xlsx")
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+    assert client.get(f"/api/documents/{first['id']}/report.pdf").status_code == 404  # a text original
 
 
 def test_baseline_import_sets_triage(client, seeds):
@@ -135,3 +136,5 @@ def test_pdf_finding_has_its_page_image_with_the_value_boxed(client, tmp_path):
     for f in unplaced:
         assert client.get(f"/api/documents/{doc['id']}/findings/{f['seq']}/image").status_code == 404
     assert csrf_of(page)
+    annotated = client.get(f"/api/documents/{doc['id']}/report.pdf")
+    assert annotated.status_code == 200 and annotated.content.startswith(b"%PDF") and b"/Annot" in annotated.content

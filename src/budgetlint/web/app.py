@@ -269,7 +269,22 @@ def _report(state: _State, session: Session, doc: db.Document, fmt: str) -> Resp
         name = quote(f"{stem}.budgetlint.xlsx")
         return Response(body, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                         headers={"Content-Disposition": f"attachment; filename*=UTF-8''{name}"})
-    raise HTTPException(404, "不支持的报告格式（json、html、xlsx）")
+    if fmt == "pdf":
+        import tempfile
+
+        from budgetlint.report.pdf_annotate import NotPdf, annotate_pdf
+
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "annotated.pdf"
+            try:
+                annotate_pdf(result, path)  # reads the stored original
+            except NotPdf as e:
+                raise HTTPException(404, "原始文件不是 PDF，没有批注版") from e
+            body = path.read_bytes()
+        name = quote(f"{stem}.budgetlint.pdf")
+        return Response(body, media_type="application/pdf",
+                        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{name}"})
+    raise HTTPException(404, "不支持的报告格式（json、html、xlsx、pdf）")
 
 
 class TriageIn(BaseModel):
@@ -482,7 +497,7 @@ def create_app(settings: Settings) -> FastAPI:
         doc = _doc_or_404(session, doc_id)
         return FileResponse(jobs.original_path(settings.data, doc), filename=doc.original_name)
 
-    @app.get("/api/documents/{doc_id}/report.{fmt}", summary="报告（json、html、xlsx，与命令行相同）", tags=["报告"])
+    @app.get("/api/documents/{doc_id}/report.{fmt}", summary="报告（json、html、xlsx、pdf 批注版，与命令行相同）", tags=["报告"])
     def api_report(session: DB, doc_id: int, fmt: str) -> Response:
         return _report(state, session, _doc_or_404(session, doc_id), fmt)
 
