@@ -100,3 +100,22 @@ def test_api_docs_are_served_offline(client):
     page = client.get("/api/docs").text
     assert "POST /api/uploads" in page
     assert not re.search(r'(src|href)="(https?:)?//', page)  # nothing loaded from elsewhere
+
+
+def test_admins_add_users_and_reviewers_cannot(client):
+    csrf = login(client)
+    r = client.post("/admin/users", data={"csrf": csrf, "name": "审阅员乙", "password": "another secret", "role": "reviewer"})
+    assert r.status_code == 303
+    assert "审阅员乙" in client.get("/admin/users").text
+    assert client.post("/admin/users", data={"csrf": csrf, "name": "短", "password": "short"}).status_code == 400
+    client.post("/logout", data={"csrf": csrf})
+
+    csrf = login(client, "审阅员乙", "another secret")
+    assert client.get("/admin/users").status_code == 403
+    r = client.post("/admin/users", data={"csrf": csrf, "name": "丙", "password": "whatever123"})
+    assert r.status_code == 403
+    token = client.post("/api/tokens", json={"label": "脚本"}, headers={"X-CSRF-Token": csrf}).json()["token"]
+    client.cookies.clear()
+    assert client.get("/api/documents", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+    events = [(e["user"], e["action"]) for e in client.get("/api/audit", headers={"Authorization": f"Bearer {token}"}).json()]
+    assert (ADMIN, "user.add") in events and ("审阅员乙", "token.add") in events

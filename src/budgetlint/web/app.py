@@ -287,6 +287,10 @@ def _report(state: _State, session: Session, doc: db.Document, fmt: str) -> Resp
     raise HTTPException(404, "不支持的报告格式（json、html、xlsx、pdf）")
 
 
+class TokenIn(BaseModel):
+    label: str = ""
+
+
 class TriageIn(BaseModel):
     state: Literal["dismissed", "confirmed", "fixed", ""]
     comment: str = ""
@@ -435,6 +439,23 @@ def create_app(settings: Settings) -> FastAPI:
             return page(request, "message.html", title="导入失败", lines=[str(e)], status_code=400)
         return page(request, "message.html", title="已导入基线", lines=[f"导入 {n} 条标记"])
 
+    @app.get("/admin/users", include_in_schema=False)
+    def users_page(request: Request, session: DB, who: Caller) -> HTMLResponse:
+        auth.require_admin(who)
+        users = list(session.scalars(select(db.User).order_by(db.User.name)))
+        return page(request, "users.html", users=users)
+
+    @app.post("/admin/users", include_in_schema=False)
+    def users_add(request: Request, session: DB, who: Caller, name: Annotated[str, Form()],
+                  password: Annotated[str, Form()], role: Annotated[str, Form()] = "reviewer") -> Response:
+        auth.require_admin(who)
+        try:
+            auth.add_user(session, name, password, role)
+        except auth.AccountError as e:
+            return page(request, "message.html", title="无法添加用户", lines=[str(e)], status_code=400)
+        triage.audit(session, who.user.name, "user.add", name.strip(), role=role)
+        return RedirectResponse("/admin/users", status_code=303)
+
     @app.get("/static/{name}", include_in_schema=False)
     def static(name: str) -> FileResponse:
         allowed = {p.name: p for p in STATIC.iterdir() if p.is_file()}
@@ -522,6 +543,13 @@ def create_app(settings: Settings) -> FastAPI:
     @app.get("/api/stats", summary="任务计数", tags=["文档"])
     def api_stats(session: DB) -> dict[str, int]:
         return dict(session.execute(select(db.Document.state, func.count()).group_by(db.Document.state)).all())
+
+    @app.post("/api/tokens", summary="为当前用户生成一个 API 令牌（只返回一次）", tags=["账户"], status_code=201)
+    def api_token(session: DB, who: Caller, body: TokenIn) -> dict[str, str]:
+        user = session.get(db.User, who.user.id)
+        token = auth.new_api_token(session, user, body.label)
+        triage.audit(session, who.user.name, "token.add", who.user.name, label=body.label)
+        return {"token": token}
 
     @app.get("/api/openapi.json", include_in_schema=False)
     def openapi() -> dict[str, object]:
