@@ -25,7 +25,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("coverage", ("budgetlint.coverage",)),
     ("pipeline", ("budgetlint.pipeline", "budgetlint.batch", "budgetlint.baseline", "budgetlint.config")),
     ("report", ("budgetlint.report",)),
-    ("cli", ("budgetlint.cli", "budgetlint.__main__")),
+    ("cli", ("budgetlint.cli", "budgetlint.__main__", "budgetlint.web")),  # commands and the workbench
     ("eval", ("budgetlint.eval",)),  # a tool on top: generates, renders and scores documents
 )
 # What a rule may read of the recognise stage: vocabularies, text normalisation, the figure resolver.

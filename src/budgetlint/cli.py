@@ -595,5 +595,12 @@ def catalog_list() -> None:
             click.echo(f"{kind:<13} {year}  {'已导入（官方）' if source == 'user' else '内置草案'}  {path}")
 
 
+# the reviewer's workbench (optional extra ``web``; imported only when its commands run)
+from budgetlint.web.cli import serve, user  # noqa: E402
+
+main.add_command(serve)
+main.add_command(user)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
