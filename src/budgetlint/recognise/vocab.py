@@ -15,7 +15,7 @@ from pathlib import Path
 
 from budgetlint.recognise.normalise import clean, squash, strip_enumeration
 
-_SHARED = {"columns.toml", "rows.toml", "kinds.toml"}
+_SHARED = {"columns.toml", "rows.toml", "kinds.toml", "checklist.toml"}  # checklist.toml: the reviewer's checklist (checklist.py)
 _LAYOUTS = {"grid", "balance", "matrix"}
 
 

@@ -73,6 +73,7 @@ def all_rules() -> list[Rule]:
         narrative,
         performance,
         text,
+        wording,
     )
 
     return [REGISTRY[k] for k in sorted(REGISTRY)]
