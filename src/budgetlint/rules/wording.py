@@ -42,6 +42,7 @@ class Passage:
     provenance: Provenance
     heading: bool = False  # a section heading: complete, never a sentence cut by a line break
     cells: bool = False  # a table row read as prose
+    end: Provenance | None = None  # its last line's
 
 
 def _finding(rule_id: str, message: str, prov: Provenance | None, evidence: str | None = None,
@@ -69,7 +70,7 @@ def _runs_on(prov: Provenance, margins: dict[int | None, float], previous: str, 
     if not box or prov.page not in margins:
         return False
     height = max(box[3] - box[1], 6.0)
-    if box[2] >= margins[prov.page] - 1.5 * height:
+    if box[2] >= margins[prov.page] - 3.5 * height:  # justified lines end up to three characters short
         return True
     unbroken = re.match(r"[0-9A-Za-z%.,]+", following)
     width = len(unbroken.group(0)) * height * 0.6 if unbroken else 0.0
@@ -96,8 +97,9 @@ def passages(doc: Document) -> list[Passage]:
             if current is not None and last is not None and _runs_on(last, margins, last_text, text) \
                     and not _LIST_START.match(text):
                 current.text += text
+                current.end = p.provenance
             else:
-                current = Passage(text, p.provenance)
+                current = Passage(text, p.provenance, end=p.provenance)
                 out.append(current)
             last, last_text = p.provenance, text
     return out
@@ -181,6 +183,16 @@ def punctuation_error(doc: Document) -> Iterator[Finding]:
             yield _finding("BL707", f"标点不成对（{problem}）：「{ps.text[:60]}」", ps.provenance, evidence=ps.text)
 
 
+def _lowest_lines(doc: Document) -> dict[int | None, float]:
+    """The bottom of the lowest prose line on each page."""
+    low: dict[int | None, float] = {}
+    for sec in doc.sections:
+        for p in sec.paragraphs:
+            if p.provenance.bbox:
+                low[p.provenance.page] = max(low.get(p.provenance.page, 0.0), p.provenance.bbox[3])
+    return low
+
+
 @rule("BL708", name="full-stop-missing", family="text", severity="warning", title="句末缺少句号")
 def full_stop_missing(doc: Document) -> Iterator[Finding]:
     """## 检查什么
@@ -192,14 +204,19 @@ def full_stop_missing(doc: Document) -> Iterator[Finding]:
     "财政拨款收入支出增加的主要原因是工作量增加"之后直接是下一段"财政拨款支出主要内容如下："。
     ## 不报的情形
     标题、表名、列表项（"1.普陀区司法局本部"）和短行；没有版面信息的文本（无法判断段落在哪里结束）；
-    读成正文的表格行；以数字、括号、引号等结尾的行。
+    读成正文的表格行；以数字、括号、引号等结尾的行；以"为""的""和"等不能结句的字结尾的行；一页的
+    最后一行（句子可能在下一页接续）。
     """
     conf = vocab()["full_stop"]
     marks = conf["sentence_marks"]
+    lowest = _lowest_lines(doc)
     for ps in passages(doc):
         text = ps.text.strip()
         if ps.heading or ps.cells or not ps.provenance.bbox or len(text) < conf["min_length"]:
             continue
+        end = ps.end or ps.provenance
+        if end.bbox and end.bbox[3] >= lowest.get(end.page, float("inf")) - 1.0:
+            continue  # the last line of its page: the sentence may go on over the page break
         if _END_MARK.search(text) or not re.search(r"[\u4e00-\u9fff]$", text):
             continue
         if not any(m in text for m in marks) or text[-1] in conf["open_endings"]:
