@@ -67,7 +67,11 @@ def _runs_on(prov: Provenance, margins: dict[int | None, float], previous: str, 
     Latin word is not broken, so a line ending short of the margin without punctuation goes on
     when the next line starts with one ("…执行数为" | "118.46万元")."""
     box = prov.bbox
-    if not box or prov.page not in margins:
+    if not box:
+        # No geometry (converter text): a line without closing punctuation goes on, as a
+        # converter wraps long paragraphs; a heading is its own section, never joined here.
+        return bool(previous) and not _END_MARK.search(previous) and not _is_title_line(previous)
+    if prov.page not in margins:
         return False
     height = max(box[3] - box[1], 6.0)
     if box[2] >= margins[prov.page] - 3.5 * height:  # justified lines end up to three characters short
