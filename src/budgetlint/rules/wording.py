@@ -23,9 +23,13 @@ from budgetlint.recognise.normalise import clean
 from budgetlint.rules.registry import REGISTRY, rule
 
 VOCAB = Path(__file__).resolve().parent / "vocab" / "wording.toml"
-_UNMAPPED = re.compile(r"[\ue000-\uf8ff\ufffd\x00-\x08\x0b\x0c\x0e-\x1f]")
+# Private-use characters a font without a Unicode mapping gives, the replacement character, controls.
+# U+F000–U+F0FF is where symbol fonts (Wingdings, Symbol) put their glyphs: a checkbox or bullet
+# that shows on the page as drawn.
+_UNMAPPED = re.compile(r"[\ue000-\uefff\uf100-\uf8ff\ufffd\x00-\x08\x0b\x0c\x0e-\x1f]")
+_CLOSED = re.compile(r"[。！？；;!?]$")
 _END_MARK = re.compile(r"[。！？；;：:!?…”’）)》】」』.、，,]$")
-_LIST_START = re.compile(r"^\s*(?:[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、|\d+[、.．]\D|第[一二三四五六七八九十]+)")
+_LIST_START = re.compile(r"^\s*(?:[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、|\d+[、.．]\D|第[一二三四五六七八九十]+|[①-⑳])")
 _CLASS_NAME = re.compile(r"([\u4e00-\u9fff、]{2,20}?)[（(](\d{3})类[)）]")
 
 
@@ -43,6 +47,14 @@ class Passage:
     heading: bool = False  # a section heading: complete, never a sentence cut by a line break
     cells: bool = False  # a table row read as prose
     end: Provenance | None = None  # its last line's
+    fresh: bool = True  # it starts a paragraph (after a heading, a full stop or colon, or as a list item)
+
+    @property
+    def whole(self) -> bool:
+        """A whole paragraph: it starts fresh and ends with closing punctuation. A passage the
+        layout could not join again (a sentence cut by a page break, a running header between)
+        is a piece of one, and paired marks may open in one piece and close in the next."""
+        return self.fresh and bool(_CLOSED.search(self.text.rstrip()))
 
 
 def _finding(rule_id: str, message: str, prov: Provenance | None, evidence: str | None = None,
@@ -53,13 +65,19 @@ def _finding(rule_id: str, message: str, prov: Provenance | None, evidence: str 
 
 
 def _margins(doc: Document) -> dict[int | None, float]:
-    """The right margin of each page: where its longest prose lines end."""
+    """The right margin of each page: the furthest point at which at least two prose lines end
+    (within 4 points): one wide line (a table row read as prose, a caption) sets no margin."""
     ends: dict[int | None, list[float]] = {}
     for sec in doc.sections:
         for p in sec.paragraphs:
             if p.provenance.bbox and not p.cells and len(p.text) >= 10:
                 ends.setdefault(p.provenance.page, []).append(p.provenance.bbox[2])
-    return {page: max(xs) for page, xs in ends.items()}
+    out: dict[int | None, float] = {}
+    for page, xs in ends.items():
+        xs.sort(reverse=True)
+        shared = [x for i, x in enumerate(xs) if any(abs(x - y) <= 4.0 for j, y in enumerate(xs) if j != i)]
+        out[page] = shared[0] if shared else xs[0]
+    return out
 
 
 def _runs_on(prov: Provenance, margins: dict[int | None, float], previous: str, following: str) -> bool:
@@ -98,12 +116,15 @@ def passages(doc: Document) -> list[Passage]:
                 out.append(Passage(text, p.provenance, cells=True))
                 current = None
                 continue
+            title_after_stop = _is_title_line(text) and bool(_CLOSED.search(last_text))
             if current is not None and last is not None and _runs_on(last, margins, last_text, text) \
-                    and not _LIST_START.match(text):
+                    and not _LIST_START.match(text) and not title_after_stop:
                 current.text += text
                 current.end = p.provenance
             else:
-                current = Passage(text, p.provenance, end=p.provenance)
+                fresh = current is None or bool(_END_MARK.search(current.text) and re.search(r"[。！？；;：:!?]$", current.text)) \
+                    or bool(_LIST_START.match(text))
+                current = Passage(text, p.provenance, end=p.provenance, fresh=fresh)
                 out.append(current)
             last, last_text = p.provenance, text
     return out
@@ -124,7 +145,8 @@ def text_not_displayed(doc: Document) -> Iterator[Finding]:
     主要职能一页的最后一行"（八）负责本系统警车管理工作……"只显示了上半部分，下一页才完整列出。
     ## 不报的情形
     完全不可见的文字（透明、隐藏或在裁切区之外，读者本来就看不到，读取时已略去）；整页乱码（由读取
-    提示 BL905 说明该页未读取）；表格中的字符。
+    提示 BL905 说明该页未读取）；表格中的字符；符号字体的字符（U+F000–U+F0FF，如 Wingdings 的复选框，
+    页面上照常显示）。
     """
     for note in doc.notes:
         notice = parse_notice(note)
@@ -165,8 +187,9 @@ def punctuation_error(doc: Document) -> Iterator[Finding]:
     ## 示例
     "信息化建设及运行维护等方面的支出。。"；"开展“人民调解协议书检查”、优秀调解案例”活动。"
     ## 不报的情形
-    页面上看不到的标点（透明或裁切掉的文字，读取时已略去）；读成正文的表格行；标题；一段文字跨页
-    或换行时按版面接续后再检查配对（段落没有接续上时，跨行的引号不报）；英文引号（无法区分左右）。
+    页面上看不到的标点（透明或裁切掉的文字，读取时已略去）；读成正文的表格行；标题；配对只在完整的
+    段落中检查：跨行、跨页的段落按版面接续后检查，接续不上的片段（不从段首开始或不以句末标点结束）
+    不检查配对；英文引号（无法区分左右）。
     """
     conf = vocab()["punctuation"]
     doubled = conf["doubled"]
@@ -180,11 +203,18 @@ def punctuation_error(doc: Document) -> Iterator[Finding]:
                 yield _finding("BL707", f"连续的标点「{mark}」：「{_snippet(ps.text, at, at + len(mark))}」", ps.provenance,
                                evidence=ps.text, found=mark)
                 break
-        if ps.heading:
+        if ps.heading or not ps.whole:
             continue
         problem = _unbalanced(ps.text, pairs)
         if problem:
             yield _finding("BL707", f"标点不成对（{problem}）：「{ps.text[:60]}」", ps.provenance, evidence=ps.text)
+
+
+def _reaches_margin(prov: Provenance, margins: dict[int | None, float]) -> bool:
+    box = prov.bbox
+    if not box or prov.page not in margins:
+        return False
+    return box[2] >= margins[prov.page] - 3.5 * max(box[3] - box[1], 6.0)
 
 
 def _lowest_lines(doc: Document) -> dict[int | None, float]:
@@ -207,13 +237,14 @@ def full_stop_missing(doc: Document) -> Iterator[Finding]:
     ## 示例
     "财政拨款收入支出增加的主要原因是工作量增加"之后直接是下一段"财政拨款支出主要内容如下："。
     ## 不报的情形
-    标题、表名、列表项（"1.普陀区司法局本部"）和短行；没有版面信息的文本（无法判断段落在哪里结束）；
-    读成正文的表格行；以数字、括号、引号等结尾的行；以"为""的""和"等不能结句的字结尾的行；一页的
-    最后一行（句子可能在下一页接续）。
+    标题、表名、列表项（"1.普陀区司法局本部"、"①……"）和短行；没有版面信息的文本（无法判断段落在
+    哪里结束）；读成正文的表格行；以数字、括号、引号等结尾的行；以"为""的""和"等不能结句的字结尾的
+    行；一页的最后一行和排到右边距的行（句子可能在下一页或下一行接续）；不是从段首开始的片段。
     """
     conf = vocab()["full_stop"]
     marks = conf["sentence_marks"]
     lowest = _lowest_lines(doc)
+    margins = _margins(doc)
     for ps in passages(doc):
         text = ps.text.strip()
         if ps.heading or ps.cells or not ps.provenance.bbox or len(text) < conf["min_length"]:
@@ -221,6 +252,8 @@ def full_stop_missing(doc: Document) -> Iterator[Finding]:
         end = ps.end or ps.provenance
         if end.bbox and end.bbox[3] >= lowest.get(end.page, float("inf")) - 1.0:
             continue  # the last line of its page: the sentence may go on over the page break
+        if _reaches_margin(end, margins) or _LIST_START.match(text) or not ps.fresh:
+            continue  # runs on into a line read elsewhere; a list item; a piece of a paragraph
         if _END_MARK.search(text) or not re.search(r"[\u4e00-\u9fff]$", text):
             continue
         if not any(m in text for m in marks) or text[-1] in conf["open_endings"]:
@@ -295,8 +328,9 @@ def _year_problems(text: str, year: int, kind: DocKind, heading: bool) -> Iterat
             yield m.group(0), f"{year} 年度决算应与 {year} 年的年初预算比较"
     if heading and kind in (*_BUDGET, *_FINAL):
         stage = "预算" if kind in _BUDGET else "决算"
-        m = re.search(rf"((?:19|20)\d{{2}})\s*年度?[^，。；\d]{{0,20}}{stage}", text)
-        if m and int(m.group(1)) != year:
+        m = re.search(rf"((?:19|20)\d{{2}})\s*年度?([^，。；\d]{{0,20}}){stage}", text)
+        other = vocab()["years"]["other_year_words"]
+        if m and int(m.group(1)) != year and not any(w in m.group(2) for w in other):
             yield m.group(0), f"文档为 {year} 年{kind.value}，标题却是 {m.group(1)} 年"
 
 
