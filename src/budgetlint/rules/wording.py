@@ -105,11 +105,18 @@ def passages(doc: Document) -> list[Passage]:
     margins = _margins(doc)
     out: list[Passage] = []
     for sec in doc.sections:
-        if sec.heading:
-            out.append(Passage(clean(sec.heading), sec.provenance, heading=True))
         current: Passage | None = None
         last: Provenance | None = None
         last_text = ""
+        heading = clean(sec.heading) if sec.heading else ""
+        if heading and not _is_title_line(heading) and not re.search(r"[。！？；;：:!?]$", heading):
+            # A numbered line taken for a heading that is the start of a sentence ("（四）其他收入：
+            # 指除上述“财政拨款收入”、“事业收"): its paragraph goes on below it.
+            current = Passage(heading, sec.provenance, end=sec.provenance)
+            out.append(current)
+            last, last_text = sec.provenance, heading
+        elif heading:
+            out.append(Passage(heading, sec.provenance, heading=True))
         for p in sec.paragraphs:
             text = clean(p.text)
             if p.cells:
