@@ -28,6 +28,7 @@ VOCAB = Path(__file__).resolve().parent / "vocab" / "wording.toml"
 # that shows on the page as drawn.
 _UNMAPPED = re.compile(r"[\ue000-\uefff\uf100-\uf8ff\ufffd\x00-\x08\x0b\x0c\x0e-\x1f]")
 _CLOSED = re.compile(r"[。！？；;!?]$")
+_FRAGMENT = re.compile(r"^[\u4e00-\u9fff]{1,2}[，。；、,;]")
 _END_MARK = re.compile(r"[。！？；;：:!?…”’）)》】」』.、，,]$")
 _LIST_START = re.compile(r"^\s*(?:[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、|\d+[、.．]\D|第[一二三四五六七八九十]+|[①-⑳])")
 _CLASS_NAME = re.compile(r"([\u4e00-\u9fff、]{2,20}?)[（(](\d{3})类[)）]")
@@ -94,6 +95,8 @@ def _runs_on(prov: Provenance, margins: dict[int | None, float], previous: str, 
     height = max(box[3] - box[1], 6.0)
     if box[2] >= margins[prov.page] - 3.5 * height:  # justified lines end up to three characters short
         return True
+    if not _END_MARK.search(previous) and _FRAGMENT.match(following):
+        return True  # the next line starts with the rest of a word and a comma ("…原因是转业干部增" | "加，…")
     unbroken = re.match(r"[0-9A-Za-z%.,]+", following)
     width = len(unbroken.group(0)) * height * 0.6 if unbroken else 0.0
     return bool(unbroken) and not _END_MARK.search(previous) and box[2] >= margins[prov.page] - width - 1.5 * height
@@ -109,9 +112,10 @@ def passages(doc: Document) -> list[Passage]:
         last: Provenance | None = None
         last_text = ""
         heading = clean(sec.heading) if sec.heading else ""
-        if heading and not _is_title_line(heading) and not re.search(r"[。！？；;：:!?]$", heading):
+        opened = bool(heading) and _unbalanced(heading, vocab()["punctuation"]["pairs"]) is not None
+        if heading and (opened or not _is_title_line(heading)) and not re.search(r"[。！？；;：:!?]$", heading):
             # A numbered line taken for a heading that is the start of a sentence ("（四）其他收入：
-            # 指除上述“财政拨款收入”、“事业收"): its paragraph goes on below it.
+            # 指除上述“财政拨款收入”、“事业收", "（三）监督指导……单位（不"): its paragraph goes on below it.
             current = Passage(heading, sec.provenance, end=sec.provenance)
             out.append(current)
             last, last_text = sec.provenance, heading
