@@ -161,11 +161,10 @@ def _text_rotation(textpage, text: str, raw) -> int:
 
 # Text render modes that paint nothing (PDF 32000 §9.3.6): 3 invisible, 7 clip only.
 _INVISIBLE_MODES = (3, 7)
-# Share of a glyph inside the visible area: below HIDDEN it is not on the page; below SHOWN only
-# part of it shows (a line cut by the clipping, which a reader sees as text that does not display);
-# below LEGIBLE too little of it shows to be read, so it is not read either.
+# Share of a glyph inside the visible area: below HIDDEN it is not on the page (not read); below
+# SHOWN only part of it shows (a line cut by the clipping, which a reader sees as text that does
+# not display: noted, and still read — a table cell's text cut at its border is the cell's text).
 _HIDDEN_SHARE = 0.02
-_LEGIBLE_SHARE = 0.5
 _SHOWN_SHARE = 0.85
 
 
@@ -252,8 +251,8 @@ def page_chars(page, textpage, raw, clipped: list[str] | None = None) -> tuple[l
 
     Loose boxes (font ascent to descent) give every glyph of a line the same height, which is
     what grouping into lines needs. Whitespace is dropped: gaps are read from the geometry.
-    Characters the page does not show (``_Visibility``) are dropped; those it shows only in part
-    are kept, and appended to ``clipped`` when given.
+    Characters the page does not show at all (``_Visibility``) are dropped; those it shows only in
+    part are kept, and appended to ``clipped`` when given.
     Returns (chars, effective rotation, (width, height)).
     """
     handle = textpage.raw  # the bare handle: pypdfium2's wrapper costs a property call per use
@@ -293,8 +292,6 @@ def page_chars(page, textpage, raw, clipped: list[str] | None = None) -> tuple[l
             continue  # not painted, or outside the clipping: not on the page a reader sees
         if share < _SHOWN_SHARE and clipped is not None:
             clipped.append(ch)
-        if share < _LEGIBLE_SHARE:
-            continue  # a sliver of the glyph shows: no reader can read it
         append(Char(x0, top, x1, bottom, ch))
     return out, rot, size
 
