@@ -370,13 +370,15 @@ def explanation_missing(doc: Document) -> Iterator[Finding]:
     ## 示例
     部门预算的说明中没有政府采购预算情况。
     ## 不报的情形
-    只有表格、说明另行公开的文件（正文行数少于词表的 `min_paragraphs`）；识别出的表格太少；不是
+    只有表格、说明另行公开的文件（带句号的正文行少于词表的 `min_paragraphs`）；识别出的表格太少；不是
     部门（单位）预决算的文档。
     """
     conf = vocab()["explanations"]
     if doc.meta.kind.value not in conf["kinds"] or not _enough_tables(doc):
         return
-    if sum(len(sec.paragraphs) for sec in doc.sections) < conf["min_paragraphs"]:
+    # a narrative is sentences ("。"), not the table titles and notes of a tables-only file
+    sentences = sum(1 for sec in doc.sections for p in sec.paragraphs if not p.cells and "。" in p.text)
+    if sentences < conf["min_paragraphs"]:
         return
     text = _all_text(doc)
     for topic, words in conf["topics"].items():
