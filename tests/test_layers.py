@@ -22,7 +22,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("ingest", ("budgetlint.ingest",)),
     ("recognise", ("budgetlint.recognise", "budgetlint.catalogs")),
     ("rules", ("budgetlint.rules",)),
-    ("coverage", ("budgetlint.coverage",)),
+    ("coverage", ("budgetlint.coverage", "budgetlint.checklist")),  # what a check covered, the checklist
     ("pipeline", ("budgetlint.pipeline", "budgetlint.batch", "budgetlint.baseline", "budgetlint.config")),
     ("report", ("budgetlint.report",)),
     ("cli", ("budgetlint.cli", "budgetlint.__main__", "budgetlint.web")),  # commands and the workbench

@@ -23,7 +23,7 @@ from budgetlint.rules.registry import REGISTRY, all_rules, select
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report SIGINT
-REPORT_FORMATS = ["text", "json", "jsonl", "sarif", "csv", "html", "xlsx", "pdf", "png"]
+REPORT_FORMATS = ["text", "json", "jsonl", "sarif", "csv", "html", "xlsx", "pdf", "png", "checklist"]
 _SEVERITIES = click.Choice([s.value for s in Severity])
 
 
@@ -108,7 +108,8 @@ def main() -> None:
               help="输出格式（output format）：text 终端文本；json 机器可读；jsonl 每个文档一行 JSON，检查完一个写一个；"
                    "sarif SARIF 2.1.0；"
                    "html 单文件网页报告；xlsx Excel 工作簿；pdf 在 PDF 原件上批注；"
-                   "png 每个问题一张页面图（单元格加框，供逐条核对）。")
+                   "png 每个问题一张页面图（单元格加框，供逐条核对）；"
+                   "checklist 公开情况检查表（Excel，每个文档一张，逐项填写是否符合要求和问题）。")
 @click.option("-o", "--output", type=click.Path(),
               help="写入该文件；给出文件夹（已存在或以 / 结尾）时每个文档一个文件。"
                    "html/xlsx 多个文档默认合为一个文件；pdf 每个 PDF 一个批注文件（多个时 -o 为文件夹）。")
@@ -145,7 +146,8 @@ def check(files: tuple[str, ...], fmt: str, output: str | None, select: tuple[st
     \b
     输出：--format text（默认，终端）| json | sarif | csv（每个问题一行）| html | xlsx | pdf（批注版 PDF 原件）
     | png（每个问题一张页面图，问题单元格与相关单元格分色加框，另有 index.html；-o 为文件夹，
-    默认 budgetlint-pages）。html、xlsx、pdf 未给 -o 时写到当前文件夹（budgetlint-report.html / .xlsx，
+    默认 budgetlint-pages）| checklist（公开情况检查表，Excel：各部分符合要求 是/否/需人工确认 及问题）。
+    html、xlsx、checklist、pdf 未给 -o 时写到当前文件夹（budgetlint-report.html / .xlsx，
     <原文件名>.budgetlint.pdf）；非 PDF 文档在 pdf 格式下跳过（不算错误）。
 
     \b

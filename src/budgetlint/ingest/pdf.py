@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from budgetlint import limits
-from budgetlint.ingest import pdf_fonts
+from budgetlint.ingest import notices, pdf_fonts
 from budgetlint.ingest.base import IngestError, Line, Page, Source, cause
 from budgetlint.model import Provenance
 
@@ -63,6 +63,8 @@ class PdfSettings:
 
 
 DEFAULT = PdfSettings()
+# Fewer glyphs cut by the clipping than this are a stroke of a letter at a frame's edge, not text.
+_MIN_CLIPPED = 4
 
 
 class Char(NamedTuple):
@@ -158,11 +160,100 @@ def _text_rotation(textpage, text: str, raw) -> int:
     return (360 - deg) % 360 if n >= 0.6 * sum(votes.values()) else 0
 
 
-def page_chars(page, textpage, raw) -> tuple[list[Char], int, tuple[float, float]]:
+# Text render modes that paint nothing (PDF 32000 §9.3.6): 3 invisible, 7 clip only.
+_INVISIBLE_MODES = (3, 7)
+# Share of a glyph inside the visible area: below HIDDEN it is not on the page (not read); below
+# SHOWN only part of it shows (a line cut by the clipping, which a reader sees as text that does
+# not display: noted, and still read — a table cell's text cut at its border is the cell's text).
+_HIDDEN_SHARE = 0.02
+_SHOWN_SHARE = 0.85
+
+
+def _clip_box(obj, raw) -> tuple[float, float, float, float] | None:
+    """The box a text object's clipping leaves visible (user space): the intersection of its clip
+    paths' bounds (a rectangle clip exactly; any other shape by its bounds, so never too small)."""
+    clip = raw.FPDFPageObj_GetClipPath(obj)
+    if not clip:
+        return None
+    x = ctypes.c_float()
+    y = ctypes.c_float()
+    box: list[float] | None = None
+    for q in range(raw.FPDFClipPath_CountPaths(clip)):
+        xs, ys = [], []
+        for k in range(raw.FPDFClipPath_CountPathSegments(clip, q)):
+            seg = raw.FPDFClipPath_GetPathSegment(clip, q, k)
+            if seg and raw.FPDFPathSegment_GetPoint(seg, x, y):
+                xs.append(x.value)
+                ys.append(y.value)
+        if not xs:
+            continue
+        b = [min(xs), min(ys), max(xs), max(ys)]
+        box = b if box is None else [max(box[0], b[0]), max(box[1], b[1]), min(box[2], b[2]), min(box[3], b[3])]
+    return tuple(box) if box else None
+
+
+def _share_inside(x0: float, b: float, r: float, t: float, box) -> float:
+    """Share of the glyph box (x0, b, r, t) inside ``box`` (x0, y0, x1, y1)."""
+    w, h = max(r - x0, 0.0), max(t - b, 0.0)
+    if w <= 0 or h <= 0:
+        inside = box[0] <= (x0 + r) / 2 <= box[2] and box[1] <= (b + t) / 2 <= box[3]
+        return 1.0 if inside else 0.0
+    iw = max(0.0, min(r, box[2]) - max(x0, box[0]))
+    ih = max(0.0, min(t, box[3]) - max(b, box[1]))
+    return (iw * ih) / (w * h)
+
+
+class _Visibility:
+    """Whether each character of a text page is painted where the page shows it: not in an
+    invisible render mode, not with a transparent fill, and inside its object's clipping and the
+    crop box. A PDF may carry text that is never seen (a '。' drawn invisible, a paragraph repeated
+    outside the clipping of the previous page); a reviewer reads the page, so must we."""
+
+    def __init__(self, page, handle, raw, crop: tuple[float, float, float, float]) -> None:
+        self.raw, self.handle, self.crop = raw, handle, crop
+        # Clip paths of objects inside a form are in the form's space: only top-level objects'
+        # clipping is compared with the page-space glyph boxes.
+        self.top = {ctypes.cast(raw.FPDFPage_GetObject(page, k), ctypes.c_void_p).value
+                    for k in range(raw.FPDFPage_CountObjects(page))}
+        self.objects: dict[int, tuple[bool, tuple | None]] = {}
+        self._l, self._r, self._b, self._t = (ctypes.c_double() for _ in range(4))
+        self._rgba = [ctypes.c_uint() for _ in range(4)]
+
+    def _object(self, i: int) -> tuple[bool, tuple | None]:
+        obj = self.raw.FPDFText_GetTextObject(self.handle, i)
+        key = ctypes.cast(obj, ctypes.c_void_p).value if obj else None
+        if key is None:
+            return False, None
+        if key not in self.objects:
+            invisible = self.raw.FPDFTextObj_GetTextRenderMode(obj) in _INVISIBLE_MODES
+            box = _clip_box(obj, self.raw) if key in self.top else None
+            self.objects[key] = (invisible, box)
+        return self.objects[key]
+
+    def share(self, i: int) -> float:
+        """Share of character ``i`` the page shows (0 hidden … 1 fully shown)."""
+        invisible, clip = self._object(i)
+        if invisible:
+            return 0.0
+        if self.raw.FPDFText_GetFillColor(self.handle, i, *self._rgba) and self._rgba[3].value == 0 \
+                and self.raw.FPDFText_GetTextObject(self.handle, i):
+            return 0.0  # a fully transparent fill paints nothing
+        if not self.raw.FPDFText_GetCharBox(self.handle, i, self._l, self._r, self._b, self._t):
+            return 1.0
+        x0, r, b, t = self._l.value, self._r.value, self._b.value, self._t.value
+        share = _share_inside(x0, b, r, t, self.crop)
+        if clip is not None:
+            share = min(share, _share_inside(x0, b, r, t, clip))
+        return share
+
+
+def page_chars(page, textpage, raw, clipped: list[str] | None = None) -> tuple[list[Char], int, tuple[float, float]]:
     """The visible characters of a page in displayed orientation, and the display size.
 
     Loose boxes (font ascent to descent) give every glyph of a line the same height, which is
     what grouping into lines needs. Whitespace is dropped: gaps are read from the geometry.
+    Characters the page does not show at all (``_Visibility``) are dropped; those it shows only in
+    part are kept, and appended to ``clipped`` when given.
     Returns (chars, effective rotation, (width, height)).
     """
     handle = textpage.raw  # the bare handle: pypdfium2's wrapper costs a property call per use
@@ -188,6 +279,7 @@ def page_chars(page, textpage, raw) -> tuple[list[Char], int, tuple[float, float
     out: list[Char] = []
     append = out.append
     width, height = size
+    seen = _Visibility(page.raw, handle, raw, box)
     for i, ch in enumerate(text):
         if ch.isspace() or ch in "\ufffe\u00ad":
             continue
@@ -196,6 +288,11 @@ def page_chars(page, textpage, raw) -> tuple[list[Char], int, tuple[float, float
         x0, top, x1, bottom = to_display(rect.left, rect.bottom, rect.right, rect.top)
         if x1 < 0 or x0 > width or bottom < 0 or top > height or bottom - top <= 0.1:
             continue  # off the page, or no extent
+        share = seen.share(i)
+        if share < _HIDDEN_SHARE:
+            continue  # not painted, or outside the clipping: not on the page a reader sees
+        if share < _SHOWN_SHARE and clipped is not None:
+            clipped.append(ch)
         append(Char(x0, top, x1, bottom, ch))
     return out, rot, size
 
@@ -974,12 +1071,15 @@ def read_pdf(path: str, settings: PdfSettings = DEFAULT) -> Source:
                 source.notes.append(f"第 {i + 1} 页无法解析（{type(e).__name__}），已跳过")
                 continue
             textpage = page.get_textpage()
+            clipped: list[str] = []
             try:
-                chars, rot, _size = page_chars(page, textpage, raw)
+                chars, rot, _size = page_chars(page, textpage, raw, clipped)
                 h, v, images = page_rulings(page, rot, raw, settings)
             finally:
                 textpage.close()
                 page.close()
+            if len(clipped) >= _MIN_CLIPPED:
+                source.notes.append(notices.clipped_text(i + 1, "".join(clipped)))
             pages.append((i + 1, chars, h, v, images))
         total = sum(len(p[1]) for p in pages)
         scanned: list[Page] = []  # pages to read by OCR (ingest/ocr.py)
@@ -991,6 +1091,8 @@ def read_pdf(path: str, settings: PdfSettings = DEFAULT) -> Source:
             if len(chars) < settings.min_page_chars:
                 if images or total == 0:
                     scanned.append(page)
+                elif not h and not v:
+                    source.notes.append(notices.blank_page(number))  # nothing at all is printed on it
                 continue
             if garbled(chars, chinese):
                 source.notes.append(

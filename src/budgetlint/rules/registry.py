@@ -75,6 +75,7 @@ def all_rules() -> list[Rule]:
         performance_indicators,
         performance_text,
         text,
+        wording,
     )
 
     return [REGISTRY[k] for k in sorted(REGISTRY)]
