@@ -119,13 +119,16 @@ def main() -> None:
               help="指定文档所用的公开模板（如 shandong、hebei、shanghai；见 --show-settings），不按表名判断。")
 @click.option("--no-pair", is_flag=True,
               help="不自动合并同一部门同一年度分两个文件公开的说明与报表（默认合并检查）。")
+@click.option("--no-cross", is_flag=True,
+              help="不做跨文档检查（默认在检查多个文档时比对同一部门的上下年度、预算与决算、部门与所属单位、重复公开的文档）。")
 @click.option("--show-settings", is_flag=True, help="显示生效的设置（配置文件、规则、级别）后退出，不检查。")
 @click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="基线文件（budgetlint baseline 写出）：其中记为“不是问题”或“已确认”的问题不再显示，也不影响退出码。")
 def check(files: tuple[str, ...], fmt: str, output: str | None, select: tuple[str, ...], ignore: tuple[str, ...],
           min_severity: str, fail_on: str | None, config_path: Path | None, no_color: bool, quiet: bool,
           statistics: bool, exit_zero: bool, jobs: int, timeout: float | None, max_memory: int | None,
-          template: str | None, no_pair: bool, show_settings: bool, baseline_path: Path | None) -> None:
+          template: str | None, no_pair: bool, no_cross: bool, show_settings: bool,
+          baseline_path: Path | None) -> None:
     """检查预决算公开文档（check disclosures）。FILES 为文件或文件夹（检查其下全部文档）；
     "-" 表示从标准输入读取文件列表；"说明.pdf+报表.pdf" 把分两个文件发布的同一文档合并检查。
 
@@ -206,6 +209,10 @@ def check(files: tuple[str, ...], fmt: str, output: str | None, select: tuple[st
         err.print(f"budgetlint: 已中断：{len(results)}/{len(paths)} 个文件已检查，以下只报告这些文件", highlight=False)
     if not no_pair and not interrupted:
         results = _pair_halves(results, rules, cfg.severity, keep, err if not quiet else None)
+    if not no_cross and not interrupted and len(results) > 1:
+        from budgetlint.crossdoc import cross_check
+
+        cross_check(results, rules, cfg.severity, keep)
     if hidden and not quiet:
         err.print(f"budgetlint: 按基线 {baseline_path} 隐藏了 {hidden} 个已处理的问题", highlight=False)
     if fmt == "text":
