@@ -214,10 +214,13 @@ def check(files: tuple[str, ...], fmt: str, output: str | None, select: tuple[st
         if not paths:
             pass
         elif scheduler is not None:
-            from budgetlint.distributed import check_on_dask
+            from budgetlint.distributed import DaskMissing, check_on_dask
 
-            results = check_on_dask(paths, scheduler, jobs=jobs, rule_ids=[r.id for r in rules],
-                                    overrides=cfg.severity, template=template, on_result=done)
+            try:
+                results = check_on_dask(paths, scheduler, jobs=jobs, rule_ids=[r.id for r in rules],
+                                        overrides=cfg.severity, template=template, on_result=done)
+            except DaskMissing as e:
+                raise click.UsageError(str(e)) from e
         elif jobs > 1 or timeout is not None or max_memory is not None:
             results = _check_in_workers(paths, rules, cfg.severity, jobs, timeout, max_memory, done,
                                         err if show_progress else None, template)
