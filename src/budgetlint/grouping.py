@@ -69,10 +69,12 @@ def key(doc: Document) -> tuple[str, int, DocKind] | None:
 
 # Where a department's own text says which units it is made of.
 _UNIT_SECTIONS = ("机构设置", "单位构成", "预算单位构成", "决算单位构成", "部门构成", "所属单位", "下属单位")
-_LIST_AFTER = re.compile(r"(?:包括|分别是|分别为|具体是|为)[:：]?(.+?)(?:[。；;]|$)")
+_LIST_AFTER = re.compile(r"(?:包括|分别是|分别为|具体是|有)[:：]?(.+)$")
 _LIST_SPLIT = re.compile(r"[、，,；;]|和|及")
-_COUNT = re.compile(r"(?:共|包括|含)?(\d+|[一二三四五六七八九十]+)个(?:二级)?(?:预算|决算)?单位")
+_COUNT = re.compile(r"单位(?:共计|共|合计|计)?(\d+|[一二三四五六七八九十]+)(?:个|家)|(\d+|[一二三四五六七八九十]+)(?:个|家)(?:二级)?(?:预算|决算)?单位")
 _CN = {c: i for i, c in enumerate("零一二三四五六七八九十")}
+# A budget unit's name ends like an organisation; an internal division (处, 科, 室) is no unit.
+_UNIT_NAME = re.compile(r"(局|院|所|中心|站|队|会|校|馆|部|委|办|厅|社|园|场|团|学|台|机关)$")
 
 
 def _cn_int(s: str) -> int | None:
@@ -98,18 +100,29 @@ def unit_text(doc: Document) -> str:
 
 
 def listed_units(doc: Document) -> tuple[list[str], int | None]:
-    """(unit names listed after 包括：…, the count stated: "共3个预算单位"), as far as the text says."""
+    """(unit names, the count stated: "预算单位共计2家"), as far as the composition text says.
+
+    Names come from sentences that list *units* ("下属单位包括：…", "纳入…编制范围的预算单位…具体
+    包括：…"), never the 内设机构 (the department's own divisions); a sentence about the budget
+    units (预算单位, 编制范围) wins over one about subordinate units, since it names 本级 too."""
     text = unit_text(doc)
-    names: list[str] = []
-    for m in _LIST_AFTER.finditer(text):
-        items = [normalise_org(x).strip("“”\"：:") for x in _LIST_SPLIT.split(m.group(1))]
-        items = [x for x in items if 2 <= len(x) <= 40 and re.search(r"(局|院|所|室|中心|站|队|处|会|校|馆|部|委|办|厅|社|机关|本级|园|场|团)$", x)]
-        if len(items) >= 1:
-            names.extend(x for x in items if x not in names)
+    found: list[tuple[bool, list[str]]] = []
     count = None
-    m = _COUNT.search(text)
-    if m:
-        count = _cn_int(m.group(1))
+    for sentence in re.split(r"[。\n]", text):
+        m = _COUNT.search(sentence)
+        if m and count is None and "内设" not in sentence:
+            count = _cn_int(m.group(1) or m.group(2))
+        lm = _LIST_AFTER.search(sentence)
+        if lm is None or "单位" not in sentence[:lm.start() + 2] or "内设" in sentence[:lm.start()]:
+            continue
+        items = [normalise_org(x).strip("“”\"：:") for x in _LIST_SPLIT.split(lm.group(1))]
+        items = [x for x in items if 2 <= len(x) <= 40 and _UNIT_NAME.search(x)]
+        if items:
+            found.append(("预算单位" in sentence or "编制范围" in sentence, items))
+    budget_lists = [names for is_budget, names in found if is_budget]
+    names: list[str] = []
+    for group in budget_lists or [names for _, names in found]:
+        names.extend(x for x in group if x not in names)
     return names, count
 
 
@@ -180,7 +193,9 @@ def _department_pair(dept: Document, candidates: list[Document]) -> list[Pair]:
         return []
     names, count = listed_units(dept)
     present = {normalise_org(u.meta.organisation) for u in units}
-    missing = [n for n in names if not any(n in p or p in n for p in present)]
+    own = normalise_org(dept.meta.organisation)
+    missing = [n + ("（本级）" if n == own else "") for n in names
+               if not any(n == p or n in p or p in n for p in present)]
     listed = bool(names) or count is not None
     if count is not None and len(units) < count and not missing:
         missing = [f"另有 {count - len(units)} 个单位"]

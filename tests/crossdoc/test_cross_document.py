@@ -118,7 +118,7 @@ def test_finding_names_the_other_document_and_cell():
     assert b.path.split("/")[-1] in f.message
 
 
-UNITS_INTRO = "一、机构设置\n本部门预算包括：甲市统计局机关、甲市统计局普查中心。"
+UNITS_INTRO = "一、机构设置\n纳入本部门预算编制范围的预算单位共计2家，具体包括：甲市统计局机关、甲市统计局普查中心。"
 
 
 def test_department_units_with_every_listed_unit():
@@ -160,3 +160,13 @@ def test_org_names_and_listed_units():
 def test_pair_rules_never_run_on_one_document():
     doc = budget()
     assert all(list(r.run(doc)) == [] for r in select(all_rules(), ["cross_document"], None))
+
+
+def test_internal_divisions_are_not_units():
+    intro = ("一、机构设置\n本部门内设机构包括：办公室、综合协调处、政策法规处。本部门下属单位包括：甲市统计局普查中心。"
+             "从预算单位构成看，纳入本部门预算编制范围的预算单位共计2家，具体包括：甲市统计局（本级），甲市统计局普查中心。")
+    dept = budget(intro=intro)
+    assert listed_units(dept) == (["甲市统计局", "甲市统计局普查中心"], 2)
+    u2 = budget(org="甲市统计局普查中心", kind="单位预算", total="30.00", basic="20.00", project="10.00", tp="2.00")
+    (pair,) = find_pairs([dept, u2])
+    assert pair.missing == ["甲市统计局（本级）"]

@@ -83,6 +83,7 @@ def _locate(doc: Document, kind: str, amount: Decimal | None, prefer: str = "") 
     for t in doc.tables_of(kind):
         rows = sorted(t.rows, key=lambda r: r.kind is not RowKind.TOTAL)
         for r in rows:
+            # the figure's own column first: a 基本支出 equal to the 合计 (no projects) is the 基本支出 cell
             keys = sorted(r.values, key=lambda k: not k.startswith(prefer)) if prefer else list(r.values)
             for k in keys:
                 v = r.values[k]
@@ -260,12 +261,12 @@ _PART_NAMES = {"total": "合计", "abroad": "因公出国（境）费", "vehicle
 # ---------------------------------------------------------------------------------------------
 # BL802 department against its units
 
-_DEPT_FIGURES = {
-    "income_total": ("income_expenditure_summary", "收入总计"),
-    "expenditure_total": ("income_expenditure_summary", "支出总计"),
-    "basic_total": ("expenditure_summary", "基本支出合计"),
-    "project_total": ("expenditure_summary", "项目支出合计"),
-    "three_public_curr": ("three_public", "“三公”经费合计"),
+_DEPT_FIGURES = {  # key figure → (table kind, what it is, the column it is printed in, as a prefix)
+    "income_total": ("income_expenditure_summary", "收入总计", ""),
+    "expenditure_total": ("income_expenditure_summary", "支出总计", ""),
+    "basic_total": ("expenditure_summary", "基本支出合计", "basic"),
+    "project_total": ("expenditure_summary", "项目支出合计", "project"),
+    "three_public_curr": ("three_public", "“三公”经费合计", ""),
 }
 
 
@@ -292,9 +293,9 @@ def department_units(pair: Pair) -> Iterator[Finding]:
     mine_fig = key_figures(dept)
     units_fig = [(u, key_figures(u)) for u in pair.others]
     comparisons = []
-    for name, (kind, label) in _DEPT_FIGURES.items():
-        mine = _locate(dept, kind, mine_fig.get(name))
-        theirs = [_locate(u, kind, f.get(name)) for u, f in units_fig]
+    for name, (kind, label, column) in _DEPT_FIGURES.items():
+        mine = _locate(dept, kind, mine_fig.get(name), column)
+        theirs = [_locate(u, kind, f.get(name), column) for u, f in units_fig]
         if mine is None or any(c is None for c in theirs):
             continue
         comparisons.append(Comparison(f"「{mine.location.table_title}」{label}", mine, theirs))
@@ -302,7 +303,8 @@ def department_units(pair: Pair) -> Iterator[Finding]:
     if complete:
         yield from _report("BL802", pair, comparisons, "所属单位之和")
         return
-    why = (f"；部门所列单位中 {'、'.join(pair.missing)} 不在本批中" if pair.missing
+    names = "、".join(pair.missing[:5]) + (f"等 {len(pair.missing)} 个单位" if len(pair.missing) > 5 else "")
+    why = (f"；部门所列单位中 {names} 不在本批中" if pair.missing
            else "；部门文档未列明所属单位，不能确定本批的单位是否齐全")
     yield from _report("BL802", pair, comparisons, "本批所属单位之和", severity=Severity.INFO,
                        note=f"（仅供参考{why}）")
