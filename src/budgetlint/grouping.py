@@ -195,7 +195,7 @@ def _department_pair(dept: Document, candidates: list[Document]) -> list[Pair]:
     present = {normalise_org(u.meta.organisation) for u in units}
     own = normalise_org(dept.meta.organisation)
     missing = [n + ("（本级）" if n == own else "") for n in names
-               if not any(n == p or n in p or p in n for p in present)]
+               if not any(n == p or p.endswith(n) or n.endswith(p) for p in present)]  # 普查中心 = 甲市统计局普查中心
     listed = bool(names) or count is not None
     if count is not None and len(units) < count and not missing:
         missing = [f"另有 {count - len(units)} 个单位"]
