@@ -75,13 +75,13 @@ def _value_cell(doc: Document, table: Table, row: Row, column: str) -> Cell | No
     return None
 
 
-def _locate(doc: Document, kind: str, amount: Decimal | None, prefer: str = "") -> Cell | None:
+def _locate(doc: Document, kind: str, amount: Decimal | None, prefer: str = "", side: str | None = None) -> Cell | None:
     """Where a key figure (an amount ``figures.py`` read) is printed: the first cell of the
     document's ``kind`` table holding it, total rows first (the figure is a total)."""
     if amount is None:
         return None
     for t in doc.tables_of(kind):
-        rows = sorted(t.rows, key=lambda r: r.kind is not RowKind.TOTAL)
+        rows = sorted(t.rows, key=lambda r: (side is not None and r.side != side, r.kind is not RowKind.TOTAL))
         for r in rows:
             # the figure's own column first: a 基本支出 equal to the 合计 (no projects) is the 基本支出 cell
             keys = sorted(r.values, key=lambda k: not k.startswith(prefer)) if prefer else list(r.values)
@@ -261,12 +261,12 @@ _PART_NAMES = {"total": "合计", "abroad": "因公出国（境）费", "vehicle
 # ---------------------------------------------------------------------------------------------
 # BL802 department against its units
 
-_DEPT_FIGURES = {  # key figure → (table kind, what it is, the column it is printed in, as a prefix)
-    "income_total": ("income_expenditure_summary", "收入总计", ""),
-    "expenditure_total": ("income_expenditure_summary", "支出总计", ""),
-    "basic_total": ("expenditure_summary", "基本支出合计", "basic"),
-    "project_total": ("expenditure_summary", "项目支出合计", "project"),
-    "three_public_curr": ("three_public", "“三公”经费合计", ""),
+_DEPT_FIGURES = {  # key figure → (table kind, what it is, its column (a prefix), its side)
+    "income_total": ("income_expenditure_summary", "收入总计", "", "income"),
+    "expenditure_total": ("income_expenditure_summary", "支出总计", "", "expenditure"),
+    "basic_total": ("expenditure_summary", "基本支出合计", "basic", None),
+    "project_total": ("expenditure_summary", "项目支出合计", "project", None),
+    "three_public_curr": ("three_public", "“三公”经费合计", "", None),
 }
 
 
@@ -293,9 +293,9 @@ def department_units(pair: Pair) -> Iterator[Finding]:
     mine_fig = key_figures(dept)
     units_fig = [(u, key_figures(u)) for u in pair.others]
     comparisons = []
-    for name, (kind, label, column) in _DEPT_FIGURES.items():
-        mine = _locate(dept, kind, mine_fig.get(name), column)
-        theirs = [_locate(u, kind, f.get(name), column) for u, f in units_fig]
+    for name, (kind, label, column, side) in _DEPT_FIGURES.items():
+        mine = _locate(dept, kind, mine_fig.get(name), column, side)
+        theirs = [_locate(u, kind, f.get(name), column, side) for u, f in units_fig]
         if mine is None or any(c is None for c in theirs):
             continue
         comparisons.append(Comparison(f"「{mine.location.table_title}」{label}", mine, theirs))
