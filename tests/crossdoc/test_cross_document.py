@@ -4,6 +4,7 @@ between two documents and stays quiet on the consistent pair."""
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 from helpers import doc_of
 
@@ -170,3 +171,30 @@ def test_internal_divisions_are_not_units():
     u2 = budget(org="甲市统计局普查中心", kind="单位预算", total="30.00", basic="20.00", project="10.00", tp="2.00")
     (pair,) = find_pairs([dept, u2])
     assert pair.missing == ["甲市统计局（本级）"]
+
+
+def test_check_runs_cross_document_rules_over_its_files(tmp_path):
+    import json
+
+    from click.testing import CliRunner
+    from helpers import tsv
+
+    from budgetlint import cli
+
+    b = tmp_path / "budget.txt"
+    f = tmp_path / "final.txt"
+    b.write_text(tsv(BUDGET.format(org=ORG, year=2024, prev=2023, kind="部门预算", unit="万元", total="100.00",
+                                   basic="60.00", project="40.00", tp="5.00", tp_prev="4.00", intro="")), "utf-8")
+    f.write_text(tsv(FINAL.format(org=ORG, year=2024, b_total="100.00", tp="6.00")), "utf-8")
+    args = ["check", "--format", "json", "--select", "BL8", str(b), str(f)]
+    out = json.loads(CliRunner().invoke(cli.main, args).stdout)
+    found = {d["path"]: [x["rule"] for x in d["findings"]] for d in out["documents"]}
+    assert found == {str(b): [], str(f): ["BL803"]}
+    import jsonschema
+
+    schema = json.loads((Path(cli.__file__).parent / "report" / "schema.json").read_text("utf-8"))
+    jsonschema.validate(out, schema)
+    other = out["documents"][1]["findings"][0]["other"]
+    assert other["document"] == str(b) and other["table_title"]
+    out = json.loads(CliRunner().invoke(cli.main, [*args, "--no-cross"]).stdout)
+    assert all(d["findings"] == [] for d in out["documents"])
