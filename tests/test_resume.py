@@ -101,3 +101,9 @@ def test_killed_batch_finishes_only_what_was_left(seeds, tmp_path):
     assert f"{stored}个文件自上次检查后未变" in "".join(err.split())
     fresh, _ = _run(files, tmp_path / "other").communicate(timeout=300)
     assert _report(out) == _report(fresh)
+
+
+def test_a_pipe_is_never_read_for_its_hash(tmp_path):
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    assert Cache(tmp_path / "c", []).load(str(fifo)) is None  # returns at once, not blocked on the pipe

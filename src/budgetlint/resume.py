@@ -57,8 +57,11 @@ def code_digest() -> str:
 
 def file_digest(path: str) -> str | None:
     h = hashlib.sha256()
+    parts = path.split("+") if not Path(path).exists() else [path]
+    if not all(Path(p).is_file() for p in parts):
+        return None  # a pipe, a device, a folder: never opened here (reading a FIFO would block)
     try:
-        for part in path.split("+") if not Path(path).exists() else [path]:
+        for part in parts:
             with open(part, "rb") as fh:
                 for block in iter(lambda: fh.read(1 << 20), b""):
                     h.update(block)
