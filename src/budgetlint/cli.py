@@ -221,7 +221,7 @@ def check(files: tuple[str, ...], fmt: str, output: str | None, select: tuple[st
         except baseline.BaselineError as e:
             raise click.UsageError(str(e)) from e
 
-    streamer = _streamer(fmt, output, paths)
+    streamer = _streamer(fmt, output, all_paths)  # every input, the cached ones too, is refused as -o
 
     def keep(res, stream: bool = True) -> None:
         nonlocal failing, hidden

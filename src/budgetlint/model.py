@@ -94,7 +94,13 @@ class Value:
     @property
     def half_ulp(self) -> Decimal:
         """Largest rounding error of this printed figure (half a unit in its last place)."""
-        return Decimal(5).scaleb(-(self.decimals + 1))
+        return half_unit(self.decimals)
+
+
+def half_unit(decimals: int) -> Decimal:
+    """Half a unit in the last of ``decimals`` printed places: the most rounding can move a figure
+    (2 places → 0.005). The one definition of the rounding every comparison allows."""
+    return Decimal(5).scaleb(-(decimals + 1))
 
 
 def rounding_tolerance(values: Iterable[Value | None]) -> Decimal:
@@ -381,7 +387,7 @@ class Figure:
 
     @property
     def half_ulp(self) -> Decimal:
-        return Decimal(5).scaleb(-(self.decimals + 1))
+        return half_unit(self.decimals)
 
     def in_yuan(self) -> Decimal:
         return self.value * (self.unit.in_yuan if self.unit else 1)

@@ -8,7 +8,7 @@ from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
-from budgetlint.model import Document, Project, Row, Table, Unit, Value
+from budgetlint.model import Document, Project, Row, Table, Unit, Value, half_unit
 from budgetlint.model import rounding_tolerance as tolerance  # noqa: F401 — the rules' name for it
 
 
@@ -74,7 +74,7 @@ def form_scale(unit: Unit | None) -> Decimal:
 
 def half_ulp(x: Decimal) -> Decimal:
     exp = x.as_tuple().exponent
-    return Decimal(5).scaleb(exp - 1) if isinstance(exp, int) else Decimal(0)
+    return half_unit(-exp) if isinstance(exp, int) else Decimal(0)
 
 
 def project_unit(doc: Document, p: Project) -> Unit | None:

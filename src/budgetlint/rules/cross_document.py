@@ -21,7 +21,7 @@ from pathlib import Path
 
 from budgetlint.findings import Finding, Location, Severity
 from budgetlint.grouping import Pair
-from budgetlint.model import Document, Row, RowKind, Table, Unit, Value
+from budgetlint.model import Document, Row, RowKind, Table, Unit, Value, half_unit
 from budgetlint.recognise.figures import key_figures, three_public, three_public_cells
 from budgetlint.rules.common import fmt, readable
 from budgetlint.rules.registry import REGISTRY, rule
@@ -40,7 +40,7 @@ class Cell:
 
     @property
     def half_ulp(self) -> Decimal:
-        return Decimal(0) if self.blank else Decimal(5).scaleb(-(self.decimals + 1))
+        return Decimal(0) if self.blank else half_unit(self.decimals)
 
     @property
     def yuan(self) -> Decimal:
