@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Annotated, Literal
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from fastapi import Depends, FastAPI, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -28,7 +28,7 @@ from budgetlint import baseline
 from budgetlint.batch import Limits
 from budgetlint.findings import FAMILIES
 from budgetlint.report.common import family_label, rank
-from budgetlint.web import auth, db, jobs, triage, uploads
+from budgetlint.web import auth, db, figures, jobs, triage, uploads
 
 log = logging.getLogger("budgetlint.web")
 HERE = Path(__file__).parent
@@ -204,6 +204,72 @@ def _page_image(state: _State, doc: db.Document, seq: int) -> Path | None:
     if 0 <= seq < len(names) and names[seq]:
         return folder / names[seq]
     return None
+
+
+def _figures_of(state: _State, doc: db.Document) -> dict | None:
+    """The document's compare figures: stored with its job, or (a result stored before they were,
+    or by an older summary) computed once from the stored result and kept."""
+    if doc.figures and doc.figures.get("version") == figures.VERSION:
+        return doc.figures
+    if doc.state != "done":
+        return None
+    result = jobs.load_result(state.settings.data, doc)
+    if result is None:
+        return None
+    doc.figures = figures.summarise(result)
+    return doc.figures
+
+
+def _latest_done(session: Session, kind: str, **where: object) -> list[db.Document]:
+    """The newest checked version of each document matching ``where`` (column == value)."""
+    q = select(db.Document).where(db.Document.state == "done")
+    for name, value in where.items():
+        q = q.where(getattr(db.Document, name) == value)
+    if kind:
+        q = q.where(db.Document.kind == kind)
+    seen: set[str] = set()
+    out = []
+    for d in session.scalars(q.order_by(db.Document.id.desc())):
+        key = d.doc_key or f"#{d.id}"
+        if key not in seen:
+            seen.add(key)
+            out.append(d)
+    return out
+
+
+def _compare(state: _State, docs: list[db.Document], label, title: str) -> dict[str, object]:
+    kinds = {d.kind for d in docs}
+    columns = []
+    for d in docs:
+        text = label(d) + (f" {d.kind}" if len(kinds) > 1 and d.kind else "")
+        columns.append({"id": d.id, "label": text, "name": d.original_name, "organisation": d.organisation,
+                        "year": d.year, "kind": d.kind, "region": d.region, "errors": d.errors,
+                        "warnings": d.warnings, "figures": _figures_of(state, d)})
+    charts = figures.compare(columns)
+    for c in columns:
+        c.pop("figures")
+    return {"title": title, "unit": figures.UNIT, "columns": columns, "charts": charts}
+
+
+def compare_body(state: _State, session: Session, organisation: str, kind: str = "") -> dict[str, object]:
+    """One body across years (oldest first)."""
+    docs = _latest_done(session, kind, organisation=organisation.strip()) if organisation.strip() else []
+    docs.sort(key=lambda d: (d.year or 0, d.kind, d.id))
+    return _compare(state, docs, lambda d: f"{d.year}年" if d.year else d.original_name,
+                    f"{organisation.strip()} 各年度比较")
+
+
+def compare_region(state: _State, session: Session, region: str, year: str = "",
+                   kind: str = "") -> dict[str, object]:
+    """The bodies of a region side by side (one year, when given)."""
+    where: dict[str, object] = {"region": region.strip()}
+    if year.isdigit():
+        where["year"] = int(year)
+    docs = _latest_done(session, kind, **where) if region.strip() else []
+    docs.sort(key=lambda d: (d.organisation or d.original_name, d.year or 0, d.id))
+    many_years = len({d.year for d in docs}) > 1
+    return _compare(state, docs, lambda d: (d.organisation or d.original_name) + (f" {d.year}" if many_years else ""),
+                    f"{region.strip()}{f' {year}年' if year.isdigit() else ''} 各单位比较")
 
 
 def _upload(state: _State, session: Session, user: db.User, files: list[UploadFile], region: str,
@@ -456,9 +522,32 @@ def create_app(settings: Settings) -> FastAPI:
         triage.audit(session, who.user.name, "user.add", name.strip(), role=role)
         return RedirectResponse("/admin/users", status_code=303)
 
-    @app.get("/static/{name}", include_in_schema=False)
+    def options(session: Session) -> dict[str, list]:
+        def distinct(col) -> list:
+            return sorted(x for x in session.scalars(select(col).distinct()) if x)
+
+        return {"regions": distinct(db.Document.region), "years": distinct(db.Document.year)[::-1],
+                "kinds": distinct(db.Document.kind), "organisations": distinct(db.Document.organisation)}
+
+    @app.get("/compare/body", include_in_schema=False)
+    def compare_body_page(request: Request, session: DB, organisation: str = "", kind: str = "") -> HTMLResponse:
+        data = compare_body(state, session, organisation, kind)
+        api = "/api/compare/body?" + urlencode({"organisation": organisation, "kind": kind})
+        return page(request, "compare.html", mode="body", data=data, api=api, options=options(session),
+                    filters={"organisation": organisation, "kind": kind})
+
+    @app.get("/compare/region", include_in_schema=False)
+    def compare_region_page(request: Request, session: DB, region: str = "", year: str = "",
+                            kind: str = "") -> HTMLResponse:
+        data = compare_region(state, session, region, year, kind)
+        api = "/api/compare/region?" + urlencode({"region": region, "year": year, "kind": kind})
+        return page(request, "compare.html", mode="region", data=data, api=api, options=options(session),
+                    filters={"region": region, "year": year, "kind": kind})
+
+    @app.get("/static/{name:path}", include_in_schema=False)
     def static(name: str) -> FileResponse:
-        allowed = {p.name: p for p in STATIC.iterdir() if p.is_file()}
+        # only the files shipped in static/ (vendor/ included), never a path built from the request
+        allowed = {p.relative_to(STATIC).as_posix(): p for p in STATIC.rglob("*") if p.is_file()}
         if name not in allowed:
             raise HTTPException(404, "没有这个文件")
         return FileResponse(allowed[name])
@@ -539,6 +628,15 @@ def create_app(settings: Settings) -> FastAPI:
         rows = session.scalars(select(db.AuditEvent).order_by(db.AuditEvent.id.desc()).limit(min(limit, 5000)))
         return [{"at": e.at.isoformat(timespec="seconds"), "user": e.user, "action": e.action, "target": e.target,
                  "detail": e.detail} for e in rows]
+
+    @app.get("/api/compare/body", summary="一个单位各年度比较（收支结构、三公、基本/项目、问题类别；金额单位万元）",
+             tags=["比较"])
+    def api_compare_body(session: DB, organisation: str, kind: str = "") -> dict[str, object]:
+        return compare_body(state, session, organisation, kind)
+
+    @app.get("/api/compare/region", summary="一个地区各单位比较（可限定年度、类型；金额单位万元）", tags=["比较"])
+    def api_compare_region(session: DB, region: str, year: str = "", kind: str = "") -> dict[str, object]:
+        return compare_region(state, session, region, year, kind)
 
     @app.get("/api/stats", summary="任务计数", tags=["文档"])
     def api_stats(session: DB) -> dict[str, int]:

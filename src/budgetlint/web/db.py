@@ -100,6 +100,7 @@ class Document(Base):
     errors: Mapped[int] = mapped_column(Integer, default=0)
     warnings: Mapped[int] = mapped_column(Integer, default=0)
     infos: Mapped[int] = mapped_column(Integer, default=0)
+    figures: Mapped[dict | None] = mapped_column(JSON, nullable=True)  # web/figures.py summarise()
 
 
 class FindingRow(Base):
