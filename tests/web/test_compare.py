@@ -64,6 +64,16 @@ def test_compare_a_body_across_years_and_a_regions_bodies(client, seeds):
     js = client.get("/static/vendor/echarts.min.js")
     assert js.status_code == 200 and b"echarts" in js.content[:2000]
     assert client.get("/static/vendor/../app.py").status_code == 404
+    # any view exported through the existing renderers: the list by its filters, the compare's documents
+    xlsx = client.get("/api/report.xlsx", params={"region": "某市"})
+    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+    ids = ",".join(str(c["id"]) for c in body["columns"])
+    assert f"/api/report.html?ids={ids}" in page
+    html = client.get("/api/report.html", params={"ids": ids}).text
+    assert "上年.txt" in html and a.name in html
+    assert len(client.get("/api/report.json", params={"region": "某市"}).json()["documents"]) == 3
+    assert client.get("/api/report.pdf", params={"ids": ids}).status_code == 404  # text originals: no PDF
+    assert client.get("/api/report.xlsx", params={"region": "别处"}).status_code == 404
     spec = client.get("/api/openapi.json").json()
     assert "/api/compare/body" in spec["paths"] and "/api/compare/region" in spec["paths"]
 

@@ -174,6 +174,37 @@ def _findings(session: Session, doc: db.Document) -> list[dict[str, object]]:
     return out
 
 
+@dataclass(slots=True)
+class Tables:
+    """A checked document's recovered tables as the HTML report lays them out (``report/html.py``):
+    the offending cells highlighted, each mark numbered as the finding it belongs to (anchors
+    ``d1-f<seq + 1>`` on the findings list), and each finding's cell (its ``goto`` anchor)."""
+
+    html: list[str] = field(default_factory=list)
+    goto: dict[int, str] = field(default_factory=dict)  # finding seq → anchor of its cell, row or table
+
+
+def _tables(state: _State, doc: db.Document) -> Tables:
+    from collections import Counter
+
+    from budgetlint.report.common import cell_marks
+    from budgetlint.report.html import _Ids, _table_html, _target
+
+    out = Tables()
+    result = jobs.load_result(state.settings.data, doc) if doc.state == "done" else None
+    if result is None or result.document is None:
+        return out
+    model, ids = result.document, _Ids(1)
+    marks = cell_marks(model, result.findings)
+    per_table = Counter(f.location.table for f in result.findings)
+    out.html = [_table_html(model, ids, t, marks, per_table[t.index]) for t in model.tables]
+    for seq, f in enumerate(result.findings):
+        target = _target(model, ids, f.location)
+        if target:
+            out.goto[seq] = target
+    return out
+
+
 def _finding_row(session: Session, doc: db.Document, seq: int) -> db.FindingRow:
     row = session.scalar(select(db.FindingRow).where(db.FindingRow.document_id == doc.id, db.FindingRow.seq == seq))
     if row is None:
@@ -309,48 +340,65 @@ async def _read_limited(up: UploadFile, limit: int) -> bytes:
     return b"".join(chunks)
 
 
-def _report(state: _State, session: Session, doc: db.Document, fmt: str) -> Response:
-    result = jobs.load_result(state.settings.data, doc)
-    if result is None:
+def _attachment(body: bytes, media_type: str, name: str) -> Response:
+    return Response(body, media_type=media_type,
+                    headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"})
+
+
+def _report(state: _State, session: Session, docs: list[db.Document], fmt: str, stem: str) -> Response:
+    """The CLI's report of ``docs`` (the existing renderers): json, html, xlsx; pdf is the annotated
+    original — one PDF, or a zip of them for several documents."""
+    import tempfile
+
+    if fmt not in ("json", "html", "xlsx", "pdf"):
+        raise HTTPException(404, "不支持的报告格式（json、html、xlsx、pdf）")
+    if not docs:
+        raise HTTPException(404, "没有已检查完成的文档")
+    results = [(d, jobs.load_result(state.settings.data, d)) for d in docs]
+    if any(r is None for _, r in results):
         raise HTTPException(409, "文档尚未检查完成")
-    shown = jobs.shown_as(result, doc.original_name)
-    stem = Path(doc.original_name).stem
+    shown = [jobs.shown_as(r, d.original_name) for d, r in results]
     if fmt == "json":
         from budgetlint.report.json_report import render_json
 
-        return Response(render_json([shown]), media_type="application/json")
+        return Response(render_json(shown), media_type="application/json")
     if fmt == "html":
         from budgetlint.report.html import render_html
 
-        return HTMLResponse(render_html([shown]))
-    if fmt == "xlsx":
-        import tempfile
+        return HTMLResponse(render_html(shown))
+    with tempfile.TemporaryDirectory() as tmp:
+        if fmt == "xlsx":
+            from budgetlint.report.excel import write_report_xlsx
 
-        from budgetlint.report.excel import write_report_xlsx
-
-        with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "report.xlsx"
-            write_report_xlsx([shown], path)
-            body = path.read_bytes()
-        name = quote(f"{stem}.budgetlint.xlsx")
-        return Response(body, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{name}"})
-    if fmt == "pdf":
-        import tempfile
-
+            write_report_xlsx(shown, path)
+            return _attachment(path.read_bytes(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                               f"{stem}.budgetlint.xlsx")
         from budgetlint.report.pdf_annotate import NotPdf, annotate_pdf
 
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / "annotated.pdf"
+        made: list[tuple[str, Path]] = []
+        for i, (d, r) in enumerate(results):
+            path = Path(tmp) / f"{i}.pdf"
             try:
-                annotate_pdf(result, path)  # reads the stored original
-            except NotPdf as e:
-                raise HTTPException(404, "原始文件不是 PDF，没有批注版") from e
-            body = path.read_bytes()
-        name = quote(f"{stem}.budgetlint.pdf")
-        return Response(body, media_type="application/pdf",
-                        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{name}"})
-    raise HTTPException(404, "不支持的报告格式（json、html、xlsx、pdf）")
+                annotate_pdf(r, path)  # reads the stored original
+            except NotPdf:
+                continue
+            made.append((f"{Path(d.original_name).stem}.budgetlint.pdf", path))
+        if not made:
+            raise HTTPException(404, "原始文件不是 PDF，没有批注版")
+        if len(docs) == 1:
+            return _attachment(made[0][1].read_bytes(), "application/pdf", made[0][0])
+        import io
+        import zipfile
+
+        buf, used = io.BytesIO(), set()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+            for name, path in made:
+                while name in used:
+                    name = "_" + name
+                used.add(name)
+                z.write(path, name)
+        return _attachment(buf.getvalue(), "application/zip", f"{stem}.budgetlint-pdf.zip")
 
 
 class TokenIn(BaseModel):
@@ -477,7 +525,7 @@ def create_app(settings: Settings) -> FastAPI:
                                                                   db.Document.id != doc.id)
                                         .order_by(db.Document.id.desc()))) if doc.doc_key else []
         return page(request, "document.html", doc=doc, findings=_findings(session, doc), versions=versions,
-                    is_pdf=doc.format == "pdf")
+                    is_pdf=doc.format == "pdf", tables=_tables(state, doc))
 
     @app.post("/documents/{doc_id}/findings/{seq}/triage", include_in_schema=False)
     def triage_form(session: DB, who: Caller, doc_id: int, seq: int, state_: Annotated[str, Form(alias="state")],
@@ -609,7 +657,21 @@ def create_app(settings: Settings) -> FastAPI:
 
     @app.get("/api/documents/{doc_id}/report.{fmt}", summary="报告（json、html、xlsx、pdf 批注版，与命令行相同）", tags=["报告"])
     def api_report(session: DB, doc_id: int, fmt: str) -> Response:
-        return _report(state, session, _doc_or_404(session, doc_id), fmt)
+        doc = _doc_or_404(session, doc_id)
+        return _report(state, session, [doc], fmt, Path(doc.original_name).stem)
+
+    @app.get("/api/report.{fmt}", tags=["报告"],
+             summary="多个文档的报告：文档列表的筛选条件（地区、单位、年度、类型），或 ids=1,2,3（如比较页的文档）；"
+                     "pdf 为各 PDF 批注版的 zip")
+    def api_reports(session: DB, fmt: str, region: str = "", organisation: str = "", year: str = "", kind: str = "",
+                    ids: str = "") -> Response:
+        if ids:
+            wanted = [int(x) for x in ids.split(",") if x.strip().isdigit()]
+            docs = [d for d in (session.get(db.Document, i) for i in wanted) if d is not None]
+        else:
+            docs = _filtered(session, region, organisation, year, kind)
+        docs = [d for d in docs if d.state in jobs.FINAL]
+        return _report(state, session, docs, fmt, "budgetlint-report")
 
     @app.get("/api/baseline", summary="导出基线文件（与 check --baseline 相同格式）", tags=["标记"])
     def api_baseline_export(session: DB) -> Response:
