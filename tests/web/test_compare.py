@@ -4,7 +4,7 @@ with each job (never re-reading the documents), in 万元, through the page and 
 from __future__ import annotations
 
 import pytest
-from web_support import login, wait_batch
+from web_support import BOTH, login, wait_batch
 
 from budgetlint.pipeline import check_file
 from budgetlint.recognise.figures import key_figures
@@ -78,6 +78,7 @@ def test_compare_a_body_across_years_and_a_regions_bodies(client, seeds):
     assert "/api/compare/body" in spec["paths"] and "/api/compare/region" in spec["paths"]
 
 
+@BOTH
 def test_figures_are_computed_from_the_stored_result_when_missing(client, seeds):
     csrf = login(client)
     a = sorted(seeds.glob("*.txt"))[0]

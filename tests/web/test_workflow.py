@@ -9,7 +9,7 @@ import re
 
 import pytest
 from PIL import Image
-from web_support import csrf_of, login, wait_batch
+from web_support import BOTH, csrf_of, login, wait_batch
 
 from budgetlint import baseline
 from budgetlint.pipeline import check_file
@@ -21,6 +21,7 @@ def _upload(client, files: list[tuple[str, bytes]], csrf: str, region: str = "")
     return r.headers["location"].rsplit("/", 1)[-1]
 
 
+@BOTH
 def test_upload_check_dismiss_and_carry_over_to_a_new_version(client, seeds, tmp_path):
     csrf = login(client)
     a, b = sorted(seeds.glob("*.txt"))[:2]

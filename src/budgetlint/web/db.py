@@ -166,7 +166,10 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    if url.startswith("postgresql://") or url.startswith("postgres://"):
+        # the driver the web extra ships (psycopg 3); SQLAlchemy's bare postgresql:// means psycopg2
+        url = "postgresql+psycopg://" + url.split("://", 1)[1]
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
 
 
 def default_url(data: Path) -> str:
