@@ -18,6 +18,7 @@ from typing import Annotated, Literal
 from urllib.parse import quote, urlencode
 
 from fastapi import Depends, FastAPI, File, Form, HTTPException, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel
@@ -67,12 +68,26 @@ def _db(request: Request) -> Iterator[Session]:
 DB = Annotated[Session, Depends(_db, scope="function")]
 
 
+def _identify(factory: sessionmaker, request: Request) -> auth.Caller | None:
+    with factory.begin() as session:
+        return auth.identify(session, request)
+
+
+async def _in_session(state: _State, fn, *args):
+    """``fn(session, *args)`` in one transaction on a worker thread: the event loop never waits on
+    the database (SQLite queues writers; a loop blocked there would stall every request)."""
+    def work():
+        with state.factory.begin() as session:
+            return fn(session, *args)
+
+    return await run_in_threadpool(work)
+
+
 async def guard(request: Request) -> None:
     """Every route: who is calling (session cookie or Bearer token), and the CSRF token on posts."""
     if request.url.path in auth.PUBLIC_PATHS:
         return
-    with request.app.state.bl.factory.begin() as session:
-        caller = auth.identify(session, request)
+    caller = await run_in_threadpool(_identify, request.app.state.bl.factory, request)
     if caller is None or caller.user is None:
         raise auth.LoginRequired()
     await auth.check_csrf(request, caller)
@@ -345,7 +360,7 @@ def _attachment(body: bytes, media_type: str, name: str) -> Response:
                     headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"})
 
 
-def _report(state: _State, session: Session, docs: list[db.Document], fmt: str, stem: str) -> Response:
+def _report(state: _State, docs: list[db.Document], fmt: str, stem: str) -> Response:
     """The CLI's report of ``docs`` (the existing renderers): json, html, xlsx; pdf is the annotated
     original — one PDF, or a zip of them for several documents."""
     import tempfile
@@ -502,10 +517,10 @@ def create_app(settings: Settings) -> FastAPI:
                     max_mb=settings.max_upload_mb)
 
     @app.post("/upload", include_in_schema=False)
-    async def upload_form(request: Request, session: DB, who: Caller, files: Annotated[list[UploadFile], File()],
+    async def upload_form(request: Request, who: Caller, files: Annotated[list[UploadFile], File()],
                           region: Annotated[str, Form()] = "") -> Response:
         datas = [await _read_limited(f, settings.max_upload_mb * 2**20) for f in files]
-        out = _upload(state, session, who.user, files, region, datas)
+        out = await _in_session(state, lambda session: _upload(state, session, who.user, files, region, datas))
         if not out["documents"]:
             return page(request, "message.html", title="上传失败",
                         lines=out["errors"] or ["没有可检查的文档"], status_code=400)
@@ -546,9 +561,10 @@ def create_app(settings: Settings) -> FastAPI:
         return page(request, "audit.html", events=events)
 
     @app.post("/baseline", include_in_schema=False)
-    async def baseline_form(request: Request, session: DB, who: Caller, file: Annotated[UploadFile, File()]) -> Response:
+    async def baseline_form(request: Request, who: Caller, file: Annotated[UploadFile, File()]) -> Response:
+        data = await _read_limited(file, 20 * 2**20)
         try:
-            n = triage.import_baseline(session, who.user.name, await _read_limited(file, 20 * 2**20))
+            n = await _in_session(state, triage.import_baseline, who.user.name, data)
         except baseline.BaselineError as e:
             return page(request, "message.html", title="导入失败", lines=[str(e)], status_code=400)
         return page(request, "message.html", title="已导入基线", lines=[f"导入 {n} 条标记"])
@@ -603,10 +619,10 @@ def create_app(settings: Settings) -> FastAPI:
     # --- API ---
 
     @app.post("/api/uploads", summary="上传文档（可多个文件，或一个文件夹的 zip 压缩包）", tags=["文档"])
-    async def api_upload(session: DB, who: Caller, files: Annotated[list[UploadFile], File()],
+    async def api_upload(who: Caller, files: Annotated[list[UploadFile], File()],
                          region: Annotated[str, Form()] = "") -> JSONResponse:
         datas = [await _read_limited(f, settings.max_upload_mb * 2**20) for f in files]
-        out = _upload(state, session, who.user, files, region, datas)
+        out = await _in_session(state, lambda session: _upload(state, session, who.user, files, region, datas))
         return JSONResponse(out, status_code=201 if out["documents"] else 400)
 
     @app.get("/api/batches/{batch}", summary="一次上传的检查进度", tags=["文档"])
@@ -633,9 +649,10 @@ def create_app(settings: Settings) -> FastAPI:
 
     @app.get("/api/documents/{doc_id}/findings/{seq}/image", summary="问题所在页面图（PNG，问题单元格已框出）",
              tags=["问题"], response_class=FileResponse)
-    def api_image(session: DB, doc_id: int, seq: int) -> FileResponse:
-        doc = _doc_or_404(session, doc_id)
-        _finding_row(session, doc, seq)
+    def api_image(doc_id: int, seq: int) -> FileResponse:
+        with state.factory.begin() as session:  # closed before the pages are rendered (seconds)
+            doc = _doc_or_404(session, doc_id)
+            _finding_row(session, doc, seq)
         path = _page_image(state, doc, seq)
         if path is None:
             raise HTTPException(404, "该问题没有可显示的页面图（非 PDF 文档或没有可定位的单元格）")
@@ -656,22 +673,24 @@ def create_app(settings: Settings) -> FastAPI:
         return FileResponse(jobs.original_path(settings.data, doc), filename=doc.original_name)
 
     @app.get("/api/documents/{doc_id}/report.{fmt}", summary="报告（json、html、xlsx、pdf 批注版，与命令行相同）", tags=["报告"])
-    def api_report(session: DB, doc_id: int, fmt: str) -> Response:
-        doc = _doc_or_404(session, doc_id)
-        return _report(state, session, [doc], fmt, Path(doc.original_name).stem)
+    def api_report(doc_id: int, fmt: str) -> Response:
+        with state.factory.begin() as session:  # closed before the report is rendered
+            doc = _doc_or_404(session, doc_id)
+        return _report(state, [doc], fmt, Path(doc.original_name).stem)
 
     @app.get("/api/report.{fmt}", tags=["报告"],
              summary="多个文档的报告：文档列表的筛选条件（地区、单位、年度、类型），或 ids=1,2,3（如比较页的文档）；"
                      "pdf 为各 PDF 批注版的 zip")
-    def api_reports(session: DB, fmt: str, region: str = "", organisation: str = "", year: str = "", kind: str = "",
+    def api_reports(fmt: str, region: str = "", organisation: str = "", year: str = "", kind: str = "",
                     ids: str = "") -> Response:
-        if ids:
-            wanted = [int(x) for x in ids.split(",") if x.strip().isdigit()]
-            docs = [d for d in (session.get(db.Document, i) for i in wanted) if d is not None]
-        else:
-            docs = _filtered(session, region, organisation, year, kind)
+        with state.factory.begin() as session:  # closed before the report is rendered
+            if ids:
+                wanted = [int(x) for x in ids.split(",") if x.strip().isdigit()]
+                docs = [d for d in (session.get(db.Document, i) for i in wanted) if d is not None]
+            else:
+                docs = _filtered(session, region, organisation, year, kind)
         docs = [d for d in docs if d.state in jobs.FINAL]
-        return _report(state, session, docs, fmt, "budgetlint-report")
+        return _report(state, docs, fmt, "budgetlint-report")
 
     @app.get("/api/baseline", summary="导出基线文件（与 check --baseline 相同格式）", tags=["标记"])
     def api_baseline_export(session: DB) -> Response:
@@ -679,9 +698,10 @@ def create_app(settings: Settings) -> FastAPI:
                         headers={"Content-Disposition": "attachment; filename=baseline.json"})
 
     @app.post("/api/baseline", summary="导入基线文件", tags=["标记"])
-    async def api_baseline_import(session: DB, who: Caller, file: Annotated[UploadFile, File()]) -> dict[str, int]:
+    async def api_baseline_import(who: Caller, file: Annotated[UploadFile, File()]) -> dict[str, int]:
+        data = await _read_limited(file, 20 * 2**20)
         try:
-            return {"imported": triage.import_baseline(session, who.user.name, await _read_limited(file, 20 * 2**20))}
+            return {"imported": await _in_session(state, triage.import_baseline, who.user.name, data)}
         except baseline.BaselineError as e:
             raise HTTPException(400, str(e)) from e
 
