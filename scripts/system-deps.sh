@@ -4,13 +4,16 @@
 #   package (never `playwright install`, which downloads a browser);
 # - libreoffice-writer-nogui: DOC files are read through LibreOffice headless;
 # - fonts-wqy-microhei: a Chinese TrueType font the tests embed when they draw a *scan* for OCR,
-#   and compare the reading with (budgetlint itself never reads the machine's fonts).
+#   and compare the reading with (budgetlint itself never reads the machine's fonts);
+# - postgresql: the web workbench's tests start a throwaway cluster of it (tests/web/conftest.py)
+#   and run the core web tests on it as well as on SQLite (they fail under CI=true without it).
 # Without root the tests that need them skip locally (DOC tests fail under CI=true).
 set -uo pipefail
 want=()
 command -v chromium >/dev/null 2>&1 || want+=(chromium)
 command -v soffice >/dev/null 2>&1 || want+=(libreoffice-writer-nogui)
 [ -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || want+=(fonts-wqy-microhei)
+compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || want+=(postgresql)
 [ ${#want[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   echo "installing ${want[*]} …" >&2

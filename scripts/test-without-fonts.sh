@@ -7,7 +7,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 tests=(tests/ingest/test_pdf.py tests/ingest/test_pdf_fonts.py tests/ingest/test_ocr.py
        tests/ingest/test_bad_input.py tests/test_corpus_pdf.py tests/report/test_pdf_annotate.py
-       tests/report/test_page_images.py
+       tests/report/test_page_images.py tests/ingest/test_pdf_visibility.py tests/test_checklist.py
        tests/eval tests/test_cli.py)
 dirs=()
 for d in /usr/share/fonts /usr/local/share/fonts /usr/share/X11/fonts; do [ -d "$d" ] && dirs+=("$d"); done

@@ -11,6 +11,8 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pytest
+
 from budgetlint.web import auth, db
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -18,12 +20,16 @@ ROOT = Path(__file__).resolve().parents[1]
 if TYPE_CHECKING:
     from fastapi.testclient import TestClient
 
+# the tests that run on both databases (tests/web/conftest.py's db_url fixture)
+BOTH = pytest.mark.parametrize("db_url", ["sqlite", "postgresql"], indirect=True)
+
 ADMIN, PASSWORD = "审阅员甲", "correct horse battery"
 
 
-def add_user(data: Path, name: str = ADMIN, password: str = PASSWORD, role: str = "admin") -> None:
+def add_user(data: Path, name: str = ADMIN, password: str = PASSWORD, role: str = "admin",
+             db_url: str | None = None) -> None:
     data.mkdir(parents=True, exist_ok=True)
-    engine = db.make_engine(db.default_url(data))
+    engine = db.make_engine(db_url or db.default_url(data))
     db.upgrade(engine)
     with db.sessions(engine).begin() as session:
         auth.add_user(session, name, password, role)
@@ -60,11 +66,13 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def serve(data: Path, port: int) -> subprocess.Popen:
+def serve(data: Path, port: int, db_url: str | None = None, jobs: int = 1, log: Path | None = None) -> subprocess.Popen:
+    """A real ``budgetlint serve`` (uvicorn) on 127.0.0.1:``port``, in its own process group."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")])}
-    return subprocess.Popen([sys.executable, "-c", "from budgetlint.cli import main; main()", "serve", "--data",
-                             str(data), "--port", str(port), "-j", "1"], env=env, start_new_session=True,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    cmd = [sys.executable, "-c", "from budgetlint.cli import main; main()", "serve", "--data", str(data),
+           "--port", str(port), "-j", str(jobs)] + (["--db", db_url] if db_url else [])
+    out = log.open("ab") if log else subprocess.DEVNULL
+    return subprocess.Popen(cmd, env=env, start_new_session=True, stdout=out, stderr=subprocess.STDOUT)
 
 
 def wait_up(port: int, proc: subprocess.Popen, timeout: float = 60) -> None:

@@ -1,11 +1,13 @@
 """The workbench in a real browser: Debian's chromium driven by Playwright (never `playwright
 install`) through log in → upload two documents → watch them finish → open a finding and see its
-page image → dismiss it with a comment → upload a new version and see the dismissal carried over.
-Skipped where chromium or playwright is missing, except under CI=true where it must run."""
+page image → dismiss it with a comment → upload a new version and see the dismissal carried over
+→ compare the body's two years in a chart. Skipped where chromium or playwright is missing,
+except under CI=true where it must run."""
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 
@@ -102,8 +104,11 @@ def test_review_in_a_browser(tmp_path, seeds):
             # a new version of the same document (re-typeset): the dismissal is carried over
             text2 = tmp_path / "某局预算（修订）.txt"
             text2.write_text("\n\n" + seed.read_text("utf-8"), "utf-8")
+            year = int(re.search(r"(20\d\d)", seed.read_text("utf-8")).group(1))
+            earlier = tmp_path / "某局上年预算.txt"  # the same body's year before, for the compare chart
+            earlier.write_text(seed.read_text("utf-8").replace(str(year), str(year - 1)), "utf-8")
             page.goto(base + "/")
-            page.set_input_files("input[name=files]", [str(text2)])
+            page.set_input_files("input[name=files]", [str(text2), str(earlier)])
             page.click("text=上传并检查")
             page.wait_for_url("**/batches/*")
             expect(page.locator("#done-note")).to_be_visible(timeout=240_000)
@@ -112,6 +117,14 @@ def test_review_in_a_browser(tmp_path, seeds):
             expect(again.locator(".head b")).to_have_text(rule)
             expect(again.locator(".triage")).to_have_text("不是问题")
             expect(again.locator(".judged")).to_contain_text("已与单位核对，口径不同")
+
+            # the body's two years side by side in an ECharts chart (served by the app)
+            page.click("text=本单位各年度")
+            chart = page.locator("#chart-basic_project svg")
+            expect(chart).to_be_visible()
+            expect(chart).to_contain_text(f"{year - 1}年")
+            expect(chart).to_contain_text(f"{year}年")
+            expect(page.locator("#chart-basic_project path").first).to_be_attached()
             assert outside == []  # every asset came from the app itself
             browser.close()
     finally:

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import io
 import json
+import re
 
 import pytest
 from PIL import Image
-from web_support import csrf_of, login, wait_batch
+from web_support import BOTH, csrf_of, login, wait_batch
 
 from budgetlint import baseline
 from budgetlint.pipeline import check_file
@@ -20,6 +21,7 @@ def _upload(client, files: list[tuple[str, bytes]], csrf: str, region: str = "")
     return r.headers["location"].rsplit("/", 1)[-1]
 
 
+@BOTH
 def test_upload_check_dismiss_and_carry_over_to_a_new_version(client, seeds, tmp_path):
     csrf = login(client)
     a, b = sorted(seeds.glob("*.txt"))[:2]
@@ -127,6 +129,11 @@ def test_pdf_finding_has_its_page_image_with_the_value_boxed(client, tmp_path):
     bl101 = next(f for f in findings if f["rule"] == "BL101")
     page = client.get(f"/documents/{doc['id']}").text
     assert f'data-img="/api/documents/{doc["id"]}/findings/{bl101["seq"]}/image"' in page
+    # the recovered table beside it, the offending cell highlighted and linked to its finding
+    cell = re.search(r'<td class="num hl hl-error" id="(d1-t\d+-r\d+-c\d+)"[^>]*>[^<]*<sup class="refs">'
+                     r'<a href="#d1-f(\d+)"', page)
+    assert cell and int(cell.group(2)) == bl101["seq"] + 1, "no highlighted cell"
+    assert f'id="d1-f{bl101["seq"] + 1}"' in page and f'href="#{cell.group(1)}">在表中查看' in page
     r = client.get(f"/api/documents/{doc['id']}/findings/{bl101['seq']}/image")
     assert r.status_code == 200 and r.headers["content-type"] == "image/png"
     img = Image.open(io.BytesIO(r.content)).convert("RGB")

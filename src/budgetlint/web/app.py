@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Annotated, Literal
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from fastapi import Depends, FastAPI, File, Form, HTTPException, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel
@@ -28,7 +29,7 @@ from budgetlint import baseline
 from budgetlint.batch import Limits
 from budgetlint.findings import FAMILIES
 from budgetlint.report.common import family_label, rank
-from budgetlint.web import auth, db, jobs, triage, uploads
+from budgetlint.web import auth, db, figures, jobs, triage, uploads
 
 log = logging.getLogger("budgetlint.web")
 HERE = Path(__file__).parent
@@ -67,12 +68,26 @@ def _db(request: Request) -> Iterator[Session]:
 DB = Annotated[Session, Depends(_db, scope="function")]
 
 
+def _identify(factory: sessionmaker, request: Request) -> auth.Caller | None:
+    with factory.begin() as session:
+        return auth.identify(session, request)
+
+
+async def _in_session(state: _State, fn, *args):
+    """``fn(session, *args)`` in one transaction on a worker thread: the event loop never waits on
+    the database (SQLite queues writers; a loop blocked there would stall every request)."""
+    def work():
+        with state.factory.begin() as session:
+            return fn(session, *args)
+
+    return await run_in_threadpool(work)
+
+
 async def guard(request: Request) -> None:
     """Every route: who is calling (session cookie or Bearer token), and the CSRF token on posts."""
     if request.url.path in auth.PUBLIC_PATHS:
         return
-    with request.app.state.bl.factory.begin() as session:
-        caller = auth.identify(session, request)
+    caller = await run_in_threadpool(_identify, request.app.state.bl.factory, request)
     if caller is None or caller.user is None:
         raise auth.LoginRequired()
     await auth.check_csrf(request, caller)
@@ -174,6 +189,37 @@ def _findings(session: Session, doc: db.Document) -> list[dict[str, object]]:
     return out
 
 
+@dataclass(slots=True)
+class Tables:
+    """A checked document's recovered tables as the HTML report lays them out (``report/html.py``):
+    the offending cells highlighted, each mark numbered as the finding it belongs to (anchors
+    ``d1-f<seq + 1>`` on the findings list), and each finding's cell (its ``goto`` anchor)."""
+
+    html: list[str] = field(default_factory=list)
+    goto: dict[int, str] = field(default_factory=dict)  # finding seq → anchor of its cell, row or table
+
+
+def _tables(state: _State, doc: db.Document) -> Tables:
+    from collections import Counter
+
+    from budgetlint.report.common import cell_marks
+    from budgetlint.report.html import _Ids, _table_html, _target
+
+    out = Tables()
+    result = jobs.load_result(state.settings.data, doc) if doc.state == "done" else None
+    if result is None or result.document is None:
+        return out
+    model, ids = result.document, _Ids(1)
+    marks = cell_marks(model, result.findings)
+    per_table = Counter(f.location.table for f in result.findings)
+    out.html = [_table_html(model, ids, t, marks, per_table[t.index]) for t in model.tables]
+    for seq, f in enumerate(result.findings):
+        target = _target(model, ids, f.location)
+        if target:
+            out.goto[seq] = target
+    return out
+
+
 def _finding_row(session: Session, doc: db.Document, seq: int) -> db.FindingRow:
     row = session.scalar(select(db.FindingRow).where(db.FindingRow.document_id == doc.id, db.FindingRow.seq == seq))
     if row is None:
@@ -204,6 +250,72 @@ def _page_image(state: _State, doc: db.Document, seq: int) -> Path | None:
     if 0 <= seq < len(names) and names[seq]:
         return folder / names[seq]
     return None
+
+
+def _figures_of(state: _State, doc: db.Document) -> dict | None:
+    """The document's compare figures: stored with its job, or (a result stored before they were,
+    or by an older summary) computed once from the stored result and kept."""
+    if doc.figures and doc.figures.get("version") == figures.VERSION:
+        return doc.figures
+    if doc.state != "done":
+        return None
+    result = jobs.load_result(state.settings.data, doc)
+    if result is None:
+        return None
+    doc.figures = figures.summarise(result)
+    return doc.figures
+
+
+def _latest_done(session: Session, kind: str, **where: object) -> list[db.Document]:
+    """The newest checked version of each document matching ``where`` (column == value)."""
+    q = select(db.Document).where(db.Document.state == "done")
+    for name, value in where.items():
+        q = q.where(getattr(db.Document, name) == value)
+    if kind:
+        q = q.where(db.Document.kind == kind)
+    seen: set[str] = set()
+    out = []
+    for d in session.scalars(q.order_by(db.Document.id.desc())):
+        key = d.doc_key or f"#{d.id}"
+        if key not in seen:
+            seen.add(key)
+            out.append(d)
+    return out
+
+
+def _compare(state: _State, docs: list[db.Document], label, title: str) -> dict[str, object]:
+    kinds = {d.kind for d in docs}
+    columns = []
+    for d in docs:
+        text = label(d) + (f" {d.kind}" if len(kinds) > 1 and d.kind else "")
+        columns.append({"id": d.id, "label": text, "name": d.original_name, "organisation": d.organisation,
+                        "year": d.year, "kind": d.kind, "region": d.region, "errors": d.errors,
+                        "warnings": d.warnings, "figures": _figures_of(state, d)})
+    charts = figures.compare(columns)
+    for c in columns:
+        c.pop("figures")
+    return {"title": title, "unit": figures.UNIT, "columns": columns, "charts": charts}
+
+
+def compare_body(state: _State, session: Session, organisation: str, kind: str = "") -> dict[str, object]:
+    """One body across years (oldest first)."""
+    docs = _latest_done(session, kind, organisation=organisation.strip()) if organisation.strip() else []
+    docs.sort(key=lambda d: (d.year or 0, d.kind, d.id))
+    return _compare(state, docs, lambda d: f"{d.year}年" if d.year else d.original_name,
+                    f"{organisation.strip()} 各年度比较")
+
+
+def compare_region(state: _State, session: Session, region: str, year: str = "",
+                   kind: str = "") -> dict[str, object]:
+    """The bodies of a region side by side (one year, when given)."""
+    where: dict[str, object] = {"region": region.strip()}
+    if year.isdigit():
+        where["year"] = int(year)
+    docs = _latest_done(session, kind, **where) if region.strip() else []
+    docs.sort(key=lambda d: (d.organisation or d.original_name, d.year or 0, d.id))
+    many_years = len({d.year for d in docs}) > 1
+    return _compare(state, docs, lambda d: (d.organisation or d.original_name) + (f" {d.year}" if many_years else ""),
+                    f"{region.strip()}{f' {year}年' if year.isdigit() else ''} 各单位比较")
 
 
 def _upload(state: _State, session: Session, user: db.User, files: list[UploadFile], region: str,
@@ -243,48 +355,65 @@ async def _read_limited(up: UploadFile, limit: int) -> bytes:
     return b"".join(chunks)
 
 
-def _report(state: _State, session: Session, doc: db.Document, fmt: str) -> Response:
-    result = jobs.load_result(state.settings.data, doc)
-    if result is None:
+def _attachment(body: bytes, media_type: str, name: str) -> Response:
+    return Response(body, media_type=media_type,
+                    headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"})
+
+
+def _report(state: _State, docs: list[db.Document], fmt: str, stem: str) -> Response:
+    """The CLI's report of ``docs`` (the existing renderers): json, html, xlsx; pdf is the annotated
+    original — one PDF, or a zip of them for several documents."""
+    import tempfile
+
+    if fmt not in ("json", "html", "xlsx", "pdf"):
+        raise HTTPException(404, "不支持的报告格式（json、html、xlsx、pdf）")
+    if not docs:
+        raise HTTPException(404, "没有已检查完成的文档")
+    results = [(d, jobs.load_result(state.settings.data, d)) for d in docs]
+    if any(r is None for _, r in results):
         raise HTTPException(409, "文档尚未检查完成")
-    shown = jobs.shown_as(result, doc.original_name)
-    stem = Path(doc.original_name).stem
+    shown = [jobs.shown_as(r, d.original_name) for d, r in results]
     if fmt == "json":
         from budgetlint.report.json_report import render_json
 
-        return Response(render_json([shown]), media_type="application/json")
+        return Response(render_json(shown), media_type="application/json")
     if fmt == "html":
         from budgetlint.report.html import render_html
 
-        return HTMLResponse(render_html([shown]))
-    if fmt == "xlsx":
-        import tempfile
+        return HTMLResponse(render_html(shown))
+    with tempfile.TemporaryDirectory() as tmp:
+        if fmt == "xlsx":
+            from budgetlint.report.excel import write_report_xlsx
 
-        from budgetlint.report.excel import write_report_xlsx
-
-        with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "report.xlsx"
-            write_report_xlsx([shown], path)
-            body = path.read_bytes()
-        name = quote(f"{stem}.budgetlint.xlsx")
-        return Response(body, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{name}"})
-    if fmt == "pdf":
-        import tempfile
-
+            write_report_xlsx(shown, path)
+            return _attachment(path.read_bytes(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                               f"{stem}.budgetlint.xlsx")
         from budgetlint.report.pdf_annotate import NotPdf, annotate_pdf
 
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / "annotated.pdf"
+        made: list[tuple[str, Path]] = []
+        for i, (d, r) in enumerate(results):
+            path = Path(tmp) / f"{i}.pdf"
             try:
-                annotate_pdf(result, path)  # reads the stored original
-            except NotPdf as e:
-                raise HTTPException(404, "原始文件不是 PDF，没有批注版") from e
-            body = path.read_bytes()
-        name = quote(f"{stem}.budgetlint.pdf")
-        return Response(body, media_type="application/pdf",
-                        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{name}"})
-    raise HTTPException(404, "不支持的报告格式（json、html、xlsx、pdf）")
+                annotate_pdf(r, path)  # reads the stored original
+            except NotPdf:
+                continue
+            made.append((f"{Path(d.original_name).stem}.budgetlint.pdf", path))
+        if not made:
+            raise HTTPException(404, "原始文件不是 PDF，没有批注版")
+        if len(docs) == 1:
+            return _attachment(made[0][1].read_bytes(), "application/pdf", made[0][0])
+        import io
+        import zipfile
+
+        buf, used = io.BytesIO(), set()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+            for name, path in made:
+                while name in used:
+                    name = "_" + name
+                used.add(name)
+                z.write(path, name)
+        return _attachment(buf.getvalue(), "application/zip", f"{stem}.budgetlint-pdf.zip")
 
 
 class TokenIn(BaseModel):
@@ -388,10 +517,10 @@ def create_app(settings: Settings) -> FastAPI:
                     max_mb=settings.max_upload_mb)
 
     @app.post("/upload", include_in_schema=False)
-    async def upload_form(request: Request, session: DB, who: Caller, files: Annotated[list[UploadFile], File()],
+    async def upload_form(request: Request, who: Caller, files: Annotated[list[UploadFile], File()],
                           region: Annotated[str, Form()] = "") -> Response:
         datas = [await _read_limited(f, settings.max_upload_mb * 2**20) for f in files]
-        out = _upload(state, session, who.user, files, region, datas)
+        out = await _in_session(state, lambda session: _upload(state, session, who.user, files, region, datas))
         if not out["documents"]:
             return page(request, "message.html", title="上传失败",
                         lines=out["errors"] or ["没有可检查的文档"], status_code=400)
@@ -411,7 +540,7 @@ def create_app(settings: Settings) -> FastAPI:
                                                                   db.Document.id != doc.id)
                                         .order_by(db.Document.id.desc()))) if doc.doc_key else []
         return page(request, "document.html", doc=doc, findings=_findings(session, doc), versions=versions,
-                    is_pdf=doc.format == "pdf")
+                    is_pdf=doc.format == "pdf", tables=_tables(state, doc))
 
     @app.post("/documents/{doc_id}/findings/{seq}/triage", include_in_schema=False)
     def triage_form(session: DB, who: Caller, doc_id: int, seq: int, state_: Annotated[str, Form(alias="state")],
@@ -432,9 +561,10 @@ def create_app(settings: Settings) -> FastAPI:
         return page(request, "audit.html", events=events)
 
     @app.post("/baseline", include_in_schema=False)
-    async def baseline_form(request: Request, session: DB, who: Caller, file: Annotated[UploadFile, File()]) -> Response:
+    async def baseline_form(request: Request, who: Caller, file: Annotated[UploadFile, File()]) -> Response:
+        data = await _read_limited(file, 20 * 2**20)
         try:
-            n = triage.import_baseline(session, who.user.name, await _read_limited(file, 20 * 2**20))
+            n = await _in_session(state, triage.import_baseline, who.user.name, data)
         except baseline.BaselineError as e:
             return page(request, "message.html", title="导入失败", lines=[str(e)], status_code=400)
         return page(request, "message.html", title="已导入基线", lines=[f"导入 {n} 条标记"])
@@ -456,9 +586,32 @@ def create_app(settings: Settings) -> FastAPI:
         triage.audit(session, who.user.name, "user.add", name.strip(), role=role)
         return RedirectResponse("/admin/users", status_code=303)
 
-    @app.get("/static/{name}", include_in_schema=False)
+    def options(session: Session) -> dict[str, list]:
+        def distinct(col) -> list:
+            return sorted(x for x in session.scalars(select(col).distinct()) if x)
+
+        return {"regions": distinct(db.Document.region), "years": distinct(db.Document.year)[::-1],
+                "kinds": distinct(db.Document.kind), "organisations": distinct(db.Document.organisation)}
+
+    @app.get("/compare/body", include_in_schema=False)
+    def compare_body_page(request: Request, session: DB, organisation: str = "", kind: str = "") -> HTMLResponse:
+        data = compare_body(state, session, organisation, kind)
+        api = "/api/compare/body?" + urlencode({"organisation": organisation, "kind": kind})
+        return page(request, "compare.html", mode="body", data=data, api=api, options=options(session),
+                    filters={"organisation": organisation, "kind": kind})
+
+    @app.get("/compare/region", include_in_schema=False)
+    def compare_region_page(request: Request, session: DB, region: str = "", year: str = "",
+                            kind: str = "") -> HTMLResponse:
+        data = compare_region(state, session, region, year, kind)
+        api = "/api/compare/region?" + urlencode({"region": region, "year": year, "kind": kind})
+        return page(request, "compare.html", mode="region", data=data, api=api, options=options(session),
+                    filters={"region": region, "year": year, "kind": kind})
+
+    @app.get("/static/{name:path}", include_in_schema=False)
     def static(name: str) -> FileResponse:
-        allowed = {p.name: p for p in STATIC.iterdir() if p.is_file()}
+        # only the files shipped in static/ (vendor/ included), never a path built from the request
+        allowed = {p.relative_to(STATIC).as_posix(): p for p in STATIC.rglob("*") if p.is_file()}
         if name not in allowed:
             raise HTTPException(404, "没有这个文件")
         return FileResponse(allowed[name])
@@ -466,10 +619,10 @@ def create_app(settings: Settings) -> FastAPI:
     # --- API ---
 
     @app.post("/api/uploads", summary="上传文档（可多个文件，或一个文件夹的 zip 压缩包）", tags=["文档"])
-    async def api_upload(session: DB, who: Caller, files: Annotated[list[UploadFile], File()],
+    async def api_upload(who: Caller, files: Annotated[list[UploadFile], File()],
                          region: Annotated[str, Form()] = "") -> JSONResponse:
         datas = [await _read_limited(f, settings.max_upload_mb * 2**20) for f in files]
-        out = _upload(state, session, who.user, files, region, datas)
+        out = await _in_session(state, lambda session: _upload(state, session, who.user, files, region, datas))
         return JSONResponse(out, status_code=201 if out["documents"] else 400)
 
     @app.get("/api/batches/{batch}", summary="一次上传的检查进度", tags=["文档"])
@@ -496,9 +649,10 @@ def create_app(settings: Settings) -> FastAPI:
 
     @app.get("/api/documents/{doc_id}/findings/{seq}/image", summary="问题所在页面图（PNG，问题单元格已框出）",
              tags=["问题"], response_class=FileResponse)
-    def api_image(session: DB, doc_id: int, seq: int) -> FileResponse:
-        doc = _doc_or_404(session, doc_id)
-        _finding_row(session, doc, seq)
+    def api_image(doc_id: int, seq: int) -> FileResponse:
+        with state.factory.begin() as session:  # closed before the pages are rendered (seconds)
+            doc = _doc_or_404(session, doc_id)
+            _finding_row(session, doc, seq)
         path = _page_image(state, doc, seq)
         if path is None:
             raise HTTPException(404, "该问题没有可显示的页面图（非 PDF 文档或没有可定位的单元格）")
@@ -519,8 +673,24 @@ def create_app(settings: Settings) -> FastAPI:
         return FileResponse(jobs.original_path(settings.data, doc), filename=doc.original_name)
 
     @app.get("/api/documents/{doc_id}/report.{fmt}", summary="报告（json、html、xlsx、pdf 批注版，与命令行相同）", tags=["报告"])
-    def api_report(session: DB, doc_id: int, fmt: str) -> Response:
-        return _report(state, session, _doc_or_404(session, doc_id), fmt)
+    def api_report(doc_id: int, fmt: str) -> Response:
+        with state.factory.begin() as session:  # closed before the report is rendered
+            doc = _doc_or_404(session, doc_id)
+        return _report(state, [doc], fmt, Path(doc.original_name).stem)
+
+    @app.get("/api/report.{fmt}", tags=["报告"],
+             summary="多个文档的报告：文档列表的筛选条件（地区、单位、年度、类型），或 ids=1,2,3（如比较页的文档）；"
+                     "pdf 为各 PDF 批注版的 zip")
+    def api_reports(fmt: str, region: str = "", organisation: str = "", year: str = "", kind: str = "",
+                    ids: str = "") -> Response:
+        with state.factory.begin() as session:  # closed before the report is rendered
+            if ids:
+                wanted = [int(x) for x in ids.split(",") if x.strip().isdigit()]
+                docs = [d for d in (session.get(db.Document, i) for i in wanted) if d is not None]
+            else:
+                docs = _filtered(session, region, organisation, year, kind)
+        docs = [d for d in docs if d.state in jobs.FINAL]
+        return _report(state, docs, fmt, "budgetlint-report")
 
     @app.get("/api/baseline", summary="导出基线文件（与 check --baseline 相同格式）", tags=["标记"])
     def api_baseline_export(session: DB) -> Response:
@@ -528,9 +698,10 @@ def create_app(settings: Settings) -> FastAPI:
                         headers={"Content-Disposition": "attachment; filename=baseline.json"})
 
     @app.post("/api/baseline", summary="导入基线文件", tags=["标记"])
-    async def api_baseline_import(session: DB, who: Caller, file: Annotated[UploadFile, File()]) -> dict[str, int]:
+    async def api_baseline_import(who: Caller, file: Annotated[UploadFile, File()]) -> dict[str, int]:
+        data = await _read_limited(file, 20 * 2**20)
         try:
-            return {"imported": triage.import_baseline(session, who.user.name, await _read_limited(file, 20 * 2**20))}
+            return {"imported": await _in_session(state, triage.import_baseline, who.user.name, data)}
         except baseline.BaselineError as e:
             raise HTTPException(400, str(e)) from e
 
@@ -539,6 +710,15 @@ def create_app(settings: Settings) -> FastAPI:
         rows = session.scalars(select(db.AuditEvent).order_by(db.AuditEvent.id.desc()).limit(min(limit, 5000)))
         return [{"at": e.at.isoformat(timespec="seconds"), "user": e.user, "action": e.action, "target": e.target,
                  "detail": e.detail} for e in rows]
+
+    @app.get("/api/compare/body", summary="一个单位各年度比较（收支结构、三公、基本/项目、问题类别；金额单位万元）",
+             tags=["比较"])
+    def api_compare_body(session: DB, organisation: str, kind: str = "") -> dict[str, object]:
+        return compare_body(state, session, organisation, kind)
+
+    @app.get("/api/compare/region", summary="一个地区各单位比较（可限定年度、类型；金额单位万元）", tags=["比较"])
+    def api_compare_region(session: DB, region: str, year: str = "", kind: str = "") -> dict[str, object]:
+        return compare_region(state, session, region, year, kind)
 
     @app.get("/api/stats", summary="任务计数", tags=["文档"])
     def api_stats(session: DB) -> dict[str, int]:

@@ -100,6 +100,7 @@ class Document(Base):
     errors: Mapped[int] = mapped_column(Integer, default=0)
     warnings: Mapped[int] = mapped_column(Integer, default=0)
     infos: Mapped[int] = mapped_column(Integer, default=0)
+    figures: Mapped[dict | None] = mapped_column(JSON, nullable=True)  # web/figures.py summarise()
 
 
 class FindingRow(Base):
@@ -153,6 +154,16 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.execute("PRAGMA busy_timeout=30000")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.close()
+    dbapi_conn.isolation_level = None  # pysqlite's own BEGIN off: _begin_immediate emits it
+
+
+def _begin_immediate(conn) -> None:
+    # A deferred SQLite transaction that reads and then writes fails at once with "database is
+    # locked" when another connection has written meanwhile (busy_timeout cannot help: its snapshot
+    # is stale). Taking the write lock at BEGIN makes writers queue instead (the load test found it:
+    # 20 clients uploading while the runner claims jobs). Long work (page images, reports) runs
+    # outside any transaction.
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def make_engine(url: str) -> Engine:
@@ -164,8 +175,12 @@ def make_engine(url: str) -> Engine:
             Path(database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _begin_immediate)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    if url.startswith("postgresql://") or url.startswith("postgres://"):
+        # the driver the web extra ships (psycopg 3); SQLAlchemy's bare postgresql:// means psycopg2
+        url = "postgresql+psycopg://" + url.split("://", 1)[1]
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
 
 
 def default_url(data: Path) -> str:

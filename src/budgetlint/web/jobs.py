@@ -100,6 +100,18 @@ def shown_as(result: Result, name: str) -> Result:
     return dataclasses.replace(result, path=name)
 
 
+def _figures(result: Result) -> dict | None:
+    """The compare views' figures; a failure here must not lose the check (they are recomputed
+    from the stored result when first asked for)."""
+    from budgetlint.web.figures import summarise
+
+    try:
+        return summarise(result)
+    except Exception:
+        log.exception("无法提取比较用数据")
+        return None
+
+
 class Runner:
     """Claims queued jobs and checks them in worker processes, until stopped."""
 
@@ -181,7 +193,7 @@ class Runner:
             year=meta.year if meta else None, kind=meta.kind.value if meta else "",
             coverage_status=result.coverage.status.value if result.coverage else "",
             coverage_label=result.coverage.status.label if result.coverage else "",
-            errors=sev["error"], warnings=sev["warning"], infos=sev["info"])
+            errors=sev["error"], warnings=sev["warning"], infos=sev["info"], figures=_figures(result))
         with self.factory.begin() as db:
             res = db.execute(update(Document).where(Document.id == doc.id, Document.state == "running",
                                                     Document.claimed_by == self.me).values(**values))

@@ -41,7 +41,37 @@ function showPage(li) {
   if (hint) hint.hidden = true;
 }
 
+// 比较页：ECharts（随应用提供，static/vendor/）画柱状图；数据来自 /api/compare/…
+async function drawCharts(box) {
+  const res = await fetch(box.dataset.url, {credentials: "same-origin"});
+  if (!res.ok || typeof echarts === "undefined") return;
+  const data = await res.json();
+  const labels = data.columns.map(c => c.label);
+  for (const ch of data.charts) {
+    const el = document.getElementById(`chart-${ch.id}`);
+    if (!el || !ch.series.length) continue;
+    const chart = echarts.init(el, null, {renderer: "svg"});
+    const money = ch.unit !== "个";
+    chart.setOption({
+      animation: false,
+      tooltip: {trigger: "axis", axisPointer: {type: "shadow"},
+                valueFormatter: v => v == null ? "未列示" : (money ? v.toLocaleString("zh-CN", {maximumFractionDigits: 2}) + " " + ch.unit : v)},
+      legend: {type: "scroll", top: 0},
+      grid: {left: 10, right: 20, top: 40, bottom: 10, containLabel: true},
+      xAxis: {type: "category", data: labels, axisLabel: {interval: 0, rotate: labels.length > 4 ? 25 : 0}},
+      yAxis: {type: "value", name: ch.unit},
+      series: ch.series.map(s => ({name: s.name, type: "bar", stack: ch.stacked ? "all" : undefined, data: s.data,
+                                    emphasis: {focus: "series"}})),
+    });
+    addEventListener("resize", () => chart.resize());
+    el.dataset.ready = "1";
+  }
+  box.dataset.ready = "1";
+}
+
 document.addEventListener("DOMContentLoaded", () => {
+  const compare = document.getElementById("compare");
+  if (compare) drawCharts(compare);
   const box = document.getElementById("progress");
   if (box) pollBatch(box);
   const waiting = document.getElementById("waiting");
