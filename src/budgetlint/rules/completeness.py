@@ -446,7 +446,7 @@ def empty_table_narrative_amount(doc: Document) -> Iterator[Finding]:
 def three_public_reason_missing(doc: Document) -> Iterator[Finding]:
     """## 检查什么
     情况说明写“三公”经费（合计或因公出国（境）费、公务用车购置及运行费、公务接待费）比上年增加或
-    减少，却没有说明原因：这句和下一句都没有"主要原因""主要是""由于""因"等词（`completeness.toml
+    减少，却没有说明原因：这句和下一句（以及其后仍在说“三公”各分项的句子）都没有"主要原因""主要是""由于""因"等词（`completeness.toml
     [three_public]`）。“三公”经费表有非零数字，而说明正文（不算表名）完全没有提到“三公”经费的，也报告一次。
     ## 为什么重要
     “三公”经费的增减及其原因是预决算公开的法定内容（DOMAIN.md §8），检查表中常见"未说明增减原因"。
@@ -479,7 +479,7 @@ def three_public_reason_missing(doc: Document) -> Iterator[Finding]:
             continue
         seen.add(claim.text)
         yield _finding("BL610", f"{claim.label}比上年{claim.change_word} {claim.change.raw}"
-                                f"{claim.change.unit.value if claim.change.unit else ''}，这句和下一句都没有说明原因",
+                                f"{claim.change.unit.value if claim.change.unit else ''}，这句及其后的分项说明都没有说明原因",
                        _at(claim.provenance), evidence=claim.text[:300])
 
 
@@ -499,8 +499,15 @@ def _gives_reason(sentence: str, texts: list[str], conf: dict) -> bool:
         at = text.find(tail)
         if at < 0:
             continue
-        after = text[at + len(tail):]
-        ends = [i for i, ch in enumerate(after) if ch == "。"]
-        window = after[:ends[1] + 1] if len(ends) > 1 else after
-        return says(window)
+        # the next sentence, and every sentence after it that still speaks of 三公 or its items:
+        # a total's change is explained item by item ("其中：1.因公出国（境）费…，主要是…")
+        rest = [x for x in text[at + len(tail):].split("。") if x]
+        # (an item's name may stand as a sentence of its own: "1.因公出国(境)费用。2026年预算数…")
+        window, missed = rest[:1], 0
+        for sentence_ in rest[1:]:
+            missed = 0 if any(w in sentence_ for w in conf["words"]) else missed + 1
+            if missed == 2:
+                break
+            window.append(sentence_)
+        return says("。".join(window))
     return True
