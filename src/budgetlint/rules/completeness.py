@@ -447,12 +447,14 @@ def three_public_reason_missing(doc: Document) -> Iterator[Finding]:
     """## 检查什么
     情况说明写“三公”经费（合计或因公出国（境）费、公务用车购置及运行费、公务接待费）比上年增加或
     减少，却没有说明原因：这句和下一句（以及其后仍在说“三公”各分项的句子）都没有"主要原因""主要是""由于""因"等词（`completeness.toml
-    [three_public]`）。“三公”经费表有非零数字，而说明正文（不算表名）完全没有提到“三公”经费的，也报告一次。
+    [three_public]`），其他“三公”分项的增减也都没有说明原因（给出一处原因即不报；每份文档报一次）。
+    “三公”经费表有非零数字，而说明正文（不算表名）完全没有提到“三公”经费的，也报告一次。
     ## 为什么重要
     “三公”经费的增减及其原因是预决算公开的法定内容（DOMAIN.md §8），检查表中常见"未说明增减原因"。
     ## 示例
     "2026年“三公”经费预算 12.00 万元，比上年增加 2.00 万元。其中：……"，通篇没有交代增加的原因。
     ## 不报的情形
+    决算（决算的“三公”说明与预算比较，原因写在"决算数小于预算数的主要原因"处，见 BL310）；
     这句或下一句说了原因；与上年持平、没有增减；只写了本年数；不是部门（单位）预决算；只有表格、
     说明另行公开的文件（带句号的正文行少于 `[explanations] min_paragraphs`）；“三公”经费表为空或全为 0。
     """
@@ -471,16 +473,17 @@ def three_public_reason_missing(doc: Document) -> Iterator[Finding]:
         yield _finding("BL610", f"「{tables[0].title}」有数据，情况说明却没有说明“三公”经费的安排及增减情况",
                        Location.of(tables[0]), expected="“三公”经费说明")
         return
-    seen: set[str] = set()
-    for claim in doc.claims:
-        if claim.subject not in subjects or claim.change is None or not claim.change.value:
-            continue
-        if claim.text in seen or _gives_reason(claim.text, texts, conf):
-            continue
-        seen.add(claim.text)
-        yield _finding("BL610", f"{claim.label}比上年{claim.change_word} {claim.change.raw}"
-                                f"{claim.change.unit.value if claim.change.unit else ''}，这句及其后的分项说明都没有说明原因",
-                       _at(claim.provenance), evidence=claim.text[:300])
+    if doc.meta.kind.value not in conf["change_kinds"]:
+        return  # a 决算 explains its 三公 against the budget (DOMAIN.md §8), not its change on last year
+    changes = [c for c in doc.claims if c.subject in subjects and c.change is not None and c.change.value]
+    if not changes or any(_gives_reason(c.text, texts, conf) for c in changes):
+        # one reason given (for the total or an item) answers the checklist's question
+        return
+    first = changes[0]
+    more = f"（另有 {len(changes) - 1} 处“三公”增减也未说明原因）" if len(changes) > 1 else ""
+    yield _finding("BL610", f"{first.label}比上年{first.change_word} {first.change.raw}"
+                            f"{first.change.unit.value if first.change.unit else ''}，说明中没有交代增减原因{more}",
+                   _at(first.provenance), evidence=first.text[:300])
 
 
 def _gives_reason(sentence: str, texts: list[str], conf: dict) -> bool:
