@@ -57,7 +57,9 @@ def three_public_paras(b: Budget, lead: str) -> list[Para]:
     total_c, total_p = b.tp_total("curr"), b.tp_total("prev")
     veh_c = c["vehicle_purchase"] + c["vehicle_operation"]
     return [
-        Para(f"{lead}“三公”经费预算共{wan_short(total_c)}万元，{change_phrase(total_c, total_p)}。其中：", "narr.tp_total"),
+        # the national rules ask for the reason of a change (BL610): a consistent document gives it
+        Para(f"{lead}“三公”经费预算共{wan_short(total_c)}万元，{change_phrase(total_c, total_p)}"
+             f"{'' if total_c == total_p else '，主要原因是工作任务变化'}。其中：", "narr.tp_total"),
         Para(f"1.因公出国（境）费{wan_short(c['abroad'])}万元，{change_phrase(c['abroad'], p['abroad'])}。", "narr.tp_abroad"),
         Para(f"2.公务用车购置及运行费{wan_short(veh_c)}万元，包括公务用车购置费{wan_short(c['vehicle_purchase'])}万元，"
              f"{change_phrase(c['vehicle_purchase'], p['vehicle_purchase'])}；公务用车运行维护费"

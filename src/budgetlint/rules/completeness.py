@@ -16,6 +16,7 @@ from pathlib import Path
 from budgetlint.findings import Finding, Location
 from budgetlint.ingest.notices import parse as parse_notice
 from budgetlint.model import Document, Provenance, RowKind, Table
+from budgetlint.recognise.claims.vocab import vocab as claims_vocab
 from budgetlint.recognise.normalise import squash
 from budgetlint.recognise.vocab import default_vocabulary
 from budgetlint.rules.registry import REGISTRY, rule
@@ -384,3 +385,132 @@ def explanation_missing(doc: Document) -> Iterator[Finding]:
     for topic, words in conf["topics"].items():
         if not any(w in text for w in words):
             yield _finding("BL608", f"{doc.meta.kind.value}的说明中没有找到{topic}的说明", Location(), expected=topic)
+
+
+def _subject_kind(subject: str | None) -> str | None:
+    """The one table kind a narrative subject's figure lives in (its sources in
+    ``templates/narrative.toml``: "grid:fund_expenditure:total", "three_public:abroad"); None when
+    its figure lives in several tables or in a balance table (never empty as a whole)."""
+    if subject is None or subject not in claims_vocab().subjects:
+        return None
+    kinds = set()
+    for src in claims_vocab().subjects[subject].sources:
+        head, _, rest = src.partition(":")
+        if head == "grid":
+            kinds.add(rest.split(":", 1)[0])
+        elif head in vocab()["empty"]["claim_tables"]:
+            kinds.add(head)
+        else:
+            return None
+    return kinds.pop() if len(kinds) == 1 else None
+
+
+@rule("BL609", name="empty-table-narrative-amount", family="completeness", severity="warning",
+      title="空表对应的资金在说明中有金额")
+def empty_table_narrative_amount(doc: Document) -> Iterator[Finding]:
+    """## 检查什么
+    表格没有任何数据（空表），情况说明却给出了这张表所列资金的非零金额：如政府性基金预算支出表为空，
+    说明写"政府性基金预算拨款支出 50.00 万元"；“三公”经费表为空，说明写"“三公”经费预算 12.00
+    万元"。说明中的金额按其主语（`templates/narrative.toml` 的 subject 及其 sources）对应到表格种类。
+    ## 为什么重要
+    空表与说明必有一处错误：或表格漏填，或说明套用了别的数字；表下没有空表说明时，读者更无从判断。
+    ## 示例
+    国有资本经营预算支出表只有表头和空的合计行，说明中写"国有资本经营预算拨款支出 20.00 万元"。
+    ## 不报的情形
+    说明中的金额为 0；表中有任何非零金额（与表格不符的金额由 BL301 比较）；同类表格印有多张而其中一张
+    有数据；表格无法可靠读取；说明的主语对应不到唯一一类表格（收支总表中的收入、支出等）。
+    """
+    empty: dict[str, Table] = {}
+    for kind in {t.kind for t in doc.tables}:
+        tables = doc.tables_of(kind)
+        if all(t.rows and t.quality.readable and t.amount_columns and t.is_empty for t in tables):
+            empty[kind] = tables[0]
+    if not empty:
+        return
+    reported: set[str] = set()
+    for claim in doc.claims:
+        kind = _subject_kind(claim.subject)
+        if kind not in empty or kind in reported or claim.amount is None or not claim.amount.value:
+            continue
+        reported.add(kind)
+        t = empty[kind]
+        note = f"，表下注明「{t.empty_note}」" if t.empty_note else "，也没有空表说明"
+        unit = claim.amount.unit.value if claim.amount.unit else ""
+        yield _finding("BL609", f"「{t.title}」没有数据{note}，情况说明（第 {claim.provenance.page} 页）却写"
+                                f"{claim.label} {claim.amount.raw}{unit}",
+                       Location.of(t), evidence=claim.text[:300], found=claim.amount.value)
+
+
+@rule("BL610", name="three-public-reason-missing", family="completeness", severity="warning",
+      title="“三公”经费说明不完整")
+def three_public_reason_missing(doc: Document) -> Iterator[Finding]:
+    """## 检查什么
+    情况说明写“三公”经费（合计或因公出国（境）费、公务用车购置及运行费、公务接待费）比上年增加或
+    减少，却没有说明原因：这句和下一句（以及其后仍在说“三公”各分项的句子）都没有"主要原因""主要是""由于""因"等词（`completeness.toml
+    [three_public]`），其他“三公”分项的增减也都没有说明原因（给出一处原因即不报；每份文档报一次）。
+    “三公”经费表有非零数字，而说明正文（不算表名）完全没有提到“三公”经费的，也报告一次。
+    ## 为什么重要
+    “三公”经费的增减及其原因是预决算公开的法定内容（DOMAIN.md §8），检查表中常见"未说明增减原因"。
+    ## 示例
+    "2026年“三公”经费预算 12.00 万元，比上年增加 2.00 万元。其中：……"，通篇没有交代增加的原因。
+    ## 不报的情形
+    决算（决算的“三公”说明与预算比较，原因写在"决算数小于预算数的主要原因"处，见 BL310）；
+    这句或下一句说了原因；与上年持平、没有增减；只写了本年数；不是部门（单位）预决算；只有表格、
+    说明另行公开的文件（带句号的正文行少于 `[explanations] min_paragraphs`）；“三公”经费表为空或全为 0。
+    """
+    if doc.meta.kind.value not in vocab()["explanations"]["kinds"]:
+        return
+    conf = vocab()["three_public"]
+    subjects = set(conf["subjects"])
+    texts = [squash("".join(p.text for p in sec.paragraphs)) for sec in doc.sections if sec.paragraphs]
+    sentences = sum(1 for sec in doc.sections for p in sec.paragraphs if not p.cells and "。" in p.text)
+    if sentences < vocab()["explanations"]["min_paragraphs"]:
+        return
+    headings = [squash(sec.heading) for sec in doc.sections if sec.heading]
+    mentioned = any(any(w in text for w in conf["words"]) for text in texts + headings)
+    tables = [t for t in doc.tables_of("three_public") if t.quality.readable and not t.is_empty]
+    if tables and not mentioned:
+        yield _finding("BL610", f"「{tables[0].title}」有数据，情况说明却没有说明“三公”经费的安排及增减情况",
+                       Location.of(tables[0]), expected="“三公”经费说明")
+        return
+    if doc.meta.kind.value not in conf["change_kinds"]:
+        return  # a 决算 explains its 三公 against the budget (DOMAIN.md §8), not its change on last year
+    changes = [c for c in doc.claims if c.subject in subjects and c.change is not None and c.change.value]
+    if not changes or any(_gives_reason(c.text, texts, conf) for c in changes):
+        # one reason given (for the total or an item) answers the checklist's question
+        return
+    first = changes[0]
+    more = f"（另有 {len(changes) - 1} 处“三公”增减也未说明原因）" if len(changes) > 1 else ""
+    yield _finding("BL610", f"{first.label}比上年{first.change_word} {first.change.raw}"
+                            f"{first.change.unit.value if first.change.unit else ''}，说明中没有交代增减原因{more}",
+                   _at(first.provenance), evidence=first.text[:300])
+
+
+def _gives_reason(sentence: str, texts: list[str], conf: dict) -> bool:
+    """The claim's sentence or the sentence after it gives a reason ("主要原因是…", "主要是…")."""
+    def says(text: str) -> bool:
+        for w in conf["not_reason"]:
+            text = text.replace(w, "")
+        return any(w in text for w in conf["reason_words"])
+
+    if says(sentence):
+        return True
+    tail = re.split(r"[。,;:]", sentence.rstrip("。"))[-1]
+    if len(tail) < 4:
+        return True  # cannot find the sentence again: say nothing
+    for text in texts:
+        at = text.find(tail)
+        if at < 0:
+            continue
+        # the next sentence, and every sentence after it that still speaks of 三公 or its items:
+        # a total's change is explained item by item ("其中：1.因公出国（境）费…，主要是…")
+        rest = [x for x in text[at + len(tail):].split("。") if x]
+        # (an item's name may stand as a sentence of its own: "1.因公出国(境)费用。2026年预算数…")
+        window, missed = rest[:1], 0
+        for sentence_ in rest[1:]:
+            missed = 0 if any(w in sentence_ for w in conf["words"]) else missed + 1
+            if missed == 2:
+                break
+            window.append(sentence_)
+        return says("。".join(window))
+    return True

@@ -1,21 +1,27 @@
-"""Changes and rates the 情况说明 states, checked within their sentence (BL302, BL303, BL309): the
+"""Changes and rates the 情况说明 states, checked within their sentence (BL302, BL303, BL309, BL310): the
 percentage against the change and last year's figure, the direction words against each other, a
-final account's completion rate against its 年初预算 and 决算.
+final account's completion rate against its 年初预算 and 决算, and its words "决算数大于（小于）预算数" against the two.
 """
 
 from __future__ import annotations
 
+import re
+import tomllib
 from collections.abc import Iterator
 from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
 
-from budgetlint.findings import Finding
+from budgetlint.findings import Finding, Severity
 from budgetlint.model import Claim, Document, Figure
 from budgetlint.recognise.claims.vocab import vocab
+from budgetlint.recognise.normalise import squash
 from budgetlint.rules.common import readable
-from budgetlint.rules.narrative import agrees, cell_yuan, claim_finding, fmt, in_unit
-from budgetlint.rules.registry import rule
+from budgetlint.rules.narrative import FINALS, agrees, cell_yuan, claim_finding, claim_location, fmt, in_unit
+from budgetlint.rules.registry import REGISTRY, rule
 
 _HUNDRED = Decimal(100)
+_RULE_VOCAB = Path(__file__).resolve().parent / "vocab" / "narrative.toml"
 
 
 def _pct_interval(claim: Claim) -> tuple[Decimal, Decimal] | None:
@@ -250,3 +256,133 @@ def narrative_completion_rate_inconsistent(doc: Document) -> Iterator[Finding]:
             f"完成率应约为 {computed:.2f}%，"
             f"说明写作 {rate.raw}%",
             expected=computed.quantize(Decimal("0.01")), found=rate.value, tolerance=ulp, unit="%")
+
+
+@lru_cache(maxsize=1)
+def _rule_vocab() -> dict:
+    return tomllib.loads(_RULE_VOCAB.read_text("utf-8"))
+
+
+def _section_texts(doc: Document) -> list[str]:
+    """Each section's prose as one squashed text, so that a claim's sentence can be found again with
+    the sentence after it (a page break may fall between them)."""
+    return [squash("".join(p.text for p in sec.paragraphs)) for sec in doc.sections if sec.paragraphs]
+
+
+def _statement(claim: Claim, texts: list[str]) -> re.Match[str] | None:
+    """The comparison of 决算数 with the budget that the claim's sentence, or the sentence after it,
+    states."""
+    rx = re.compile(_rule_vocab()["final_vs_budget"]["pattern"])
+    if (m := rx.search(claim.text)) is not None:
+        return m
+    # The claim's text is its sentence as read (list numbering and asides may be left out): find its
+    # last clause again, the comparison follows it.
+    tail = re.split(r"[。,;:]", claim.text.rstrip("。"))[-1]
+    if len(tail) < 6:
+        return None
+    for text in texts:
+        at = text.find(tail)
+        if at < 0:
+            continue
+        after = text[at + len(tail):].lstrip("。")
+        stop = after.find("。")
+        return rx.search(after if stop < 0 else after[:stop + 1])
+    return None
+
+
+def _relation(final: Figure, budget: Figure, flat_pct: Decimal) -> set[str]:
+    """The relations ("more" / "less" / "flat") the printed figures allow, rounding included."""
+    scale = (final.unit.in_yuan / budget.unit.in_yuan) if final.unit and budget.unit else Decimal(1)
+    f_half = final.half_ulp if final.value else Decimal(0)
+    b_half = budget.half_ulp if budget.value else Decimal(0)
+    lo = (final.value - f_half) * scale - (budget.value + b_half)
+    hi = (final.value + f_half) * scale - (budget.value - b_half)
+    out: set[str] = set()
+    if hi > 0:
+        out.add("more")
+    if lo < 0:
+        out.add("less")
+    slack = budget.value * flat_pct / _HUNDRED
+    if lo <= slack and hi >= -slack:
+        out.add("flat")
+    return out
+
+
+def _said(m: re.Match[str], conf: dict) -> tuple[str, str | None]:
+    """The relation a statement says, and which budget it names ("initial", "adjusted" or None)."""
+    rel = m.group("rel")
+    said = "more" if rel in conf["more"] else "less" if rel in conf["less"] else "flat"
+    stage = m.group("stage") or m.group("stage2")
+    which = None
+    if stage:
+        which = "initial" if stage in conf["initial"] else "adjusted" if stage in conf["adjusted"] else None
+    return said, which
+
+
+_WORDS = {"more": "大于", "less": "小于", "flat": "等于（持平）"}
+
+
+def _unit(fig: Figure) -> str:
+    return fig.unit.value if fig.unit else ""
+
+
+def _bound_with_certainty(fig: Figure, cells: list) -> bool:
+    usable = [b for b in cells if not b.value.blank and readable(b.value)]
+    return bool(usable) and all(agrees(fig, b) for b in usable)
+
+
+@rule("BL310", name="final-vs-budget-contradiction", family="narrative", severity="warning",
+      title="决算说明中决算数与预算数的比较与数字不符")
+def final_vs_budget_contradiction(doc: Document) -> Iterator[Finding]:
+    """## 检查什么
+    决算说明写"年初预算为 X 万元，支出决算为 Y 万元"后，同一句或下一句说"决算数大于（小于、等于、
+    与预算数持平）年初预算数"：这一说法应与 X、Y 的大小一致（按印刷精度；"等于""持平"容许相差
+    预算数的 1%，见 `rules/vocab/narrative.toml [final_vs_budget]`）。说"年初预算数"的与年初预算比，
+    说"全年（调整）预算数"的与全年预算比，只说"预算数"的与其中任一个相符即可。句中没有年初预算数
+    而写有"完成年初预算的 Z%"时，按 Z 与 100% 的大小判断。
+    ## 为什么重要
+    说反了的比较会让读者误解预算执行情况，后面的"主要原因"也就无从谈起；检查表中属于"决算数大于
+    （小于）年初预算数的表述与表格不符"。
+    ## 示例
+    "年初预算为 135.90 万元，支出决算为 135.25 万元。决算数大于预算数的主要原因：……"。
+    ## 不报的情形
+    说法与数字相符；"基本持平"；句中或下一句没有这样的说法；句中没有决算数，或预算数与完成率都没有。
+    两个数字都与决算表中的年初预算、决算两列相符（绑定确定）时报为错误，否则（只有说明中的数字）为警告。
+    """
+    if doc.meta.kind not in FINALS:
+        return
+    conf = _rule_vocab()["final_vs_budget"]
+    flat_pct = Decimal(str(conf["flat_max_percent"]))
+    texts = _section_texts(doc)
+    for claim in doc.claims:
+        if claim.amount is None or (claim.budget is None and claim.adjusted is None and claim.rate is None):
+            continue
+        m = _statement(claim, texts)
+        if m is None or any(w in m.group(0) for w in conf["roughly"]):
+            continue
+        said, which = _said(m, conf)
+        budgets = {"initial": claim.budget, "adjusted": claim.adjusted}
+        compared = [(k, b) for k, b in budgets.items() if b is not None and (which is None or which == k)]
+        if compared:
+            if any(said in _relation(claim.amount, b, flat_pct) for _, b in compared):
+                continue
+            name, budget = compared[0]
+            certain = (name == "initial" and _bound_with_certainty(claim.amount, claim.bounds)
+                       and _bound_with_certainty(budget, claim.budget_bounds))
+            actual = "、".join(_WORDS[r] for r in sorted(_relation(claim.amount, budget, flat_pct)))
+            yield REGISTRY["BL310"].finding(
+                f"{claim.label or '说明'}{'年初' if name == 'initial' else '全年'}预算 {budget.raw}{_unit(budget)}，"
+                f"决算 {claim.amount.raw}{_unit(claim.amount)}，决算数{actual}预算数，说明却写「{m.group(0)}」"
+                + ("（与决算表的年初预算、决算两列一致）" if certain else ""),
+                claim_location(claim), severity=Severity.ERROR if certain else None,
+                evidence=claim.text[:300], expected=budget.value, found=claim.amount.value,
+                unit=claim.amount.unit.value if claim.amount.unit else None)
+        elif claim.rate is not None and which != "adjusted" and "年初" in claim.text:
+            # only a completion rate of the 年初预算: above 100% is more, below less
+            rate = claim.rate
+            allowed = _relation(rate, Figure(_HUNDRED, 0, None, "100"), flat_pct)
+            if said in allowed:
+                continue
+            yield REGISTRY["BL310"].finding(
+                f"{claim.label or '说明'}完成年初预算的 {rate.raw}%，说明却写「{m.group(0)}」",
+                claim_location(claim), evidence=claim.text[:300], found=rate.value, unit="%")
