@@ -158,6 +158,44 @@ def _text_rotation(textpage, text: str, raw) -> int:
     return (360 - deg) % 360 if n >= 0.6 * sum(votes.values()) else 0
 
 
+_LOOSE = None
+
+
+def _loose_box_fn(raw):
+    """``FPDFText_GetLooseCharBox`` without pypdfium2's argument checking: the boxes are written
+    straight into one float array by address (a byref and four attribute reads per character
+    were most of the cost of reading a page's characters)."""
+    global _LOOSE
+    if _LOOSE is None:
+        proto = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p)
+        _LOOSE = proto(ctypes.cast(raw.FPDFText_GetLooseCharBox, ctypes.c_void_p).value)
+    return _LOOSE
+
+
+def _loose_boxes(handle, index: list[int], raw):
+    """Loose boxes of the characters ``index`` → (k × 4 float64 array of left, top, right, bottom
+    in user space, as ``FS_RECTF`` orders them; bool array: PDFium gave a box)."""
+    import numpy as np
+
+    fn = _loose_box_fn(raw)
+    k = len(index)
+    buf = (ctypes.c_float * (4 * max(k, 1)))()
+    base = ctypes.addressof(buf)
+    tp = ctypes.cast(handle, ctypes.c_void_p).value
+    ok = np.array([fn(tp, i, base + 16 * j) for j, i in enumerate(index)], dtype=bool)
+    # float32 → float64 is exact: the same doubles ctypes hands out field by field.
+    boxes = np.frombuffer(buf, dtype=np.float32)[:4 * k].astype(np.float64).reshape(k, 4)
+    return boxes, ok
+
+
+def _display_boxes(rot: int, box: tuple[float, float, float, float], boxes):
+    """``_to_display`` over arrays: user-space (left, top, right, bottom) rows → displayed
+    (x0, top, x1, bottom) columns, with the same float operations as the scalar version."""
+    left, top, right, bottom = boxes[:, 0], boxes[:, 1], boxes[:, 2], boxes[:, 3]
+    # _to_display takes (l, b, r, t) in this order
+    return _to_display(rot, box)(left, bottom, right, top)
+
+
 def page_chars(page, textpage, raw) -> tuple[list[Char], int, tuple[float, float]]:
     """The visible characters of a page in displayed orientation, and the display size.
 
@@ -181,22 +219,18 @@ def page_chars(page, textpage, raw) -> tuple[list[Char], int, tuple[float, float
     size = (box[2] - box[0], box[3] - box[1])
     if rot in (90, 270):
         size = (size[1], size[0])
-    to_display = _to_display(rot, box)
-    rect = raw.FS_RECTF()
-    ref = ctypes.byref(rect)
-    loose = raw.FPDFText_GetLooseCharBox
-    out: list[Char] = []
-    append = out.append
+    import numpy as np
+
+    keep = [i for i, ch in enumerate(text) if not ch.isspace() and ch not in "\ufffe\u00ad"]
+    boxes, ok = _loose_boxes(handle, keep, raw)
+    x0, top, x1, bottom = _display_boxes(rot, box, boxes)
     width, height = size
-    for i, ch in enumerate(text):
-        if ch.isspace() or ch in "\ufffe\u00ad":
-            continue
-        if not loose(handle, i, ref):
-            continue
-        x0, top, x1, bottom = to_display(rect.left, rect.bottom, rect.right, rect.top)
-        if x1 < 0 or x0 > width or bottom < 0 or top > height or bottom - top <= 0.1:
-            continue  # off the page, or no extent
-        append(Char(x0, top, x1, bottom, ch))
+    # Off the page, or no extent: dropped.
+    ok &= ~((x1 < 0) | (x0 > width) | (bottom < 0) | (top > height) | (bottom - top <= 0.1))
+    pick = np.flatnonzero(ok)
+    index = [keep[k] for k in pick.tolist()]
+    out = [Char(a, b, c, d, text[i]) for a, b, c, d, i in zip(
+        x0[pick].tolist(), top[pick].tolist(), x1[pick].tolist(), bottom[pick].tolist(), index, strict=True)]
     return out, rot, size
 
 
@@ -294,34 +328,72 @@ def _filled_bars(obj, m: tuple, raw, out: list[tuple[float, float, float, float]
             out.append(((x0 + x1) / 2, y0, (x0 + x1) / 2, y1))
 
 
-def _collect_paths(container, count, get, m: tuple, raw, segs: list, state: dict, depth: int = 0) -> None:
+class _ObjectApi:
+    """The PDFium calls of the page-object walk, untyped: handles and out-parameters travel as
+    plain addresses. A page holds thousands of text objects the walk only looks at the type
+    of; pypdfium2's typed calls build a pointer object for each (a third of the walk's time)."""
+
+    def __init__(self, raw) -> None:
+        v, i, u, f = ctypes.c_void_p, ctypes.c_int, ctypes.c_ulong, ctypes.CFUNCTYPE
+
+        def bare(fn, restype, *argtypes):
+            return f(restype, *argtypes)(ctypes.cast(fn, v).value)
+
+        self.page_count = bare(raw.FPDFPage_CountObjects, i, v)
+        self.page_get = bare(raw.FPDFPage_GetObject, v, v, i)
+        self.form_count = bare(raw.FPDFFormObj_CountObjects, i, v)
+        self.form_get = bare(raw.FPDFFormObj_GetObject, v, v, u)
+        self.get_type = bare(raw.FPDFPageObj_GetType, i, v)
+        self.draw_mode = bare(raw.FPDFPath_GetDrawMode, i, v, v, v)
+        self.bounds = bare(raw.FPDFPageObj_GetBounds, i, v, v, v, v, v)
+        self.fill_color = bare(raw.FPDFPageObj_GetFillColor, i, v, v, v, v, v)
+        self.typed = raw.FPDF_PAGEOBJECT  # for the rarer per-path reads (segments, matrix)
+
+
+_OBJECT_API: _ObjectApi | None = None
+
+
+def _object_api(raw) -> _ObjectApi:
+    global _OBJECT_API
+    if _OBJECT_API is None:
+        _OBJECT_API = _ObjectApi(raw)
+    return _OBJECT_API
+
+
+def _collect_paths(container: int, count, get, m: tuple, raw, segs: list, state: dict, depth: int = 0) -> None:
+    """Walk the page objects (``container`` an address; ``count`` / ``get`` untyped calls of
+    ``_ObjectApi``): thin paths and the axis-parallel pieces of others → ``segs``; images counted."""
+    api = _object_api(raw)
     fill = ctypes.c_int()
     stroke = ctypes.c_int()
-    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
-    rgba = [ctypes.c_uint() for _ in range(4)]
-    get_type = raw.FPDFPageObj_GetType
+    box = (ctypes.c_float * 4)()  # left, bottom, right, top
+    rgba = (ctypes.c_uint * 4)()
+    a_fill, a_stroke = ctypes.addressof(fill), ctypes.addressof(stroke)
+    a_box = [ctypes.addressof(box) + 4 * j for j in range(4)]
+    a_rgba = [ctypes.addressof(rgba) + 4 * j for j in range(4)]
+    get_type, draw_mode, bounds, fill_color = api.get_type, api.draw_mode, api.bounds, api.fill_color
     path_kind, form_kind, image_kind = raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_FORM, raw.FPDF_PAGEOBJ_IMAGE
     for k in range(count(container)):
-        obj = get(container, k)
-        kind = get_type(obj)
+        addr = get(container, k)
+        kind = get_type(addr)
         if kind == path_kind:
-            if not raw.FPDFPath_GetDrawMode(obj, ctypes.byref(fill), ctypes.byref(stroke)):
+            if not draw_mode(addr, a_fill, a_stroke):
                 continue
             if not fill.value and not stroke.value:
                 continue  # an invisible path (a clip helper)
-            if not raw.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
+            if not bounds(addr, *a_box):
                 continue
-            x0, y0 = _apply(m, left.value, bottom.value)
-            x1, y1 = _apply(m, right.value, top.value)
+            x0, y0 = _apply(m, box[0], box[1])
+            x1, y1 = _apply(m, box[2], box[3])
             w, h = abs(x1 - x0), abs(y1 - y0)
             thin = min(w, h) <= DEFAULT.thin
             if not stroke.value:
-                if raw.FPDFPageObj_GetFillColor(obj, *rgba) and min(c.value for c in rgba[:3]) >= 250:
+                if fill_color(addr, *a_rgba) and min(rgba[0], rgba[1], rgba[2]) >= 250:
                     continue  # a white line is not drawn on the page
                 if not thin:
                     # A filled area (cell shading, a background box) is no ruling, but one path may
                     # fill many thin bars, one per ruling of a grid: those bars are rulings.
-                    _filled_bars(obj, m, raw, segs)
+                    _filled_bars(ctypes.cast(addr, api.typed), m, raw, segs)
                     continue
             if thin:
                 if h <= DEFAULT.thin:
@@ -331,10 +403,10 @@ def _collect_paths(container, count, get, m: tuple, raw, segs: list, state: dict
                     xm = (x0 + x1) / 2
                     segs.append((xm, y0, xm, y1))
             else:
-                _path_segments(obj, m, raw, segs)
+                _path_segments(ctypes.cast(addr, api.typed), m, raw, segs)
         elif kind == form_kind and depth < 8:
-            _collect_paths(obj, raw.FPDFFormObj_CountObjects, raw.FPDFFormObj_GetObject,
-                           _mul(_matrix(obj, raw), m), raw, segs, state, depth + 1)
+            _collect_paths(addr, api.form_count, api.form_get,
+                           _mul(_matrix(ctypes.cast(addr, api.typed), raw), m), raw, segs, state, depth + 1)
         elif kind == image_kind:
             state["images"] += 1
 
@@ -343,7 +415,9 @@ def page_rulings(page, rot: int, raw, settings: PdfSettings = DEFAULT) -> tuple[
     """Horizontal and vertical rulings of a page (displayed orientation), and its image count."""
     segs: list[tuple[float, float, float, float]] = []
     state = {"images": 0}
-    _collect_paths(page.raw, raw.FPDFPage_CountObjects, raw.FPDFPage_GetObject, _IDENTITY, raw, segs, state)
+    api = _object_api(raw)
+    _collect_paths(ctypes.cast(page.raw, ctypes.c_void_p).value, api.page_count, api.page_get, _IDENTITY, raw, segs,
+                   state)
     prot, box = _display_transform(page, raw)
     to_display = _to_display(rot, box)
     h: list[Edge] = []
