@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import bisect
 import ctypes
+import operator
 import re
 import statistics
 from collections import Counter
@@ -514,21 +515,34 @@ def chars_to_lines(chars: list[Char], settings: PdfSettings = DEFAULT) -> list[l
     "bold" drawn by printing a glyph twice, slightly offset)."""
     if not chars:
         return []
-    ordered = sorted(chars, key=lambda c: (c.top + c.bottom))
+    if len(chars) == 1:
+        return [[chars[0]]]  # most table cells hold one word on one line
+    ordered = sorted(chars, key=_mid2)
+    share = settings.line_overlap
     lines: list[list[Char]] = []
+    line: list[Char] = []
     top = bottom = 0.0
+    # min / max written out (``b if b < a else a`` is ``min(a, b)``): this loop runs per char.
     for c in ordered:
-        if lines:
-            overlap = min(bottom, c.bottom) - max(top, c.top)
-            if overlap >= settings.line_overlap * min(bottom - top, c.bottom - c.top):
-                lines[-1].append(c)
-                top, bottom = min(top, c.top), max(bottom, c.bottom)
+        ct, cb = c.top, c.bottom
+        if line:
+            lo = cb if cb < bottom else bottom
+            hi = ct if ct > top else top
+            h, ch = bottom - top, cb - ct
+            if lo - hi >= share * (ch if ch < h else h):
+                line.append(c)
+                if ct < top:
+                    top = ct
+                if cb > bottom:
+                    bottom = cb
                 continue
-        lines.append([c])
-        top, bottom = c.top, c.bottom
+        line = [c]
+        lines.append(line)
+        top, bottom = ct, cb
     out = []
     for line in lines:
-        line.sort(key=lambda c: c.x0)
+        if len(line) > 1:
+            line.sort(key=_x0)
         kept = [line[0]]
         for c in line[1:]:
             p = kept[-1]
@@ -537,6 +551,13 @@ def chars_to_lines(chars: list[Char], settings: PdfSettings = DEFAULT) -> list[l
             kept.append(c)
         out.append(kept)
     return out
+
+
+def _mid2(c: Char) -> float:
+    return c.top + c.bottom
+
+
+_x0 = operator.itemgetter(0)  # Char.x0
 
 
 def _height(chars: list[Char]) -> float:
@@ -660,10 +681,13 @@ def grid_cells(grid: Grid, settings: PdfSettings = DEFAULT) -> list[list[_Cell]]
                 cell.r0, cell.c0 = min(cell.r0, r), min(cell.c0, c)
             row.append(cell)
         table.append(row)
-    for ch in grid.chars:
-        cx, cy = (ch.x0 + ch.x1) / 2, (ch.top + ch.bottom) / 2
-        c = min(max(bisect.bisect_right(xs, cx) - 1, 0), nc - 1)
-        r = min(max(bisect.bisect_right(ys, cy) - 1, 0), nr - 1)
+    right = bisect.bisect_right
+    last_c, last_r = nc - 1, nr - 1
+    for ch in grid.chars:  # the clamping to the grid written out: this loop runs per char
+        c = right(xs, (ch.x0 + ch.x1) / 2) - 1
+        c = 0 if c < 0 else last_c if c > last_c else c
+        r = right(ys, (ch.top + ch.bottom) / 2) - 1
+        r = 0 if r < 0 else last_r if r > last_r else r
         table[r][c].chars.append(ch)
     return table
 
@@ -978,11 +1002,13 @@ def page_to_lines(chars: list[Char], hedges: list[Edge], vedges: list[Edge], pag
     lines around them; a text line beside a grid comes after the grid, never inside it."""
     grids = edges_to_grids(merge_edges(hedges, settings), merge_edges(vedges, settings), settings)
     free: list[Char] = []
+    # Grid.contains with its default tolerance, the bounds worked out once per grid
+    frames = [(g.xs[0] - 1.0, g.xs[-1] + 1.0, g.ys[0] - 1.0, g.ys[-1] + 1.0, g.chars) for g in grids]
     for ch in chars:
         cx, cy = (ch.x0 + ch.x1) / 2, (ch.top + ch.bottom) / 2
-        for g in grids:
-            if g.contains(cx, cy):
-                g.chars.append(ch)
+        for x0, x1, y0, y1, inside in frames:
+            if x0 <= cx <= x1 and y0 <= cy <= y1:
+                inside.append(ch)
                 break
         else:
             free.append(ch)
