@@ -230,8 +230,10 @@ def page_chars(page, textpage, raw) -> tuple[list[Char], int, tuple[float, float
     ok &= ~((x1 < 0) | (x0 > width) | (bottom < 0) | (top > height) | (bottom - top <= 0.1))
     pick = np.flatnonzero(ok)
     index = [keep[k] for k in pick.tolist()]
-    out = [Char(a, b, c, d, text[i]) for a, b, c, d, i in zip(
-        x0[pick].tolist(), top[pick].tolist(), x1[pick].tolist(), bottom[pick].tolist(), index, strict=True)]
+    # tuple.__new__ straight: the named tuple's own __new__ is a Python call per character
+    make = tuple.__new__
+    out = [make(Char, row) for row in zip(x0[pick].tolist(), top[pick].tolist(), x1[pick].tolist(),
+                                          bottom[pick].tolist(), [text[i] for i in index], strict=True)]
     return out, rot, size
 
 
