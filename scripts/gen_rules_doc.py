@@ -24,7 +24,8 @@ def render() -> str:
                    f"`{r.name}` | {r.title} |")
     for r in rules:
         body = inspect.cleandoc(r.doc).replace("## ", "#### ")
-        out += ["", f"## {r.id}", "", f"**{r.title}** — `{r.name}`, {r.family}, {r.severity.value}", "", body]
+        scope = "，成对检查：比较一批中的两份（或多份）文档" if r.scope == "pair" else ""
+        out += ["", f"## {r.id}", "", f"**{r.title}** — `{r.name}`, {r.family}, {r.severity.value}{scope}", "", body]
     return "\n".join(out) + "\n"
 
 

@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/system-deps.sh
-BUDGETLINT_EXTRAS="test,browser,ocr,web" ./scripts/bootstrap.sh
+BUDGETLINT_EXTRAS="test,browser,ocr,web,dask" ./scripts/bootstrap.sh
 .venv/bin/ruff check src tests scripts bench
 .venv/bin/python -m pytest -q "$@"
 ./scripts/test-without-fonts.sh

@@ -20,17 +20,19 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("text", ("budgetlint", "budgetlint.recognise.normalise")),  # version; text clean-up (no imports)
     ("model", ("budgetlint.model", "budgetlint.findings", "budgetlint.hierarchy")),
     ("ingest", ("budgetlint.ingest",)),
-    ("recognise", ("budgetlint.recognise", "budgetlint.catalogs")),
+    ("recognise", ("budgetlint.recognise", "budgetlint.catalogs", "budgetlint.grouping")),
     ("rules", ("budgetlint.rules",)),
-    ("coverage", ("budgetlint.coverage",)),
-    ("pipeline", ("budgetlint.pipeline", "budgetlint.batch", "budgetlint.baseline", "budgetlint.config")),
+    ("coverage", ("budgetlint.coverage", "budgetlint.checklist")),  # what a check covered, the checklist
+    ("pipeline", ("budgetlint.pipeline", "budgetlint.batch", "budgetlint.baseline", "budgetlint.config",
+                  "budgetlint.crossdoc", "budgetlint.resume", "budgetlint.distributed")),
     ("report", ("budgetlint.report",)),
     ("cli", ("budgetlint.cli", "budgetlint.__main__", "budgetlint.web")),  # commands and the workbench
     ("eval", ("budgetlint.eval",)),  # a tool on top: generates, renders and scores documents
 )
 # What a rule may read of the recognise stage: vocabularies, text normalisation, the figure resolver.
 RULES_MAY_IMPORT = ("budgetlint.recognise.vocab", "budgetlint.recognise.claims.vocab",
-                    "budgetlint.recognise.normalise", "budgetlint.recognise.figures")
+                    "budgetlint.recognise.normalise", "budgetlint.recognise.figures",
+                    "budgetlint.grouping")  # the pair rules read the relations between documents
 
 
 def module_name(path: Path, src: Path = SRC) -> str:

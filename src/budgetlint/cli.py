@@ -19,11 +19,12 @@ from budgetlint.config import ConfigError, find_config, load_config
 from budgetlint.findings import Severity
 from budgetlint.limits import active, set_active
 from budgetlint.pipeline import check_file, read_document
+from budgetlint.resume import merge
 from budgetlint.rules.registry import REGISTRY, all_rules, select
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report SIGINT
-REPORT_FORMATS = ["text", "json", "jsonl", "sarif", "csv", "html", "xlsx", "pdf", "png"]
+REPORT_FORMATS = ["text", "json", "jsonl", "sarif", "csv", "html", "xlsx", "pdf", "png", "checklist"]
 _SEVERITIES = click.Choice([s.value for s in Severity])
 
 
@@ -108,7 +109,8 @@ def main() -> None:
               help="输出格式（output format）：text 终端文本；json 机器可读；jsonl 每个文档一行 JSON，检查完一个写一个；"
                    "sarif SARIF 2.1.0；"
                    "html 单文件网页报告；xlsx Excel 工作簿；pdf 在 PDF 原件上批注；"
-                   "png 每个问题一张页面图（单元格加框，供逐条核对）。")
+                   "png 每个问题一张页面图（单元格加框，供逐条核对）；"
+                   "checklist 公开情况检查表（Excel，每个文档一张，逐项填写是否符合要求和问题）。")
 @click.option("-o", "--output", type=click.Path(),
               help="写入该文件；给出文件夹（已存在或以 / 结尾）时每个文档一个文件。"
                    "html/xlsx 多个文档默认合为一个文件；pdf 每个 PDF 一个批注文件（多个时 -o 为文件夹）。")
@@ -132,20 +134,31 @@ def main() -> None:
 @click.option("--template", "template", default=None, cls=_TemplateOption)
 @click.option("--no-pair", is_flag=True,
               help="不自动合并同一部门同一年度分两个文件公开的说明与报表（默认合并检查）。")
+@click.option("--no-cross", is_flag=True,
+              help="不做跨文档检查（默认在检查多个文档时比对同一部门的上下年度、预算与决算、部门与所属单位、重复公开的文档）。")
+@click.option("--cache", "cache_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="结果缓存文件夹：文件内容、程序版本和所选规则都未变的文档不再重复检查，中断后重跑只检查剩下的"
+                   "（默认 $BUDGETLINT_HOME/cache 或 ~/.cache/budgetlint）。")
+@click.option("--no-cache", is_flag=True, help="不读也不写结果缓存，全部重新检查。")
+@click.option("--scheduler", default=None,
+              help="在 Dask 集群上检查：tcp://主机:端口 连接已有的调度器；local 在本机启动 -j 个工作进程的集群"
+                   "（需安装 budgetlint[dask]）。")
 @click.option("--show-settings", is_flag=True, help="显示生效的设置（配置文件、规则、级别）后退出，不检查。")
 @click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="基线文件（budgetlint baseline 写出）：其中记为“不是问题”或“已确认”的问题不再显示，也不影响退出码。")
 def check(files: tuple[str, ...], fmt: str, output: str | None, select: tuple[str, ...], ignore: tuple[str, ...],
           min_severity: str, fail_on: str | None, config_path: Path | None, no_color: bool, quiet: bool,
           statistics: bool, exit_zero: bool, jobs: int, timeout: float | None, max_memory: int | None,
-          template: str | None, no_pair: bool, show_settings: bool, baseline_path: Path | None) -> None:
+          template: str | None, no_pair: bool, no_cross: bool, cache_dir: Path | None, no_cache: bool,
+          scheduler: str | None, show_settings: bool, baseline_path: Path | None) -> None:
     """检查预决算公开文档（check disclosures）。FILES 为文件或文件夹（检查其下全部文档）；
     "-" 表示从标准输入读取文件列表；"说明.pdf+报表.pdf" 把分两个文件发布的同一文档合并检查。
 
     \b
     输出：--format text（默认，终端）| json | sarif | csv（每个问题一行）| html | xlsx | pdf（批注版 PDF 原件）
     | png（每个问题一张页面图，问题单元格与相关单元格分色加框，另有 index.html；-o 为文件夹，
-    默认 budgetlint-pages）。html、xlsx、pdf 未给 -o 时写到当前文件夹（budgetlint-report.html / .xlsx，
+    默认 budgetlint-pages）| checklist（公开情况检查表，Excel：各部分符合要求 是/否/需人工确认 及问题）。
+    html、xlsx、checklist、pdf 未给 -o 时写到当前文件夹（budgetlint-report.html / .xlsx，
     <原文件名>.budgetlint.pdf）；非 PDF 文档在 pdf 格式下跳过（不算错误）。
 
     \b
@@ -184,6 +197,12 @@ def check(files: tuple[str, ...], fmt: str, output: str | None, select: tuple[st
     if not paths:
         raise click.UsageError("没有给出要检查的文件")
     results = []
+    all_paths = paths
+    cache = _open_cache(cache_dir, no_cache, rules, cfg.severity, template)
+    cached, paths = cache.split(paths) if cache is not None else ({}, paths)
+    if cached and not quiet:
+        err.print(f"budgetlint: {len(cached)} 个文件自上次检查后未变，沿用缓存的结果（{cache.folder}；--no-cache 重新检查）",
+                  highlight=False)
     show_progress = len(paths) > 3 and err.is_terminal and not quiet
     if show_progress and jobs == 1 and not _in_workers(cfg, timeout, max_memory):
         from rich.progress import track
@@ -204,7 +223,7 @@ def check(files: tuple[str, ...], fmt: str, output: str | None, select: tuple[st
 
     streamer = _streamer(fmt, output, paths)
 
-    def keep(res) -> None:
+    def keep(res, stream: bool = True) -> None:
         nonlocal failing, hidden
         res.findings = _per_file_ignored(res.findings, cfg.ignored_for(res.path))
         if entries is not None:
@@ -212,25 +231,45 @@ def check(files: tuple[str, ...], fmt: str, output: str | None, select: tuple[st
         # --severity filters what is shown, never the exit code
         failing = failing or any(f.severity.rank >= fail_level for f in res.findings)
         res.findings = [f for f in res.findings if f.severity.rank >= floor]
-        if streamer is not None:
+        if streamer is not None and stream:
             streamer.add(res)  # on disk as each document finishes: a killed run keeps them
 
+    for res in cached.values():
+        keep(res)
+    done = cache.storing(keep) if cache is not None else keep  # each result stored as it finishes
     try:
-        if jobs > 1 or _in_workers(cfg, timeout, max_memory):
-            results = _check_in_workers(paths, rules, cfg.severity, jobs, lim, keep,
+        if not paths:
+            pass
+        elif scheduler is not None:
+            from budgetlint.distributed import DaskMissing, check_on_dask
+
+            try:
+                results = check_on_dask(paths, scheduler, jobs=jobs, rule_ids=[r.id for r in rules],
+                                        overrides=cfg.severity, template=template, on_result=done)
+            except DaskMissing as e:
+                raise click.UsageError(str(e)) from e
+        elif jobs > 1 or _in_workers(cfg, timeout, max_memory):
+            results = _check_in_workers(paths, rules, cfg.severity, jobs, lim, done,
                                         err if show_progress else None, template)
         else:
             for p in iterator:
                 res = check_file(p, rules, cfg.severity, template)
-                keep(res)
+                done(res)
                 results.append(res)
     except KeyboardInterrupt as e:
         # Ctrl-C: what was checked is still reported, with its own exit code
         interrupted = True
         results = getattr(e, "results", results)
+    results = merge(all_paths, cached, results) if cached else results
+    paths = all_paths
+    if interrupted:
         err.print(f"budgetlint: 已中断：{len(results)}/{len(paths)} 个文件已检查，以下只报告这些文件", highlight=False)
     if not no_pair and not interrupted:
         results = _pair_halves(results, rules, cfg.severity, keep, err if not quiet else None)
+    if not no_cross and not interrupted and len(results) > 1:
+        from budgetlint.crossdoc import cross_check
+
+        cross_check(results, rules, cfg.severity, lambda res: keep(res, stream=False))
     if streamer is not None:
         streamer.close()
     if hidden and not quiet:
@@ -447,6 +486,14 @@ def _check_in_workers(paths, rules, overrides, jobs, lim, keep, progress_console
 
         return check_many(paths, jobs=jobs, limits=lim, rule_ids=ids, overrides=overrides, on_result=advance,
                           template=template)
+
+
+def _open_cache(folder, off, rules, overrides, template):
+    """The result cache of this run (budgetlint/resume.py), or None."""
+    from budgetlint.resume import Cache, default_dir
+
+    folder = folder or (None if off else default_dir())
+    return None if off or folder is None else Cache(folder, [r.id for r in rules], overrides, template)
 
 
 def _quiet_summary(results, console: Console) -> None:

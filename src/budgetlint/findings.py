@@ -23,6 +23,7 @@ FAMILY_INFO = {
     "performance": ("5", "绩效目标"),
     "completeness": ("6", "完整性"),
     "text": ("7", "文字"),
+    "cross_document": ("8", "跨文档"),
     "extraction": ("9", "读取"),
 }
 FAMILIES = tuple(FAMILY_INFO)
@@ -56,6 +57,9 @@ class Location:
     row_label: str | None = None
     column: str | None = None
     column_label: str | None = None
+    # The document the location is in, where it is not the finding's own (cross-document findings'
+    # ``Finding.other``): its path as given to ``check``.
+    document: str | None = None
 
     @classmethod
     def of(cls, table: Table | None = None, row: Row | None = None, column: str | None = None,
@@ -93,7 +97,7 @@ class Location:
         return out
 
     def describe(self) -> str:
-        parts = []
+        parts = [f"《{self.document}》"] if self.document else []
         if self.page is not None:
             parts.append(f"第{self.page}页")
         if self.line is not None:
@@ -138,6 +142,8 @@ class Finding:
     evidence: str | None = None
     related: list[Location] = field(default_factory=list)
     tags: tuple[str, ...] = ()
+    # A cross-document finding's cell in the other document (its ``document`` names the file).
+    other: Location | None = None
 
     @property
     def difference(self) -> Decimal | None:
@@ -180,4 +186,6 @@ class Finding:
             out["related"] = [r.to_dict() for r in self.related]
         if self.tags:
             out["tags"] = list(self.tags)
+        if self.other is not None:
+            out["other"] = self.other.to_dict()
         return out

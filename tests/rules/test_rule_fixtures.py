@@ -7,7 +7,9 @@ keeps it quiet (ruff keeps its rules' fixtures the same way).
 
 More cases are ``fire-<what>.txt`` / ``quiet-<what>.txt``. A rule that no text can make fire may
 keep its cases in ``case.py`` (``fire()`` and ``quiet()`` returning a ``Document`` or a file path).
-Text cases run through the pipeline users run (``check_file`` with only that rule selected).
+Text cases run through the pipeline users run (``check_file`` with only that rule selected). A
+cross-document rule (``scope="pair"``) judges a batch: its case is a folder (``fire/``, ``quiet/``)
+of documents, checked one by one and then together (``crossdoc.cross_check``), as ``check`` does.
 
 The list of rules comes from the registry at collection time, so a rule without fixtures is a
 failing test, not a missing one. ``BUDGETLINT_UPDATE_FIXTURES=1`` rewrites the expected files
@@ -47,7 +49,8 @@ def _cases(folder: Path, kind: str) -> list[str]:
     """The case names of one kind (fire / quiet) in a rule's folder: files, and case.py's functions."""
     if not folder.is_dir():
         return []
-    names = sorted(p.name for p in folder.glob(f"{kind}*") if p.suffix in CASE_SUFFIXES)
+    names = sorted(p.name for p in folder.glob(f"{kind}*")
+                   if p.suffix in CASE_SUFFIXES or (p.is_dir() and any(p.iterdir())))  # a folder: one batch
     if (folder / "case.py").is_file():
         module = _builder(folder)
         names += sorted(f"case.py:{n}" for n in dir(module) if n.startswith(kind) and callable(getattr(module, n)))
@@ -77,17 +80,34 @@ def findings_of(rule_id: str, case: str) -> list[Finding]:
         path = Path(made)
     else:
         path = FIXTURES / rule_id / case
+    if path.is_dir():
+        return _batch_findings(rule_id, path)
     result = check_file(str(path), [rule])
     assert result.error is None, f"{path}: {result.error}"
     return [f for f in result.findings if f.rule == rule_id]
+
+
+def _batch_findings(rule_id: str, folder: Path) -> list[Finding]:
+    """A cross-document rule's findings over a folder of documents, in file order."""
+    from budgetlint.crossdoc import cross_check
+
+    results = [check_file(str(p), []) for p in sorted(folder.iterdir()) if p.suffix in CASE_SUFFIXES]
+    assert all(r.error is None for r in results), [r.error for r in results]
+    cross_check(results, [REGISTRY[rule_id]])
+    return [f for r in results for f in r.findings if f.rule == rule_id]
 
 
 def record(f: Finding) -> dict[str, object]:
     """What a fixture pins of a finding: rule, severity, message, where, and the two figures."""
     d = f.to_dict()
     location = {k: v for k, v in d["location"].items() if k != "bbox"}
-    return {"rule": d["rule"], "severity": d["severity"], "message": d["message"], "location": location,
-            "expected": d["expected"], "found": d["found"]}
+    out = {"rule": d["rule"], "severity": d["severity"], "message": d["message"], "location": location,
+           "expected": d["expected"], "found": d["found"]}
+    if f.other is not None:  # a cross-document finding: the other document's cell, by file name
+        other = {k: v for k, v in d["other"].items() if k != "bbox"}
+        other["document"] = Path(other["document"]).name if other.get("document") else None
+        out["other"] = other
+    return out
 
 
 def expected_path(folder: Path, case: str) -> Path:
@@ -134,7 +154,7 @@ def missing_fixtures(rule_ids: list[str], fixtures: Path, allowed: dict[str, str
                 also = f" and {rel.with_name('fire.expected.json')}" if kind == "fire" else ""
                 problems.append(f"{rid} has no {kind} case: add {rel}{also}")
         for case in _cases(folder, "fire") + _cases(folder, "quiet"):
-            if not case.startswith("case.py:") and PLACEHOLDER in (folder / case).read_text("utf-8", errors="replace"):
+            if not case.startswith("case.py:") and (folder / case).is_file() and PLACEHOLDER in (folder / case).read_text("utf-8", errors="replace"):
                 problems.append(f"{rid}/{case} is still the placeholder scripts/new_rule.py wrote: "
                                 f"write the case in {(folder / case).relative_to(root)}")
         for case in _cases(folder, "fire"):

@@ -21,9 +21,9 @@ from __future__ import annotations
 import random
 from decimal import Decimal
 
-from budgetlint.eval.compose import GLOSSARY, cn_num
 from budgetlint.eval.generate import Budget, FunctionLine, wan, wan_short
 from budgetlint.eval.model import CellRef, Composition, Para, TableBlock, TRow
+from budgetlint.eval.prose import GLOSSARY, cn_num
 from budgetlint.eval.shanghai import bal_line, change, grid_rows, item_title, rate
 
 # The expenditure classes every 决算 总表 lists (2024 standard set).

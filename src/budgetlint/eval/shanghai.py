@@ -20,9 +20,11 @@ import random
 from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 
-from budgetlint.eval.compose import CLASS_NAMES, GLOSSARY, cn_num, truth_figures
 from budgetlint.eval.generate import Budget, FunctionLine, amount_text, to_wan, wan, wan_short
 from budgetlint.eval.model import CellRef, Composition, Para, TableBlock, TRow, row_ref
+from budgetlint.eval.prose import GLOSSARY, cn_num
+from budgetlint.eval.table_rows import CLASS_NAMES
+from budgetlint.eval.truth import truth_figures
 
 # ---------------------------------------------------------------------------------------------
 # Row builders shared with the final-account layout

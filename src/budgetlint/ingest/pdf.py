@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from budgetlint import limits
-from budgetlint.ingest import pdf_fonts
+from budgetlint.ingest import notices, pdf_fonts
 from budgetlint.ingest.base import IngestError, Line, Page, Source, cause
 from budgetlint.model import Provenance
 
@@ -64,6 +64,8 @@ class PdfSettings:
 
 
 DEFAULT = PdfSettings()
+# Fewer glyphs cut by the clipping than this are a stroke of a letter at a frame's edge, not text.
+_MIN_CLIPPED = 4
 
 
 class Char(NamedTuple):
@@ -197,11 +199,163 @@ def _display_boxes(rot: int, box: tuple[float, float, float, float], boxes):
     return _to_display(rot, box)(left, bottom, right, top)
 
 
-def page_chars(page, textpage, raw) -> tuple[list[Char], int, tuple[float, float]]:
+# Text render modes that paint nothing (PDF 32000 §9.3.6): 3 invisible, 7 clip only.
+_INVISIBLE_MODES = (3, 7)
+# Share of a glyph inside the visible area: below HIDDEN it is not on the page (not read); below
+# SHOWN only part of it shows (a line cut by the clipping, which a reader sees as text that does
+# not display: noted, and still read — a table cell's text cut at its border is the cell's text).
+_HIDDEN_SHARE = 0.02
+_SHOWN_SHARE = 0.85
+
+
+def _clip_box(obj, raw) -> tuple[float, float, float, float] | None:
+    """The box a text object's clipping leaves visible (user space): the intersection of its clip
+    paths' bounds (a rectangle clip exactly; any other shape by its bounds, so never too small)."""
+    clip = raw.FPDFPageObj_GetClipPath(obj)
+    if not clip:
+        return None
+    x = ctypes.c_float()
+    y = ctypes.c_float()
+    box: list[float] | None = None
+    for q in range(raw.FPDFClipPath_CountPaths(clip)):
+        xs, ys = [], []
+        for k in range(raw.FPDFClipPath_CountPathSegments(clip, q)):
+            seg = raw.FPDFClipPath_GetPathSegment(clip, q, k)
+            if seg and raw.FPDFPathSegment_GetPoint(seg, x, y):
+                xs.append(x.value)
+                ys.append(y.value)
+        if not xs:
+            continue
+        b = [min(xs), min(ys), max(xs), max(ys)]
+        box = b if box is None else [max(box[0], b[0]), max(box[1], b[1]), min(box[2], b[2]), min(box[3], b[3])]
+    return tuple(box) if box else None
+
+
+def _share_inside(x0: float, b: float, r: float, t: float, box) -> float:
+    """Share of the glyph box (x0, b, r, t) inside ``box`` (x0, y0, x1, y1)."""
+    w, h = max(r - x0, 0.0), max(t - b, 0.0)
+    if w <= 0 or h <= 0:
+        inside = box[0] <= (x0 + r) / 2 <= box[2] and box[1] <= (b + t) / 2 <= box[3]
+        return 1.0 if inside else 0.0
+    iw = max(0.0, min(r, box[2]) - max(x0, box[0]))
+    ih = max(0.0, min(t, box[3]) - max(b, box[1]))
+    return (iw * ih) / (w * h)
+
+
+class _Visibility:
+    """Whether each character of a text page is painted where the page shows it: not in an
+    invisible render mode, not with a transparent fill, and inside its object's clipping and the
+    crop box. A PDF may carry text that is never seen (a '。' drawn invisible, a paragraph repeated
+    outside the clipping of the previous page); a reviewer reads the page, so must we."""
+
+    def __init__(self, page, handle, raw, crop: tuple[float, float, float, float]) -> None:
+        self.raw, self.handle, self.crop = raw, handle, crop
+        # Clip paths of objects inside a form are in the form's space: only top-level objects'
+        # clipping is compared with the page-space glyph boxes.
+        self.top = {ctypes.cast(raw.FPDFPage_GetObject(page, k), ctypes.c_void_p).value
+                    for k in range(raw.FPDFPage_CountObjects(page))}
+        self.objects: dict[int, tuple[bool, tuple | None]] = {}
+        self._l, self._r, self._b, self._t = (ctypes.c_double() for _ in range(4))
+        self._rgba = [ctypes.c_uint() for _ in range(4)]
+
+    def _object(self, key: int, i: int) -> tuple[bool, bool, tuple | None]:
+        """(invisible render mode, transparent fill, clip box) of the text object at ``key``,
+        whose character ``i`` is one; worked out once per object (the fill colour PDFium gives
+        for a character is its text object's)."""
+        found = self.objects.get(key)
+        if found is None:
+            obj = ctypes.cast(key, self.raw.FPDF_PAGEOBJECT)
+            invisible = self.raw.FPDFTextObj_GetTextRenderMode(obj) in _INVISIBLE_MODES
+            transparent = bool(self.raw.FPDFText_GetFillColor(self.handle, i, *self._rgba)) \
+                and self._rgba[3].value == 0
+            box = _clip_box(obj, self.raw) if key in self.top else None
+            found = self.objects[key] = (invisible, transparent, box)
+        return found
+
+    def shares(self, index: list[int]):
+        """Share of each character ``index`` the page shows (0 hidden … 1 fully shown), as an
+        array: the glyph boxes read in one pass into an array (``_char_boxes``), the shares
+        inside the crop box and the clipping computed over all of them at once."""
+        import numpy as np
+
+        get_object = _text_object_fn(self.raw)
+        tp = ctypes.cast(self.handle, ctypes.c_void_p).value
+        hidden = np.zeros(len(index), dtype=bool)
+        clips: dict[tuple, list[int]] = {}
+        for j, i in enumerate(index):
+            key = get_object(tp, i)
+            if not key:
+                continue  # no text object (a generated character): the crop box alone decides
+            invisible, transparent, clip = self._object(key, i)
+            if invisible or transparent:
+                hidden[j] = True
+            elif clip is not None:
+                clips.setdefault(clip, []).append(j)
+        boxes, ok = _char_boxes(tp, index, self.raw)
+        x0, r, b, t = boxes[:, 0], boxes[:, 1], boxes[:, 2], boxes[:, 3]
+        share = _shares_inside(x0, b, r, t, self.crop)
+        for clip, js in clips.items():
+            sel = np.array(js)
+            share[sel] = np.minimum(share[sel], _shares_inside(x0[sel], b[sel], r[sel], t[sel], clip))
+        out = np.where(ok, share, 1.0)  # no glyph box: shown
+        out[hidden] = 0.0
+        return out
+
+
+def _shares_inside(x0, b, r, t, box):
+    """``_share_inside`` over arrays of glyph boxes, with the same float operations."""
+    import numpy as np
+
+    w, h = np.maximum(r - x0, 0.0), np.maximum(t - b, 0.0)
+    flat = (w <= 0) | (h <= 0)
+    cx, cy = (x0 + r) / 2, (b + t) / 2
+    centre_in = (box[0] <= cx) & (cx <= box[2]) & (box[1] <= cy) & (cy <= box[3])
+    iw = np.maximum(0.0, np.minimum(r, box[2]) - np.maximum(x0, box[0]))
+    ih = np.maximum(0.0, np.minimum(t, box[3]) - np.maximum(b, box[1]))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = (iw * ih) / (w * h)
+    return np.where(flat, np.where(centre_in, 1.0, 0.0), share)
+
+
+_TEXT_OBJECT = None
+_CHAR_BOX = None
+
+
+def _text_object_fn(raw):
+    """``FPDFText_GetTextObject`` untyped: the object's address as an int (0 for none)."""
+    global _TEXT_OBJECT
+    if _TEXT_OBJECT is None:
+        v = ctypes.c_void_p
+        _TEXT_OBJECT = ctypes.CFUNCTYPE(v, v, ctypes.c_int)(ctypes.cast(raw.FPDFText_GetTextObject, v).value)
+    return _TEXT_OBJECT
+
+
+def _char_boxes(tp: int, index: list[int], raw):
+    """Tight glyph boxes (``FPDFText_GetCharBox``: left, right, bottom, top, user space) of the
+    characters ``index`` → (k × 4 float64 array, bool array: PDFium gave a box)."""
+    import numpy as np
+
+    global _CHAR_BOX
+    v = ctypes.c_void_p
+    if _CHAR_BOX is None:
+        _CHAR_BOX = ctypes.CFUNCTYPE(ctypes.c_int, v, ctypes.c_int, v, v, v, v)(
+            ctypes.cast(raw.FPDFText_GetCharBox, v).value)
+    fn = _CHAR_BOX
+    k = len(index)
+    buf = (ctypes.c_double * (4 * max(k, 1)))()
+    base = ctypes.addressof(buf)
+    ok = np.array([fn(tp, i, base + 32 * j, base + 32 * j + 8, base + 32 * j + 16, base + 32 * j + 24)
+                   for j, i in enumerate(index)], dtype=bool)
+    return np.frombuffer(buf, dtype=np.float64)[:4 * k].reshape(k, 4), ok
+
+
+def page_chars(page, textpage, raw, clipped: list[str] | None = None) -> tuple[list[Char], int, tuple[float, float]]:
     """The visible characters of a page in displayed orientation, and the display size.
 
     Loose boxes (font ascent to descent) give every glyph of a line the same height, which is
     what grouping into lines needs. Whitespace is dropped: gaps are read from the geometry.
+    Characters the page does not show at all (``_Visibility``) are dropped; those it shows only in
+    part are kept, and appended to ``clipped`` when given.
     Returns (chars, effective rotation, (width, height)).
     """
     handle = textpage.raw  # the bare handle: pypdfium2's wrapper costs a property call per use
@@ -230,6 +384,13 @@ def page_chars(page, textpage, raw) -> tuple[list[Char], int, tuple[float, float
     ok &= ~((x1 < 0) | (x0 > width) | (bottom < 0) | (top > height) | (bottom - top <= 0.1))
     pick = np.flatnonzero(ok)
     index = [keep[k] for k in pick.tolist()]
+    share = _Visibility(page.raw, handle, raw, box).shares(index)
+    # not painted, or outside the clipping: not on the page a reader sees
+    shown = share >= _HIDDEN_SHARE
+    if clipped is not None:
+        clipped.extend(text[i] for i, cut in zip(index, (shown & (share < _SHOWN_SHARE)).tolist(), strict=True)
+                       if cut)
+    pick, index = pick[shown], [i for i, s in zip(index, shown.tolist(), strict=True) if s]
     # tuple.__new__ straight: the named tuple's own __new__ is a Python call per character
     make = tuple.__new__
     out = [make(Char, row) for row in zip(x0[pick].tolist(), top[pick].tolist(), x1[pick].tolist(),
@@ -1076,12 +1237,15 @@ def read_pdf(path: str, settings: PdfSettings = DEFAULT) -> Source:
                 source.notes.append(f"第 {i + 1} 页无法解析（{type(e).__name__}），已跳过")
                 continue
             textpage = page.get_textpage()
+            clipped: list[str] = []
             try:
-                chars, rot, _size = page_chars(page, textpage, raw)
+                chars, rot, _size = page_chars(page, textpage, raw, clipped)
                 h, v, images = page_rulings(page, rot, raw, settings)
             finally:
                 textpage.close()
                 page.close()
+            if len(clipped) >= _MIN_CLIPPED:
+                source.notes.append(notices.clipped_text(i + 1, "".join(clipped)))
             pages.append((i + 1, chars, h, v, images))
         total = sum(len(p[1]) for p in pages)
         scanned: list[Page] = []  # pages to read by OCR (ingest/ocr.py)
@@ -1093,6 +1257,8 @@ def read_pdf(path: str, settings: PdfSettings = DEFAULT) -> Source:
             if len(chars) < settings.min_page_chars:
                 if images or total == 0:
                     scanned.append(page)
+                elif not h and not v:
+                    source.notes.append(notices.blank_page(number))  # nothing at all is printed on it
                 continue
             if garbled(chars, chinese):
                 source.notes.append(

@@ -15,8 +15,9 @@ from pathlib import Path
 
 from budgetlint.recognise.normalise import clean, squash, strip_enumeration
 
-# Recognition data beside the templates: every other file is one template.
-_SHARED = {"columns.toml", "rows.toml", "kinds.toml", "narrative.toml", "figures.toml", "forms.toml"}
+# Recognition data beside the templates: every other file is one template (checklist.toml: the
+# reviewer's checklist, read by checklist.py).
+_SHARED = {"columns.toml", "rows.toml", "kinds.toml", "narrative.toml", "figures.toml", "forms.toml", "checklist.toml"}
 _LAYOUTS = {"grid", "balance", "matrix"}
 
 

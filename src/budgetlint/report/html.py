@@ -26,6 +26,7 @@ from html import escape
 from pathlib import Path
 
 from budgetlint import __version__
+from budgetlint.checklist import build as build_checklist
 from budgetlint.findings import Finding, Location
 from budgetlint.model import Column, Document, Row, RowKind, Table
 from budgetlint.pipeline import Result
@@ -521,6 +522,24 @@ def _doc_name(r: Result) -> str:
     return Path(r.path).name + (f"（{org}）" if org else "")
 
 
+def _checklist_html(doc: Document, r: Result) -> str:
+    """The reviewer's 公开情况检查表 for the document (budgetlint.checklist), a row per part."""
+    c = build_checklist(doc, r.findings)
+    if c is None:
+        return ""
+    cls = {"是": "none", "否": "err-doc", "需人工确认": "unchecked"}
+    rows = []
+    for p in c.parts:
+        problems = "".join(f"<li>{_e(x)}</li>" for x in p.problems)
+        rows.append(f"<tr><td>{_e(p.group)}</td><td>{_e(p.name)}</td>"
+                    f'<td class="{cls.get(p.verdict, "")}">{_e(p.verdict)}</td>'
+                    f'<td>{f"<ul>{problems}</ul>" if problems else ""}</td></tr>')
+    return (f'<details class="checklist" open><summary><h3 style="display:inline">{_e(c.title)}</h3></summary>'
+            f'<p class="muted">部门名称：{_e(c.organisation)}</p>'
+            f'<table class="checklist"><thead><tr><th colspan="2">{_e(c.heading)}</th><th>符合要求</th><th>问题</th>'
+            f'</tr></thead><tbody>{"".join(rows)}</tbody></table></details>')
+
+
 def _document(d: int, r: Result, images: dict[tuple[int, int], str] | None = None) -> str:
     ids = _Ids(d)
     name = Path(r.path).name
@@ -542,6 +561,7 @@ def _document(d: int, r: Result, images: dict[tuple[int, int], str] | None = Non
         f'<span class="badge {s.value}">{s.label} <span data-count="doc={ids.doc()} severity={s.value}">'
         f'{c[s.value]}</span></span>' for s in SEVERITIES if c[s.value]) or _no_findings(r, "span"))
         + "</dd></dl>")
+    out.append(_checklist_html(doc, r))
     charts = budget_charts(doc)
     if charts:
         out.append('<h3>预算结构</h3><div class="charts">')

@@ -1,4 +1,5 @@
-"""``check --format json``: {"version": 1, "tool": …, "documents": [{path, meta, stats, findings}]}."""
+"""``check --format json``: {"version": 1, "tool": …, "documents": [{path, meta, stats, findings,
+coverage, checklist}]}; ``checklist`` only for department (unit) budgets and final accounts."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import json
 from collections import Counter
 
 from budgetlint import __version__
+from budgetlint.checklist import build as build_checklist
 from budgetlint.pipeline import Result
 from budgetlint.report.serialize import meta_dict
 
@@ -43,6 +45,10 @@ def report_dict(results: list[Result]) -> dict[str, object]:
         entry["stats"] = stats(r)
         if r.coverage is not None:
             entry["coverage"] = r.coverage.to_dict()
+        checklist = build_checklist(r.document, r.findings)
+        if checklist is not None:
+            # the reviewer's 公开情况检查表: one verdict per part (budgetlint.checklist)
+            entry["checklist"] = checklist.to_dict()
         docs.append(entry)
     return {"version": REPORT_VERSION, "tool": {"name": "budgetlint", "version": __version__}, "documents": docs}
 

@@ -2,6 +2,8 @@
 
 * json, sarif, csv: ``-o FILE`` (its folder created if missing) or standard output; ``-o FOLDER`` →
   FOLDER/budgetlint-report.json|sarif|csv.
+* checklist: the 公开情况检查表 workbook (report/checklist_xlsx.py), written as xlsx is:
+  ``-o FILE``, budgetlint-report.checklist.xlsx, or ``-o FOLDER`` → ``<stem>.budgetlint.checklist.xlsx``.
 * html, xlsx: one combined report for all documents: ``-o FILE``, or budgetlint-report.html|xlsx
   in the current folder (html goes to standard output when that is not a terminal). ``-o FOLDER``
   (an existing folder, or a path ending in ``/``) → one report per document, ``<stem>.budgetlint.html|xlsx``.
@@ -25,7 +27,8 @@ from rich.console import Console
 
 from budgetlint.pipeline import Result
 
-EXT = {"json": "json", "sarif": "sarif", "csv": "csv", "html": "html", "xlsx": "xlsx", "pdf": "pdf", "png": "png"}
+EXT = {"json": "json", "sarif": "sarif", "csv": "csv", "html": "html", "xlsx": "xlsx", "pdf": "pdf", "png": "png",
+       "checklist": "checklist.xlsx"}
 PAGES_FOLDER = "budgetlint-pages"
 REPORT_STEM = "budgetlint-report"
 
@@ -103,6 +106,10 @@ def _write_one(results: list[Result], fmt: str, path: Path) -> None:
         from budgetlint.report.html import write_html
 
         write_html(results, path)  # with the findings' page images in a folder beside it
+    elif fmt == "checklist":
+        from budgetlint.report.checklist_xlsx import write_checklist_xlsx
+
+        write_checklist_xlsx(results, path)
     else:
         path.write_text(_render_text(results, fmt), encoding="utf-8")
 

@@ -14,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from budgetlint.findings import Finding, Location
+from budgetlint.ingest.notices import parse as parse_notice
 from budgetlint.model import Document, Provenance, RowKind, Table
 from budgetlint.recognise.normalise import squash
 from budgetlint.recognise.vocab import default_vocabulary
@@ -333,3 +334,53 @@ def headings_contradict(doc: Document) -> Iterator[Finding]:
         reported.add(key)
         yield _finding("BL606", f"文档为{doc.meta.kind.value}，{what}却写「{text}」", _at(prov), evidence=text,
                        expected=scope, found=other)
+
+
+@rule("BL607", name="blank-page", family="completeness", severity="warning", title="文档中有多余的空白页")
+def blank_page(doc: Document) -> Iterator[Finding]:
+    """## 检查什么
+    PDF 中没有任何文字、图片或线条的页面（读取时发现）。
+    ## 为什么重要
+    多余的空白页是公开检查表中常见的问题（"目录后有一页多余的空白页，建议删除"）。
+    ## 示例
+    目录之后的第 3 页是空白页。
+    ## 不报的情形
+    有任何可见内容的页面（只有页码、只有表格线的页面不算空白）；扫描件（页面是图片）；不是 PDF 的文档。
+    """
+    for note in doc.notes:
+        notice = parse_notice(note)
+        if notice and notice.kind == "blank":
+            yield _finding("BL607", f"第 {notice.page} 页是空白页，建议删除", Location(page=notice.page))
+
+
+def _all_text(doc: Document) -> str:
+    parts = [text for text, _ in _prose(doc)] + [t.title for t in doc.tables] + list(doc.toc)
+    return squash("\n".join(parts))
+
+
+@rule("BL608", name="explanation-missing", family="completeness", severity="warning",
+      title="缺少应公开的情况说明")
+def explanation_missing(doc: Document) -> Iterator[Finding]:
+    """## 检查什么
+    部门（单位）预决算的说明部分应说明：机关运行经费、“三公”经费、政府采购、国有资产占有使用情况、
+    绩效目标（绩效管理）。每项按词表 `completeness.toml [explanations.topics]` 中的用语在正文、标题
+    和表名中查找，都没有出现的报告一次。
+    ## 为什么重要
+    这些是预决算公开的法定内容（《地方预决算公开操作规程》），缺少是检查表中的"否"。
+    ## 示例
+    部门预算的说明中没有政府采购预算情况。
+    ## 不报的情形
+    只有表格、说明另行公开的文件（带句号的正文行少于词表的 `min_paragraphs`）；识别出的表格太少；不是
+    部门（单位）预决算的文档。
+    """
+    conf = vocab()["explanations"]
+    if doc.meta.kind.value not in conf["kinds"] or not _enough_tables(doc):
+        return
+    # a narrative is sentences ("。"), not the table titles and notes of a tables-only file
+    sentences = sum(1 for sec in doc.sections for p in sec.paragraphs if not p.cells and "。" in p.text)
+    if sentences < conf["min_paragraphs"]:
+        return
+    text = _all_text(doc)
+    for topic, words in conf["topics"].items():
+        if not any(w in text for w in words):
+            yield _finding("BL608", f"{doc.meta.kind.value}的说明中没有找到{topic}的说明", Location(), expected=topic)

@@ -23,7 +23,7 @@ from budgetlint.findings import Finding, Location, Severity
 from budgetlint.model import Document, Indicator, PerformanceForm, Project, Provenance, Row, RowKind, Unit
 from budgetlint.recognise.normalise import squash
 from budgetlint.rules.common import form_scale, half_ulp, project_unit
-from budgetlint.rules.narrative import name_key
+from budgetlint.rules.narrative_projects import name_key
 from budgetlint.rules.registry import REGISTRY, rule
 
 VOCAB = Path(__file__).resolve().parent / "vocab" / "performance.toml"

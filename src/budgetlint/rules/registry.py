@@ -15,6 +15,8 @@ from budgetlint.findings import FAMILIES, FAMILY_INFO, Finding, Location, Severi
 from budgetlint.model import Document
 
 RuleFn = Callable[[Document], Iterator[Finding]]
+# A rule of scope "pair" reads two (or more) documents at once: a ``grouping.Pair``.
+SCOPES = ("document", "pair")
 _FAMILY_DIGIT = {digit: family for family, (digit, _) in FAMILY_INFO.items()}
 
 
@@ -28,13 +30,19 @@ class Rule:
     fn: RuleFn
     status: str = "stable"
     since: str = "0.1.0"
+    scope: str = "document"  # "pair": cross-document, run over the groups of a batch (run_pair)
 
     @property
     def doc(self) -> str:
         return (self.fn.__doc__ or "").strip()
 
     def run(self, doc: Document) -> Iterator[Finding]:
-        return self.fn(doc)
+        # A pair rule has nothing to say about one document alone: the per-document pipeline
+        # passes over it, and ``crossdoc.check_groups`` runs it with ``run_pair``.
+        return self.fn(doc) if self.scope == "document" else iter(())
+
+    def run_pair(self, pair) -> Iterator[Finding]:
+        return self.fn(pair) if self.scope == "pair" else iter(())
 
     def finding(self, message: str, location: Location | None = None, *, severity: Severity | None = None,
                 **fields) -> Finding:
@@ -47,16 +55,19 @@ class Rule:
 REGISTRY: dict[str, Rule] = {}
 
 
-def rule(id: str, *, name: str, family: str, severity: str, title: str) -> Callable[[RuleFn], RuleFn]:
+def rule(id: str, *, name: str, family: str, severity: str, title: str,
+         scope: str = "document") -> Callable[[RuleFn], RuleFn]:
     if not re.fullmatch(r"BL\d{3}", id):
         raise ValueError(f"bad rule id {id!r}")
     if family not in FAMILIES or _FAMILY_DIGIT.get(id[2]) != family:
         raise ValueError(f"{id}: family {family!r} does not match its number")
     if id in REGISTRY:
         raise ValueError(f"duplicate rule id {id}")
+    if scope not in SCOPES:
+        raise ValueError(f"{id}: unknown scope {scope!r}")
 
     def deco(fn: RuleFn) -> RuleFn:
-        REGISTRY[id] = Rule(id, name, family, Severity(severity), title, fn)
+        REGISTRY[id] = Rule(id, name, family, Severity(severity), title, fn, scope=scope)
         return fn
 
     return deco
@@ -68,13 +79,19 @@ def all_rules() -> list[Rule]:
         arithmetic,
         catalog,
         completeness,
+        cross_document,
         cross_table,
         extraction,
         narrative,
+        narrative_changes,
+        narrative_projects,
+        narrative_sums,
+        narrative_unit_type,
         performance,
         performance_indicators,
         performance_text,
         text,
+        wording,
     )
 
     return [REGISTRY[k] for k in sorted(REGISTRY)]

@@ -7,8 +7,8 @@ Text is matched on ``squash()``ed paragraphs (no spaces, "，" → ",", "；" �
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from budgetlint.model import Claim, DocKind, Document, Figure, Provenance, Section, Unit
@@ -185,265 +185,397 @@ def _item_scope(v: Vocab, texts: list[str]) -> tuple[str, ...]:
 
 
 def _paragraph_claims(pieces: list[tuple[str, Provenance]], ctx: _Context, v: Vocab) -> list[Claim]:
-    text = "".join(t for t, _ in pieces)
-    heading = ctx.heading
-    starts: list[tuple[int, Provenance]] = []
-    at = 0
-    for t, prov in pieces:
-        starts.append((at, prov))
-        at += len(t)
+    """The claims one paragraph states: its tokens (``v.pattern``) read in order by a ``_Reading``,
+    each kind of token by its own rule (``_RULES``)."""
+    reading = _Reading.of(pieces, ctx, v)
+    for m in v.pattern.finditer(reading.text):
+        reading.read(m)
+    ctx.topic = reading.topic
+    return reading.finish()
 
-    def where(pos: int) -> Provenance:
-        return next(prov for begin, prov in reversed(starts) if begin <= pos)
 
-    claims: list[Claim] = []
-    current: Claim | None = None
-    last_subject_end = -10
-    subject_start = 0  # where the last subject claim's word began
-    direction: str | None = None
-    comparing = False  # after 比/较: the next amount is last year's, not this year's
+@dataclass(slots=True)
+class _Reading:
+    """Where the reading of one paragraph stands, token by token: the claim the words speak of now,
+    the sentence's topic, and what the words just read make of the next figure (a direction, a
+    comparison, "年初预算为"). Each kind of token is read by one method below (see ``_RULES``)."""
+
+    text: str
+    starts: list[tuple[int, Provenance]]  # where each piece (line) of the paragraph begins
+    ctx: _Context
+    v: Vocab
+    # Lines that open with numbering ("（1）一般公共服务支出…", "2.…"): each opens a clause of its
+    # own, whose subject is its own, even where the line before ran on into it ("…具体如下 (1)…").
+    openings: list[int]
+    claims: list[Claim] = field(default_factory=list)
+    current: Claim | None = None  # the claim the next figure belongs to
+    last_subject_end: int = -10
+    subject_start: int = 0  # where the last subject claim's word began
+    direction: str | None = None  # a direction word ("增加") waiting for its figure
+    comparing: bool = False  # after 比/较: the next amount is last year's, not this year's
     expect: str | None = None  # after "年初预算为" / "执行数为" …: which figure the next amount is
-    stack: list[Claim | None] = []
+    base_start: int | None = None  # where the base's own words begin after "比" / "较"
+    stack: list[Claim | None] = field(default_factory=list)  # the wholes whose parts are being listed
     # The subject a sentence opened with (numbering and the body's name aside): later sentences
     # that begin with "2026年预算数" / "年初预算为" / "与上年相比" go on about it.
-    topic: Claim | None = ctx.topic
-    sentence_start = 0
-    topic_start = 0
-    content = False  # a subject or a figure seen in this sentence
+    topic: Claim | None = None
+    topic_start: int = 0
+    sentence_start: int = 0
+    content: bool = False  # a subject or a figure seen in this sentence
+    last_token_end: int = 0  # where the token before the one being read ended
+    previous_end: int = 0  # where the token being read ends
 
-    def new(subject: str | None, pos: int) -> Claim:
-        label = v.subjects[subject].label if subject else ""
-        c = Claim(subject, label, _sentence_of(text, pos), where(pos), heading)
-        if stack and stack[-1] is not None:
-            c.parent = stack[-1]
-            stack[-1].parts.append(c)
-        claims.append(c)
+    @classmethod
+    def of(cls, pieces: list[tuple[str, Provenance]], ctx: _Context, v: Vocab) -> _Reading:
+        starts: list[tuple[int, Provenance]] = []
+        at = 0
+        for t, prov in pieces:
+            starts.append((at, prov))
+            at += len(t)
+        openings = [begin for (begin, _), (t, _) in zip(starts, pieces, strict=True)
+                    if begin and ENUMERATED.match(t)]
+        return cls("".join(t for t, _ in pieces), starts, ctx, v, openings, topic=ctx.topic)
+
+    # -- the reading loop ------------------------------------------------------------------------
+
+    def read(self, m: re.Match[str]) -> None:
+        """One token: the clauses numbered lines open before it, then the rule of its kind."""
+        self.last_token_end, self.previous_end = self.previous_end, m.end()
+        self._open_numbered_lines(m.start())
+        kind = m.lastgroup
+        opened = not self.content  # this token is the first subject or figure of its sentence
+        if kind in ("item", "subject", "amount", "pct", "count"):
+            self.content = True
+        rule = _RULES.get(kind or "")
+        if rule is not None:
+            rule(self, m, opened)
+
+    def _open_numbered_lines(self, pos: int) -> None:
+        """Each numbered line before ``pos`` opens a clause: nothing read so far reaches into it."""
+        while self.openings and self.openings[0] <= pos:
+            at = self.openings.pop(0)
+            if at < self.last_token_end:
+                continue  # a figure or word broken over the lines ("2,404.|17万元")
+            if not self.content and ENUMERATED.match(self.text[self.sentence_start:at]):
+                self.topic = None  # the list item before named no subject of its own: "(1)差旅费主要用于…"
+            self.sentence_start, self.content = at, False
+            self.current, self.direction, self.comparing, self.expect, self.base_start = None, None, False, None, None
+
+    def finish(self) -> list[Claim]:
+        """The claims with a figure, after the whole paragraph has named its subjects: a count-only
+        word that named a project, and the money of projects just counted."""
+        v = self.v
+        for c in self.claims:
+            if c.subject is not None and c.count is None and c.word in v.subjects[c.subject].count_words:
+                c.subject = None  # "…卫生中心项目…全年预算数5000万元": a project's own name, not 项目支出
+        kept = [c for c in self.claims if c.has_figure]
+        for prev, c in zip(kept, kept[1:], strict=False):
+            # "涉及预算项目支出 19 个，预算资金 11262.37 万元": the money of the projects just counted.
+            if c.subject in v.followers and prev.subject == "project" and prev.count is not None \
+                    and prev.text == c.text and c.amount is not None:
+                c.subject = v.followers[c.subject]
+                c.label = v.subjects[c.subject].label
+        return kept
+
+    # -- helpers of the rules --------------------------------------------------------------------
+
+    def where(self, pos: int) -> Provenance:
+        return next(prov for begin, prov in reversed(self.starts) if begin <= pos)
+
+    def new(self, subject: str | None, pos: int) -> Claim:
+        """A new claim at ``pos``, a part of the whole being listed if any."""
+        label = self.v.subjects[subject].label if subject else ""
+        c = Claim(subject, label, _sentence_of(self.text, pos), self.where(pos), self.ctx.heading)
+        if self.stack and self.stack[-1] is not None:
+            c.parent = self.stack[-1]
+            self.stack[-1].parts.append(c)
+        self.claims.append(c)
         return c
 
-    def at_sentence_start(pos: int) -> bool:
+    def at_sentence_start(self, pos: int) -> bool:
         """Only numbering, a year or the body's name before ``pos`` in its sentence."""
-        return bool(v.neutral.fullmatch(text[sentence_start:pos]))
+        return bool(self.v.neutral.fullmatch(self.text[self.sentence_start:pos]))
 
-    def opens_sentence(pos: int) -> bool:
+    def opens_sentence(self, pos: int) -> bool:
         """No subject or figure yet in the sentence, and nothing before ``pos`` but numbering and
         "与上年" ("与上年相比增加…", "2026年预算数…"): a sentence that names no subject of its own."""
-        return not content and bool(_OPENING.fullmatch(text[sentence_start:pos]))
+        return not self.content and bool(_OPENING.fullmatch(self.text[self.sentence_start:pos]))
 
-    def continue_topic(pos: int, attach: bool) -> Claim | None:
+    def continue_topic(self, pos: int, attach: bool) -> Claim | None:
         """The claim a sentence that opens without a subject speaks of: the topic itself while it
         has no figure (or, with ``attach``, no change yet: "与上年相比增加 5.31 万元"), else a new
         claim about the same subject."""
-        if topic is None or not opens_sentence(pos):
+        topic = self.topic
+        if topic is None or not self.opens_sentence(pos):
             return None
         if not topic.has_figure or (attach and topic.change is None and topic.percent is None
                                     and topic.flat is None):
             if not topic.has_figure:
-                if topic not in claims:
-                    claims.append(topic)  # dropped with its paragraph for want of a figure; kept now
-                said = _sentence_of(text, pos)
+                if topic not in self.claims:
+                    self.claims.append(topic)  # dropped with its paragraph for want of a figure; kept now
+                said = _sentence_of(self.text, pos)
                 if said not in topic.text:
                     topic.text += said  # the title and the sentence with the figures, as evidence
             return topic
-        c = topic.about_the_same(_sentence_of(text, pos), where(pos))
-        claims.append(c)
+        c = topic.about_the_same(_sentence_of(self.text, pos), self.where(pos))
+        self.claims.append(c)
         return c
 
-    base_start: int | None = None  # where the base's own words begin after "比" / "较"
-
-    def in_base(pos: int) -> bool:
+    def in_base(self, pos: int) -> bool:
         """Between "比" / "较" and ``pos`` only the base's words: no comma, no direction word."""
-        return base_start is not None and direction is None and not any(
-            b in text[base_start:pos] for b in _BASE_ENDS)
+        return self.base_start is not None and self.direction is None and not any(
+            b in self.text[self.base_start:pos] for b in _BASE_ENDS)
 
-    last_token_end = 0
-    previous_end = 0
-    # Lines that open with numbering ("（1）一般公共服务支出…", "2.…"): each opens a clause of its
-    # own, whose subject is its own, even where the line before ran on into it ("…具体如下 (1)…").
-    openings = [begin for (begin, _), (t, _) in zip(starts, pieces, strict=True) if begin and ENUMERATED.match(t)]
-    for m in v.pattern.finditer(text):
-        last_token_end, previous_end = previous_end, m.end()
-        while openings and openings[0] <= m.start():
-            at = openings.pop(0)
-            if at < last_token_end:
-                continue  # a figure or word broken over the lines ("2,404.|17万元")
-            if not content and ENUMERATED.match(text[sentence_start:at]):
-                topic = None  # the list item before named no subject of its own: "(1)差旅费主要用于…"
-            sentence_start, content = at, False
-            current, direction, comparing, expect, base_start = None, None, False, None, None
+    def _subject_read(self, end: int) -> None:
+        """A subject (or item) was read up to ``end``: what came before waits for no figure now."""
+        self.last_subject_end = end
+        self.direction = None
+        self.comparing = False
+        self.expect = None
+
+    # -- subjects --------------------------------------------------------------------------------
+
+    def on_item(self, m: re.Match[str], opened: bool) -> None:
+        """A 功能分类 item ("农林水支出（类）…（项）", "2080506-…"): a claim of its own, in the tables
+        the scope words around it name."""
+        item = _parse_item(m.group("item"))
+        if item is None:
+            return
+        item = _item_from_headings(item, self.ctx.headings)
+        current = self.current = self.new("function_item", m.start())
+        current.item = item
+        current.label = "".join(f"{n}（{'类款项'[lv - 1]}）" if lv else n for n, lv, _ in item if n)
+        sentence_prefix = self.text[self.sentence_start: m.start()]
+        current.scope = _item_scope(self.v, [sentence_prefix, self.ctx.lead, *reversed(self.ctx.headings)])
+        if self.at_sentence_start(m.start()):
+            self.topic, self.topic_start = current, m.start()
+        self._subject_read(m.end())
+
+    def on_subject(self, m: re.Match[str], opened: bool) -> None:
+        """A subject word: it joins the one just before it, names the base of a comparison, or
+        opens a new claim (narrowed by the words before it in its clause)."""
+        key = self.v.by_word[m.group("subject")]
+        if self._joins_previous_subject(m, key) or self._names_the_base(m.start(), key):
+            return
+        v, text = self.v, self.text
+        clause = text[max([text.rfind(b, 0, m.start()) + 1 for b in _CLAUSE_BREAKS] + [self.last_token_end]): m.start()]
+        if not v.neutral.fullmatch(clause) and not any(clause.endswith(w) for w in v.subjects[key].prefixes):
+            # "一般公共预算基本支出", "该项目……（含上年结转": the words before narrow the subject
+            self.current = self.new(None, m.start())
+            self.current.label = clause[-8:] + v.subjects[key].label
+            if opened and not self.stack:
+                self.topic = None  # a sentence about something else: later ones do not go on about the old
+        else:
+            self.current = self.new(key, m.start())
+            self.subject_start = m.start()
+            if m.group("subject") in v.subjects[key].count_words and not _NUMBERING.fullmatch(clause):
+                self.current.word = m.group("subject")  # "…卫生中心项目": a name's last word, unless a count follows
+            if self.at_sentence_start(m.start()):
+                self.topic, self.topic_start = self.current, m.start()
+        self._subject_read(m.end())
+
+    def _joins_previous_subject(self, m: re.Match[str], key: str) -> bool:
+        """A subject word right after another one of a claim without a figure: one subject, merged
+        ("财政拨款" + "“三公”经费"), or a label the vocabulary does not know."""
+        current, v = self.current, self.v
+        if current is None or current.has_figure or m.start() - self.last_subject_end > 1:
+            return False
+        if current.subject is not None:
+            merged = _merge_subjects(v, current.subject, key)
+            if merged is None:
+                current.label += v.subjects[key].label
+            elif merged != current.subject:
+                current.label = v.subjects[merged].label
+            current.subject = merged
+        self.last_subject_end = m.end()
+        return True
+
+    def _names_the_base(self, pos: int, key: str) -> bool:
+        """After 比/较, a subject word that names the base of the comparison, not a new claim."""
+        if not self.comparing:
+            return False
+        current = self.current
+        if current is not None and current.subject is not None \
+                and (key == current.subject or key in self.v.subjects[current.subject].qualifiers):
+            return True  # "比2025年财政拨款“三公”经费年初预算减少…": the base's name, not a new claim
+        # "…495,836.20万元，比2025年预算收入执行数483,923.17万元增加…": the base's name
+        return self.in_base(pos)
+
+    # -- words that say what the next figure is --------------------------------------------------
+
+    def on_compare(self, m: re.Match[str], opened: bool) -> None:
+        """比 / 较: the next amount is the base (last year's), named after the word or not."""
+        if self.current is None:
+            self.current = self.continue_topic(m.start(), attach=True)
+        self.comparing = True
+        self.base_start = m.end() if m.group("compare") in self.v.base_follows else None
+        if self.base_start is not None:
+            self.direction = None  # "增加较多，…比2025年执行数…增加": a word left without its figure
+
+    def on_stage(self, m: re.Match[str], opened: bool) -> None:
+        """"上年预算为" / "年初预算为" / "调整预算" / "决算为" (and restating words): which figure of the
+        claim the next amount is; a sentence opening with one goes on about the topic."""
         kind = m.lastgroup
-        tok = m.group(kind)
-        opened = not content  # this token is the first subject or figure of its sentence
-        if kind in ("item", "subject", "amount", "pct", "count"):
-            content = True
-        if kind == "item":
-            item = _parse_item(tok)
-            if item is None:
-                continue
-            item = _item_from_headings(item, ctx.headings)
-            current = new("function_item", m.start())
-            current.item = item
-            current.label = "".join(f"{n}（{'类款项'[lv - 1]}）" if lv else n for n, lv, _ in item if n)
-            sentence_prefix = text[sentence_start: m.start()]
-            current.scope = _item_scope(v, [sentence_prefix, ctx.lead, *reversed(ctx.headings)])
-            if at_sentence_start(m.start()):
-                topic, topic_start = current, m.start()
-            last_subject_end = m.end()
-            direction = None
-            comparing = False
-            expect = None
-        elif kind == "subject":
-            key = v.by_word[tok]
-            if current is not None and not current.has_figure and m.start() - last_subject_end <= 1:
-                if current.subject is not None:
-                    merged = _merge_subjects(v, current.subject, key)
-                    if merged is None:
-                        current.label += v.subjects[key].label
-                    elif merged != current.subject:
-                        current.label = v.subjects[merged].label
-                    current.subject = merged
-                last_subject_end = m.end()
-                continue
-            if comparing and current is not None and current.subject is not None \
-                    and (key == current.subject or key in v.subjects[current.subject].qualifiers):
-                continue  # "比2025年财政拨款“三公”经费年初预算减少…": the base's name, not a new claim
-            if comparing and in_base(m.start()):
-                continue  # "…495,836.20万元，比2025年预算收入执行数483,923.17万元增加…": the base's name
-            clause = text[max([text.rfind(b, 0, m.start()) + 1 for b in _CLAUSE_BREAKS] + [last_token_end]): m.start()]
-            if not v.neutral.fullmatch(clause) and not any(clause.endswith(w) for w in v.subjects[key].prefixes):
-                # "一般公共预算基本支出", "该项目……（含上年结转": the words before narrow the subject
-                current = new(None, m.start())
-                current.label = clause[-8:] + v.subjects[key].label
-                if opened and not stack:
-                    topic = None  # a sentence about something else: later ones do not go on about the old
-            else:
-                current = new(key, m.start())
-                subject_start = m.start()
-                if tok in v.subjects[key].count_words and not _NUMBERING.fullmatch(clause):
-                    current.word = tok  # "…卫生中心项目": a name's last word, unless a count follows
-                if at_sentence_start(m.start()):
-                    topic, topic_start = current, m.start()
-            last_subject_end = m.end()
-            direction = None
-            comparing = False
-            expect = None
-        elif kind == "compare":
-            if current is None:
-                current = continue_topic(m.start(), attach=True)
-            comparing = True
-            base_start = m.end() if tok in v.base_follows else None
-            if base_start is not None:
-                direction = None  # "增加较多，…比2025年执行数…增加": a word left without its figure
-        elif kind in ("prior", "restate", "budget", "adjusted", "final"):
-            if comparing:
-                continue  # "比2025年预算数…", "较2025年年初预算减少…": the comparison's own words
-            if current is None or (current.has_figure and opens_sentence(m.start())):
-                current = continue_topic(m.start(), attach=False) or current
-            elif kind == "final" and ctx.final and current.amount is not None and current.budget is None \
-                    and current.change is None and not opens_sentence(m.start()):
-                # "“三公”经费支出预算593.46万元，支出决算587.55万元": the first figure was the budget
-                current.budget, current.amount = current.amount, None
-            expect = kind if kind != "restate" else None
-        elif kind == "amount":
-            unit = Unit.ending(tok)
-            fig = _figure(tok[: -len(unit.value)], unit)
-            if direction is not None:
-                if current is None or current.change is not None:
-                    current = new(None, m.start())
-                current.change = _signed(fig, direction, v)
-                current.change_word = direction
-                direction = None
-            elif comparing:
-                if current is not None and current.base is None and current.change is None:
-                    current.base = fig
-            elif expect in ("prior", "budget", "adjusted"):
-                slot = {"prior": "base", "budget": "budget", "adjusted": "adjusted"}[expect]
-                if current is None or getattr(current, slot) is not None or current.change is not None:
-                    current = new(None, m.start())
-                setattr(current, slot, fig)
-            else:
-                gap = text[last_subject_end:m.start()]
-                if current is not None and current.subject not in (None, "function_item") and not current.has_figure \
-                        and (last_token_end == last_subject_end and _longer_name(gap, v)
-                             or _names_another_item(gap)):
-                    # "13.项目管理业务924.27万元": the subject word only opens a longer name
-                    current.label = text[subject_start:m.start()]
-                    current.subject = None
-                    if topic is current:
-                        topic = None
-                if current is None or current.amount is not None or current.change is not None:
-                    current = new(None, m.start())
-                    if opened and not stack:
-                        topic = None  # "2.社会保障和就业支出1890.27万元。": a subject not recognised
-                current.amount = fig
-            comparing = False
-            expect = None
-        elif kind == "pct":
-            if expect == "rate":
-                if current is not None and current.rate is None:
-                    current.rate = _figure(tok[:-1].lstrip("-"), None)
-                expect = None
-            elif direction is not None and current is not None and current.percent is None:
-                current.percent = _signed(_figure(tok[:-1].lstrip("-"), None), direction, v)
-                current.percent_word = direction
-                direction = None
-        elif kind == "rate":
-            expect = "rate"
-        elif kind == "count":
-            # "项目支出 19 个", "项目共 12 个": a count only right after its subject
-            if current is not None and current.count is None and current.amount is None \
-                    and text[last_subject_end: m.start()] in _COUNT_GAP:
-                current.count = int(tok[:-1])
-        elif kind == "flat":
-            if current is None:
-                current = continue_topic(m.start(), attach=True)
-            if current is not None and current.flat is None:
-                current.flat = "基本持平" if any(w in tok for w in v.roughly) else "持平"
-            direction = None
-        elif kind == "dir":
-            if current is None:
-                current = continue_topic(m.start(), attach=True)
-            direction = tok
-        elif kind == "parts":
-            parent = current if current is not None and current.has_figure else None
-            stack.append(parent)
-            if parent is not None and parent.parts_word is None:
-                parent.parts_word = tok
-            current = None
-            direction = None
-        elif kind == "semi":
-            if len(stack) > 1:
-                stack.pop()
-            direction = None
-        elif kind == "colon":
-            # "…主要内容如下：1、…": after a lead the list's items open sentences of their own
-            if v.lead is not None and v.lead.search(text[sentence_start: m.end()]):
-                sentence_start = m.end()
-                content = False
-        elif kind == "stop":
-            # A subject left without a figure stays the topic only as a title ("1.因公出国（境）费用。"
-            # then "2026年预算数0.00万元"), not after other words ("行政单位的基本支出。").
-            if topic is not None and not topic.has_figure and topic is current \
-                    and not (m.start() == last_subject_end and _NUMBERING.fullmatch(text[sentence_start:topic_start])):
-                topic = None
-            if not content and ENUMERATED.match(text[sentence_start:m.start()]):
-                topic = None  # a list item about something the vocabulary does not name ("(1)差旅费…。")
-            stack.clear()
-            direction = None
-            comparing = False
-            expect = None
-            sentence_start = m.end()
-            content = False
-            if current is not None and not current.has_figure:
-                current = None  # a subject left without a figure does not reach into the next sentence
-    ctx.topic = topic
-    for c in claims:
-        if c.subject is not None and c.count is None and c.word in v.subjects[c.subject].count_words:
-            c.subject = None  # "…卫生中心项目…全年预算数5000万元": a project's own name, not 项目支出
-    kept = [c for c in claims if c.has_figure]
-    for prev, c in zip(kept, kept[1:], strict=False):
-        # "涉及预算项目支出 19 个，预算资金 11262.37 万元": the money of the projects just counted.
-        if c.subject in v.followers and prev.subject == "project" and prev.count is not None \
-                and prev.text == c.text and c.amount is not None:
-            c.subject = v.followers[c.subject]
-            c.label = v.subjects[c.subject].label
-    return kept
+        if self.comparing:
+            return  # "比2025年预算数…", "较2025年年初预算减少…": the comparison's own words
+        current = self.current
+        if current is None or (current.has_figure and self.opens_sentence(m.start())):
+            self.current = self.continue_topic(m.start(), attach=False) or current
+        elif kind == "final" and self.ctx.final and current.amount is not None and current.budget is None \
+                and current.change is None and not self.opens_sentence(m.start()):
+            # "“三公”经费支出预算593.46万元，支出决算587.55万元": the first figure was the budget
+            current.budget, current.amount = current.amount, None
+        self.expect = kind if kind != "restate" else None
+
+    def on_rate(self, m: re.Match[str], opened: bool) -> None:
+        """"完成年初预算的": the next percentage is the rate of completion."""
+        self.expect = "rate"
+
+    def on_direction(self, m: re.Match[str], opened: bool) -> None:
+        """增加 / 减少 …: the next amount is a change, the next percentage its rate."""
+        if self.current is None:
+            self.current = self.continue_topic(m.start(), attach=True)
+        self.direction = m.group("dir")
+
+    def on_flat(self, m: re.Match[str], opened: bool) -> None:
+        """"持平" / "基本持平": a change of nothing, stated in words."""
+        if self.current is None:
+            self.current = self.continue_topic(m.start(), attach=True)
+        if self.current is not None and self.current.flat is None:
+            self.current.flat = "基本持平" if any(w in m.group("flat") for w in self.v.roughly) else "持平"
+        self.direction = None
+
+    # -- figures ---------------------------------------------------------------------------------
+
+    def on_amount(self, m: re.Match[str], opened: bool) -> None:
+        """An amount with its unit: a change after a direction word, the base after 比/较, the
+        figure "年初预算为" announced, or else the claim's own amount."""
+        tok = m.group("amount")
+        unit = Unit.ending(tok)
+        fig = _figure(tok[: -len(unit.value)], unit)
+        if self.direction is not None:
+            if self.current is None or self.current.change is not None:
+                self.current = self.new(None, m.start())
+            self.current.change = _signed(fig, self.direction, self.v)
+            self.current.change_word = self.direction
+            self.direction = None
+        elif self.comparing:
+            if self.current is not None and self.current.base is None and self.current.change is None:
+                self.current.base = fig
+        elif self.expect in ("prior", "budget", "adjusted"):
+            slot = {"prior": "base", "budget": "budget", "adjusted": "adjusted"}[self.expect]
+            if self.current is None or getattr(self.current, slot) is not None or self.current.change is not None:
+                self.current = self.new(None, m.start())
+            setattr(self.current, slot, fig)
+        else:
+            self._own_amount(m.start(), fig, opened)
+        self.comparing = False
+        self.expect = None
+
+    def _own_amount(self, pos: int, fig: Figure, opened: bool) -> None:
+        """The amount of the subject just named, unless the words between make the subject word
+        part of a longer name or an item's ("13.项目管理业务924.27万元"), or the claim has one."""
+        current = self.current
+        gap = self.text[self.last_subject_end:pos]
+        if current is not None and current.subject not in (None, "function_item") and not current.has_figure \
+                and (self.last_token_end == self.last_subject_end and _longer_name(gap, self.v)
+                     or _names_another_item(gap)):
+            # "13.项目管理业务924.27万元": the subject word only opens a longer name
+            current.label = self.text[self.subject_start:pos]
+            current.subject = None
+            if self.topic is current:
+                self.topic = None
+        if current is None or current.amount is not None or current.change is not None:
+            current = self.current = self.new(None, pos)
+            if opened and not self.stack:
+                self.topic = None  # "2.社会保障和就业支出1890.27万元。": a subject not recognised
+        current.amount = fig
+
+    def on_percent(self, m: re.Match[str], opened: bool) -> None:
+        """A percentage: the rate of completion after "完成…的", or the change's rate after a
+        direction word; any other percentage is no claim's."""
+        tok = m.group("pct")
+        current = self.current
+        if self.expect == "rate":
+            if current is not None and current.rate is None:
+                current.rate = _figure(tok[:-1].lstrip("-"), None)
+            self.expect = None
+        elif self.direction is not None and current is not None and current.percent is None:
+            current.percent = _signed(_figure(tok[:-1].lstrip("-"), None), self.direction, self.v)
+            current.percent_word = self.direction
+            self.direction = None
+
+    def on_count(self, m: re.Match[str], opened: bool) -> None:
+        """"项目支出 19 个", "项目共 12 个": a count only right after its subject."""
+        current = self.current
+        if current is not None and current.count is None and current.amount is None \
+                and self.text[self.last_subject_end: m.start()] in _COUNT_GAP:
+            current.count = int(m.group("count")[:-1])
+
+    # -- structure: parts, clauses, sentences ----------------------------------------------------
+
+    def on_parts(self, m: re.Match[str], opened: bool) -> None:
+        """"其中" / "包括" …: the claims that follow are parts of the claim just read (if it has a
+        figure), until the sentence ends."""
+        parent = self.current if self.current is not None and self.current.has_figure else None
+        self.stack.append(parent)
+        if parent is not None and parent.parts_word is None:
+            parent.parts_word = m.group("parts")
+        self.current = None
+        self.direction = None
+
+    def on_semicolon(self, m: re.Match[str], opened: bool) -> None:
+        """";" ends a nested list of parts (not the outermost) and leaves no direction waiting."""
+        if len(self.stack) > 1:
+            self.stack.pop()
+        self.direction = None
+
+    def on_colon(self, m: re.Match[str], opened: bool) -> None:
+        """"…主要内容如下：1、…": after a lead the list's items open sentences of their own."""
+        if self.v.lead is not None and self.v.lead.search(self.text[self.sentence_start: m.end()]):
+            self.sentence_start = m.end()
+            self.content = False
+
+    def on_stop(self, m: re.Match[str], opened: bool) -> None:
+        """"。" ends the sentence: lists, directions and expectations end with it; a subject left
+        without a figure stays the topic only as a title."""
+        # A subject left without a figure stays the topic only as a title ("1.因公出国（境）费用。"
+        # then "2026年预算数0.00万元"), not after other words ("行政单位的基本支出。").
+        topic = self.topic
+        if topic is not None and not topic.has_figure and topic is self.current \
+                and not (m.start() == self.last_subject_end
+                         and _NUMBERING.fullmatch(self.text[self.sentence_start:self.topic_start])):
+            self.topic = None
+        if not self.content and ENUMERATED.match(self.text[self.sentence_start:m.start()]):
+            self.topic = None  # a list item about something the vocabulary does not name ("(1)差旅费…。")
+        self.stack.clear()
+        self.direction = None
+        self.comparing = False
+        self.expect = None
+        self.sentence_start = m.end()
+        self.content = False
+        if self.current is not None and not self.current.has_figure:
+            self.current = None  # a subject left without a figure does not reach into the next sentence
+
+
+# The rule of reading for each kind of token of ``Vocab.pattern``.
+_RULES: dict[str, Callable[[_Reading, re.Match[str], bool], None]] = {
+    "item": _Reading.on_item,
+    "subject": _Reading.on_subject,
+    "compare": _Reading.on_compare,
+    "prior": _Reading.on_stage,
+    "restate": _Reading.on_stage,
+    "budget": _Reading.on_stage,
+    "adjusted": _Reading.on_stage,
+    "final": _Reading.on_stage,
+    "rate": _Reading.on_rate,
+    "dir": _Reading.on_direction,
+    "flat": _Reading.on_flat,
+    "amount": _Reading.on_amount,
+    "pct": _Reading.on_percent,
+    "count": _Reading.on_count,
+    "parts": _Reading.on_parts,
+    "semi": _Reading.on_semicolon,
+    "colon": _Reading.on_colon,
+    "stop": _Reading.on_stop,
+}

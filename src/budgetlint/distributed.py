@@ -1,0 +1,87 @@
+"""The same per-document checks on a Dask cluster (optional extra ``dask``).
+
+``check --scheduler tcp://host:port`` sends each document to an existing cluster;
+``--scheduler local`` starts a local one with ``-j`` worker processes. Dask schedules: one task per
+document (``Client.submit``), results taken as they finish (``as_completed``) and returned in the
+order of the paths — the same ``Result``s ``check_file`` gives in one process, so the report is
+identical to a local run. The workers must reach the files at the same paths (a shared disk);
+the cross-document checks run afterwards in the client, over all results.
+
+Per-document limits (``--timeout`` / ``--max-memory``) are the cluster's business here (Dask's
+worker memory limits and restarts); a document whose task fails is reported as not checked, and
+the rest of the batch goes on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from budgetlint import coverage
+from budgetlint.pipeline import Result
+
+
+class DaskMissing(RuntimeError):
+    pass
+
+
+def _check(path: str, rule_ids: list[str] | None, overrides: dict[str, str] | None,
+           template: str | None) -> Result:
+    """One document, on a worker: the registry filled there, the rules named by id."""
+    from budgetlint.pipeline import check_file
+    from budgetlint.rules.registry import REGISTRY, all_rules
+
+    all_rules()
+    rules = [REGISTRY[r] for r in rule_ids] if rule_ids is not None else None
+    return check_file(path, rules, overrides, template)
+
+
+def client_for(scheduler: str, jobs: int = 1):
+    """A ``distributed.Client``: to the scheduler at ``tcp://…``, or a local cluster of ``jobs``
+    single-threaded worker processes (``local``)."""
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError as e:
+        raise DaskMissing("使用 --scheduler 需要安装 Dask：pip install 'budgetlint[dask]'") from e
+    if scheduler == "local":
+        cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None)
+        return Client(cluster)
+    return Client(scheduler)
+
+
+def check_on_dask(paths: list[str], scheduler, *, jobs: int = 1, rule_ids: list[str] | None = None,
+                  overrides: dict[str, str] | None = None, template: str | None = None,
+                  on_result: Callable[[Result], None] | None = None) -> list[Result]:
+    """Check ``paths`` on Dask; results in the order of ``paths``. ``scheduler`` is an address,
+    "local", or a ``Client`` already made (tests, callers with their own cluster)."""
+    from distributed import as_completed
+
+    own = not hasattr(scheduler, "submit")
+    client = client_for(scheduler, jobs) if own else scheduler
+    try:
+        futures = {client.submit(_check, p, rule_ids, overrides, template, key=f"budgetlint-{i}", pure=False): i
+                   for i, p in enumerate(paths)}
+        done: dict[int, Result] = {}
+        try:
+            for fut in as_completed(futures):
+                i = futures[fut]
+                try:
+                    res = fut.result()
+                except Exception as e:  # the worker died or the task failed: report, go on
+                    res = Result(path=paths[i], error=f"在 Dask 工作进程中检查失败（{type(e).__name__}: {e}），已跳过",
+                                 coverage=coverage.failed(False))
+                done[i] = res
+                if on_result is not None:
+                    on_result(res)
+        except KeyboardInterrupt:
+            from budgetlint.batch import Interrupted
+
+            for fut in futures:
+                fut.cancel()
+            raise Interrupted([done[i] for i in sorted(done)]) from None
+        return [done[i] for i in range(len(paths))]
+    finally:
+        if own:
+            cluster = getattr(client, "cluster", None)
+            client.close()
+            if cluster is not None:
+                cluster.close()

@@ -1,0 +1,200 @@
+"""Cross-document rules (BL8xx) over small hand-made pairs: each fires on a planted inconsistency
+between two documents and stays quiet on the consistent pair."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+from helpers import doc_of
+
+from budgetlint.crossdoc import cross_check
+from budgetlint.grouping import find_pairs, listed_units, normalise_org
+from budgetlint.pipeline import Result
+from budgetlint.rules.registry import all_rules, select
+
+BUDGET = """
+{org}{year}年{kind}
+
+{intro}
+
+收支总体情况表
+单位：{unit}
+收 入 | | 支 出 |
+项目 | 预算数 | 项目 | 预算数
+一、一般公共预算拨款收入 | {total} | 一、一般公共服务支出 | {total}
+本年收入合计 | {total} | 本年支出合计 | {total}
+收入总计 | {total} | 支出总计 | {total}
+
+支出总体情况表
+单位：{unit}
+科目编码 | 科目名称 | 合计 | 基本支出 | 项目支出
+| 合计 | {total} | {basic} | {project}
+201 | 一般公共服务支出 | {total} | {basic} | {project}
+
+一般公共预算支出情况表
+单位：{unit}
+科目编码 | 科目名称 | 合计 | 基本支出 | 项目支出
+| 合计 | {total} | {basic} | {project}
+201 | 一般公共服务支出 | {total} | {basic} | {project}
+
+一般公共预算“三公”经费支出情况表
+单位：万元
+{prev} 年预算数 | | | | | | {year} 年预算数 | | | | |
+合计 | 因公出国 (境) 经费 | 公务用车购置及运行维护费 | | | 公务接待费 | 合计 | 因公出国 (境) 经费 | 公务用车购置及运行维护费 | | | 公务接待费
+| | 小计 | 公务用车购置经费 | 公务用车运行维护费 | | | | 小计 | 公务用车购置经费 | 公务用车运行维护费 |
+{tp_prev} | | | | | {tp_prev} | {tp} | | | | | {tp}
+"""
+
+FINAL = """
+{org}{year}年部门决算
+
+一般公共预算财政拨款支出决算表
+单位：万元
+科目编码 | 科目名称 | 年初预算数 | | | 决算数 | |
+| | 合计 | 基本支出 | 项目支出 | 合计 | 基本支出 | 项目支出
+| 合计 | {b_total} | 60.00 | 40.00 | 90.00 | 55.00 | 35.00
+201 | 一般公共服务支出 | {b_total} | 60.00 | 40.00 | 90.00 | 55.00 | 35.00
+
+一般公共预算财政拨款“三公”经费支出决算表
+单位：万元
+预算数 | | | | | | 决算数 | | | | |
+合计 | 因公出国（境）费 | 公务用车购置及运行费 | | | 公务接待费 | 合计 | 因公出国（境）费 | 公务用车购置及运行费 | | | 公务接待费
+| | 小计 | 公务用车购置费 | 公务用车运行费 | | | | 小计 | 公务用车购置费 | 公务用车运行费 |
+{tp} | | | | | {tp} | 3.00 | | | | | 3.00
+"""
+
+ORG = "甲市统计局"
+
+
+def budget(year=2024, org=ORG, kind="部门预算", unit="万元", total="100.00", basic="60.00", project="40.00",
+           tp="5.00", tp_prev="4.00", intro="一、部门概况", path=None):
+    text = BUDGET.format(org=org, year=year, prev=year - 1, kind=kind, unit=unit, total=total, basic=basic,
+                         project=project, tp=tp, tp_prev=tp_prev, intro=intro)
+    return doc_of(text, path or f"{org}-{year}-{kind}.txt")
+
+
+def final(year=2024, b_total="100.00", tp="5.00"):
+    return doc_of(FINAL.format(org=ORG, year=year, b_total=b_total, tp=tp), f"{ORG}-{year}-决算.txt")
+
+
+def run(*docs):
+    rules = select(all_rules(), ["BL8"], None)
+    results = [Result(path=d.path, document=d) for d in docs]
+    cross_check(results, rules)
+    return [(r.path, f.rule, f.severity.value, f.found, f.expected) for r in results for f in r.findings]
+
+
+def test_year_over_year_quiet_then_fires_on_three_public():
+    prev = budget(2023, tp="4.00", tp_prev="3.00")
+    assert run(budget(2024, tp_prev="4.00"), prev) == []
+    hits = run(budget(2024, tp_prev="4.50"), prev)
+    assert {(h[1], h[2], h[3], h[4]) for h in hits} == {("BL801", "error", Decimal("4.50"), Decimal("4.00"))}
+    assert hits[0][0].endswith("2024-部门预算.txt")  # on the later year
+
+
+def test_budget_final_quiet_then_fires():
+    b = budget(2024)
+    assert run(final(), b) == []
+    hits = run(final(b_total="110.00"), b)
+    assert [(h[1], h[3], h[4]) for h in hits] == [("BL803", Decimal("110.00"), Decimal("100.00"))]
+    assert hits[0][0].endswith("决算.txt")
+    hits = run(final(tp="6.00"), b)
+    assert [(h[1], h[3], h[4]) for h in hits] == [("BL803", Decimal("6.00"), Decimal("5.00"))]
+
+
+def test_budget_final_many_differences_are_one_warning():
+    b = budget(2024, total="200.00", basic="120.00", project="80.00", tp="9.00")
+    hits = run(final(), b)
+    assert [(h[1], h[2]) for h in hits] == [("BL803", "warning")]
+
+
+def test_finding_names_the_other_document_and_cell():
+    b = budget(2024)
+    results = [Result(path=d.path, document=d) for d in (final(tp="6.00"), b)]
+    cross_check(results, select(all_rules(), ["BL803"], None))
+    (f,) = results[0].findings
+    assert f.other is not None and f.other.document == b.path and f.other.table_title
+    assert f.to_dict()["other"]["document"] == b.path
+    assert b.path.split("/")[-1] in f.message
+
+
+UNITS_INTRO = "一、机构设置\n纳入本部门预算编制范围的预算单位共计2家，具体包括：甲市统计局机关、甲市统计局普查中心。"
+
+
+def test_department_units_with_every_listed_unit():
+    dept = budget(intro=UNITS_INTRO, total="100.00", basic="60.00", project="40.00", tp="5.00")
+    u1 = budget(org="甲市统计局机关", kind="单位预算", total="700000.00", basic="400000.00", project="300000.00",
+                tp="3.00", unit="元")
+    u2 = budget(org="甲市统计局普查中心", kind="单位预算", total="30.00", basic="20.00", project="10.00", tp="2.00")
+    assert run(dept, u1, u2) == []  # 70 万元 (printed in 元) + 30 万元
+    bad = budget(org="甲市统计局普查中心", kind="单位预算", total="30.00", basic="21.00", project="9.00", tp="2.00")
+    hits = run(dept, u1, bad)
+    assert {(h[1], h[2]) for h in hits} == {("BL802", "error")}
+    assert all(h[0] == dept.path for h in hits)
+
+
+def test_department_units_missing_unit_is_a_note():
+    dept = budget(intro=UNITS_INTRO)
+    u1 = budget(org="甲市统计局机关", kind="单位预算", total="70.00", basic="40.00", project="30.00", tp="3.00")
+    hits = run(dept, u1)
+    assert hits and {(h[1], h[2]) for h in hits} == {("BL802", "info")}
+
+
+def test_duplicate_publication_differs():
+    a = budget(path="a.txt")
+    assert run(a, budget(path="b.txt")) == []
+    hits = run(a, budget(path="b.txt", tp="5.50"))  # 2 of 30 cells differ
+    assert hits and {(h[0], h[1], h[2]) for h in hits} == {("b.txt", "BL804", "error")}
+
+
+def test_unrelated_documents_are_not_paired():
+    assert find_pairs([budget(2024), budget(2024, org="乙市统计局"), budget(2022)]) == []
+
+
+def test_org_names_and_listed_units():
+    assert normalise_org("甲市 统计局（本级）") == normalise_org("甲市统计局") == "甲市统计局"
+    dept = budget(intro=UNITS_INTRO)
+    assert listed_units(dept)[0] == ["甲市统计局机关", "甲市统计局普查中心"]
+
+
+def test_pair_rules_never_run_on_one_document():
+    doc = budget()
+    assert all(list(r.run(doc)) == [] for r in select(all_rules(), ["cross_document"], None))
+
+
+def test_internal_divisions_are_not_units():
+    intro = ("一、机构设置\n本部门内设机构包括：办公室、综合协调处、政策法规处。本部门下属单位包括：甲市统计局普查中心。"
+             "从预算单位构成看，纳入本部门预算编制范围的预算单位共计2家，具体包括：甲市统计局（本级），甲市统计局普查中心。")
+    dept = budget(intro=intro)
+    assert listed_units(dept) == (["甲市统计局", "甲市统计局普查中心"], 2)
+    u2 = budget(org="甲市统计局普查中心", kind="单位预算", total="30.00", basic="20.00", project="10.00", tp="2.00")
+    (pair,) = find_pairs([dept, u2])
+    assert pair.missing == ["甲市统计局（本级）"]
+
+
+def test_check_runs_cross_document_rules_over_its_files(tmp_path):
+    import json
+
+    from click.testing import CliRunner
+    from helpers import tsv
+
+    from budgetlint import cli
+
+    b = tmp_path / "budget.txt"
+    f = tmp_path / "final.txt"
+    b.write_text(tsv(BUDGET.format(org=ORG, year=2024, prev=2023, kind="部门预算", unit="万元", total="100.00",
+                                   basic="60.00", project="40.00", tp="5.00", tp_prev="4.00", intro="")), "utf-8")
+    f.write_text(tsv(FINAL.format(org=ORG, year=2024, b_total="100.00", tp="6.00")), "utf-8")
+    args = ["check", "--format", "json", "--select", "BL8", str(b), str(f)]
+    out = json.loads(CliRunner().invoke(cli.main, args).stdout)
+    found = {d["path"]: [x["rule"] for x in d["findings"]] for d in out["documents"]}
+    assert found == {str(b): [], str(f): ["BL803"]}
+    import jsonschema
+
+    schema = json.loads((Path(cli.__file__).parent / "report" / "schema.json").read_text("utf-8"))
+    jsonschema.validate(out, schema)
+    other = out["documents"][1]["findings"][0]["other"]
+    assert other["document"] == str(b) and other["table_title"]
+    out = json.loads(CliRunner().invoke(cli.main, [*args, "--no-cross"]).stdout)
+    assert all(d["findings"] == [] for d in out["documents"])

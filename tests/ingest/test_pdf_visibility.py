@@ -1,0 +1,74 @@
+"""PDF text a reader does not see is not read (ingest/pdf.py ``_Visibility``): text drawn invisible
+(render mode 3), text wholly outside its clipping; a line the clipping cuts is read and noted, and
+so is a blank page (ingest/notices.py) — the page as a reviewer sees it is the ground truth."""
+
+from __future__ import annotations
+
+import pytest
+
+from budgetlint.ingest import load
+from budgetlint.ingest.notices import parse
+
+canvas = pytest.importorskip("reportlab.pdfgen.canvas")
+pdfmetrics = pytest.importorskip("reportlab.pdfbase.pdfmetrics")
+cidfonts = pytest.importorskip("reportlab.pdfbase.cidfonts")
+
+FONT = "STSong-Light"
+pdfmetrics.registerFont(cidfonts.UnicodeCIDFont(FONT))
+W, H = 595, 842
+
+
+def _draw(c, x: float, y: float, s: str, mode: int = 0) -> None:
+    c.saveState()  # the render mode is graphics state: it must not outlive this text
+    t = c.beginText(x, y)
+    t.setFont(FONT, 12)
+    t.setTextRenderMode(mode)
+    t.textOut(s)
+    c.drawText(t)
+    c.restoreState()
+
+
+def _pdf(path, hidden: bool) -> None:
+    c = canvas.Canvas(str(path), pagesize=(W, H))
+    _draw(c, 60, 760, "主要用于信息化建设及运行维护等方面的支出。")
+    if hidden:
+        _draw(c, 312, 760, "。", mode=3)  # an invisible stop right after the visible one
+    c.saveState()
+    clip = c.beginPath()
+    clip.rect(50, 600, 500, 120)  # the frame of the text box: y 600…720
+    c.clipPath(clip, stroke=0, fill=0)
+    _draw(c, 60, 700, "（一）负责推进本区公共法律服务体系建设。")
+    if hidden:
+        _draw(c, 60, 592, "（八）负责本系统警车管理工作。")  # cut by the frame's bottom edge
+        _draw(c, 60, 560, "（九）规划协调指导本区法治人才队伍建设。")  # wholly outside the frame
+    c.restoreState()
+    c.showPage()
+    if hidden:
+        c.showPage()  # a blank page
+    _draw(c, 60, 760, "名词解释")
+    c.showPage()
+    c.save()
+
+
+def _text(source) -> str:
+    return "".join(cell for line in source.lines() for cell in line.cells)
+
+
+def test_text_the_page_does_not_show_is_not_read(tmp_path):
+    shown, hidden = tmp_path / "shown.pdf", tmp_path / "hidden.pdf"
+    _pdf(shown, hidden=False)
+    _pdf(hidden, hidden=True)
+    a, b = load(str(shown)), load(str(hidden))
+    assert "。。" not in _text(b)
+    assert "（九）" not in _text(b)  # wholly outside its clipping
+    # a line the clipping cuts is on the page, in part: still read (and noted, below)
+    assert _text(b).replace("（八）负责本系统警车管理工作。", "") == _text(a)
+    assert a.notes == []
+
+
+def test_clipped_line_and_blank_page_are_noted(tmp_path):
+    p = tmp_path / "hidden.pdf"
+    _pdf(p, hidden=True)
+    notices = [n for n in map(parse, load(str(p)).notes) if n]
+    assert [(n.kind, n.page) for n in notices] == [("clipped", 1), ("blank", 2)]
+    assert notices[0].text.startswith("（八）负责本系统")
