@@ -208,22 +208,25 @@ _HIDDEN_SHARE = 0.02
 _SHOWN_SHARE = 0.85
 
 
-def _clip_box(obj, raw) -> tuple[float, float, float, float] | None:
+def _clip_box(obj: int, raw) -> tuple[float, float, float, float] | None:
     """The box a text object's clipping leaves visible (user space): the intersection of its clip
-    paths' bounds (a rectangle clip exactly; any other shape by its bounds, so never too small)."""
-    clip = raw.FPDFPageObj_GetClipPath(obj)
+    paths' bounds (a rectangle clip exactly; any other shape by its bounds, so never too small).
+    ``obj`` is the object's address; the calls are untyped (``_ObjectApi``): there is one clip
+    per text object, and a page has hundreds."""
+    api = _object_api(raw)
+    clip = api.clip_path(obj)
     if not clip:
         return None
-    x = ctypes.c_float()
-    y = ctypes.c_float()
+    point = (ctypes.c_float * 2)()
+    ax, ay = ctypes.addressof(point), ctypes.addressof(point) + 4
     box: list[float] | None = None
-    for q in range(raw.FPDFClipPath_CountPaths(clip)):
+    for q in range(api.clip_count(clip)):
         xs, ys = [], []
-        for k in range(raw.FPDFClipPath_CountPathSegments(clip, q)):
-            seg = raw.FPDFClipPath_GetPathSegment(clip, q, k)
-            if seg and raw.FPDFPathSegment_GetPoint(seg, x, y):
-                xs.append(x.value)
-                ys.append(y.value)
+        for k in range(api.clip_segments(clip, q)):
+            seg = api.clip_segment(clip, q, k)
+            if seg and api.segment_point(seg, ax, ay):
+                xs.append(point[0])
+                ys.append(point[1])
         if not xs:
             continue
         b = [min(xs), min(ys), max(xs), max(ys)]
@@ -252,11 +255,13 @@ class _Visibility:
         self.raw, self.handle, self.crop = raw, handle, crop
         # Clip paths of objects inside a form are in the form's space: only top-level objects'
         # clipping is compared with the page-space glyph boxes.
-        self.top = {ctypes.cast(raw.FPDFPage_GetObject(page, k), ctypes.c_void_p).value
-                    for k in range(raw.FPDFPage_CountObjects(page))}
-        self.objects: dict[int, tuple[bool, tuple | None]] = {}
-        self._l, self._r, self._b, self._t = (ctypes.c_double() for _ in range(4))
-        self._rgba = [ctypes.c_uint() for _ in range(4)]
+        api = self.api = _object_api(raw)
+        at = ctypes.cast(page, ctypes.c_void_p).value
+        self.top = {api.page_get(at, k) for k in range(api.page_count(at))}
+        self.tp = ctypes.cast(handle, ctypes.c_void_p).value
+        self.objects: dict[int, tuple[bool, bool, tuple | None]] = {}
+        self._rgba = (ctypes.c_uint * 4)()
+        self._a_rgba = [ctypes.addressof(self._rgba) + 4 * j for j in range(4)]
 
     def _object(self, key: int, i: int) -> tuple[bool, bool, tuple | None]:
         """(invisible render mode, transparent fill, clip box) of the text object at ``key``,
@@ -264,11 +269,9 @@ class _Visibility:
         for a character is its text object's)."""
         found = self.objects.get(key)
         if found is None:
-            obj = ctypes.cast(key, self.raw.FPDF_PAGEOBJECT)
-            invisible = self.raw.FPDFTextObj_GetTextRenderMode(obj) in _INVISIBLE_MODES
-            transparent = bool(self.raw.FPDFText_GetFillColor(self.handle, i, *self._rgba)) \
-                and self._rgba[3].value == 0
-            box = _clip_box(obj, self.raw) if key in self.top else None
+            invisible = self.api.render_mode(key) in _INVISIBLE_MODES
+            transparent = bool(self.api.text_fill(self.tp, i, *self._a_rgba)) and self._rgba[3] == 0
+            box = _clip_box(key, self.raw) if key in self.top else None
             found = self.objects[key] = (invisible, transparent, box)
         return found
 
@@ -278,8 +281,8 @@ class _Visibility:
         inside the crop box and the clipping computed over all of them at once."""
         import numpy as np
 
-        get_object = _text_object_fn(self.raw)
-        tp = ctypes.cast(self.handle, ctypes.c_void_p).value
+        get_object = self.api.text_object
+        tp = self.tp
         hidden = np.zeros(len(index), dtype=bool)
         clips: dict[tuple, list[int]] = {}
         for j, i in enumerate(index):
@@ -317,17 +320,7 @@ def _shares_inside(x0, b, r, t, box):
     return np.where(flat, np.where(centre_in, 1.0, 0.0), share)
 
 
-_TEXT_OBJECT = None
 _CHAR_BOX = None
-
-
-def _text_object_fn(raw):
-    """``FPDFText_GetTextObject`` untyped: the object's address as an int (0 for none)."""
-    global _TEXT_OBJECT
-    if _TEXT_OBJECT is None:
-        v = ctypes.c_void_p
-        _TEXT_OBJECT = ctypes.CFUNCTYPE(v, v, ctypes.c_int)(ctypes.cast(raw.FPDFText_GetTextObject, v).value)
-    return _TEXT_OBJECT
 
 
 def _char_boxes(tp: int, index: list[int], raw):
@@ -512,6 +505,15 @@ class _ObjectApi:
         self.bounds = bare(raw.FPDFPageObj_GetBounds, i, v, v, v, v, v)
         self.fill_color = bare(raw.FPDFPageObj_GetFillColor, i, v, v, v, v, v)
         self.typed = raw.FPDF_PAGEOBJECT  # for the rarer per-path reads (segments, matrix)
+        # text objects: what the visibility test reads (one of each per text object)
+        self.text_object = bare(raw.FPDFText_GetTextObject, v, v, i)
+        self.render_mode = bare(raw.FPDFTextObj_GetTextRenderMode, i, v)
+        self.text_fill = bare(raw.FPDFText_GetFillColor, i, v, i, v, v, v, v)
+        self.clip_path = bare(raw.FPDFPageObj_GetClipPath, v, v)
+        self.clip_count = bare(raw.FPDFClipPath_CountPaths, i, v)
+        self.clip_segments = bare(raw.FPDFClipPath_CountPathSegments, i, v, i)
+        self.clip_segment = bare(raw.FPDFClipPath_GetPathSegment, v, v, i, i)
+        self.segment_point = bare(raw.FPDFPathSegment_GetPoint, i, v, v, v)
 
 
 _OBJECT_API: _ObjectApi | None = None
