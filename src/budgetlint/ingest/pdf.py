@@ -217,16 +217,15 @@ def _clip_box(obj: int, raw) -> tuple[float, float, float, float] | None:
     clip = api.clip_path(obj)
     if not clip:
         return None
-    point = (ctypes.c_float * 2)()
-    ax, ay = ctypes.addressof(point), ctypes.addressof(point) + 4
+    segment, point, buf, ax, ay = api.clip_segment, api.segment_point, api.point, api.ax, api.ay
     box: list[float] | None = None
     for q in range(api.clip_count(clip)):
         xs, ys = [], []
         for k in range(api.clip_segments(clip, q)):
-            seg = api.clip_segment(clip, q, k)
-            if seg and api.segment_point(seg, ax, ay):
-                xs.append(point[0])
-                ys.append(point[1])
+            seg = segment(clip, q, k)
+            if seg and point(seg, ax, ay):
+                xs.append(buf[0])
+                ys.append(buf[1])
         if not xs:
             continue
         b = [min(xs), min(ys), max(xs), max(ys)]
@@ -514,6 +513,8 @@ class _ObjectApi:
         self.clip_segments = bare(raw.FPDFClipPath_CountPathSegments, i, v, i)
         self.clip_segment = bare(raw.FPDFClipPath_GetPathSegment, v, v, i, i)
         self.segment_point = bare(raw.FPDFPathSegment_GetPoint, i, v, v, v)
+        self.point = (ctypes.c_float * 2)()  # where segment_point writes x and y
+        self.ax, self.ay = ctypes.addressof(self.point), ctypes.addressof(self.point) + 4
 
 
 _OBJECT_API: _ObjectApi | None = None
