@@ -155,7 +155,7 @@ def _load(kind: str, year: int | None, stamp: tuple) -> Catalog | None:
     return cat
 
 
-_STAMP: tuple[float, Path | None, tuple] = (-1.0, None, ())
+_STAMP: tuple[float, tuple | None, tuple] = (-1.0, None, ())
 _STAMP_SECONDS = 1.0
 
 
@@ -165,13 +165,15 @@ def _stamp() -> tuple:
     large document), and listing a folder each time was a tenth of the run."""
     global _STAMP
     now = time.monotonic()
-    folder = user_dir()
+    # where the folder is, compared by what decides it (a Path built per call was most of the cost)
+    where_now = (os.environ.get("BUDGETLINT_HOME"), os.environ.get("HOME"))
     at, where, stamp = _STAMP
-    if where == folder and now - at < _STAMP_SECONDS:
+    if where == where_now and now - at < _STAMP_SECONDS:
         return stamp
+    folder = user_dir()
     stamp = (tuple(sorted((p.name, p.stat().st_mtime_ns) for p in folder.glob("*.csv")))
              if folder.is_dir() else ())
-    _STAMP = (now, folder, stamp)
+    _STAMP = (now, where_now, stamp)
     return stamp
 
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import bisect
 import ctypes
+import operator
 import re
 import statistics
 from collections import Counter
@@ -160,6 +161,44 @@ def _text_rotation(textpage, text: str, raw) -> int:
     return (360 - deg) % 360 if n >= 0.6 * sum(votes.values()) else 0
 
 
+_LOOSE = None
+
+
+def _loose_box_fn(raw):
+    """``FPDFText_GetLooseCharBox`` without pypdfium2's argument checking: the boxes are written
+    straight into one float array by address (a byref and four attribute reads per character
+    were most of the cost of reading a page's characters)."""
+    global _LOOSE
+    if _LOOSE is None:
+        proto = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p)
+        _LOOSE = proto(ctypes.cast(raw.FPDFText_GetLooseCharBox, ctypes.c_void_p).value)
+    return _LOOSE
+
+
+def _loose_boxes(handle, index: list[int], raw):
+    """Loose boxes of the characters ``index`` → (k × 4 float64 array of left, top, right, bottom
+    in user space, as ``FS_RECTF`` orders them; bool array: PDFium gave a box)."""
+    import numpy as np
+
+    fn = _loose_box_fn(raw)
+    k = len(index)
+    buf = (ctypes.c_float * (4 * max(k, 1)))()
+    base = ctypes.addressof(buf)
+    tp = ctypes.cast(handle, ctypes.c_void_p).value
+    ok = np.array([fn(tp, i, base + 16 * j) for j, i in enumerate(index)], dtype=bool)
+    # float32 → float64 is exact: the same doubles ctypes hands out field by field.
+    boxes = np.frombuffer(buf, dtype=np.float32)[:4 * k].astype(np.float64).reshape(k, 4)
+    return boxes, ok
+
+
+def _display_boxes(rot: int, box: tuple[float, float, float, float], boxes):
+    """``_to_display`` over arrays: user-space (left, top, right, bottom) rows → displayed
+    (x0, top, x1, bottom) columns, with the same float operations as the scalar version."""
+    left, top, right, bottom = boxes[:, 0], boxes[:, 1], boxes[:, 2], boxes[:, 3]
+    # _to_display takes (l, b, r, t) in this order
+    return _to_display(rot, box)(left, bottom, right, top)
+
+
 # Text render modes that paint nothing (PDF 32000 §9.3.6): 3 invisible, 7 clip only.
 _INVISIBLE_MODES = (3, 7)
 # Share of a glyph inside the visible area: below HIDDEN it is not on the page (not read); below
@@ -169,22 +208,24 @@ _HIDDEN_SHARE = 0.02
 _SHOWN_SHARE = 0.85
 
 
-def _clip_box(obj, raw) -> tuple[float, float, float, float] | None:
+def _clip_box(obj: int, raw) -> tuple[float, float, float, float] | None:
     """The box a text object's clipping leaves visible (user space): the intersection of its clip
-    paths' bounds (a rectangle clip exactly; any other shape by its bounds, so never too small)."""
-    clip = raw.FPDFPageObj_GetClipPath(obj)
+    paths' bounds (a rectangle clip exactly; any other shape by its bounds, so never too small).
+    ``obj`` is the object's address; the calls are untyped (``_ObjectApi``): there is one clip
+    per text object, and a page has hundreds."""
+    api = _object_api(raw)
+    clip = api.clip_path(obj)
     if not clip:
         return None
-    x = ctypes.c_float()
-    y = ctypes.c_float()
+    segment, point, buf, ax, ay = api.clip_segment, api.segment_point, api.point, api.ax, api.ay
     box: list[float] | None = None
-    for q in range(raw.FPDFClipPath_CountPaths(clip)):
+    for q in range(api.clip_count(clip)):
         xs, ys = [], []
-        for k in range(raw.FPDFClipPath_CountPathSegments(clip, q)):
-            seg = raw.FPDFClipPath_GetPathSegment(clip, q, k)
-            if seg and raw.FPDFPathSegment_GetPoint(seg, x, y):
-                xs.append(x.value)
-                ys.append(y.value)
+        for k in range(api.clip_segments(clip, q)):
+            seg = segment(clip, q, k)
+            if seg and point(seg, ax, ay):
+                xs.append(buf[0])
+                ys.append(buf[1])
         if not xs:
             continue
         b = [min(xs), min(ys), max(xs), max(ys)]
@@ -213,38 +254,91 @@ class _Visibility:
         self.raw, self.handle, self.crop = raw, handle, crop
         # Clip paths of objects inside a form are in the form's space: only top-level objects'
         # clipping is compared with the page-space glyph boxes.
-        self.top = {ctypes.cast(raw.FPDFPage_GetObject(page, k), ctypes.c_void_p).value
-                    for k in range(raw.FPDFPage_CountObjects(page))}
-        self.objects: dict[int, tuple[bool, tuple | None]] = {}
-        self._l, self._r, self._b, self._t = (ctypes.c_double() for _ in range(4))
-        self._rgba = [ctypes.c_uint() for _ in range(4)]
+        api = self.api = _object_api(raw)
+        at = ctypes.cast(page, ctypes.c_void_p).value
+        self.top = {api.page_get(at, k) for k in range(api.page_count(at))}
+        self.tp = ctypes.cast(handle, ctypes.c_void_p).value
+        self.objects: dict[int, tuple[bool, bool, tuple | None]] = {}
+        self._rgba = (ctypes.c_uint * 4)()
+        self._a_rgba = [ctypes.addressof(self._rgba) + 4 * j for j in range(4)]
 
-    def _object(self, i: int) -> tuple[bool, tuple | None]:
-        obj = self.raw.FPDFText_GetTextObject(self.handle, i)
-        key = ctypes.cast(obj, ctypes.c_void_p).value if obj else None
-        if key is None:
-            return False, None
-        if key not in self.objects:
-            invisible = self.raw.FPDFTextObj_GetTextRenderMode(obj) in _INVISIBLE_MODES
-            box = _clip_box(obj, self.raw) if key in self.top else None
-            self.objects[key] = (invisible, box)
-        return self.objects[key]
+    def _object(self, key: int, i: int) -> tuple[bool, bool, tuple | None]:
+        """(invisible render mode, transparent fill, clip box) of the text object at ``key``,
+        whose character ``i`` is one; worked out once per object (the fill colour PDFium gives
+        for a character is its text object's)."""
+        found = self.objects.get(key)
+        if found is None:
+            invisible = self.api.render_mode(key) in _INVISIBLE_MODES
+            transparent = bool(self.api.text_fill(self.tp, i, *self._a_rgba)) and self._rgba[3] == 0
+            box = _clip_box(key, self.raw) if key in self.top else None
+            found = self.objects[key] = (invisible, transparent, box)
+        return found
 
-    def share(self, i: int) -> float:
-        """Share of character ``i`` the page shows (0 hidden … 1 fully shown)."""
-        invisible, clip = self._object(i)
-        if invisible:
-            return 0.0
-        if self.raw.FPDFText_GetFillColor(self.handle, i, *self._rgba) and self._rgba[3].value == 0 \
-                and self.raw.FPDFText_GetTextObject(self.handle, i):
-            return 0.0  # a fully transparent fill paints nothing
-        if not self.raw.FPDFText_GetCharBox(self.handle, i, self._l, self._r, self._b, self._t):
-            return 1.0
-        x0, r, b, t = self._l.value, self._r.value, self._b.value, self._t.value
-        share = _share_inside(x0, b, r, t, self.crop)
-        if clip is not None:
-            share = min(share, _share_inside(x0, b, r, t, clip))
-        return share
+    def shares(self, index: list[int]):
+        """Share of each character ``index`` the page shows (0 hidden … 1 fully shown), as an
+        array: the glyph boxes read in one pass into an array (``_char_boxes``), the shares
+        inside the crop box and the clipping computed over all of them at once."""
+        import numpy as np
+
+        get_object = self.api.text_object
+        tp = self.tp
+        hidden = np.zeros(len(index), dtype=bool)
+        clips: dict[tuple, list[int]] = {}
+        for j, i in enumerate(index):
+            key = get_object(tp, i)
+            if not key:
+                continue  # no text object (a generated character): the crop box alone decides
+            invisible, transparent, clip = self._object(key, i)
+            if invisible or transparent:
+                hidden[j] = True
+            elif clip is not None:
+                clips.setdefault(clip, []).append(j)
+        boxes, ok = _char_boxes(tp, index, self.raw)
+        x0, r, b, t = boxes[:, 0], boxes[:, 1], boxes[:, 2], boxes[:, 3]
+        share = _shares_inside(x0, b, r, t, self.crop)
+        for clip, js in clips.items():
+            sel = np.array(js)
+            share[sel] = np.minimum(share[sel], _shares_inside(x0[sel], b[sel], r[sel], t[sel], clip))
+        out = np.where(ok, share, 1.0)  # no glyph box: shown
+        out[hidden] = 0.0
+        return out
+
+
+def _shares_inside(x0, b, r, t, box):
+    """``_share_inside`` over arrays of glyph boxes, with the same float operations."""
+    import numpy as np
+
+    w, h = np.maximum(r - x0, 0.0), np.maximum(t - b, 0.0)
+    flat = (w <= 0) | (h <= 0)
+    cx, cy = (x0 + r) / 2, (b + t) / 2
+    centre_in = (box[0] <= cx) & (cx <= box[2]) & (box[1] <= cy) & (cy <= box[3])
+    iw = np.maximum(0.0, np.minimum(r, box[2]) - np.maximum(x0, box[0]))
+    ih = np.maximum(0.0, np.minimum(t, box[3]) - np.maximum(b, box[1]))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = (iw * ih) / (w * h)
+    return np.where(flat, np.where(centre_in, 1.0, 0.0), share)
+
+
+_CHAR_BOX = None
+
+
+def _char_boxes(tp: int, index: list[int], raw):
+    """Tight glyph boxes (``FPDFText_GetCharBox``: left, right, bottom, top, user space) of the
+    characters ``index`` → (k × 4 float64 array, bool array: PDFium gave a box)."""
+    import numpy as np
+
+    global _CHAR_BOX
+    v = ctypes.c_void_p
+    if _CHAR_BOX is None:
+        _CHAR_BOX = ctypes.CFUNCTYPE(ctypes.c_int, v, ctypes.c_int, v, v, v, v)(
+            ctypes.cast(raw.FPDFText_GetCharBox, v).value)
+    fn = _CHAR_BOX
+    k = len(index)
+    buf = (ctypes.c_double * (4 * max(k, 1)))()
+    base = ctypes.addressof(buf)
+    ok = np.array([fn(tp, i, base + 32 * j, base + 32 * j + 8, base + 32 * j + 16, base + 32 * j + 24)
+                   for j, i in enumerate(index)], dtype=bool)
+    return np.frombuffer(buf, dtype=np.float64)[:4 * k].reshape(k, 4), ok
 
 
 def page_chars(page, textpage, raw, clipped: list[str] | None = None) -> tuple[list[Char], int, tuple[float, float]]:
@@ -272,28 +366,27 @@ def page_chars(page, textpage, raw, clipped: list[str] | None = None) -> tuple[l
     size = (box[2] - box[0], box[3] - box[1])
     if rot in (90, 270):
         size = (size[1], size[0])
-    to_display = _to_display(rot, box)
-    rect = raw.FS_RECTF()
-    ref = ctypes.byref(rect)
-    loose = raw.FPDFText_GetLooseCharBox
-    out: list[Char] = []
-    append = out.append
+    import numpy as np
+
+    keep = [i for i, ch in enumerate(text) if not ch.isspace() and ch not in "\ufffe\u00ad"]
+    boxes, ok = _loose_boxes(handle, keep, raw)
+    x0, top, x1, bottom = _display_boxes(rot, box, boxes)
     width, height = size
-    seen = _Visibility(page.raw, handle, raw, box)
-    for i, ch in enumerate(text):
-        if ch.isspace() or ch in "\ufffe\u00ad":
-            continue
-        if not loose(handle, i, ref):
-            continue
-        x0, top, x1, bottom = to_display(rect.left, rect.bottom, rect.right, rect.top)
-        if x1 < 0 or x0 > width or bottom < 0 or top > height or bottom - top <= 0.1:
-            continue  # off the page, or no extent
-        share = seen.share(i)
-        if share < _HIDDEN_SHARE:
-            continue  # not painted, or outside the clipping: not on the page a reader sees
-        if share < _SHOWN_SHARE and clipped is not None:
-            clipped.append(ch)
-        append(Char(x0, top, x1, bottom, ch))
+    # Off the page, or no extent: dropped.
+    ok &= ~((x1 < 0) | (x0 > width) | (bottom < 0) | (top > height) | (bottom - top <= 0.1))
+    pick = np.flatnonzero(ok)
+    index = [keep[k] for k in pick.tolist()]
+    share = _Visibility(page.raw, handle, raw, box).shares(index)
+    # not painted, or outside the clipping: not on the page a reader sees
+    shown = share >= _HIDDEN_SHARE
+    if clipped is not None:
+        clipped.extend(text[i] for i, cut in zip(index, (shown & (share < _SHOWN_SHARE)).tolist(), strict=True)
+                       if cut)
+    pick, index = pick[shown], [i for i, s in zip(index, shown.tolist(), strict=True) if s]
+    # tuple.__new__ straight: the named tuple's own __new__ is a Python call per character
+    make = tuple.__new__
+    out = [make(Char, row) for row in zip(x0[pick].tolist(), top[pick].tolist(), x1[pick].tolist(),
+                                          bottom[pick].tolist(), [text[i] for i in index], strict=True)]
     return out, rot, size
 
 
@@ -391,34 +484,83 @@ def _filled_bars(obj, m: tuple, raw, out: list[tuple[float, float, float, float]
             out.append(((x0 + x1) / 2, y0, (x0 + x1) / 2, y1))
 
 
-def _collect_paths(container, count, get, m: tuple, raw, segs: list, state: dict, depth: int = 0) -> None:
+class _ObjectApi:
+    """The PDFium calls of the page-object walk, untyped: handles and out-parameters travel as
+    plain addresses. A page holds thousands of text objects the walk only looks at the type
+    of; pypdfium2's typed calls build a pointer object for each (a third of the walk's time)."""
+
+    def __init__(self, raw) -> None:
+        v, i, u, f = ctypes.c_void_p, ctypes.c_int, ctypes.c_ulong, ctypes.CFUNCTYPE
+
+        def bare(fn, restype, *argtypes):
+            return f(restype, *argtypes)(ctypes.cast(fn, v).value)
+
+        self.page_count = bare(raw.FPDFPage_CountObjects, i, v)
+        self.page_get = bare(raw.FPDFPage_GetObject, v, v, i)
+        self.form_count = bare(raw.FPDFFormObj_CountObjects, i, v)
+        self.form_get = bare(raw.FPDFFormObj_GetObject, v, v, u)
+        self.get_type = bare(raw.FPDFPageObj_GetType, i, v)
+        self.draw_mode = bare(raw.FPDFPath_GetDrawMode, i, v, v, v)
+        self.bounds = bare(raw.FPDFPageObj_GetBounds, i, v, v, v, v, v)
+        self.fill_color = bare(raw.FPDFPageObj_GetFillColor, i, v, v, v, v, v)
+        self.typed = raw.FPDF_PAGEOBJECT  # for the rarer per-path reads (segments, matrix)
+        # text objects: what the visibility test reads (one of each per text object)
+        self.text_object = bare(raw.FPDFText_GetTextObject, v, v, i)
+        self.render_mode = bare(raw.FPDFTextObj_GetTextRenderMode, i, v)
+        self.text_fill = bare(raw.FPDFText_GetFillColor, i, v, i, v, v, v, v)
+        self.clip_path = bare(raw.FPDFPageObj_GetClipPath, v, v)
+        self.clip_count = bare(raw.FPDFClipPath_CountPaths, i, v)
+        self.clip_segments = bare(raw.FPDFClipPath_CountPathSegments, i, v, i)
+        self.clip_segment = bare(raw.FPDFClipPath_GetPathSegment, v, v, i, i)
+        self.segment_point = bare(raw.FPDFPathSegment_GetPoint, i, v, v, v)
+        self.point = (ctypes.c_float * 2)()  # where segment_point writes x and y
+        self.ax, self.ay = ctypes.addressof(self.point), ctypes.addressof(self.point) + 4
+
+
+_OBJECT_API: _ObjectApi | None = None
+
+
+def _object_api(raw) -> _ObjectApi:
+    global _OBJECT_API
+    if _OBJECT_API is None:
+        _OBJECT_API = _ObjectApi(raw)
+    return _OBJECT_API
+
+
+def _collect_paths(container: int, count, get, m: tuple, raw, segs: list, state: dict, depth: int = 0) -> None:
+    """Walk the page objects (``container`` an address; ``count`` / ``get`` untyped calls of
+    ``_ObjectApi``): thin paths and the axis-parallel pieces of others → ``segs``; images counted."""
+    api = _object_api(raw)
     fill = ctypes.c_int()
     stroke = ctypes.c_int()
-    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
-    rgba = [ctypes.c_uint() for _ in range(4)]
-    get_type = raw.FPDFPageObj_GetType
+    box = (ctypes.c_float * 4)()  # left, bottom, right, top
+    rgba = (ctypes.c_uint * 4)()
+    a_fill, a_stroke = ctypes.addressof(fill), ctypes.addressof(stroke)
+    a_box = [ctypes.addressof(box) + 4 * j for j in range(4)]
+    a_rgba = [ctypes.addressof(rgba) + 4 * j for j in range(4)]
+    get_type, draw_mode, bounds, fill_color = api.get_type, api.draw_mode, api.bounds, api.fill_color
     path_kind, form_kind, image_kind = raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_FORM, raw.FPDF_PAGEOBJ_IMAGE
     for k in range(count(container)):
-        obj = get(container, k)
-        kind = get_type(obj)
+        addr = get(container, k)
+        kind = get_type(addr)
         if kind == path_kind:
-            if not raw.FPDFPath_GetDrawMode(obj, ctypes.byref(fill), ctypes.byref(stroke)):
+            if not draw_mode(addr, a_fill, a_stroke):
                 continue
             if not fill.value and not stroke.value:
                 continue  # an invisible path (a clip helper)
-            if not raw.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
+            if not bounds(addr, *a_box):
                 continue
-            x0, y0 = _apply(m, left.value, bottom.value)
-            x1, y1 = _apply(m, right.value, top.value)
+            x0, y0 = _apply(m, box[0], box[1])
+            x1, y1 = _apply(m, box[2], box[3])
             w, h = abs(x1 - x0), abs(y1 - y0)
             thin = min(w, h) <= DEFAULT.thin
             if not stroke.value:
-                if raw.FPDFPageObj_GetFillColor(obj, *rgba) and min(c.value for c in rgba[:3]) >= 250:
+                if fill_color(addr, *a_rgba) and min(rgba[0], rgba[1], rgba[2]) >= 250:
                     continue  # a white line is not drawn on the page
                 if not thin:
                     # A filled area (cell shading, a background box) is no ruling, but one path may
                     # fill many thin bars, one per ruling of a grid: those bars are rulings.
-                    _filled_bars(obj, m, raw, segs)
+                    _filled_bars(ctypes.cast(addr, api.typed), m, raw, segs)
                     continue
             if thin:
                 if h <= DEFAULT.thin:
@@ -428,10 +570,10 @@ def _collect_paths(container, count, get, m: tuple, raw, segs: list, state: dict
                     xm = (x0 + x1) / 2
                     segs.append((xm, y0, xm, y1))
             else:
-                _path_segments(obj, m, raw, segs)
+                _path_segments(ctypes.cast(addr, api.typed), m, raw, segs)
         elif kind == form_kind and depth < 8:
-            _collect_paths(obj, raw.FPDFFormObj_CountObjects, raw.FPDFFormObj_GetObject,
-                           _mul(_matrix(obj, raw), m), raw, segs, state, depth + 1)
+            _collect_paths(addr, api.form_count, api.form_get,
+                           _mul(_matrix(ctypes.cast(addr, api.typed), raw), m), raw, segs, state, depth + 1)
         elif kind == image_kind:
             state["images"] += 1
 
@@ -440,7 +582,9 @@ def page_rulings(page, rot: int, raw, settings: PdfSettings = DEFAULT) -> tuple[
     """Horizontal and vertical rulings of a page (displayed orientation), and its image count."""
     segs: list[tuple[float, float, float, float]] = []
     state = {"images": 0}
-    _collect_paths(page.raw, raw.FPDFPage_CountObjects, raw.FPDFPage_GetObject, _IDENTITY, raw, segs, state)
+    api = _object_api(raw)
+    _collect_paths(ctypes.cast(page.raw, ctypes.c_void_p).value, api.page_count, api.page_get, _IDENTITY, raw, segs,
+                   state)
     prot, box = _display_transform(page, raw)
     to_display = _to_display(rot, box)
     h: list[Edge] = []
@@ -537,21 +681,34 @@ def chars_to_lines(chars: list[Char], settings: PdfSettings = DEFAULT) -> list[l
     "bold" drawn by printing a glyph twice, slightly offset)."""
     if not chars:
         return []
-    ordered = sorted(chars, key=lambda c: (c.top + c.bottom))
+    if len(chars) == 1:
+        return [[chars[0]]]  # most table cells hold one word on one line
+    ordered = sorted(chars, key=_mid2)
+    share = settings.line_overlap
     lines: list[list[Char]] = []
+    line: list[Char] = []
     top = bottom = 0.0
+    # min / max written out (``b if b < a else a`` is ``min(a, b)``): this loop runs per char.
     for c in ordered:
-        if lines:
-            overlap = min(bottom, c.bottom) - max(top, c.top)
-            if overlap >= settings.line_overlap * min(bottom - top, c.bottom - c.top):
-                lines[-1].append(c)
-                top, bottom = min(top, c.top), max(bottom, c.bottom)
+        ct, cb = c.top, c.bottom
+        if line:
+            lo = cb if cb < bottom else bottom
+            hi = ct if ct > top else top
+            h, ch = bottom - top, cb - ct
+            if lo - hi >= share * (ch if ch < h else h):
+                line.append(c)
+                if ct < top:
+                    top = ct
+                if cb > bottom:
+                    bottom = cb
                 continue
-        lines.append([c])
-        top, bottom = c.top, c.bottom
+        line = [c]
+        lines.append(line)
+        top, bottom = ct, cb
     out = []
     for line in lines:
-        line.sort(key=lambda c: c.x0)
+        if len(line) > 1:
+            line.sort(key=_x0)
         kept = [line[0]]
         for c in line[1:]:
             p = kept[-1]
@@ -560,6 +717,13 @@ def chars_to_lines(chars: list[Char], settings: PdfSettings = DEFAULT) -> list[l
             kept.append(c)
         out.append(kept)
     return out
+
+
+def _mid2(c: Char) -> float:
+    return c.top + c.bottom
+
+
+_x0 = operator.itemgetter(0)  # Char.x0
 
 
 def _height(chars: list[Char]) -> float:
@@ -683,10 +847,13 @@ def grid_cells(grid: Grid, settings: PdfSettings = DEFAULT) -> list[list[_Cell]]
                 cell.r0, cell.c0 = min(cell.r0, r), min(cell.c0, c)
             row.append(cell)
         table.append(row)
-    for ch in grid.chars:
-        cx, cy = (ch.x0 + ch.x1) / 2, (ch.top + ch.bottom) / 2
-        c = min(max(bisect.bisect_right(xs, cx) - 1, 0), nc - 1)
-        r = min(max(bisect.bisect_right(ys, cy) - 1, 0), nr - 1)
+    right = bisect.bisect_right
+    last_c, last_r = nc - 1, nr - 1
+    for ch in grid.chars:  # the clamping to the grid written out: this loop runs per char
+        c = right(xs, (ch.x0 + ch.x1) / 2) - 1
+        c = 0 if c < 0 else last_c if c > last_c else c
+        r = right(ys, (ch.top + ch.bottom) / 2) - 1
+        r = 0 if r < 0 else last_r if r > last_r else r
         table[r][c].chars.append(ch)
     return table
 
@@ -1001,11 +1168,13 @@ def page_to_lines(chars: list[Char], hedges: list[Edge], vedges: list[Edge], pag
     lines around them; a text line beside a grid comes after the grid, never inside it."""
     grids = edges_to_grids(merge_edges(hedges, settings), merge_edges(vedges, settings), settings)
     free: list[Char] = []
+    # Grid.contains with its default tolerance, the bounds worked out once per grid
+    frames = [(g.xs[0] - 1.0, g.xs[-1] + 1.0, g.ys[0] - 1.0, g.ys[-1] + 1.0, g.chars) for g in grids]
     for ch in chars:
         cx, cy = (ch.x0 + ch.x1) / 2, (ch.top + ch.bottom) / 2
-        for g in grids:
-            if g.contains(cx, cy):
-                g.chars.append(ch)
+        for x0, x1, y0, y1, inside in frames:
+            if x0 <= cx <= x1 and y0 <= cy <= y1:
+                inside.append(ch)
                 break
         else:
             free.append(ch)

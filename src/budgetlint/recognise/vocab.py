@@ -58,18 +58,16 @@ class Vocabulary:
     relative_years: dict[str, int] = field(default_factory=dict)  # squashed header word → years from the document's
     change_groups: frozenset[str] = frozenset()  # header groups holding the change between years
     _title_index: list[tuple[str, TableSpec]] = field(default_factory=list)
+    _title_hits: dict[str, tuple[tuple[str, TableSpec], ...]] = field(default_factory=dict)
 
     def match_title(self, text: str) -> list[TableSpec]:
         """Specs whose title occurs in ``text``, longest title first (so 财政拨款收支总体情况表
         beats 收支总体情况表)."""
-        key = squash(text)
-        if not key or len(key) > 60:
+        hits = self._titles_in(text)
+        if not hits:
             return []
-        found = [spec for title, spec in self._title_index if title in key]
-        if not found:
-            return []
-        best = max(len(t) for t, s in self._title_index if s in found and t in key)
-        return [s for t, s in self._title_index if t in key and len(t) == best]
+        best = max(len(t) for t, _ in hits)
+        return [s for t, s in hits if len(t) == best]
 
     def listed_kinds(self, entries: list[str]) -> list[str]:
         """The table kinds a list of titles (a table of contents) names, in its order, once each."""
@@ -82,10 +80,21 @@ class Vocabulary:
 
     def title_length(self, text: str) -> int:
         """Length of the longest title ``text`` holds (0: none)."""
+        return max((len(t) for t, _ in self._titles_in(text)), default=0)
+
+    def _titles_in(self, text: str) -> tuple[tuple[str, TableSpec], ...]:
+        """The (title, spec) entries whose title occurs in ``text``, in index order. Remembered
+        per squashed text: recognition asks about every line several times, and each answer is
+        a scan of every title of every template."""
         key = squash(text)
         if not key or len(key) > 60:
-            return 0
-        return max((len(t) for t, _ in self._title_index if t in key), default=0)
+            return ()
+        hits = self._title_hits.get(key)
+        if hits is None:
+            if len(self._title_hits) >= 1 << 16:
+                self._title_hits.clear()
+            hits = self._title_hits[key] = tuple((t, s) for t, s in self._title_index if t in key)
+        return hits
 
     def column_key(self, header: str) -> str | None:
         return self.amount_words.get(label_key(header))
