@@ -132,6 +132,8 @@ def main() -> None:
 @click.option("--max-memory", type=click.IntRange(min=64), default=None,
               help="每个文档的内存上限（MB）；超过的文档报告并跳过（默认 4096；给出时每个文档在独立进程中检查）。")
 @click.option("--template", "template", default=None, cls=_TemplateOption)
+@click.option("--no-page-images", is_flag=True,
+              help="HTML 报告不附问题所在页面的图片（大批量时更快）。")
 @click.option("--no-pair", is_flag=True,
               help="不自动合并同一部门同一年度分两个文件公开的说明与报表（默认合并检查）。")
 @click.option("--no-cross", is_flag=True,
@@ -150,7 +152,7 @@ def check(files: tuple[str, ...], fmt: str, output: str | None, select: tuple[st
           min_severity: str, fail_on: str | None, config_path: Path | None, no_color: bool, quiet: bool,
           statistics: bool, exit_zero: bool, jobs: int, timeout: float | None, max_memory: int | None,
           template: str | None, no_pair: bool, no_cross: bool, cache_dir: Path | None, no_cache: bool,
-          scheduler: str | None, show_settings: bool, baseline_path: Path | None) -> None:
+          scheduler: str | None, show_settings: bool, baseline_path: Path | None, no_page_images: bool) -> None:
     """检查预决算公开文档（check disclosures）。FILES 为文件或文件夹（检查其下全部文档）；
     "-" 表示从标准输入读取文件列表；"说明.pdf+报表.pdf" 把分两个文件发布的同一文档合并检查。
 
@@ -309,7 +311,7 @@ def check(files: tuple[str, ...], fmt: str, output: str | None, select: tuple[st
         from budgetlint.report.outputs import OutputError, write_report
 
         try:
-            write_report(results, fmt, output, err if not quiet else None)
+            write_report(results, fmt, output, err if not quiet else None, page_images=not no_page_images)
         except OutputError as e:
             raise click.UsageError(str(e)) from e
         except OSError as e:

@@ -229,3 +229,12 @@ def test_written_report_links_each_pdf_finding_to_its_page_image(tmp_path, make_
     images = [x for x in s.srcs if x.endswith(".png")]
     assert len(images) == 3 and all(x.startswith("r_pages/d1/") for x in images)  # the three BL101
     assert all((tmp_path / x).is_file() for x in images)
+
+
+def test_no_page_images_writes_the_report_without_pictures(tmp_path, make_pdf):
+    pdf = make_pdf(tmp_path / "t.pdf")
+    out = tmp_path / "r.html"
+    r = CliRunner().invoke(main, ["check", "--format", "html", "--no-page-images", "-o", str(out), str(pdf)])
+    assert r.exit_code == 1
+    assert not [x for x in scan(out.read_text("utf-8")).srcs if x.endswith(".png")]
+    assert not (tmp_path / "r_pages").exists()

@@ -595,9 +595,10 @@ def _document(d: int, r: Result, images: dict[tuple[int, int], str] | None = Non
     return "".join(out)
 
 
-def write_html(results: list[Result], path: Path) -> None:
-    """The report at ``path``, each PDF finding linked to its page image in ``<stem>_pages/``."""
-    images = page_images(results, path.parent / f"{path.stem}_pages")
+def write_html(results: list[Result], path: Path, with_images: bool = True) -> None:
+    """The report at ``path``, each PDF finding linked to its page image in ``<stem>_pages/``
+    (``with_images=False``: no pictures, for a quick report of a large batch)."""
+    images = page_images(results, path.parent / f"{path.stem}_pages") if with_images else None
     path.write_text(render_html(results, images=images), encoding="utf-8")
 
 

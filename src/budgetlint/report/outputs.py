@@ -95,7 +95,7 @@ def refuse_input(target: Path, results: list[Result]) -> None:
                 raise OutputError(f"输出文件 {target} 就是被检查的文件，不能覆盖它；请用 -o 指定另一个文件")
 
 
-def _write_one(results: list[Result], fmt: str, path: Path) -> None:
+def _write_one(results: list[Result], fmt: str, path: Path, page_images: bool = True) -> None:
     refuse_input(path, results)
     path.parent.mkdir(parents=True, exist_ok=True)  # -o out/r.json creates out/
     if fmt == "xlsx":
@@ -105,7 +105,7 @@ def _write_one(results: list[Result], fmt: str, path: Path) -> None:
     elif fmt == "html":
         from budgetlint.report.html import write_html
 
-        write_html(results, path)  # with the findings' page images in a folder beside it
+        write_html(results, path, page_images)  # with the findings' page images in a folder beside it
     elif fmt == "checklist":
         from budgetlint.report.checklist_xlsx import write_checklist_xlsx
 
@@ -115,9 +115,10 @@ def _write_one(results: list[Result], fmt: str, path: Path) -> None:
 
 
 def write_report(results: list[Result], fmt: str, raw_output: str | Path | None,
-                 console: Console | None) -> list[Path]:
+                 console: Console | None, page_images: bool = True) -> list[Path]:
     """Write the report(s) as ``-o`` says (``raw_output`` as typed, so a trailing slash counts);
-    returns the files written."""
+    returns the files written. ``page_images=False`` leaves an HTML report without the findings'
+    page pictures (rendering them is most of the time of a large batch's report)."""
     if fmt not in EXT:
         raise OutputError(f"未知的输出格式：{fmt}")
     raw = str(raw_output) if raw_output else None
@@ -144,14 +145,14 @@ def write_report(results: list[Result], fmt: str, raw_output: str | Path | None,
         readable = [r for r in results if r.error is None] or results
         for r, name in zip(readable, per_document_names(readable, ext), strict=True):
             target = output / name
-            _write_one([r], fmt, target)
+            _write_one([r], fmt, target, page_images)
             written.append(target)
     else:
         if output is None and fmt == "html" and not sys.stdout.isatty():
             click.echo(_render_text(results, fmt), nl=False)
             return []
         target = output or Path(f"{REPORT_STEM}.{ext}")
-        _write_one(results, fmt, target)
+        _write_one(results, fmt, target, page_images)
         written.append(target)
     for p in written:
         _say(console, f"已写入 {p}")
