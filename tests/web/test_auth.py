@@ -119,3 +119,30 @@ def test_admins_add_users_and_reviewers_cannot(client):
     assert client.get("/api/documents", headers={"Authorization": f"Bearer {token}"}).status_code == 200
     events = [(e["user"], e["action"]) for e in client.get("/api/audit", headers={"Authorization": f"Bearer {token}"}).json()]
     assert (ADMIN, "user.add") in events and ("审阅员乙", "token.add") in events
+
+
+def test_a_token_notes_its_last_use_at_most_once_a_minute(client):
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from budgetlint.web import db
+
+    factory = client.app.state.bl.factory
+    with factory.begin() as session:
+        user = session.scalar(select(db.User).where(db.User.name == ADMIN))
+        token = auth.new_api_token(session, user, "脚本")
+    h = {"Authorization": f"Bearer {token}"}
+
+    def last_used():
+        with factory.begin() as session:
+            return session.scalar(select(db.ApiToken.last_used_at))
+
+    client.get("/api/documents", headers=h)
+    first = last_used()
+    client.get("/api/documents", headers=h)
+    assert first is not None and last_used() == first  # a second call within the minute writes nothing
+    with factory.begin() as session:
+        session.scalar(select(db.ApiToken)).last_used_at = first - auth.TOKEN_TOUCH - timedelta(seconds=1)
+    client.get("/api/documents", headers=h)
+    assert last_used() > first - auth.TOKEN_TOUCH  # an older note is renewed
