@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -39,3 +40,49 @@ def test_check_scheduler_local_report_is_identical(seeds, tmp_path):
     dask = CliRunner().invoke(cli.main, [*base, "-j", "2", "--scheduler", "local"])
     assert dask.exit_code == local.exit_code, dask.output
     assert _report(dask.stdout) == _report(local.stdout)
+
+
+SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "shandong-department-budget-2024.txt"
+TIMEOUT = 4  # seconds: the sample (under a second) has room on a loaded machine, the big document none
+
+
+def _big(tmp_path: Path) -> Path:
+    """A document that takes ~20 s to check (the sample repeated), as in test_batch.py."""
+    p = tmp_path / "big.txt"
+    p.write_text(SAMPLE.read_text("utf-8") * 80, "utf-8")
+    return p
+
+
+def test_scheduler_local_honours_the_time_limit_as_the_local_run(tmp_path):
+    # --scheduler local: real (daemonic) Dask worker processes; the document past its time and the
+    # corrupted file are reported and skipped, as by the local workers, and the rest is the same
+    corrupt = tmp_path / "corrupt.pdf"
+    corrupt.write_bytes(b"%PDF-1.4\n not a pdf")
+    base = ["check", "--format", "json", "--no-cache", "--no-cross", "--timeout", str(TIMEOUT),
+            str(_big(tmp_path)), str(corrupt), str(SAMPLE)]
+    local = CliRunner().invoke(cli.main, [*base, "-j", "2"])
+    dask = CliRunner().invoke(cli.main, [*base, "-j", "2", "--scheduler", "local"])
+    assert dask.exit_code == local.exit_code == 2, dask.output
+    docs = _report(dask.stdout)
+    assert docs == _report(local.stdout)
+    assert "超时" in docs[0]["error"] and docs[1]["error"] and docs[2]["findings"]
+
+
+def test_dask_task_past_its_memory_is_stopped(tmp_path):
+    from budgetlint.distributed import check_on_dask
+    from budgetlint.limits import Limits
+
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
+                                  dashboard_address=None) as cluster, distributed.Client(cluster) as client:
+        (got,) = check_on_dask([str(_big(tmp_path))], client, limits=Limits(memory_mb=64))
+    assert "内存超过上限" in (got.error or "") and got.coverage.status.value == "unreadable"
+
+
+def test_limits_go_to_dask_only_when_asked(tmp_path):
+    from budgetlint.config import Config
+    from budgetlint.limits import Limits
+
+    plain = Limits()
+    assert cli._dask_limits(Config(), None, None, plain) is None  # no child process per document
+    assert cli._dask_limits(Config(), 30, None, plain.with_values({"seconds": 30})).seconds == 30
+    assert cli._dask_limits(Config(), None, None, plain.with_values({"pages": 10})).pages == 10

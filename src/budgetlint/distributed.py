@@ -7,9 +7,16 @@ order of the paths — the same ``Result``s ``check_file`` gives in one process,
 identical to a local run. The workers must reach the files at the same paths (a shared disk);
 the cross-document checks run afterwards in the client, over all results.
 
-Per-document limits (``--timeout`` / ``--max-memory``) are the cluster's business here (Dask's
-worker memory limits and restarts); a document whose task fails is reported as not checked, and
-the rest of the batch goes on.
+Per-document limits (``--timeout`` / ``--max-memory``, the ``[limits]`` of the configuration) hold
+as in a local run: given ``limits``, each task checks its document in a child process of the
+worker (``batch.check_isolated``; a Dask worker is daemonic and may not start multiprocessing
+children) that is stopped past its time or memory and reported with the local run's message and
+result (not checked, 已停止并跳过), the ingest limits set in that child. Dask itself has no
+per-task time limit, and its worker memory limit restarts a whole worker, which reruns its tasks
+and ends in ``KilledWorker``, so neither is used. Without ``limits`` (none asked for) a document
+runs in the worker itself under the default limits, without a process's start-up (~0.5 s). A
+task that fails for another reason (a lost worker) is reported as not checked; the rest of the
+batch goes on.
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from budgetlint import coverage
+from budgetlint.limits import Limits
 from budgetlint.pipeline import Result
 
 
@@ -25,8 +33,13 @@ class DaskMissing(RuntimeError):
 
 
 def _check(path: str, rule_ids: list[str] | None, overrides: dict[str, str] | None,
-           template: str | None) -> Result:
-    """One document, on a worker: the registry filled there, the rules named by id."""
+           template: str | None, limits: Limits | None = None) -> Result:
+    """One document, on a worker: the registry filled there, the rules named by id; under
+    ``limits`` in a child process of its own."""
+    if limits is not None:
+        from budgetlint.batch import check_isolated
+
+        return check_isolated(path, limits, rule_ids, overrides, template)
     from budgetlint.pipeline import check_file
     from budgetlint.rules.registry import REGISTRY, all_rules
 
@@ -50,15 +63,16 @@ def client_for(scheduler: str, jobs: int = 1):
 
 def check_on_dask(paths: list[str], scheduler, *, jobs: int = 1, rule_ids: list[str] | None = None,
                   overrides: dict[str, str] | None = None, template: str | None = None,
-                  on_result: Callable[[Result], None] | None = None) -> list[Result]:
+                  on_result: Callable[[Result], None] | None = None, limits: Limits | None = None) -> list[Result]:
     """Check ``paths`` on Dask; results in the order of ``paths``. ``scheduler`` is an address,
-    "local", or a ``Client`` already made (tests, callers with their own cluster)."""
+    "local", or a ``Client`` already made (tests, callers with their own cluster). ``limits``:
+    each document is checked under them in a child process and stopped past its time or memory."""
     from distributed import as_completed
 
     own = not hasattr(scheduler, "submit")
     client = client_for(scheduler, jobs) if own else scheduler
     try:
-        futures = {client.submit(_check, p, rule_ids, overrides, template, key=f"budgetlint-{i}", pure=False): i
+        futures = {client.submit(_check, p, rule_ids, overrides, template, limits, key=f"budgetlint-{i}", pure=False): i
                    for i, p in enumerate(paths)}
         done: dict[int, Result] = {}
         try:

@@ -238,3 +238,28 @@ def test_no_page_images_writes_the_report_without_pictures(tmp_path, make_pdf):
     assert r.exit_code == 1
     assert not [x for x in scan(out.read_text("utf-8")).srcs if x.endswith(".png")]
     assert not (tmp_path / "r_pages").exists()
+
+
+def test_batch_charts_in_a_real_browser(browser, bad_txt, sample_result, tmp_path):
+    """The batch's ranking chart is drawn (a visible bar per document, the first rank on top) and a
+    click on a document's row goes to that document."""
+    out = tmp_path / "batch.html"
+    bad = check_file(str(bad_txt))
+    out.write_text(render_html([bad, sample_result]), "utf-8")
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(out.as_uri())
+    rows = page.locator("svg[data-chart=batch_ranking] g.row")
+    assert rows.count() == 2
+    first, second = rows.nth(0), rows.nth(1)
+    assert first.get_attribute("data-key") == "d2"  # the sample has more errors: opened first
+    assert first.bounding_box()["y"] < second.bounding_box()["y"]
+    bars = page.locator("svg[data-chart=batch_ranking] rect.bar")
+    assert bars.count() >= 2 and all(bars.nth(i).bounding_box()["width"] >= 1 for i in range(bars.count()))
+    svg = page.locator("svg[data-chart=batch_ranking]").bounding_box()
+    assert svg["width"] <= 1280 and svg["height"] > 40
+    first.locator("text.legend").click()
+    page.wait_for_function("location.hash === '#d2'", timeout=5000)
+    assert errors == []
+    page.close()

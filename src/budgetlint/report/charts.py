@@ -1,8 +1,11 @@
-"""Charts of a budget's structure as inline SVG, written by hand (no chart library, no script).
+"""Charts as inline SVG, written by hand (no chart library, no script).
 
-``budget_charts(doc)`` reads the model (never table text) and returns the charts it can draw:
-income by source (收入来源), expenditure by function class (支出功能分类 类), basic vs project
-expenditure (基本支出与项目支出). A chart whose data the document does not show is left out.
+``budget_charts(doc)`` reads the model (never table text) and returns the charts of a budget's
+structure it can draw: income by source (收入来源), expenditure by function class (支出功能分类 类),
+basic vs project expenditure (基本支出与项目支出). A chart whose data the document does not show is
+left out. ``batch_charts(results)`` draws a batch of two or more documents at a glance, as
+stacked bars of counts: the documents ranked by findings (the first 20, the rest one line), the
+findings by rule family, the documents by coverage.
 """
 
 from __future__ import annotations
@@ -12,8 +15,19 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 from html import escape
+from pathlib import PurePath
 
+from budgetlint.coverage import Status
 from budgetlint.model import CodeScheme, Document, RowKind, Table
+from budgetlint.report.common import (
+    BATCH_TOP,
+    SEVERITIES,
+    family_label,
+    family_totals,
+    rank,
+    severity_counts,
+    status_counts,
+)
 
 PALETTE = ("#2f6db5", "#e08a1e", "#3a9a5b", "#c0392b", "#8e5ab5", "#17a2b8", "#b5882f", "#d35d9c",
            "#6c7a89", "#7fb13d", "#4a4fb5", "#a0522d")
@@ -234,3 +248,142 @@ def basic_project(doc: Document) -> Chart | None:
 
 def budget_charts(doc: Document) -> list[Chart]:
     return [c for c in (income_sources(doc), basic_project(doc), expenditure_classes(doc)) if c is not None]
+
+
+# ---------------------------------------------------------------------------------------------
+# A batch at a glance (HTML summary of two or more documents): horizontal stacked bars of counts
+
+SEVERITY_COLOURS = {"error": "#c0392b", "warning": "#d69e00", "info": "#2b6cb0"}  # the report's badges
+STATUS_COLOURS = {Status.CHECKED: "#2f855a", Status.PARTIAL: "#d69e00", Status.NARRATIVE_ONLY: "#e6b54a",
+                  Status.NOTHING_CHECKED: "#b7791f", Status.NOT_DISCLOSURE: "#8795a1",
+                  Status.UNREADABLE: "#c0392b"}  # green = checked in full, amber = part, red = not read
+WIDE = 760  # px, the ranking chart's width (the summary spans the page)
+ROW_H = 24
+
+
+@dataclass(frozen=True, slots=True)
+class StackRow:
+    label: str  # shown shortened when long; ``tip`` carries it whole
+    segments: tuple[int, ...]  # one count per series
+    tip: str
+    note: str  # printed after the bar
+    href: str = ""  # where a click on the row goes ("#d3")
+    key: str = ""  # data-key of the row (the document's anchor, the family, the status)
+
+
+@dataclass(frozen=True, slots=True)
+class StackedBar:
+    id: str  # batch_ranking | batch_families | batch_coverage
+    title: str
+    series: tuple[tuple[str, str], ...]  # (label, colour) of each segment, in the legend's order
+    rows: tuple[StackRow, ...]
+    more: str = ""  # a last line for what is not drawn ("其余 N 份文件…")
+    width: int = WIDTH
+    label_max: float = LABEL_MAX
+    legend: bool = True  # off where each row is one series and says its name
+
+    def svg(self) -> str:
+        return stacked_bar_svg(self)
+
+
+def fit_middle(text: str, width: float, size: float = FONT) -> str:
+    """``text`` shortened to ``width`` px by cutting its middle (a third of the room for the end):
+    file names differ at both ends ("renwu-北京-统计局_附…预算情况说明.pdf")."""
+    if text_width(text, size) <= width:
+        return text
+    room = width - text_width("…", size)
+    tail = ""
+    while len(tail) < len(text) and text_width(text[-(len(tail) + 1):], size) <= room / 3:
+        tail = text[-(len(tail) + 1):]
+    head = fit(text[: len(text) - len(tail)], room - text_width(tail, size) + text_width("…", size), size)
+    return head.removesuffix("…") + "…" + tail
+
+
+def stacked_bar_svg(chart: StackedBar) -> str:
+    """Horizontal bars in the given order, each split into its series' counts, the note after it;
+    a legend above. Bars scale to the largest row's total."""
+    note_size = 12
+    label_w = min(chart.label_max, max((text_width(r.label) for r in chart.rows), default=0)) + 8
+    note_w = max((text_width(r.note, note_size) for r in chart.rows), default=0)
+    bar_w = max(60.0, chart.width - label_w - 5 - note_w - 6)
+    width = math.ceil(label_w + bar_w + 5 + note_w + 6)
+    top = max((sum(r.segments) for r in chart.rows), default=0) or 1
+    legend_y, first = 14, (26 if chart.legend else 4)
+    height = first + ROW_H * len(chart.rows) + (ROW_H if chart.more else 0) + 4
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart chart-stack" data-chart="{chart.id}" '
+             f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
+             f'aria-label="{escape(chart.title)}">', f"<title>{escape(chart.title)}</title>"]
+    x = label_w
+    for label, colour in chart.series if chart.legend else ():
+        parts.append(f'<rect x="{x:.0f}" y="{legend_y - 10}" width="12" height="12" rx="2" fill="{colour}"/>'
+                     f'<text x="{x + 16:.0f}" y="{legend_y}" class="legend">{escape(label)}</text>')
+        x += 16 + text_width(label) + 18
+    for i, row in enumerate(chart.rows):
+        y = first + ROW_H * i
+        mid = y + ROW_H / 2 + 4.5
+        cells = [f'<text x="{label_w - 6:.0f}" y="{mid:.1f}" text-anchor="end" class="legend">'
+                 f'{escape(fit_middle(row.label, label_w - 8))}</text>']
+        x = label_w
+        for n, (name, colour) in zip(row.segments, chart.series, strict=True):
+            if n <= 0:
+                continue
+            w = n / top * bar_w
+            cells.append(f'<rect class="bar" data-series="{escape(name)}" x="{x:.1f}" y="{y + 4}" '
+                         f'width="{max(w, 1.0):.1f}" height="{ROW_H - 8}" fill="{colour}">'
+                         f"<title>{escape(row.tip)}：{escape(name)} {n}</title></rect>")
+            x += w
+        cells.append(f'<text x="{x + 5:.1f}" y="{mid:.1f}" class="value share">{escape(row.note)}</text>')
+        body = "".join(cells)
+        if row.href:
+            body = f'<a href="{escape(row.href)}">{body}</a>'
+        parts.append(f'<g class="row" data-key="{escape(row.key)}"><title>{escape(row.tip)}</title>{body}</g>')
+    if chart.more:
+        y = first + ROW_H * len(chart.rows) + ROW_H / 2 + 4.5
+        parts.append(f'<text x="{label_w:.0f}" y="{y:.1f}" class="more share">{escape(chart.more)}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _counts_note(counts: dict[str, int]) -> str:
+    return " · ".join(f"{s.label} {counts[s.value]}" for s in SEVERITIES if counts.get(s.value))
+
+
+def batch_charts(results: list, top: int = BATCH_TOP) -> list[StackedBar]:
+    """The charts of a batch's summary (two or more documents; none for one): the documents in the
+    order to open them (``report.common.rank``, the first ``top``) with their findings by
+    severity, the findings by rule family, and the documents by coverage. Reads the results only."""
+    if len(results) < 2:
+        return []
+    severities = tuple((s.label, SEVERITY_COLOURS[s.value]) for s in SEVERITIES)
+    number = {id(r): d for d, r in enumerate(results, 1)}
+    rows = []
+    ranked = rank(results)
+    for n, r in enumerate(ranked[:top], 1):
+        c = severity_counts(r)
+        status = r.coverage.status if r.coverage is not None else Status.CHECKED
+        name = "+".join(PurePath(p).name for p in r.path.split("+"))
+        note = _counts_note(c)
+        if not status.complete:  # a reviewer must look at it even without findings
+            note = f"{note}（{status.label}）" if note else status.label
+        note = note or "未发现问题"
+        rows.append(StackRow(f"{n}. {name}", tuple(c[s.value] for s in SEVERITIES), f"第{n}：{name}", note,
+                             f"#d{number[id(r)]}", f"d{number[id(r)]}"))
+    more = ""
+    if len(ranked) > top:
+        rest = [severity_counts(r) for r in ranked[top:]]
+        sums = {s.value: sum(c[s.value] for c in rest) for s in SEVERITIES}
+        more = f"其余 {len(rest)} 份文件（见下表）：" + (_counts_note(sums) or "未发现问题")
+    shown = f"前 {top} 份，共 {len(ranked)} 份" if len(ranked) > top else f"共 {len(ranked)} 份"
+    charts = [StackedBar("batch_ranking", f"各文件的问题（按先看的顺序，{shown}）", severities, tuple(rows), more,
+                         width=WIDE, label_max=280)]
+    fams = family_totals(results)
+    if fams:
+        charts.append(StackedBar("batch_families", "各类问题（全部文件）", severities, tuple(
+            StackRow(family_label(fam), tuple(c[s.value] for s in SEVERITIES), family_label(fam),
+                     f"{sum(c.values())}（{_counts_note(c)}）", key=fam) for fam, c in fams)))
+    statuses = status_counts(results)
+    charts.append(StackedBar("batch_coverage", "检查范围（文件数）",
+                             tuple((s.label, STATUS_COLOURS[s]) for s, _ in statuses), tuple(
+        StackRow(s.label, tuple(n if t is s else 0 for t, _ in statuses), s.label, f"{n} 份", key=s.value)
+        for s, n in statuses), legend=False))
+    return charts

@@ -12,6 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from budgetlint.coverage import Status
 from budgetlint.findings import FAMILIES, FAMILY_LABELS, Finding, Location, Severity
 from budgetlint.model import Column, Document, Row, Table, Value
 
@@ -303,3 +304,29 @@ def rank(results: list) -> list:
         return (-c["error"], _STATUS_ORDER.get(status, 5), -c["warning"], -c["info"])
 
     return sorted(results, key=key)
+
+
+# ---------------------------------------------------------------------------------------------
+# A batch at a glance (the charts of the HTML and Excel summaries): what each renderer draws
+
+BATCH_TOP = 20  # documents drawn in a batch's ranking chart; the rest are one line ("其余 N 份")
+
+
+def severity_counts(r) -> dict[str, int]:
+    """A document's findings by severity value (error, warning, info), zeros included."""
+    c = Counter(f.severity.value for f in r.findings)
+    return {s.value: c[s.value] for s in SEVERITIES}
+
+
+def family_totals(results: list) -> list[tuple[str, dict[str, int]]]:
+    """(family, findings by severity value) over the whole batch, families in the report's order."""
+    by = Counter((f.family, f.severity.value) for r in results for f in r.findings)
+    fams = families_in_order({fam for fam, _ in by})
+    return [(fam, {s.value: by[(fam, s.value)] for s in SEVERITIES}) for fam in fams]
+
+
+def status_counts(results: list) -> list[tuple[Status, int]]:
+    """How many documents have each coverage status (in Status's order, absent ones left out); a
+    result without coverage (read back from an old report) counts as checked, as ``rank`` takes it."""
+    c = Counter(r.coverage.status if r.coverage is not None else Status.CHECKED for r in results)
+    return [(s, c[s]) for s in Status if c[s]]

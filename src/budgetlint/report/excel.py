@@ -3,7 +3,8 @@
 Sheets: 问题 (one row per finding, errors first across all documents: 文档 (the file's name),
 部门（单位）, 规则, 级别, 类别, 问题, 位置, 应为, 实为, 差额, 单位, 依据, 指纹, 路径; with an autofilter
 and a frozen header; 位置 links to the cell), 汇总 (the documents ranked, counts by family and
-severity per document), then one sheet per recovered table laid out as printed (merged headers,
+severity per document), for a batch 排名图表 (native bar charts fed from the cells: the ranking,
+the findings by family, the coverage), then one sheet per recovered table laid out as printed (merged headers,
 a balance table's income and expenditure side by side), offending cells filled (red for error,
 yellow for warning, blue for info), carrying a comment with the finding(s) and a link back to
 the finding's row. Cells a finding only cites get a dashed border. Several documents share one
@@ -17,6 +18,8 @@ from collections import Counter
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.chart import BarChart, Reference
+from openpyxl.chart.marker import DataPoint
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
@@ -25,7 +28,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 from budgetlint.findings import Finding
 from budgetlint.model import RowKind, Table
 from budgetlint.pipeline import Result
+from budgetlint.report.charts import SEVERITY_COLOURS, STATUS_COLOURS
 from budgetlint.report.common import (
+    BATCH_TOP,
     SEVERITIES,
     CellMark,
     cell_marks,
@@ -34,11 +39,13 @@ from budgetlint.report.common import (
     display_rows,
     families_in_order,
     family_label,
+    family_totals,
     finding_note,
     header_grid,
     is_label_column,
     label_text,
     rank,
+    status_counts,
     unique_sheet_name,
     value_key,
 )
@@ -216,6 +223,8 @@ def write_report_xlsx(results: list[Result], path: Path) -> None:
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(FINDING_HEADER))}{max(ws.max_row, 2)}"
     _summary_sheet(summary, results)
+    if len(results) > 1:
+        _charts_sheet(wb, summary, results)
     keep_text(wb)  # document text such as "=100%" is never a formula
     wb.save(path)
 
@@ -306,3 +315,83 @@ def _summary_sheet(ws: Worksheet, results: list[Result]) -> None:
         ws.column_dimensions[get_column_letter(i)].width = w
     ws.freeze_panes = "A2"
 
+
+
+_SEVERITY_COLUMN = 6  # 汇总's first count column (错误), then 警告, 提示: the ranking chart's data
+_ROW_CM = 0.53  # a default sheet row's height, to place one chart below another
+
+
+def _bar_chart(title: str, rows: int, stacked: bool) -> BarChart:
+    """A horizontal bar chart, first category at the top (as the rows read), one row ~0.6 cm."""
+    ch = BarChart()
+    ch.type, ch.title, ch.style = "bar", title, 10
+    if stacked:
+        ch.grouping, ch.overlap = "stacked", 100
+    ch.x_axis.scaling.orientation = "maxMin"  # rank 1 at the top
+    ch.y_axis.crosses = "max"  # the counts' axis then stays at the bottom
+    ch.x_axis.delete = ch.y_axis.delete = False  # axes shown (openpyxl hides them by default)
+    ch.y_axis.majorGridlines = None
+    ch.width, ch.height = 24, max(5.0, 0.6 * rows + 3)
+    return ch
+
+
+def _colour(chart: BarChart, colours: list[str]) -> None:
+    for series, colour in zip(chart.series, colours, strict=False):
+        series.graphicalProperties.solidFill = colour.lstrip("#")
+        series.graphicalProperties.line.solidFill = colour.lstrip("#")
+
+
+def _small_table(ws: Worksheet, row: int, header: list[str], rows: list[list]) -> int:
+    """``header`` then ``rows`` from column A at ``row``; returns the last row written."""
+    for j, text in enumerate(header, 1):
+        c = ws.cell(row=row, column=j, value=text)
+        c.font, c.fill = _BOLD, _HEAD
+    for i, values in enumerate(rows, 1):
+        for j, v in enumerate(values, 1):
+            ws.cell(row=row + i, column=j, value=v)
+    return row + len(rows)
+
+
+def _charts_sheet(wb: Workbook, summary: Worksheet, results: list[Result]) -> None:
+    """排名图表 (a batch of two or more documents): native bar charts, live in Excel / LibreOffice.
+    The ranking chart reads 汇总's cells (the first ``BATCH_TOP`` documents' 错误 / 警告 / 提示, the
+    file names as categories); the findings by family and the documents by coverage are small
+    tables on this sheet (column A on), each chart to the right of them (column F on)."""
+    ws = wb.create_sheet("排名图表", wb.sheetnames.index(summary.title) + 1)
+    ws["A1"] = "图表的数据取自「汇总」表（各文件按先看的顺序）和下面的表。"
+    ws.column_dimensions["A"].width = 24
+    severities = [SEVERITY_COLOURS[s.value] for s in SEVERITIES]
+    n = min(len(results), BATCH_TOP)
+    shown = f"前 {n} 份，共 {len(results)} 份" if len(results) > n else f"共 {len(results)} 份"
+    ranking = _bar_chart(f"各文件的问题（按先看的顺序，{shown}）", n, stacked=True)
+    ranking.add_data(Reference(summary, min_col=_SEVERITY_COLUMN, max_col=_SEVERITY_COLUMN + len(SEVERITIES) - 1,
+                               min_row=1, max_row=n + 1), titles_from_data=True)
+    ranking.set_categories(Reference(summary, min_col=2, min_row=2, max_row=n + 1))
+    _colour(ranking, severities)
+    ws.add_chart(ranking, "F3")
+    below = 3 + int(ranking.height / _ROW_CM) + 2  # where the next chart starts
+
+    row = 3
+    fams = family_totals(results)
+    if fams:
+        last = _small_table(ws, row, ["类别"] + [s.label for s in SEVERITIES],
+                            [[family_label(fam)] + [c[s.value] for s in SEVERITIES] for fam, c in fams])
+        families = _bar_chart("各类问题（全部文件）", len(fams), stacked=True)
+        families.add_data(Reference(ws, min_col=2, max_col=1 + len(SEVERITIES), min_row=row, max_row=last),
+                          titles_from_data=True)
+        families.set_categories(Reference(ws, min_col=1, min_row=row + 1, max_row=last))
+        _colour(families, severities)
+        ws.add_chart(families, f"F{below}")
+        below += int(families.height / _ROW_CM) + 2
+        row = last + 2
+    statuses = status_counts(results)
+    last = _small_table(ws, row, ["检查范围", "文件数"], [[s.label, k] for s, k in statuses])
+    coverage = _bar_chart("检查范围（文件数）", len(statuses), stacked=False)
+    coverage.add_data(Reference(ws, min_col=2, min_row=row, max_row=last), titles_from_data=True)
+    coverage.set_categories(Reference(ws, min_col=1, min_row=row + 1, max_row=last))
+    coverage.legend = None
+    for i, (status, _) in enumerate(statuses):  # each status in the HTML report's colour
+        point = DataPoint(idx=i)
+        point.graphicalProperties.solidFill = STATUS_COLOURS[status].lstrip("#")
+        coverage.series[0].dPt.append(point)
+    ws.add_chart(coverage, f"F{below}")

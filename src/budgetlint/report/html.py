@@ -1,6 +1,7 @@
 """``check --format html``: one self-contained page per run (inline CSS, JS and SVG; works offline).
 
-The page has a summary (counts by severity and family, per document), then per document: its
+The page has a summary (counts by severity and family, per document; for a batch, charts of the
+documents ranked by findings, the findings by family and the coverage), then per document: its
 meta, charts of the budget's structure (``charts.py``), its findings grouped by table, and every
 recovered table rendered from the model with the offending cells highlighted. Findings and cells
 link both ways: a finding links to its cell (``#d1-t4-r25-c3``) and to the cells it rests on; a
@@ -30,7 +31,7 @@ from budgetlint.checklist import build as build_checklist
 from budgetlint.findings import Finding, Location
 from budgetlint.model import Column, Document, Row, RowKind, Table
 from budgetlint.pipeline import Result
-from budgetlint.report.charts import budget_charts
+from budgetlint.report.charts import batch_charts, budget_charts
 from budgetlint.report.common import (
     SEVERITIES,
     CellMark,
@@ -93,6 +94,10 @@ svg.chart{display:block;width:100%;max-width:460px;height:auto;margin:4px auto 0
 svg.chart .legend{fill:#263140}svg.chart .value{fill:#263140}svg.chart .share{fill:#6b7785;font-size:12px}
 svg.chart .total-label{fill:#6b7785;font-size:13px}svg.chart .total-value{fill:#1f2933;font-size:15px;font-weight:600}
 svg.chart .slice:hover,svg.chart .bar:hover{opacity:.8}
+.batch-charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(420px,1fr));gap:16px;margin:4px 0 14px}
+.batch-charts .wide{grid-column:1/-1}
+svg.chart-stack{width:auto;max-width:100%;margin:4px 0 0}
+svg.chart-stack a:hover text{fill:#2f6db5;text-decoration:underline}svg.chart .more{font-style:italic}
 ol.findings{list-style:none;margin:0;padding:0}
 li.finding{border:1px solid var(--line);border-left:4px solid var(--info);border-radius:6px;padding:6px 12px;
 margin:5px 0;background:#fff}
@@ -409,6 +414,7 @@ def _summary(results: list[Result]) -> str:
     out.append(f'<div class="stat"><b>{unreadable}</b><span>无法读取</span></div>')
     partial = sum(1 for r in results if r.coverage is not None and not r.error and not r.coverage.status.complete)
     out.append(f'<div class="stat"><b>{partial}</b><span>未完整检查</span></div></div>')
+    out.append(_batch_charts(results))
     by = counts(findings)
     fams = families_in_order({f.family for f in findings})
     if fams:
@@ -425,6 +431,28 @@ def _summary(results: list[Result]) -> str:
         out.append(_document_list(results))
     out.append("</section>")
     return "".join(out)
+
+
+def _batch_charts(results: list[Result]) -> str:
+    """A batch (two or more documents) at a glance: the ranking, the families, the coverage, drawn
+    by ``charts.batch_charts``; they show every finding, whatever the filters."""
+    charts = batch_charts(results)
+    if not charts:
+        return ""
+    out = ['<div class="batch-charts">']
+    for ch in charts:
+        wide = " wide" if ch.id == "batch_ranking" else ""
+        out.append(f'<figure class="chart-box{wide}" id="chart-{ch.id}"><figcaption>{_e(ch.title)}'
+                   f"<small>{_e(_CHART_NOTES.get(ch.id, ''))}</small></figcaption>{ch.svg()}</figure>")
+    out.append("</div>")
+    return "".join(out)
+
+
+_CHART_NOTES = {
+    "batch_ranking": "错误多的、未完整检查的在前；点击文件名跳到该文件；全部问题，不随筛选变化",
+    "batch_families": "全部文件的问题，按规则类别和级别",
+    "batch_coverage": "各文件的检查范围：未完整检查的文件，未发现问题不等于没有问题",
+}
 
 
 def _document_list(results: list[Result]) -> str:
