@@ -211,12 +211,13 @@ _SHOWN_SHARE = 0.85
 def _clip_box(obj: int, raw) -> tuple[float, float, float, float] | None:
     """The box a text object's clipping leaves visible (user space): the intersection of its clip
     paths' bounds (a rectangle clip exactly; any other shape by its bounds, so never too small).
-    ``obj`` is the object's address; the calls are untyped (``_ObjectApi``): there is one clip
-    per text object, and a page has hundreds."""
+    ``obj`` is the object's address; the calls are untyped (``_ObjectApi``)."""
     api = _object_api(raw)
     clip = api.clip_path(obj)
-    if not clip:
-        return None
+    return _clip_path_box(clip, api) if clip else None
+
+
+def _clip_path_box(clip: int, api: _ObjectApi) -> tuple[float, float, float, float] | None:
     segment, point, buf, ax, ay = api.clip_segment, api.segment_point, api.point, api.ax, api.ay
     box: list[float] | None = None
     for q in range(api.clip_count(clip)):
@@ -231,6 +232,58 @@ def _clip_box(obj: int, raw) -> tuple[float, float, float, float] | None:
         b = [min(xs), min(ys), max(xs), max(ys)]
         box = b if box is None else [max(box[0], b[0]), max(box[1], b[1]), min(box[2], b[2]), min(box[3], b[3])]
     return tuple(box) if box else None
+
+
+def _clip_key(clip: int) -> int:
+    """The address of the clip data a clip handle points to (the first field of ``CPDF_ClipPath``)."""
+    return ctypes.c_void_p.from_address(clip).value or 0
+
+
+class _ClipBoxes:
+    """Clip boxes of one page's text objects, each clipping read once.
+
+    A page holds hundreds of text objects (one per glyph run, often one per glyph) and reading a
+    clip path costs two PDFium calls per point, yet the objects drawn under one clipping state
+    share it: PDFium keeps the path data once, reference-counted, and the clip handle of an object
+    (its ``CPDF_ClipPath`` member) holds a pointer to that shared data as its only field. That
+    pointer is the key (a few per page against hundreds of objects; only within the page, whose
+    objects keep the data alive, so an address is never reused for another clip). It is PDFium's
+    layout, not its API, so the key is checked as it is used: the box is read again for the first
+    reuse of each key and for every ``VERIFY_EVERY``-th reuse, and one disagreement turns the
+    sharing off for the rest of the run (``tests/ingest/test_pdf_visibility.py`` shows both).
+    """
+
+    VERIFY_EVERY = 32
+    trusted = True  # class-wide: a PDFium whose layout differs is found out once
+
+    def __init__(self, api: _ObjectApi) -> None:
+        self.api = api
+        self.boxes: dict[int, tuple[int, tuple | None]] = {}  # key → (number of paths, box)
+        self.checked: set[int] = set()
+        self.reuses = 0
+
+    def box(self, obj: int) -> tuple[float, float, float, float] | None:
+        clip = self.api.clip_path(obj)
+        if not clip:
+            return None
+        if not _ClipBoxes.trusted:
+            return _clip_path_box(clip, self.api)
+        key = _clip_key(clip)
+        count = self.api.clip_count(clip)  # one call: tells a clipping from none (PDFium drops the
+        # clipping of an object wholly inside a rectangle clip) whatever the key says
+        known = self.boxes.get(key)
+        if known is None:
+            found = _clip_path_box(clip, self.api)
+            self.boxes[key] = (count, found)
+            return found
+        self.reuses += 1
+        if known[0] != count or key not in self.checked or self.reuses % self.VERIFY_EVERY == 0:
+            self.checked.add(key)
+            again = _clip_path_box(clip, self.api)
+            if known[0] != count or again != known[1]:
+                _ClipBoxes.trusted = False
+                return again
+        return known[1]
 
 
 def _share_inside(x0: float, b: float, r: float, t: float, box) -> float:
@@ -255,50 +308,50 @@ class _Visibility:
         # Clip paths of objects inside a form are in the form's space: only top-level objects'
         # clipping is compared with the page-space glyph boxes.
         api = self.api = _object_api(raw)
+        self.clips = _ClipBoxes(api)  # one page's: its objects (and their clip data) live as long as it
         at = ctypes.cast(page, ctypes.c_void_p).value
-        self.top = {api.page_get(at, k) for k in range(api.page_count(at))}
+        get = api.page_get
+        self.top = {get(at, k) for k in range(api.page_count(at))}
         self.tp = ctypes.cast(handle, ctypes.c_void_p).value
-        self.objects: dict[int, tuple[bool, bool, tuple | None]] = {}
         self._rgba = (ctypes.c_uint * 4)()
         self._a_rgba = [ctypes.addressof(self._rgba) + 4 * j for j in range(4)]
 
     def _object(self, key: int, i: int) -> tuple[bool, bool, tuple | None]:
         """(invisible render mode, transparent fill, clip box) of the text object at ``key``,
-        whose character ``i`` is one; worked out once per object (the fill colour PDFium gives
-        for a character is its text object's)."""
-        found = self.objects.get(key)
-        if found is None:
-            invisible = self.api.render_mode(key) in _INVISIBLE_MODES
-            transparent = bool(self.api.text_fill(self.tp, i, *self._a_rgba)) and self._rgba[3] == 0
-            box = _clip_box(key, self.raw) if key in self.top else None
-            found = self.objects[key] = (invisible, transparent, box)
-        return found
+        whose character ``i`` is one (the fill colour PDFium gives for a character is its text
+        object's)."""
+        invisible = self.api.render_mode(key) in _INVISIBLE_MODES
+        transparent = bool(self.api.text_fill(self.tp, i, *self._a_rgba)) and self._rgba[3] == 0
+        box = self.clips.box(key) if key in self.top else None
+        return invisible, transparent, box
 
     def shares(self, index: list[int]):
         """Share of each character ``index`` the page shows (0 hidden … 1 fully shown), as an
-        array: the glyph boxes read in one pass into an array (``_char_boxes``), the shares
-        inside the crop box and the clipping computed over all of them at once."""
+        array: each text object worked out once, the glyph boxes read in one pass into an array
+        (``_char_boxes``), the shares inside the crop box and the clipping computed over all
+        characters at once."""
         import numpy as np
 
-        get_object = self.api.text_object
-        tp = self.tp
+        get_object, tp = self.api.text_object, self.tp
+        keys = np.array([get_object(tp, i) or 0 for i in index], dtype=np.uint64)
         hidden = np.zeros(len(index), dtype=bool)
-        clips: dict[tuple, list[int]] = {}
-        for j, i in enumerate(index):
-            key = get_object(tp, i)
-            if not key:
-                continue  # no text object (a generated character): the crop box alone decides
-            invisible, transparent, clip = self._object(key, i)
-            if invisible or transparent:
-                hidden[j] = True
-            elif clip is not None:
-                clips.setdefault(clip, []).append(j)
         boxes, ok = _char_boxes(tp, index, self.raw)
         x0, r, b, t = boxes[:, 0], boxes[:, 1], boxes[:, 2], boxes[:, 3]
         share = _shares_inside(x0, b, r, t, self.crop)
-        for clip, js in clips.items():
-            sel = np.array(js)
-            share[sel] = np.minimum(share[sel], _shares_inside(x0[sel], b[sel], r[sel], t[sel], clip))
+        if len(index):
+            objects, first, which = np.unique(keys, return_index=True, return_inverse=True)
+            clips: dict[tuple, list[int]] = {}
+            for u, (key, j) in enumerate(zip(objects.tolist(), first.tolist(), strict=True)):
+                if not key:
+                    continue  # no text object (a generated character): the crop box alone decides
+                invisible, transparent, clip = self._object(key, index[j])
+                if invisible or transparent:
+                    hidden |= which == u
+                elif clip is not None:
+                    clips.setdefault(clip, []).append(u)
+            for clip, us in clips.items():
+                sel = np.flatnonzero(np.isin(which, us))
+                share[sel] = np.minimum(share[sel], _shares_inside(x0[sel], b[sel], r[sel], t[sel], clip))
         out = np.where(ok, share, 1.0)  # no glyph box: shown
         out[hidden] = 0.0
         return out
