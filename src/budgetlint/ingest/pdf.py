@@ -301,37 +301,58 @@ class _Visibility:
     """Whether each character of a text page is painted where the page shows it: not in an
     invisible render mode, not with a transparent fill, and inside its object's clipping and the
     crop box. A PDF may carry text that is never seen (a '。' drawn invisible, a paragraph repeated
-    outside the clipping of the previous page); a reviewer reads the page, so must we."""
+    outside the clipping of the previous page); a reviewer reads the page, so must we.
 
-    def __init__(self, page, handle, raw, crop: tuple[float, float, float, float]) -> None:
+    Most pages hide nothing: every text object painted, opaque and without a clipping (PDFium
+    drops the clipping of an object wholly inside a rectangle clip). Such a page is ``plain``: no
+    character needs its text object looked up, and only those near the page edge need their
+    glyph box (two PDFium calls per character saved)."""
+
+    def __init__(self, page, handle, raw, crop: tuple[float, float, float, float], walk: PageWalk) -> None:
         self.raw, self.handle, self.crop = raw, handle, crop
-        # Clip paths of objects inside a form are in the form's space: only top-level objects'
-        # clipping is compared with the page-space glyph boxes.
         api = self.api = _object_api(raw)
         self.clips = _ClipBoxes(api)  # one page's: its objects (and their clip data) live as long as it
-        at = ctypes.cast(page, ctypes.c_void_p).value
-        get = api.page_get
-        self.top = {get(at, k) for k in range(api.page_count(at))}
         self.tp = ctypes.cast(handle, ctypes.c_void_p).value
         self._rgba = (ctypes.c_uint * 4)()
         self._a_rgba = [ctypes.addressof(self._rgba) + 4 * j for j in range(4)]
+        # Clip paths of objects inside a form are in the form's space: only top-level objects'
+        # clipping is compared with the page-space glyph boxes.
+        self.top = {key: self._top_object(key) for key in walk.texts}
+        self.plain = not walk.form_text and not any(
+            invisible or transparent or clip is not None for invisible, transparent, clip in self.top.values())
+
+    def _top_object(self, key: int) -> tuple[bool, bool, tuple | None]:
+        """(invisible render mode, transparent fill, clip box) of the top-level text object ``key``."""
+        invisible = self.api.render_mode(key) in _INVISIBLE_MODES
+        transparent = bool(self.api.object_fill(key, *self._a_rgba)) and self._rgba[3] == 0
+        return invisible, transparent, self.clips.box(key)
 
     def _object(self, key: int, i: int) -> tuple[bool, bool, tuple | None]:
-        """(invisible render mode, transparent fill, clip box) of the text object at ``key``,
-        whose character ``i`` is one (the fill colour PDFium gives for a character is its text
-        object's)."""
+        """The same for any text object, ``i`` one of its characters: a text object inside a form
+        (the fill colour PDFium gives for a character is its text object's)."""
+        found = self.top.get(key)
+        if found is not None:
+            return found
         invisible = self.api.render_mode(key) in _INVISIBLE_MODES
         transparent = bool(self.api.text_fill(self.tp, i, *self._a_rgba)) and self._rgba[3] == 0
-        box = self.clips.box(key) if key in self.top else None
-        return invisible, transparent, box
+        return invisible, transparent, None
 
-    def shares(self, index: list[int]):
+    def shares(self, index: list[int], edge):
         """Share of each character ``index`` the page shows (0 hidden … 1 fully shown), as an
         array: each text object worked out once, the glyph boxes read in one pass into an array
         (``_char_boxes``), the shares inside the crop box and the clipping computed over all
-        characters at once."""
+        characters at once. ``edge``: the characters whose loose box comes within its own
+        height of the page edge (only they can reach outside the crop box)."""
         import numpy as np
 
+        if self.plain:
+            out = np.ones(len(index))
+            near = np.flatnonzero(edge)
+            if len(near):
+                boxes, ok = _char_boxes(self.tp, [index[k] for k in near.tolist()], self.raw)
+                x0, r, b, t = boxes[:, 0], boxes[:, 1], boxes[:, 2], boxes[:, 3]
+                out[near] = np.where(ok, _shares_inside(x0, b, r, t, self.crop), 1.0)
+            return out
         get_object, tp = self.api.text_object, self.tp
         keys = np.array([get_object(tp, i) or 0 for i in index], dtype=np.uint64)
         hidden = np.zeros(len(index), dtype=bool)
@@ -394,7 +415,8 @@ def _char_boxes(tp: int, index: list[int], raw):
     return np.frombuffer(buf, dtype=np.float64)[:4 * k].reshape(k, 4), ok
 
 
-def page_chars(page, textpage, raw, clipped: list[str] | None = None) -> tuple[list[Char], int, tuple[float, float]]:
+def page_chars(page, textpage, raw, clipped: list[str] | None = None,
+               walk: PageWalk | None = None) -> tuple[list[Char], int, tuple[float, float]]:
     """The visible characters of a page in displayed orientation, and the display size.
 
     Loose boxes (font ascent to descent) give every glyph of a line the same height, which is
@@ -429,7 +451,10 @@ def page_chars(page, textpage, raw, clipped: list[str] | None = None) -> tuple[l
     ok &= ~((x1 < 0) | (x0 > width) | (bottom < 0) | (top > height) | (bottom - top <= 0.1))
     pick = np.flatnonzero(ok)
     index = [keep[k] for k in pick.tolist()]
-    share = _Visibility(page.raw, handle, raw, box).shares(index)
+    tall = (bottom - top)[pick]
+    edge = ((x0[pick] < tall) | (top[pick] < tall) | (x1[pick] > width - tall) | (bottom[pick] > height - tall))
+    walk = walk if walk is not None else walk_page(page, raw)
+    share = _Visibility(page.raw, handle, raw, box, walk).shares(index, edge)
     # not painted, or outside the clipping: not on the page a reader sees
     shown = share >= _HIDDEN_SHARE
     if clipped is not None:
@@ -561,6 +586,7 @@ class _ObjectApi:
         self.text_object = bare(raw.FPDFText_GetTextObject, v, v, i)
         self.render_mode = bare(raw.FPDFTextObj_GetTextRenderMode, i, v)
         self.text_fill = bare(raw.FPDFText_GetFillColor, i, v, i, v, v, v, v)
+        self.object_fill = self.fill_color
         self.clip_path = bare(raw.FPDFPageObj_GetClipPath, v, v)
         self.clip_count = bare(raw.FPDFClipPath_CountPaths, i, v)
         self.clip_segments = bare(raw.FPDFClipPath_CountPathSegments, i, v, i)
@@ -582,7 +608,8 @@ def _object_api(raw) -> _ObjectApi:
 
 def _collect_paths(container: int, count, get, m: tuple, raw, segs: list, state: dict, depth: int = 0) -> None:
     """Walk the page objects (``container`` an address; ``count`` / ``get`` untyped calls of
-    ``_ObjectApi``): thin paths and the axis-parallel pieces of others → ``segs``; images counted."""
+    ``_ObjectApi``): thin paths and the axis-parallel pieces of others → ``segs``; images counted;
+    top-level text objects listed (the visibility test reads them), text inside forms noted."""
     api = _object_api(raw)
     fill = ctypes.c_int()
     stroke = ctypes.c_int()
@@ -593,10 +620,16 @@ def _collect_paths(container: int, count, get, m: tuple, raw, segs: list, state:
     a_rgba = [ctypes.addressof(rgba) + 4 * j for j in range(4)]
     get_type, draw_mode, bounds, fill_color = api.get_type, api.draw_mode, api.bounds, api.fill_color
     path_kind, form_kind, image_kind = raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_FORM, raw.FPDF_PAGEOBJ_IMAGE
+    text_kind, texts = raw.FPDF_PAGEOBJ_TEXT, state["texts"]
     for k in range(count(container)):
         addr = get(container, k)
         kind = get_type(addr)
-        if kind == path_kind:
+        if kind == text_kind:
+            if depth:
+                state["form_text"] = True
+            else:
+                texts.append(addr)
+        elif kind == path_kind:
             if not draw_mode(addr, a_fill, a_stroke):
                 continue
             if not fill.value and not stroke.value:
@@ -631,25 +664,40 @@ def _collect_paths(container: int, count, get, m: tuple, raw, segs: list, state:
             state["images"] += 1
 
 
-def page_rulings(page, rot: int, raw, settings: PdfSettings = DEFAULT) -> tuple[list[Edge], list[Edge], int]:
-    """Horizontal and vertical rulings of a page (displayed orientation), and its image count."""
+class PageWalk(NamedTuple):
+    """One walk over a page's objects: what the rulings and the visibility test need."""
+
+    segs: list[tuple[float, float, float, float]]  # ruling pieces, user space
+    images: int
+    texts: list[int]  # addresses of the top-level text objects
+    form_text: bool  # text objects inside form XObjects
+
+
+def walk_page(page, raw) -> PageWalk:
     segs: list[tuple[float, float, float, float]] = []
-    state = {"images": 0}
+    state: dict = {"images": 0, "texts": [], "form_text": False}
     api = _object_api(raw)
     _collect_paths(ctypes.cast(page.raw, ctypes.c_void_p).value, api.page_count, api.page_get, _IDENTITY, raw, segs,
                    state)
+    return PageWalk(segs, state["images"], state["texts"], state["form_text"])
+
+
+def page_rulings(page, rot: int, raw, settings: PdfSettings = DEFAULT,
+                 walk: PageWalk | None = None) -> tuple[list[Edge], list[Edge], int]:
+    """Horizontal and vertical rulings of a page (displayed orientation), and its image count."""
+    walk = walk if walk is not None else walk_page(page, raw)
     prot, box = _display_transform(page, raw)
     to_display = _to_display(rot, box)
     h: list[Edge] = []
     v: list[Edge] = []
-    for xa, ya, xb, yb in segs:
+    for xa, ya, xb, yb in walk.segs:
         x0, top, x1, bottom = to_display(min(xa, xb), min(ya, yb), max(xa, xb), max(ya, yb))
         w, ht = x1 - x0, bottom - top
         if ht <= settings.thin and w >= settings.min_edge:
             h.append(Edge((top + bottom) / 2, x0, x1))
         elif w <= settings.thin and ht >= settings.min_edge:
             v.append(Edge((x0 + x1) / 2, top, bottom))
-    return h, v, state["images"]
+    return h, v, walk.images
 
 
 def merge_edges(edges: list[Edge], settings: PdfSettings = DEFAULT) -> list[Edge]:
@@ -1295,8 +1343,9 @@ def read_pdf(path: str, settings: PdfSettings = DEFAULT) -> Source:
             textpage = page.get_textpage()
             clipped: list[str] = []
             try:
-                chars, rot, _size = page_chars(page, textpage, raw, clipped)
-                h, v, images = page_rulings(page, rot, raw, settings)
+                walk = walk_page(page, raw)
+                chars, rot, _size = page_chars(page, textpage, raw, clipped, walk)
+                h, v, images = page_rulings(page, rot, raw, settings, walk)
             finally:
                 textpage.close()
                 page.close()
