@@ -317,15 +317,20 @@ class _Visibility:
         self._a_rgba = [ctypes.addressof(self._rgba) + 4 * j for j in range(4)]
         # Clip paths of objects inside a form are in the form's space: only top-level objects'
         # clipping is compared with the page-space glyph boxes.
-        self.top = {key: self._top_object(key) for key in walk.texts}
-        self.plain = not walk.form_text and not any(
-            invisible or transparent or clip is not None for invisible, transparent, clip in self.top.values())
-
-    def _top_object(self, key: int) -> tuple[bool, bool, tuple | None]:
-        """(invisible render mode, transparent fill, clip box) of the top-level text object ``key``."""
-        invisible = self.api.render_mode(key) in _INVISIBLE_MODES
-        transparent = bool(self.api.object_fill(key, *self._a_rgba)) and self._rgba[3] == 0
-        return invisible, transparent, self.clips.box(key)
+        # (invisible render mode, transparent fill, clip box) of each top-level text object; the
+        # loop written out, as it runs once per object (a page has hundreds)
+        render, fill, clip_box, rgba = api.render_mode, api.object_fill, self.clips.box, self._rgba
+        r, g, b, a = self._a_rgba
+        self.top: dict[int, tuple[bool, bool, tuple | None]] = {}
+        plain = not walk.form_text
+        for key in walk.texts:
+            invisible = render(key) in _INVISIBLE_MODES
+            transparent = bool(fill(key, r, g, b, a)) and rgba[3] == 0
+            box = clip_box(key)
+            self.top[key] = (invisible, transparent, box)
+            if invisible or transparent or box is not None:
+                plain = False
+        self.plain = plain
 
     def _object(self, key: int, i: int) -> tuple[bool, bool, tuple | None]:
         """The same for any text object, ``i`` one of its characters: a text object inside a form
@@ -1320,6 +1325,19 @@ def _open(path: str, raw_module):
         raise IngestError(f"PDF 文件无法打开{cause(e)}") from e
 
 
+@dataclass(slots=True)
+class _ReadPage:
+    """What ``read_pdf`` keeps of a page until the whole document is read."""
+
+    number: int
+    chars: int
+    rulings: bool
+    images: int
+    garbled: bool = False  # whatever the document's language
+    garbled_in_chinese: bool = False  # in a Chinese document
+    lines: list[Line] = field(default_factory=list)
+
+
 def read_pdf(path: str, settings: PdfSettings = DEFAULT) -> Source:
     """Read a PDF's text layer into a ``Source``. Raises ``IngestError`` with a Chinese reason."""
     import pypdfium2.raw as raw
@@ -1333,7 +1351,12 @@ def read_pdf(path: str, settings: PdfSettings = DEFAULT) -> Source:
         most = limits.active().pages
         if n > most:
             raise IngestError(f"PDF 有 {n} 页，超过上限 {most} 页（配置文件 [limits] pages），不像单个预决算公开文档，未读取")
-        pages: list[tuple[int, list[Char], list[Edge], list[Edge], int]] = []
+        # Each page is turned into lines as soon as it is read and its characters let go (a
+        # document of hundreds of pages held all of them until the last page). Whether a page's
+        # text is garbled depends on the whole document's language, known only at the end: the
+        # page is judged both ways now, and its lines dropped at the end if the answer is garbled.
+        pages: list[_ReadPage] = []
+        total = cjk = 0
         for i in range(n):
             try:
                 page = doc[i]
@@ -1351,25 +1374,31 @@ def read_pdf(path: str, settings: PdfSettings = DEFAULT) -> Source:
                 page.close()
             if len(clipped) >= _MIN_CLIPPED:
                 source.notes.append(notices.clipped_text(i + 1, "".join(clipped)))
-            pages.append((i + 1, chars, h, v, images))
-        total = sum(len(p[1]) for p in pages)
+            total += len(chars)
+            cjk += len(_CJK.findall("".join(c.text for c in chars)))
+            read = _ReadPage(i + 1, len(chars), bool(h or v), images)
+            if len(chars) >= settings.min_page_chars:
+                read.garbled = garbled(chars, False)
+                read.garbled_in_chinese = read.garbled or garbled(chars, True)
+                if not read.garbled:
+                    read.lines = page_to_lines(chars, h, v, i + 1, settings)
+            pages.append(read)
         scanned: list[Page] = []  # pages to read by OCR (ingest/ocr.py)
-        all_text = "".join(c.text for p in pages for c in p[1])
-        chinese = len(_CJK.findall(all_text)) >= 0.2 * len(all_text)
-        for number, chars, h, v, images in pages:
-            page = Page(number=number)
+        chinese = cjk >= 0.2 * total
+        for read in pages:
+            page = Page(number=read.number)
             source.pages.append(page)
-            if len(chars) < settings.min_page_chars:
-                if images or total == 0:
+            if read.chars < settings.min_page_chars:
+                if read.images or total == 0:
                     scanned.append(page)
-                elif not h and not v:
-                    source.notes.append(notices.blank_page(number))  # nothing at all is printed on it
+                elif not read.rulings:
+                    source.notes.append(notices.blank_page(read.number))  # nothing at all is printed on it
                 continue
-            if garbled(chars, chinese):
+            if read.garbled_in_chinese if chinese else read.garbled:
                 source.notes.append(
-                    f"第 {number} 页的文字无法正确识别（字体缺少 Unicode 映射，提取出的是乱码），本页未读取，请人工核对")
+                    f"第 {read.number} 页的文字无法正确识别（字体缺少 Unicode 映射，提取出的是乱码），本页未读取，请人工核对")
                 continue
-            page.lines = page_to_lines(chars, h, v, number, settings)
+            page.lines = read.lines
         if scanned:
             from budgetlint.ingest.ocr import ocr_pages
 
