@@ -789,6 +789,27 @@ def chars_to_lines(chars: list[Char], settings: PdfSettings = DEFAULT) -> list[l
         return []
     if len(chars) == 1:
         return [[chars[0]]]  # most table cells hold one word on one line
+    first = chars[0]
+    top, bottom = first.top, first.bottom
+    if all(c.top == top and c.bottom == bottom for c in chars):
+        lines = [sorted(chars, key=_x0)]  # one run in one font (most cells): the line _group_lines finds
+    else:
+        lines = _group_lines(chars, settings)
+    out = []
+    for line in lines:
+        kept = [line[0]]
+        for c in line[1:]:
+            p = kept[-1]
+            if c.text == p.text and c.x0 - p.x0 < 0.5 * (p.x1 - p.x0) and abs(c.top - p.top) < 0.5 * (p.bottom - p.top):
+                continue
+            kept.append(c)
+        out.append(kept)
+    return out
+
+
+def _group_lines(chars: list[Char], settings: PdfSettings) -> list[list[Char]]:
+    """Characters whose vertical extents overlap by ``line_overlap`` of the smaller → one line,
+    each sorted left to right."""
     ordered = sorted(chars, key=_mid2)
     share = settings.line_overlap
     lines: list[list[Char]] = []
@@ -811,18 +832,10 @@ def chars_to_lines(chars: list[Char], settings: PdfSettings = DEFAULT) -> list[l
         line = [c]
         lines.append(line)
         top, bottom = ct, cb
-    out = []
     for line in lines:
         if len(line) > 1:
             line.sort(key=_x0)
-        kept = [line[0]]
-        for c in line[1:]:
-            p = kept[-1]
-            if c.text == p.text and c.x0 - p.x0 < 0.5 * (p.x1 - p.x0) and abs(c.top - p.top) < 0.5 * (p.bottom - p.top):
-                continue
-            kept.append(c)
-        out.append(kept)
-    return out
+    return lines
 
 
 def _mid2(c: Char) -> float:
