@@ -351,22 +351,15 @@ class _Visibility:
         import numpy as np
 
         if self.plain:
-            out = np.ones(len(index))
-            near = np.flatnonzero(edge)
-            if len(near):
-                boxes, ok = _char_boxes(self.tp, [index[k] for k in near.tolist()], self.raw)
-                x0, r, b, t = boxes[:, 0], boxes[:, 1], boxes[:, 2], boxes[:, 3]
-                out[near] = np.where(ok, _shares_inside(x0, b, r, t, self.crop), 1.0)
-            return out
+            return self._crop_shares(index, edge)
         get_object, tp = self.api.text_object, self.tp
         keys = np.array([get_object(tp, i) or 0 for i in index], dtype=np.uint64)
         hidden = np.zeros(len(index), dtype=bool)
-        boxes, ok = _char_boxes(tp, index, self.raw)
-        x0, r, b, t = boxes[:, 0], boxes[:, 1], boxes[:, 2], boxes[:, 3]
-        share = _shares_inside(x0, b, r, t, self.crop)
+        clipped = np.zeros(len(index), dtype=bool)
+        clips: dict[tuple, list[int]] = {}
+        which = np.zeros(len(index), dtype=np.int64)
         if len(index):
             objects, first, which = np.unique(keys, return_index=True, return_inverse=True)
-            clips: dict[tuple, list[int]] = {}
             for u, (key, j) in enumerate(zip(objects.tolist(), first.tolist(), strict=True)):
                 if not key:
                     continue  # no text object (a generated character): the crop box alone decides
@@ -375,11 +368,33 @@ class _Visibility:
                     hidden |= which == u
                 elif clip is not None:
                     clips.setdefault(clip, []).append(u)
+            for us in clips.values():
+                clipped |= np.isin(which, us)
+        # glyph boxes only where they can matter: clipped characters, and those near the edge
+        out = self._crop_shares(index, edge | clipped)
+        if clips:
+            near = np.flatnonzero(clipped)
+            boxes, ok = _char_boxes(tp, [index[k] for k in near.tolist()], self.raw)
+            x0, r, b, t = boxes[:, 0], boxes[:, 1], boxes[:, 2], boxes[:, 3]
+            sub = which[near]
             for clip, us in clips.items():
-                sel = np.flatnonzero(np.isin(which, us))
-                share[sel] = np.minimum(share[sel], _shares_inside(x0[sel], b[sel], r[sel], t[sel], clip))
-        out = np.where(ok, share, 1.0)  # no glyph box: shown
+                sel = np.flatnonzero(np.isin(sub, us))
+                inside = _shares_inside(x0[sel], b[sel], r[sel], t[sel], clip)
+                out[near[sel]] = np.where(ok[sel], np.minimum(out[near[sel]], inside), 1.0)
         out[hidden] = 0.0
+        return out
+
+    def _crop_shares(self, index: list[int], edge):
+        """Share of each character inside the crop box; 1 unless ``edge`` (only a character whose
+        loose box comes within its own height of the page edge can reach outside)."""
+        import numpy as np
+
+        out = np.ones(len(index))
+        near = np.flatnonzero(edge)
+        if len(near):
+            boxes, ok = _char_boxes(self.tp, [index[k] for k in near.tolist()], self.raw)
+            x0, r, b, t = boxes[:, 0], boxes[:, 1], boxes[:, 2], boxes[:, 3]
+            out[near] = np.where(ok, _shares_inside(x0, b, r, t, self.crop), 1.0)
         return out
 
 
