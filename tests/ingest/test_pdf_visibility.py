@@ -72,3 +72,45 @@ def test_clipped_line_and_blank_page_are_noted(tmp_path):
     notices = [n for n in map(parse, load(str(p)).notes) if n]
     assert [(n.kind, n.page) for n in notices] == [("clipped", 1), ("blank", 2)]
     assert notices[0].text.startswith("（八）负责本系统")
+
+
+def _two_frames(path) -> None:
+    """Two text boxes, each clipped to its own frame, several text objects in each; the second
+    frame cuts its last line in half (noted) and hides the one below it (not read)."""
+    c = canvas.Canvas(str(path), pagesize=(W, H))
+    for top, lines in ((720, ["一、部门职责", "二、机构设置", "三、收支预算"]),
+                       (420, ["四、支出预算", "五、三公经费", "六、政府采购", "七、绩效目标"])):
+        c.saveState()
+        clip = c.beginPath()
+        clip.rect(50, top - 100, 500, 100)
+        c.clipPath(clip, stroke=0, fill=0)
+        for k, s in enumerate(lines):
+            _draw(c, 60, top - 25 - 30 * k, s)  # the fourth line of the second frame sits on its edge
+        c.restoreState()
+    c.showPage()
+    c.save()
+
+
+def test_shared_clippings_are_told_apart(tmp_path):
+    """Objects drawn under the same clipping share PDFium's clip data (``_ClipBoxes`` reads each
+    once): the two frames must still be told apart."""
+    path = tmp_path / "frames.pdf"
+    _two_frames(path)
+    text = _text(load(str(path)))
+    for s in ("一、部门职责", "三、收支预算", "四、支出预算", "六、政府采购"):
+        assert s in text
+    assert "七、绩效目标" not in text  # 25 + 90 = 115 below the top of a 100-high frame: outside it
+
+
+def test_a_wrong_clip_key_is_found_out(tmp_path, monkeypatch):
+    """Were PDFium's layout to change (every clip handle read as one key), the check of reused keys
+    turns the sharing off, and the page reads as it does without it."""
+    from budgetlint.ingest import pdf
+
+    path = tmp_path / "frames.pdf"
+    _two_frames(path)
+    expected = _text(load(str(path)))
+    monkeypatch.setattr(pdf, "_clip_key", lambda clip: 1)
+    monkeypatch.setattr(pdf._ClipBoxes, "trusted", True)
+    assert _text(load(str(path))) == expected
+    assert pdf._ClipBoxes.trusted is False

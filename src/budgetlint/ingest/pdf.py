@@ -211,12 +211,13 @@ _SHOWN_SHARE = 0.85
 def _clip_box(obj: int, raw) -> tuple[float, float, float, float] | None:
     """The box a text object's clipping leaves visible (user space): the intersection of its clip
     paths' bounds (a rectangle clip exactly; any other shape by its bounds, so never too small).
-    ``obj`` is the object's address; the calls are untyped (``_ObjectApi``): there is one clip
-    per text object, and a page has hundreds."""
+    ``obj`` is the object's address; the calls are untyped (``_ObjectApi``)."""
     api = _object_api(raw)
     clip = api.clip_path(obj)
-    if not clip:
-        return None
+    return _clip_path_box(clip, api) if clip else None
+
+
+def _clip_path_box(clip: int, api: _ObjectApi) -> tuple[float, float, float, float] | None:
     segment, point, buf, ax, ay = api.clip_segment, api.segment_point, api.point, api.ax, api.ay
     box: list[float] | None = None
     for q in range(api.clip_count(clip)):
@@ -231,6 +232,58 @@ def _clip_box(obj: int, raw) -> tuple[float, float, float, float] | None:
         b = [min(xs), min(ys), max(xs), max(ys)]
         box = b if box is None else [max(box[0], b[0]), max(box[1], b[1]), min(box[2], b[2]), min(box[3], b[3])]
     return tuple(box) if box else None
+
+
+def _clip_key(clip: int) -> int:
+    """The address of the clip data a clip handle points to (the first field of ``CPDF_ClipPath``)."""
+    return ctypes.c_void_p.from_address(clip).value or 0
+
+
+class _ClipBoxes:
+    """Clip boxes of one page's text objects, each clipping read once.
+
+    A page holds hundreds of text objects (one per glyph run, often one per glyph) and reading a
+    clip path costs two PDFium calls per point, yet the objects drawn under one clipping state
+    share it: PDFium keeps the path data once, reference-counted, and the clip handle of an object
+    (its ``CPDF_ClipPath`` member) holds a pointer to that shared data as its only field. That
+    pointer is the key (a few per page against hundreds of objects; only within the page, whose
+    objects keep the data alive, so an address is never reused for another clip). It is PDFium's
+    layout, not its API, so the key is checked as it is used: the box is read again for the first
+    reuse of each key and for every ``VERIFY_EVERY``-th reuse, and one disagreement turns the
+    sharing off for the rest of the run (``tests/ingest/test_pdf_visibility.py`` shows both).
+    """
+
+    VERIFY_EVERY = 32
+    trusted = True  # class-wide: a PDFium whose layout differs is found out once
+
+    def __init__(self, api: _ObjectApi) -> None:
+        self.api = api
+        self.boxes: dict[int, tuple[int, tuple | None]] = {}  # key → (number of paths, box)
+        self.checked: set[int] = set()
+        self.reuses = 0
+
+    def box(self, obj: int) -> tuple[float, float, float, float] | None:
+        clip = self.api.clip_path(obj)
+        if not clip:
+            return None
+        if not _ClipBoxes.trusted:
+            return _clip_path_box(clip, self.api)
+        key = _clip_key(clip)
+        count = self.api.clip_count(clip)  # one call: tells a clipping from none (PDFium drops the
+        # clipping of an object wholly inside a rectangle clip) whatever the key says
+        known = self.boxes.get(key)
+        if known is None:
+            found = _clip_path_box(clip, self.api)
+            self.boxes[key] = (count, found)
+            return found
+        self.reuses += 1
+        if known[0] != count or key not in self.checked or self.reuses % self.VERIFY_EVERY == 0:
+            self.checked.add(key)
+            again = _clip_path_box(clip, self.api)
+            if known[0] != count or again != known[1]:
+                _ClipBoxes.trusted = False
+                return again
+        return known[1]
 
 
 def _share_inside(x0: float, b: float, r: float, t: float, box) -> float:
@@ -248,59 +301,100 @@ class _Visibility:
     """Whether each character of a text page is painted where the page shows it: not in an
     invisible render mode, not with a transparent fill, and inside its object's clipping and the
     crop box. A PDF may carry text that is never seen (a '。' drawn invisible, a paragraph repeated
-    outside the clipping of the previous page); a reviewer reads the page, so must we."""
+    outside the clipping of the previous page); a reviewer reads the page, so must we.
 
-    def __init__(self, page, handle, raw, crop: tuple[float, float, float, float]) -> None:
+    Most pages hide nothing: every text object painted, opaque and without a clipping (PDFium
+    drops the clipping of an object wholly inside a rectangle clip). Such a page is ``plain``: no
+    character needs its text object looked up, and only those near the page edge need their
+    glyph box (two PDFium calls per character saved)."""
+
+    def __init__(self, page, handle, raw, crop: tuple[float, float, float, float], walk: PageWalk) -> None:
         self.raw, self.handle, self.crop = raw, handle, crop
-        # Clip paths of objects inside a form are in the form's space: only top-level objects'
-        # clipping is compared with the page-space glyph boxes.
         api = self.api = _object_api(raw)
-        at = ctypes.cast(page, ctypes.c_void_p).value
-        self.top = {api.page_get(at, k) for k in range(api.page_count(at))}
+        self.clips = _ClipBoxes(api)  # one page's: its objects (and their clip data) live as long as it
         self.tp = ctypes.cast(handle, ctypes.c_void_p).value
-        self.objects: dict[int, tuple[bool, bool, tuple | None]] = {}
         self._rgba = (ctypes.c_uint * 4)()
         self._a_rgba = [ctypes.addressof(self._rgba) + 4 * j for j in range(4)]
+        # Clip paths of objects inside a form are in the form's space: only top-level objects'
+        # clipping is compared with the page-space glyph boxes.
+        # (invisible render mode, transparent fill, clip box) of each top-level text object; the
+        # loop written out, as it runs once per object (a page has hundreds)
+        render, fill, clip_box, rgba = api.render_mode, api.object_fill, self.clips.box, self._rgba
+        r, g, b, a = self._a_rgba
+        self.top: dict[int, tuple[bool, bool, tuple | None]] = {}
+        plain = not walk.form_text
+        for key in walk.texts:
+            invisible = render(key) in _INVISIBLE_MODES
+            transparent = bool(fill(key, r, g, b, a)) and rgba[3] == 0
+            box = clip_box(key)
+            self.top[key] = (invisible, transparent, box)
+            if invisible or transparent or box is not None:
+                plain = False
+        self.plain = plain
 
     def _object(self, key: int, i: int) -> tuple[bool, bool, tuple | None]:
-        """(invisible render mode, transparent fill, clip box) of the text object at ``key``,
-        whose character ``i`` is one; worked out once per object (the fill colour PDFium gives
-        for a character is its text object's)."""
-        found = self.objects.get(key)
-        if found is None:
-            invisible = self.api.render_mode(key) in _INVISIBLE_MODES
-            transparent = bool(self.api.text_fill(self.tp, i, *self._a_rgba)) and self._rgba[3] == 0
-            box = _clip_box(key, self.raw) if key in self.top else None
-            found = self.objects[key] = (invisible, transparent, box)
-        return found
+        """The same for any text object, ``i`` one of its characters: a text object inside a form
+        (the fill colour PDFium gives for a character is its text object's)."""
+        found = self.top.get(key)
+        if found is not None:
+            return found
+        invisible = self.api.render_mode(key) in _INVISIBLE_MODES
+        transparent = bool(self.api.text_fill(self.tp, i, *self._a_rgba)) and self._rgba[3] == 0
+        return invisible, transparent, None
 
-    def shares(self, index: list[int]):
+    def shares(self, index: list[int], edge):
         """Share of each character ``index`` the page shows (0 hidden … 1 fully shown), as an
-        array: the glyph boxes read in one pass into an array (``_char_boxes``), the shares
-        inside the crop box and the clipping computed over all of them at once."""
+        array: each text object worked out once, the glyph boxes read in one pass into an array
+        (``_char_boxes``), the shares inside the crop box and the clipping computed over all
+        characters at once. ``edge``: the characters whose loose box comes within its own
+        height of the page edge (only they can reach outside the crop box)."""
         import numpy as np
 
-        get_object = self.api.text_object
-        tp = self.tp
+        if self.plain:
+            return self._crop_shares(index, edge)
+        get_object, tp = self.api.text_object, self.tp
+        keys = np.array([get_object(tp, i) or 0 for i in index], dtype=np.uint64)
         hidden = np.zeros(len(index), dtype=bool)
+        clipped = np.zeros(len(index), dtype=bool)
         clips: dict[tuple, list[int]] = {}
-        for j, i in enumerate(index):
-            key = get_object(tp, i)
-            if not key:
-                continue  # no text object (a generated character): the crop box alone decides
-            invisible, transparent, clip = self._object(key, i)
-            if invisible or transparent:
-                hidden[j] = True
-            elif clip is not None:
-                clips.setdefault(clip, []).append(j)
-        boxes, ok = _char_boxes(tp, index, self.raw)
-        x0, r, b, t = boxes[:, 0], boxes[:, 1], boxes[:, 2], boxes[:, 3]
-        share = _shares_inside(x0, b, r, t, self.crop)
-        for clip, js in clips.items():
-            sel = np.array(js)
-            share[sel] = np.minimum(share[sel], _shares_inside(x0[sel], b[sel], r[sel], t[sel], clip))
-        out = np.where(ok, share, 1.0)  # no glyph box: shown
+        which = np.zeros(len(index), dtype=np.int64)
+        if len(index):
+            objects, first, which = np.unique(keys, return_index=True, return_inverse=True)
+            for u, (key, j) in enumerate(zip(objects.tolist(), first.tolist(), strict=True)):
+                if not key:
+                    continue  # no text object (a generated character): the crop box alone decides
+                invisible, transparent, clip = self._object(key, index[j])
+                if invisible or transparent:
+                    hidden |= which == u
+                elif clip is not None:
+                    clips.setdefault(clip, []).append(u)
+            for us in clips.values():
+                clipped |= np.isin(which, us)
+        # glyph boxes only where they can matter: clipped characters, and those near the edge
+        out = self._crop_shares(index, edge | clipped)
+        if clips:
+            near = np.flatnonzero(clipped)
+            boxes, ok = _char_boxes(tp, [index[k] for k in near.tolist()], self.raw)
+            x0, r, b, t = boxes[:, 0], boxes[:, 1], boxes[:, 2], boxes[:, 3]
+            sub = which[near]
+            for clip, us in clips.items():
+                sel = np.flatnonzero(np.isin(sub, us))
+                inside = _shares_inside(x0[sel], b[sel], r[sel], t[sel], clip)
+                out[near[sel]] = np.where(ok[sel], np.minimum(out[near[sel]], inside), 1.0)
         out[hidden] = 0.0
+        return out
+
+    def _crop_shares(self, index: list[int], edge):
+        """Share of each character inside the crop box; 1 unless ``edge`` (only a character whose
+        loose box comes within its own height of the page edge can reach outside)."""
+        import numpy as np
+
+        out = np.ones(len(index))
+        near = np.flatnonzero(edge)
+        if len(near):
+            boxes, ok = _char_boxes(self.tp, [index[k] for k in near.tolist()], self.raw)
+            x0, r, b, t = boxes[:, 0], boxes[:, 1], boxes[:, 2], boxes[:, 3]
+            out[near] = np.where(ok, _shares_inside(x0, b, r, t, self.crop), 1.0)
         return out
 
 
@@ -341,7 +435,8 @@ def _char_boxes(tp: int, index: list[int], raw):
     return np.frombuffer(buf, dtype=np.float64)[:4 * k].reshape(k, 4), ok
 
 
-def page_chars(page, textpage, raw, clipped: list[str] | None = None) -> tuple[list[Char], int, tuple[float, float]]:
+def page_chars(page, textpage, raw, clipped: list[str] | None = None,
+               walk: PageWalk | None = None) -> tuple[list[Char], int, tuple[float, float]]:
     """The visible characters of a page in displayed orientation, and the display size.
 
     Loose boxes (font ascent to descent) give every glyph of a line the same height, which is
@@ -376,7 +471,10 @@ def page_chars(page, textpage, raw, clipped: list[str] | None = None) -> tuple[l
     ok &= ~((x1 < 0) | (x0 > width) | (bottom < 0) | (top > height) | (bottom - top <= 0.1))
     pick = np.flatnonzero(ok)
     index = [keep[k] for k in pick.tolist()]
-    share = _Visibility(page.raw, handle, raw, box).shares(index)
+    tall = (bottom - top)[pick]
+    edge = ((x0[pick] < tall) | (top[pick] < tall) | (x1[pick] > width - tall) | (bottom[pick] > height - tall))
+    walk = walk if walk is not None else walk_page(page, raw)
+    share = _Visibility(page.raw, handle, raw, box, walk).shares(index, edge)
     # not painted, or outside the clipping: not on the page a reader sees
     shown = share >= _HIDDEN_SHARE
     if clipped is not None:
@@ -508,6 +606,7 @@ class _ObjectApi:
         self.text_object = bare(raw.FPDFText_GetTextObject, v, v, i)
         self.render_mode = bare(raw.FPDFTextObj_GetTextRenderMode, i, v)
         self.text_fill = bare(raw.FPDFText_GetFillColor, i, v, i, v, v, v, v)
+        self.object_fill = self.fill_color
         self.clip_path = bare(raw.FPDFPageObj_GetClipPath, v, v)
         self.clip_count = bare(raw.FPDFClipPath_CountPaths, i, v)
         self.clip_segments = bare(raw.FPDFClipPath_CountPathSegments, i, v, i)
@@ -529,7 +628,8 @@ def _object_api(raw) -> _ObjectApi:
 
 def _collect_paths(container: int, count, get, m: tuple, raw, segs: list, state: dict, depth: int = 0) -> None:
     """Walk the page objects (``container`` an address; ``count`` / ``get`` untyped calls of
-    ``_ObjectApi``): thin paths and the axis-parallel pieces of others → ``segs``; images counted."""
+    ``_ObjectApi``): thin paths and the axis-parallel pieces of others → ``segs``; images counted;
+    top-level text objects listed (the visibility test reads them), text inside forms noted."""
     api = _object_api(raw)
     fill = ctypes.c_int()
     stroke = ctypes.c_int()
@@ -540,10 +640,16 @@ def _collect_paths(container: int, count, get, m: tuple, raw, segs: list, state:
     a_rgba = [ctypes.addressof(rgba) + 4 * j for j in range(4)]
     get_type, draw_mode, bounds, fill_color = api.get_type, api.draw_mode, api.bounds, api.fill_color
     path_kind, form_kind, image_kind = raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_FORM, raw.FPDF_PAGEOBJ_IMAGE
+    text_kind, texts = raw.FPDF_PAGEOBJ_TEXT, state["texts"]
     for k in range(count(container)):
         addr = get(container, k)
         kind = get_type(addr)
-        if kind == path_kind:
+        if kind == text_kind:
+            if depth:
+                state["form_text"] = True
+            else:
+                texts.append(addr)
+        elif kind == path_kind:
             if not draw_mode(addr, a_fill, a_stroke):
                 continue
             if not fill.value and not stroke.value:
@@ -578,25 +684,40 @@ def _collect_paths(container: int, count, get, m: tuple, raw, segs: list, state:
             state["images"] += 1
 
 
-def page_rulings(page, rot: int, raw, settings: PdfSettings = DEFAULT) -> tuple[list[Edge], list[Edge], int]:
-    """Horizontal and vertical rulings of a page (displayed orientation), and its image count."""
+class PageWalk(NamedTuple):
+    """One walk over a page's objects: what the rulings and the visibility test need."""
+
+    segs: list[tuple[float, float, float, float]]  # ruling pieces, user space
+    images: int
+    texts: list[int]  # addresses of the top-level text objects
+    form_text: bool  # text objects inside form XObjects
+
+
+def walk_page(page, raw) -> PageWalk:
     segs: list[tuple[float, float, float, float]] = []
-    state = {"images": 0}
+    state: dict = {"images": 0, "texts": [], "form_text": False}
     api = _object_api(raw)
     _collect_paths(ctypes.cast(page.raw, ctypes.c_void_p).value, api.page_count, api.page_get, _IDENTITY, raw, segs,
                    state)
+    return PageWalk(segs, state["images"], state["texts"], state["form_text"])
+
+
+def page_rulings(page, rot: int, raw, settings: PdfSettings = DEFAULT,
+                 walk: PageWalk | None = None) -> tuple[list[Edge], list[Edge], int]:
+    """Horizontal and vertical rulings of a page (displayed orientation), and its image count."""
+    walk = walk if walk is not None else walk_page(page, raw)
     prot, box = _display_transform(page, raw)
     to_display = _to_display(rot, box)
     h: list[Edge] = []
     v: list[Edge] = []
-    for xa, ya, xb, yb in segs:
+    for xa, ya, xb, yb in walk.segs:
         x0, top, x1, bottom = to_display(min(xa, xb), min(ya, yb), max(xa, xb), max(ya, yb))
         w, ht = x1 - x0, bottom - top
         if ht <= settings.thin and w >= settings.min_edge:
             h.append(Edge((top + bottom) / 2, x0, x1))
         elif w <= settings.thin and ht >= settings.min_edge:
             v.append(Edge((x0 + x1) / 2, top, bottom))
-    return h, v, state["images"]
+    return h, v, walk.images
 
 
 def merge_edges(edges: list[Edge], settings: PdfSettings = DEFAULT) -> list[Edge]:
@@ -683,6 +804,27 @@ def chars_to_lines(chars: list[Char], settings: PdfSettings = DEFAULT) -> list[l
         return []
     if len(chars) == 1:
         return [[chars[0]]]  # most table cells hold one word on one line
+    first = chars[0]
+    top, bottom = first.top, first.bottom
+    if all(c.top == top and c.bottom == bottom for c in chars):
+        lines = [sorted(chars, key=_x0)]  # one run in one font (most cells): the line _group_lines finds
+    else:
+        lines = _group_lines(chars, settings)
+    out = []
+    for line in lines:
+        kept = [line[0]]
+        for c in line[1:]:
+            p = kept[-1]
+            if c.text == p.text and c.x0 - p.x0 < 0.5 * (p.x1 - p.x0) and abs(c.top - p.top) < 0.5 * (p.bottom - p.top):
+                continue
+            kept.append(c)
+        out.append(kept)
+    return out
+
+
+def _group_lines(chars: list[Char], settings: PdfSettings) -> list[list[Char]]:
+    """Characters whose vertical extents overlap by ``line_overlap`` of the smaller → one line,
+    each sorted left to right."""
     ordered = sorted(chars, key=_mid2)
     share = settings.line_overlap
     lines: list[list[Char]] = []
@@ -705,18 +847,10 @@ def chars_to_lines(chars: list[Char], settings: PdfSettings = DEFAULT) -> list[l
         line = [c]
         lines.append(line)
         top, bottom = ct, cb
-    out = []
     for line in lines:
         if len(line) > 1:
             line.sort(key=_x0)
-        kept = [line[0]]
-        for c in line[1:]:
-            p = kept[-1]
-            if c.text == p.text and c.x0 - p.x0 < 0.5 * (p.x1 - p.x0) and abs(c.top - p.top) < 0.5 * (p.bottom - p.top):
-                continue
-            kept.append(c)
-        out.append(kept)
-    return out
+    return lines
 
 
 def _mid2(c: Char) -> float:
@@ -1219,6 +1353,19 @@ def _open(path: str, raw_module):
         raise IngestError(f"PDF 文件无法打开{cause(e)}") from e
 
 
+@dataclass(slots=True)
+class _ReadPage:
+    """What ``read_pdf`` keeps of a page until the whole document is read."""
+
+    number: int
+    chars: int
+    rulings: bool
+    images: int
+    garbled: bool = False  # whatever the document's language
+    garbled_in_chinese: bool = False  # in a Chinese document
+    lines: list[Line] = field(default_factory=list)
+
+
 def read_pdf(path: str, settings: PdfSettings = DEFAULT) -> Source:
     """Read a PDF's text layer into a ``Source``. Raises ``IngestError`` with a Chinese reason."""
     import pypdfium2.raw as raw
@@ -1232,7 +1379,12 @@ def read_pdf(path: str, settings: PdfSettings = DEFAULT) -> Source:
         most = limits.active().pages
         if n > most:
             raise IngestError(f"PDF 有 {n} 页，超过上限 {most} 页（配置文件 [limits] pages），不像单个预决算公开文档，未读取")
-        pages: list[tuple[int, list[Char], list[Edge], list[Edge], int]] = []
+        # Each page is turned into lines as soon as it is read and its characters let go (a
+        # document of hundreds of pages held all of them until the last page). Whether a page's
+        # text is garbled depends on the whole document's language, known only at the end: the
+        # page is judged both ways now, and its lines dropped at the end if the answer is garbled.
+        pages: list[_ReadPage] = []
+        total = cjk = 0
         for i in range(n):
             try:
                 page = doc[i]
@@ -1242,32 +1394,39 @@ def read_pdf(path: str, settings: PdfSettings = DEFAULT) -> Source:
             textpage = page.get_textpage()
             clipped: list[str] = []
             try:
-                chars, rot, _size = page_chars(page, textpage, raw, clipped)
-                h, v, images = page_rulings(page, rot, raw, settings)
+                walk = walk_page(page, raw)
+                chars, rot, _size = page_chars(page, textpage, raw, clipped, walk)
+                h, v, images = page_rulings(page, rot, raw, settings, walk)
             finally:
                 textpage.close()
                 page.close()
             if len(clipped) >= _MIN_CLIPPED:
                 source.notes.append(notices.clipped_text(i + 1, "".join(clipped)))
-            pages.append((i + 1, chars, h, v, images))
-        total = sum(len(p[1]) for p in pages)
+            total += len(chars)
+            cjk += len(_CJK.findall("".join(c.text for c in chars)))
+            read = _ReadPage(i + 1, len(chars), bool(h or v), images)
+            if len(chars) >= settings.min_page_chars:
+                read.garbled = garbled(chars, False)
+                read.garbled_in_chinese = read.garbled or garbled(chars, True)
+                if not read.garbled:
+                    read.lines = page_to_lines(chars, h, v, i + 1, settings)
+            pages.append(read)
         scanned: list[Page] = []  # pages to read by OCR (ingest/ocr.py)
-        all_text = "".join(c.text for p in pages for c in p[1])
-        chinese = len(_CJK.findall(all_text)) >= 0.2 * len(all_text)
-        for number, chars, h, v, images in pages:
-            page = Page(number=number)
+        chinese = cjk >= 0.2 * total
+        for read in pages:
+            page = Page(number=read.number)
             source.pages.append(page)
-            if len(chars) < settings.min_page_chars:
-                if images or total == 0:
+            if read.chars < settings.min_page_chars:
+                if read.images or total == 0:
                     scanned.append(page)
-                elif not h and not v:
-                    source.notes.append(notices.blank_page(number))  # nothing at all is printed on it
+                elif not read.rulings:
+                    source.notes.append(notices.blank_page(read.number))  # nothing at all is printed on it
                 continue
-            if garbled(chars, chinese):
+            if read.garbled_in_chinese if chinese else read.garbled:
                 source.notes.append(
-                    f"第 {number} 页的文字无法正确识别（字体缺少 Unicode 映射，提取出的是乱码），本页未读取，请人工核对")
+                    f"第 {read.number} 页的文字无法正确识别（字体缺少 Unicode 映射，提取出的是乱码），本页未读取，请人工核对")
                 continue
-            page.lines = page_to_lines(chars, h, v, number, settings)
+            page.lines = read.lines
         if scanned:
             from budgetlint.ingest.ocr import ocr_pages
 
