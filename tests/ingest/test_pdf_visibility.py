@@ -114,3 +114,36 @@ def test_a_wrong_clip_key_is_found_out(tmp_path, monkeypatch):
     monkeypatch.setattr(pdf._ClipBoxes, "trusted", True)
     assert _text(load(str(path))) == expected
     assert pdf._ClipBoxes.trusted is False
+
+
+def test_text_well_inside_its_clipping_reads_no_glyph_boxes(tmp_path, monkeypatch):
+    """A page that clips all its text to the printable area (one clip for every object) reads as
+    an unclipped page: no glyph box is read for text whose loose box, grown by its height, lies
+    inside the clip; a line that reaches the clip's edge is still measured (and cut)."""
+    from budgetlint.ingest import pdf
+
+    def page(path, edge_line: bool) -> None:
+        c = canvas.Canvas(str(path), pagesize=(W, H))
+        c.saveState()
+        clip = c.beginPath()
+        clip.rect(40, 60, 515, 722)  # the printable area: y 60…782
+        c.clipPath(clip, stroke=0, fill=0)
+        for k, s in enumerate(["一、部门职责", "二、机构设置", "三、收支预算"]):
+            _draw(c, 60, 700 - 30 * k, s)
+        if edge_line:
+            _draw(c, 60, 56, "四、支出预算")  # its lower part below the clip
+        c.restoreState()
+        c.showPage()
+        c.save()
+
+    read: list[int] = []
+    real = pdf._char_boxes
+    monkeypatch.setattr(pdf, "_char_boxes", lambda tp, index, raw: (read.append(len(index)), real(tp, index, raw))[1])
+    inside, edge = tmp_path / "inside.pdf", tmp_path / "edge.pdf"
+    page(inside, edge_line=False)
+    page(edge, edge_line=True)
+    assert _text(load(str(inside))) == "一、部门职责二、机构设置三、收支预算"
+    assert sum(read) == 0
+    source = load(str(edge))
+    assert sum(read) == len("四、支出预算")  # only the line at the edge is measured
+    assert [(n.kind, n.page) for n in map(parse, source.notes) if n] == [("clipped", 1)]

@@ -322,15 +322,22 @@ class _Visibility:
         render, fill, clip_box, rgba = api.render_mode, api.object_fill, self.clips.box, self._rgba
         r, g, b, a = self._a_rgba
         self.top: dict[int, tuple[bool, bool, tuple | None]] = {}
-        plain = not walk.form_text
+        hides = walk.form_text  # some character may be hidden or clipped, text in forms unknown
+        boxes: set[tuple] = set()
         for key in walk.texts:
             invisible = render(key) in _INVISIBLE_MODES
             transparent = bool(fill(key, r, g, b, a)) and rgba[3] == 0
             box = clip_box(key)
             self.top[key] = (invisible, transparent, box)
-            if invisible or transparent or box is not None:
-                plain = False
-        self.plain = plain
+            if invisible or transparent:
+                hides = True
+            elif box is not None:
+                boxes.add(box)
+        self.hides = hides
+        self.plain = not hides and not boxes
+        # the area every clipping leaves visible: text well inside it is clipped by none
+        self.common = None if hides or not boxes else (
+            max(c[0] for c in boxes), max(c[1] for c in boxes), min(c[2] for c in boxes), min(c[3] for c in boxes))
 
     def _object(self, key: int, i: int) -> tuple[bool, bool, tuple | None]:
         """The same for any text object, ``i`` one of its characters: a text object inside a form
@@ -342,15 +349,20 @@ class _Visibility:
         transparent = bool(self.api.text_fill(self.tp, i, *self._a_rgba)) and self._rgba[3] == 0
         return invisible, transparent, None
 
-    def shares(self, index: list[int], edge):
+    def shares(self, index: list[int], edge, loose=None):
         """Share of each character ``index`` the page shows (0 hidden … 1 fully shown), as an
         array: each text object worked out once, the glyph boxes read in one pass into an array
         (``_char_boxes``), the shares inside the crop box and the clipping computed over all
         characters at once. ``edge``: the characters whose loose box comes within its own
-        height of the page edge (only they can reach outside the crop box)."""
+        height of the page edge (only they can reach outside the crop box). ``loose``: their
+        loose boxes (user space, ``_loose_boxes``' rows): a character whose loose box, grown by
+        its own height on every side, lies inside its clipping is not cut by it, and needs no
+        glyph box (pages that clip all text to the printable area, often one clip for all)."""
         import numpy as np
 
         if self.plain:
+            return self._crop_shares(index, edge)
+        if self.common is not None and loose is not None and _well_inside(loose, self.common).all():
             return self._crop_shares(index, edge)
         get_object, tp = self.api.text_object, self.tp
         keys = np.array([get_object(tp, i) or 0 for i in index], dtype=np.uint64)
@@ -368,17 +380,22 @@ class _Visibility:
                     hidden |= which == u
                 elif clip is not None:
                     clips.setdefault(clip, []).append(u)
-            for us in clips.values():
-                clipped |= np.isin(which, us)
-        # glyph boxes only where they can matter: clipped characters, and those near the edge
-        out = self._crop_shares(index, edge | clipped)
-        if clips:
-            near = np.flatnonzero(clipped)
+            for clip, us in clips.items():
+                mine = np.isin(which, us)
+                if loose is not None:
+                    mine &= ~_well_inside(loose, clip)
+                clipped |= mine
+        # glyph boxes only where they can matter, read once: clipped characters, and those near
+        # the edge
+        out = np.ones(len(index))
+        near = np.flatnonzero(edge | clipped)
+        if len(near):
             boxes, ok = _char_boxes(tp, [index[k] for k in near.tolist()], self.raw)
             x0, r, b, t = boxes[:, 0], boxes[:, 1], boxes[:, 2], boxes[:, 3]
-            sub = which[near]
+            out[near] = np.where(ok, _shares_inside(x0, b, r, t, self.crop), 1.0)
+            sub, cut = which[near], clipped[near]
             for clip, us in clips.items():
-                sel = np.flatnonzero(np.isin(sub, us))
+                sel = np.flatnonzero(np.isin(sub, us) & cut)
                 inside = _shares_inside(x0[sel], b[sel], r[sel], t[sel], clip)
                 out[near[sel]] = np.where(ok[sel], np.minimum(out[near[sel]], inside), 1.0)
         out[hidden] = 0.0
@@ -396,6 +413,18 @@ class _Visibility:
             x0, r, b, t = boxes[:, 0], boxes[:, 1], boxes[:, 2], boxes[:, 3]
             out[near] = np.where(ok, _shares_inside(x0, b, r, t, self.crop), 1.0)
         return out
+
+
+def _well_inside(loose, box):
+    """Which loose boxes (rows of left, top, right, bottom in user space), grown by their own
+    height on every side, lie inside ``box`` (x0, y0, x1, y1): a glyph drawn there is not cut.
+    The margin covers a glyph reaching past its font's ascent, descent or advance."""
+    import numpy as np
+
+    left, top, right, bottom = loose[:, 0], loose[:, 1], loose[:, 2], loose[:, 3]
+    lo, hi = np.minimum(top, bottom), np.maximum(top, bottom)
+    h = hi - lo
+    return (left - h >= box[0]) & (right + h <= box[2]) & (lo - h >= box[1]) & (hi + h <= box[3])
 
 
 def _shares_inside(x0, b, r, t, box):
@@ -474,7 +503,7 @@ def page_chars(page, textpage, raw, clipped: list[str] | None = None,
     tall = (bottom - top)[pick]
     edge = ((x0[pick] < tall) | (top[pick] < tall) | (x1[pick] > width - tall) | (bottom[pick] > height - tall))
     walk = walk if walk is not None else walk_page(page, raw)
-    share = _Visibility(page.raw, handle, raw, box, walk).shares(index, edge)
+    share = _Visibility(page.raw, handle, raw, box, walk).shares(index, edge, boxes[pick])
     # not painted, or outside the clipping: not on the page a reader sees
     shown = share >= _HIDDEN_SHARE
     if clipped is not None:
