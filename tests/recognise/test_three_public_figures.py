@@ -196,3 +196,17 @@ def test_year_rows_total_of_a_department_with_units_is_its_own_line():
     assert three_public_shape(doc.table("three_public")).name == "year rows"
     assert three_public(doc) == {2025: Decimal("8.00"), 2026: Decimal("9.00")}  # the department's, not the last unit's
     assert _items(doc, 2026)["reception"] == Decimal("4.00")
+
+
+def test_a_three_public_title_over_a_function_grid_is_not_read_as_item_rows():
+    # "项目支出" in the header is no 项目 column: the row-shaped header words never match it
+    doc = doc_of("""
+2024年某局部门预算
+
+一般公共预算“三公”经费支出情况表
+单位：万元
+科目编码 | 科目名称 | 合计 | 基本支出 | 项目支出
+| 合计 | 10.00 | 10.00 |
+201 | 一般公共服务支出 | 10.00 | 10.00 |
+""")
+    assert doc.table("three_public") is None
