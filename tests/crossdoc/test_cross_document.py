@@ -198,3 +198,72 @@ def test_check_runs_cross_document_rules_over_its_files(tmp_path):
     assert other["document"] == str(b) and other["table_title"]
     out = json.loads(CliRunner().invoke(cli.main, [*args, "--no-cross"]).stdout)
     assert all(d["findings"] == [] for d in out["documents"])
+
+
+# The 三公 table printed with the items as rows, one figure column per year (or, in a 决算,
+# 预算数 | 决算数): the same checks through the figure resolver.
+
+ROW_SHAPED = """
+{org}{year}年部门预算
+
+一般公共预算“三公”经费支出情况表
+单位：万元
+项目 | {prev}年预算数 | {year}年预算数 | 增减
+合计 | {tp_prev} | {tp} | 0.00
+因公出国（境）费 | {abroad_prev} | {abroad} | 0.00
+公务用车购置及运行费 | {vehicle} | {vehicle} | 0.00
+其中：公务用车购置费 | 0.00 | 0.00 | 0.00
+公务用车运行费 | {vehicle} | {vehicle} | 0.00
+公务接待费 | {reception_prev} | 1.00 | 0.00
+"""
+
+ROW_SHAPED_FINAL = """
+{org}{year}年部门决算
+
+一般公共预算财政拨款“三公”经费支出决算表
+单位：万元
+项目 | 预算数 | 决算数
+合计 | {tp} | 4.50
+因公出国（境）费 | {abroad} | 1.50
+公务用车购置及运行费 | 2.00 | 2.00
+其中：公务用车购置费 | 0.00 | 0.00
+公务用车运行费 | 2.00 | 2.00
+公务接待费 | 1.00 | 1.00
+"""
+
+
+def row_budget(year, tp="5.00", abroad="2.00", tp_prev="5.00", abroad_prev="2.00", vehicle="2.00",
+               reception_prev="1.00"):
+    text = ROW_SHAPED.format(org=ORG, year=year, prev=year - 1, tp=tp, abroad=abroad, tp_prev=tp_prev,
+                             abroad_prev=abroad_prev, vehicle=vehicle, reception_prev=reception_prev)
+    return doc_of(text, f"{ORG}-{year}-部门预算.txt")
+
+
+def test_year_over_year_with_row_shaped_three_public_tables():
+    prev = row_budget(2023, tp="5.00", abroad="2.00", tp_prev="4.00", abroad_prev="1.00")
+    assert run(row_budget(2024, tp_prev="5.00", abroad_prev="2.00"), prev) == []
+    # this year's document prints last year's 因公出国（境）费 (and so the total) one 万元 higher
+    hits = run(row_budget(2024, tp="6.00", abroad="3.00", tp_prev="6.00", abroad_prev="3.00"), prev)
+    assert sorted((h[1], h[2], h[3], h[4]) for h in hits) == [
+        ("BL801", "error", Decimal("3.00"), Decimal("2.00")), ("BL801", "error", Decimal("6.00"), Decimal("5.00"))]
+    assert all(h[0].endswith("2024-部门预算.txt") for h in hits)
+    # the budget year's own column is never compared with last year's document
+    assert run(row_budget(2024, tp="9.00", abroad="6.00", tp_prev="5.00", abroad_prev="2.00"), prev) == []
+
+
+def test_year_over_year_row_shaped_against_items_as_columns():
+    # last year's document prints 4.00 as its 合计 and its 公务接待费, the other items blank
+    prev = budget(2023, tp="4.00", tp_prev="3.00")  # items as columns under year groups
+    assert run(row_budget(2024, tp_prev="4.00", abroad_prev="0.00", vehicle="0.00", reception_prev="4.00"), prev) == []
+    hits = run(row_budget(2024, tp_prev="4.50", abroad_prev="0.00", vehicle="0.00", reception_prev="4.50"), prev)
+    assert sorted((h[1], h[3], h[4]) for h in hits) == [("BL801", Decimal("4.50"), Decimal("4.00"))] * 2
+
+
+def test_budget_final_with_a_row_shaped_final_three_public_table():
+    b = budget(2024, tp="5.00")
+    good = doc_of(ROW_SHAPED_FINAL.format(org=ORG, year=2024, tp="5.00", abroad="2.00"), f"{ORG}-2024-决算.txt")
+    assert run(good, b) == []
+    bad = doc_of(ROW_SHAPED_FINAL.format(org=ORG, year=2024, tp="6.00", abroad="3.00"), f"{ORG}-2024-决算.txt")
+    hits = run(bad, b)
+    assert [(h[1], h[2], h[3], h[4]) for h in hits] == [("BL803", "error", Decimal("6.00"), Decimal("5.00"))]
+    assert hits[0][0].endswith("决算.txt")

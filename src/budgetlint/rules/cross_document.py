@@ -22,7 +22,7 @@ from pathlib import Path
 from budgetlint.findings import Finding, Location, Severity
 from budgetlint.grouping import Pair
 from budgetlint.model import Document, Row, RowKind, Table, Unit, Value, half_unit
-from budgetlint.recognise.figures import key_figures, three_public, three_public_cells
+from budgetlint.recognise.figures import key_figures, three_public, three_public_budget_cells, three_public_cells
 from budgetlint.rules.common import fmt, readable
 from budgetlint.rules.registry import REGISTRY, rule
 
@@ -368,7 +368,11 @@ def _three_public_budget(final: Document, budget: Document) -> list[Comparison]:
     year = final.meta.year
     planned = three_public(budget)
     theirs_amount = planned.get(year, planned.get("current"))
-    mine = _locate(final, "three_public", budget_figure, prefer="budget.")
+    # the 预算数 cell where the figure resolver finds it (a 决算 table's 预算数 column or line), else
+    # the first cell holding the 预算数 total
+    budget_total = three_public_budget_cells(final).get("total")
+    mine = (_cell(final, budget_total.table, budget_total.row, budget_total.column) if budget_total is not None
+            else _locate(final, "three_public", budget_figure, prefer="budget."))
     theirs = None
     items = _three_public_items(budget, year)
     if "total" in items:
