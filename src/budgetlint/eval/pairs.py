@@ -34,6 +34,7 @@ from pathlib import Path
 
 from budgetlint.crossdoc import cross_check
 from budgetlint.eval.compose import budget_for, compose
+from budgetlint.eval.evaluate import FoundAt, _col_match, _where
 from budgetlint.eval.final import compose_final
 from budgetlint.eval.generate import (
     DEPARTMENTS,
@@ -46,7 +47,6 @@ from budgetlint.eval.generate import (
     final_account,
     generate,
 )
-from budgetlint.eval.evaluate import FoundAt, _col_match, _where
 from budgetlint.eval.model import Composition, Para, TableBlock
 from budgetlint.eval.mutate import _amount_cells, _delta, _set
 from budgetlint.eval.render import renderer
