@@ -250,3 +250,10 @@ def test_duplicate_rows_printed_twice_in_one_table_are_paired_in_order():
     assert run(a, doc_of(TWICE.format(org=ORG, carry="10.00"), "b.txt")) == []
     hits = run(a, doc_of(TWICE.format(org=ORG, carry="12.00"), "b.txt"))
     assert [(h[0], h[1], h[3], h[4]) for h in hits] == [("b.txt", "BL804", Decimal("12.00"), Decimal("10.00"))]
+
+
+def test_department_code_glued_to_its_name_still_names_the_body():
+    # a PDF reader closing the gap of "392078 甲市统计局" (Hebei's code line above each table)
+    text = "2024年部门预算信息公开目录\n\n392078甲市统计局\n\n预算年度：2024\n\n123456789012\n"
+    assert doc_of(text, "a.txt").meta.organisation == "甲市统计局"
+    assert doc_of("2024年部门预算信息公开目录\n\n392078123\n", "b.txt").meta.organisation == ""
