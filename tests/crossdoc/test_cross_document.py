@@ -257,3 +257,5 @@ def test_department_code_glued_to_its_name_still_names_the_body():
     text = "2024年部门预算信息公开目录\n\n392078甲市统计局\n\n预算年度：2024\n\n123456789012\n"
     assert doc_of(text, "a.txt").meta.organisation == "甲市统计局"
     assert doc_of("2024年部门预算信息公开目录\n\n392078123\n", "b.txt").meta.organisation == ""
+    glued = doc_of("2024年单位预算信息公开目录\n\n392078甲市统计局（本级）\n", "c.txt")
+    assert normalise_org(glued.meta.organisation) == "甲市统计局"
