@@ -9,7 +9,8 @@ last printed place of every figure compared. A finding sits on the later / depen
 
 A relation that fails on most of its figures at once says the two documents were not drawn up on
 one basis (a 部门 budget against a 单位 final, a unit misread) more likely than that each figure is
-wrong: such a pair gives one warning, not an error per figure.
+wrong: such a pair gives one warning, not an error per figure — unless every failing figure is off
+by the same amount, which is one difference carried into the totals above it.
 """
 
 from __future__ import annotations
@@ -302,7 +303,8 @@ def department_units(pair: Pair) -> Iterator[Finding]:
 
     ## 不报的情形
     部门文档未说明由哪些单位组成，或所列单位不全在本批中：只给一条提示，列出缺少的单位和差额，不报错误；
-    元/万元换算后差额在印刷精度的舍入范围内；多数数字同时不一致时只提示一次口径可能不同。
+    元/万元换算后差额在印刷精度的舍入范围内；多数数字同时不一致且各差一个不同的数时只提示一次口径可能不同
+    （各数字差额相同，如某单位支出改动后收入总计、支出总计和基本支出同差一个数，是同一处差异计入了各级合计，仍报错误）。
     """
     if pair.relation != "department_units":
         return
