@@ -69,9 +69,10 @@ def key(doc: Document) -> tuple[str, int, DocKind] | None:
 
 # Where a department's own text says which units it is made of.
 _UNIT_SECTIONS = ("机构设置", "单位构成", "预算单位构成", "决算单位构成", "部门构成", "所属单位", "下属单位")
-_LIST_AFTER = re.compile(r"(?:包括|分别是|分别为|具体是|有)[:：]?(.+)$")
+# "…包括：A、B", or a colon after the words that name subordinate units ("下设2个所属单位：A、B").
+_LIST_AFTER = re.compile(r"(?:包括|分别是|分别为|具体是|有|(?<=[所下]属单位)(?=[:：]))[:：]?(.+)$")
 _LIST_SPLIT = re.compile(r"[、，,；;]|和|及")
-_COUNT = re.compile(r"单位(?:共计|共|合计|计)?(\d+|[一二三四五六七八九十]+)(?:个|家)|(\d+|[一二三四五六七八九十]+)(?:个|家)(?:二级)?(?:预算|决算)?单位")
+_COUNT = re.compile(r"单位(?:共计|共|合计|计)?(\d+|[一二三四五六七八九十]+)(?:个|家)|(\d+|[一二三四五六七八九十]+)(?:个|家)(?:二级|所属|下属)?(?:预算|决算)?单位")
 _CN = {c: i for i, c in enumerate("零一二三四五六七八九十")}
 # A budget unit's name ends like an organisation; an internal division (处, 科, 室) is no unit.
 _UNIT_NAME = re.compile(r"(局|院|所|中心|站|队|会|校|馆|部|委|办|厅|社|园|场|团|学|台|机关)$")

@@ -267,3 +267,64 @@ def test_budget_final_with_a_row_shaped_final_three_public_table():
     hits = run(bad, b)
     assert [(h[1], h[2], h[3], h[4]) for h in hits] == [("BL803", "error", Decimal("6.00"), Decimal("5.00"))]
     assert hits[0][0].endswith("决算.txt")
+
+
+def test_department_unit_off_by_one_amount_is_an_error_not_a_basis_warning():
+    # one unit's basic spending 1.00 higher: 收入总计, 支出总计 and 基本支出 all off by the same 1.00 —
+    # one difference carried into the totals, reported as errors (3 of 5 figures would otherwise
+    # read as two documents on different bases)
+    dept = budget(intro=UNITS_INTRO, total="100.00", basic="60.00", project="40.00", tp="5.00")
+    u1 = budget(org="甲市统计局机关", kind="单位预算", total="70.00", basic="40.00", project="30.00", tp="3.00")
+    bad = budget(org="甲市统计局普查中心", kind="单位预算", total="31.00", basic="21.00", project="10.00", tp="2.00")
+    hits = run(dept, u1, bad)
+    assert {(h[1], h[2]) for h in hits} == {("BL802", "error")} and len(hits) == 3
+    assert {h[3] - h[4] for h in hits} == {Decimal("-1.00")}
+
+
+def test_department_units_listed_after_subordinate_units_colon():
+    intro = "一、机构设置\n甲市统计局下设2个所属单位：甲市统计调查中心、甲市普查服务中心。"
+    assert listed_units(budget(intro=intro)) == (["甲市统计调查中心", "甲市普查服务中心"], 2)
+
+
+TWICE = """
+{org}2024年部门预算
+
+财政拨款收支总表
+单位：万元
+收入 | | 支出 | | | |
+项 目 | 金额 | 项 目 | 合计 | 一般公共预算财政拨款 | 政府性基金预算财政拨款
+一、一般公共预算拨款 | 90.00 | 一、一般公共服务支出 | 100.00 | 100.00 |
+二、政府性基金预算拨款 | | 二、教育支出 | | |
+本年收入合计 | 90.00 | 本年支出合计 | 100.00 | 100.00 |
+年初财政拨款结转和结余 | 10.00 | 年末财政拨款结转和结余 | | |
+一、一般公共预算拨款 | {carry} | | | |
+二、政府性基金预算拨款 | | | | |
+收入总计 | 100.00 | 支出总计 | 100.00 | 100.00 |
+
+支出总体情况表
+单位：万元
+科目编码 | 科目名称 | 合计 | 基本支出 | 项目支出
+| 合计 | 100.00 | 60.00 | 40.00
+201 | 一般公共服务支出 | 100.00 | 60.00 | 40.00
+20105 | 统计信息事务 | 100.00 | 60.00 | 40.00
+2010501 | 行政运行 | 60.00 | 60.00 |
+2010502 | 一般行政管理事务 | 40.00 | | 40.00
+"""
+
+
+def test_duplicate_rows_printed_twice_in_one_table_are_paired_in_order():
+    # "一、一般公共预算拨款" is this year's income and again the carry-over's part: the first row of
+    # one copy is compared with the first of the other, never with the second
+    a = doc_of(TWICE.format(org=ORG, carry="10.00"), "a.txt")
+    assert run(a, doc_of(TWICE.format(org=ORG, carry="10.00"), "b.txt")) == []
+    hits = run(a, doc_of(TWICE.format(org=ORG, carry="12.00"), "b.txt"))
+    assert [(h[0], h[1], h[3], h[4]) for h in hits] == [("b.txt", "BL804", Decimal("12.00"), Decimal("10.00"))]
+
+
+def test_department_code_glued_to_its_name_still_names_the_body():
+    # a PDF reader closing the gap of "392078 甲市统计局" (Hebei's code line above each table)
+    text = "2024年部门预算信息公开目录\n\n392078甲市统计局\n\n预算年度：2024\n\n123456789012\n"
+    assert doc_of(text, "a.txt").meta.organisation == "甲市统计局"
+    assert doc_of("2024年部门预算信息公开目录\n\n392078123\n", "b.txt").meta.organisation == ""
+    glued = doc_of("2024年单位预算信息公开目录\n\n392078甲市统计局（本级）\n", "c.txt")
+    assert normalise_org(glued.meta.organisation) == "甲市统计局"

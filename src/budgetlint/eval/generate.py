@@ -471,29 +471,53 @@ def _target(rng: random.Random, p: Project, year: int, region_code: str) -> Targ
     return Target(code=code, objective=objective, indicators=ind, plan=plan)
 
 
-def generate(seed: int, year: int = 2024, carry: bool | None = None) -> Budget:
+@dataclass(frozen=True, slots=True)
+class Body:
+    """Who a budget is for, when the caller decides it (the pair evaluation's related documents:
+    one department and its units share a region and a field of work). Fields left None are drawn."""
+
+    unit_type: str | None = None
+    admin_kuan: str | None = None
+    region: str | None = None
+    department: str | None = None
+    doc_kind: str | None = None
+    units: tuple[str, ...] | None = None
+
+
+def generate(seed: int, year: int = 2024, carry: bool | None = None, body: Body | None = None) -> Budget:
     """One department budget drawn from ``random.Random(seed)``.
 
     ``carry``: whether some projects are funded from 上年结转 (None: drawn, 30 %). The Shandong
     layout is composed without carry-over: the seeds never show how its 一般公共预算支出情况表
-    treats carried-over money, so the generator does not pretend to know."""
+    treats carried-over money, so the generator does not pretend to know. ``body``: who the
+    budget is for, where the caller says (the draws are made all the same, so a seed's amounts
+    do not depend on it more than the unit type and field of work require)."""
     rng = random.Random(seed)
+    body = body or Body()
     cat = catalogs()
     unit_type = "机关" if rng.random() < 0.65 else "事业单位"
+    unit_type = body.unit_type or unit_type
     kuans = [k for k in sorted(DEPARTMENTS) if k in cat.function and _admin_item(cat, k, unit_type)]
     admin_kuan = rng.choice(kuans)
+    if body.admin_kuan and _admin_item(cat, body.admin_kuan, unit_type):
+        admin_kuan = body.admin_kuan
     admin = _admin_item(cat, admin_kuan, unit_type)
     names, topic = DEPARTMENTS[admin_kuan]
     region = _region(rng)
+    region = body.region or region
     if unit_type == "机关":
         department = region + rng.choice(names)
     else:
         department = region + topic + rng.choice(_suffixes(topic))
+    department = body.department or department
     units: list[str] = []
     doc_kind = "单位预算" if unit_type == "事业单位" and rng.random() < 0.7 else "部门预算"
     if doc_kind == "部门预算" and rng.random() < 0.5:
         suffixes = _suffixes(topic)
         units = [f"{region}{topic}{s}" for s in rng.sample(suffixes, rng.randint(1, min(3, len(suffixes))))]
+    doc_kind = body.doc_kind or doc_kind
+    if body.units is not None:
+        units = list(body.units)
     staff = rng.randint(6, 150)
     retirees = rng.randint(0, staff * 6 // 10) if rng.random() < 0.8 else 0
     econ = _econ_items(rng, cat, unit_type, staff, retirees, admin)

@@ -27,6 +27,10 @@ _ORG_NAME = re.compile(r"(?:局|委员会|委|办公室|办公厅|办|厅|院|�
 # What follows the organisation on the same line: "编制单位：XX局      单位：元".
 _ORG_TAIL = re.compile(r"\s*(?:金额)?单位\s*[:：].*$")
 _ORG_CODE = re.compile(r"^\d{6,9}\s+(\S.+)$")
+# The same line read from a PDF that drew the space as a gap the reader closed ("392078华溪县…中心"):
+# taken only when what follows the code ends like an organisation's name.
+_ORG_CODE_GLUED = re.compile(r"^\d{6,9}([\u4e00-\u9fff][^\s\d]+)$")
+_QUALIFIER = re.compile(r"[（(][^（()）]{1,6}[)）]$")  # "…局（本级）"
 _NARR_UNIT = re.compile(r"\d\s*(亿元|万元|元)")
 _TITLE_TAIL = re.compile(r"(?:部门|单位)(?:预算|决算).*$|(?:预算|决算)(?:信息)?公开.*$|绩效目标.*$")
 _TITLE_YEAR = re.compile(r"(?:19|20)\d\d\s*年度?")
@@ -122,6 +126,9 @@ def recognise_meta(lines: list[Line], tables: list[Table], sections: list[Sectio
             if y:
                 meta.year = int(y.group(1))
         o = _ORG_FIELD.match(t) or (_ORG_CODE.match(t) if not line.is_tabular else None)
+        if o is None and not line.is_tabular:
+            g = _ORG_CODE_GLUED.match(t)
+            o = g if g and _ORG_NAME.search(_QUALIFIER.sub("", g.group(1))) else None
         if o:
             org = _ORG_TAIL.sub("", o.group(1)).strip()
             if org:

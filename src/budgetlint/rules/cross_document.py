@@ -9,11 +9,13 @@ last printed place of every figure compared. A finding sits on the later / depen
 
 A relation that fails on most of its figures at once says the two documents were not drawn up on
 one basis (a 部门 budget against a 单位 final, a unit misread) more likely than that each figure is
-wrong: such a pair gives one warning, not an error per figure.
+wrong: such a pair gives one warning, not an error per figure — unless every failing figure is off
+by the same amount, which is one difference carried into the totals above it.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -144,7 +146,8 @@ def _report(rule_id: str, pair: Pair, comparisons: list[Comparison], what: str, 
     if not failed:
         return
     other_names = "、".join(f"《{Path(d.path).name}》" for d in pair.others)
-    if len(failed) >= SYSTEMATIC and len(failed) * 2 > len(checked) and severity is None:
+    if len(failed) >= SYSTEMATIC and len(failed) * 2 > len(checked) and severity is None \
+            and not _one_difference(failed):
         first = failed[0]
         yield meta.finding(
             f"本文档与{other_names}（{what}）有 {len(failed)}/{len(checked)} 个数字不一致；多数同时不一致更可能是"
@@ -161,6 +164,16 @@ def _report(rule_id: str, pair: Pair, comparisons: list[Comparison], what: str, 
             c.mine.location, severity=severity, expected=expected, found=c.mine.amount,
             tolerance=c.in_mine(c.tolerance_yuan, 1), unit=unit, other=_other(c.theirs[0]),
             evidence=_describe(c))
+
+
+def _one_difference(failed: list[Comparison]) -> bool:
+    """Every failing figure is off by the same amount (in 元, within the figures' rounding): one
+    difference carried into the totals above it (a unit's spending changed: its 支出总计, 收入总计
+    and 基本支出 all move by it), not two documents drawn up on different bases, whose figures
+    differ each by its own amount."""
+    diffs = [(c.mine.yuan - c.expected_yuan, c.tolerance_yuan) for c in failed]
+    d0, t0 = diffs[0]
+    return all(abs(d - d0) <= t + t0 for d, t in diffs[1:])
 
 
 def _describe(c: Comparison) -> str:
@@ -290,7 +303,8 @@ def department_units(pair: Pair) -> Iterator[Finding]:
 
     ## 不报的情形
     部门文档未说明由哪些单位组成，或所列单位不全在本批中：只给一条提示，列出缺少的单位和差额，不报错误；
-    元/万元换算后差额在印刷精度的舍入范围内；多数数字同时不一致时只提示一次口径可能不同。
+    元/万元换算后差额在印刷精度的舍入范围内；多数数字同时不一致且各差一个不同的数时只提示一次口径可能不同
+    （各数字差额相同，如某单位支出改动后收入总计、支出总计和基本支出同差一个数，是同一处差异计入了各级合计，仍报错误）。
     """
     if pair.relation != "department_units":
         return
@@ -416,9 +430,9 @@ def duplicate(pair: Pair) -> Iterator[Finding]:
         t2 = next((x for x in other.tables_of(t.kind) if x.title == t.title), other.table(t.kind))
         if t2 is None:
             continue
-        rows2 = {_identity(r): r for r in t2.rows}
-        for r in t.rows:
-            r2 = rows2.get(_identity(r))
+        rows2 = _rows_by_identity(t2)
+        for ident, r in _rows_by_identity(t).items():
+            r2 = rows2.get(ident)
             if r2 is None:
                 continue
             for k in r.values:
@@ -431,3 +445,18 @@ def duplicate(pair: Pair) -> Iterator[Finding]:
 
 def _identity(r: Row) -> tuple[str, str, str]:
     return (r.code.digits if r.code else "", "".join(r.label.split()), r.side or "")
+
+
+def _rows_by_identity(t: Table) -> dict[tuple[str, str, str, int, int], Row]:
+    """A table's rows by identity, which occurrence of it they are and how often it occurs: a label
+    printed twice in one table (Hebei 财政拨款收支总表: "一、一般公共预算拨款" as this year's income
+    and again under 年初财政拨款结转和结余) is two rows, the first compared with the other copy's
+    first; a label the two copies print a different number of times is not compared."""
+    count = Counter(_identity(r) for r in t.rows)
+    seen: Counter = Counter()
+    out = {}
+    for r in t.rows:
+        ident = _identity(r)
+        out[(*ident, seen[ident], count[ident])] = r
+        seen[ident] += 1
+    return out
