@@ -144,9 +144,18 @@ JS = """
 (function(){
   function checked(name){return Array.from(document.querySelectorAll('#filters input[name="'+name+'"]:checked'))
     .map(function(x){return x.value;});}
-  function matches(li,spec){
-    return spec.split(' ').every(function(p){var kv=p.split('=');return !p||li.dataset[kv[0]]===kv[1];});
-  }
+  // Each count element names a conjunction ("doc=d3 severity=error"). A batch report holds
+  // thousands of them and of findings: the shown findings are tallied once per set of names
+  // the elements use, and each element looks its tally up (not a pass over the findings each).
+  var counters=Array.from(document.querySelectorAll('[data-count]')).map(function(el){
+    var parts=el.dataset.count.split(' ').filter(Boolean).map(function(p){
+      var i=p.indexOf('=');return [p.slice(0,i),p.slice(i+1)];});
+    parts.sort(function(a,b){return a[0]<b[0]?-1:(a[0]>b[0]?1:0);});
+    var names=parts.map(function(p){return p[0];});
+    return {el:el,names:names.join(' '),key:names.join(' ')+'|'+parts.map(function(p){return p[1];}).join('\u0001')};
+  });
+  var nameSets=Array.from(new Set(counters.map(function(c){return c.names;}))).map(function(n){
+    return {names:n,list:n?n.split(' '):[]};});
   function apply(){
     var sev=new Set(checked('severity')), fam=new Set(checked('family'));
     var tab=document.getElementById('f-table').value, doc=document.getElementById('f-doc').value;
@@ -158,8 +167,12 @@ JS = """
       li.hidden=!ok; if(ok){shown++;visible.push(li);}
     });
     // every count on the page counts the findings shown
-    document.querySelectorAll('[data-count]').forEach(function(el){
-      var n=visible.filter(function(li){return matches(li,el.dataset.count);}).length;
+    var tally=new Map();
+    visible.forEach(function(li){nameSets.forEach(function(ns){
+      var k=ns.names+'|'+ns.list.map(function(n){var v=li.dataset[n];return v===undefined?'\u0002':v;}).join('\u0001');
+      tally.set(k,(tally.get(k)||0)+1);});});
+    counters.forEach(function(c){
+      var n=tally.get(c.key)||0, el=c.el;
       el.textContent=(el.dataset.zero!==undefined&&n===0)?el.dataset.zero:String(n);
     });
     document.querySelectorAll('section.doc').forEach(function(s){s.hidden=!(doc===''||s.id===doc);});
