@@ -78,11 +78,33 @@ def test_dask_task_past_its_memory_is_stopped(tmp_path):
     assert "内存超过上限" in (got.error or "") and got.coverage.status.value == "unreadable"
 
 
-def test_limits_go_to_dask_only_when_asked(tmp_path):
-    from budgetlint.config import Config
+def test_resident_child_is_kept_between_documents_and_replaced_after_a_stop(tmp_path):
+    # one child process checks document after document (no start-up per document); a document
+    # past its time kills it, and the next document gets a fresh one with the same results
+    from budgetlint.batch import Resident
     from budgetlint.limits import Limits
 
-    plain = Limits()
-    assert cli._dask_limits(Config(), None, None, plain) is None  # no child process per document
-    assert cli._dask_limits(Config(), 30, None, plain.with_values({"seconds": 30})).seconds == 30
-    assert cli._dask_limits(Config(), None, None, plain.with_values({"pages": 10})).pages == 10
+    r = Resident()
+    try:
+        first = r.check(str(SAMPLE), Limits())
+        pid = r.proc.pid
+        second = r.check(str(SAMPLE), Limits())
+        assert r.proc.pid == pid
+        want = [f.to_dict() for f in check_file(str(SAMPLE)).findings]
+        assert [f.to_dict() for f in first.findings] == [f.to_dict() for f in second.findings] == want
+        stopped = r.check(str(_big(tmp_path)), Limits(seconds=TIMEOUT))
+        assert "超时" in (stopped.error or "") and r.proc is None
+        again = r.check(str(SAMPLE), Limits())
+        assert r.proc.pid != pid and [f.to_dict() for f in again.findings] == want
+    finally:
+        r.close()
+
+
+def test_default_limits_hold_on_dask(tmp_path):
+    # no --timeout: the configuration's [limits] (here a short time) still stop a document on Dask
+    cfg = tmp_path / "budgetlint.toml"
+    cfg.write_text(f"[limits]\nseconds = {TIMEOUT}\n", "utf-8")
+    out = CliRunner().invoke(cli.main, ["check", "--config", str(cfg), "--format", "json", "--no-cache", "--no-cross",
+                                        "-j", "1", "--scheduler", "local", str(_big(tmp_path)), str(SAMPLE)])
+    docs = _report(out.stdout)
+    assert "超时" in docs[0]["error"] and docs[1]["findings"], out.output

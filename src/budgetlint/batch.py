@@ -14,12 +14,11 @@ import multiprocessing
 import os
 import pickle
 import queue
+import select
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable
-from pathlib import Path
 
 from budgetlint import coverage
 from budgetlint.limits import Limits, active, set_active
@@ -81,7 +80,7 @@ def over_limit(path: str, lim: Limits, seconds: float, exitcode: int | None, rss
 
     ``seconds``: how long the document has been checked; ``exitcode``: None while the process
     runs; ``rss``: its resident memory in MB. One verdict and one message for both the local
-    workers and the child processes of a Dask task (``check_isolated``)."""
+    workers and the resident child processes of Dask tasks (``Resident``)."""
     if exitcode is not None:
         return _stopped(path, f"处理时进程意外退出（退出码 {exitcode}），已跳过")
     if seconds > lim.seconds:
@@ -160,61 +159,113 @@ def check_many(paths: list[str], *, jobs: int = 1, limits: Limits | None = None,
 
 
 # ---------------------------------------------------------------------------------------------
-# One document in a child process, for a caller that cannot use multiprocessing: a Dask worker is
-# a daemonic process, and a daemonic process may not start multiprocessing children.
+# Documents in a resident child process, for a caller that cannot use multiprocessing: a Dask
+# worker is a daemonic process, and a daemonic process may not start multiprocessing children.
 
-_CHILD = "import pickle,sys; sys.path[:] = pickle.load(sys.stdin.buffer); from budgetlint.batch import _child; _child()"
+_SERVE = "import pickle,sys; sys.path[:] = pickle.load(sys.stdin.buffer); from budgetlint.batch import _serve; _serve()"
+_STARTED = b"S"  # the child took the task (rules loaded): the document's clock starts
+_RESTART_SHARE = 0.5  # a child left above this share of the memory limit is replaced (Python keeps its peak)
 
 
-def check_isolated(path: str, lim: Limits, rule_ids: list[str] | None = None,
-                   overrides: dict[str, str] | None = None, template: str | None = None) -> Result:
-    """Check one document in a fresh interpreter under ``lim``: past its time or memory (or if the
-    process dies) it is stopped and reported exactly as ``check_many`` reports it. The clock starts
-    when the child has loaded the rules, as a local worker's does when it takes the document."""
-    with tempfile.TemporaryDirectory(prefix="budgetlint-") as tmp:
-        out = Path(tmp) / "result.pickle"
-        started = Path(tmp) / "started"
-        # the parent's own sys.path, as multiprocessing's spawn hands it on: the same budgetlint
-        proc = subprocess.Popen([sys.executable, "-c", _CHILD], stdin=subprocess.PIPE)
+class Resident:
+    """One child interpreter that checks documents one at a time, under the limits of each task,
+    watched as ``check_many`` watches its workers: a document past its time or memory is stopped
+    (the child killed, a new one started for the next document) and reported with the same
+    verdict (``over_limit``). The child is started once, not per document: its start-up (the
+    interpreter, PDFium, the rules: ~0.5 s) would cost more than checking a typical document.
+
+    Tasks and results go as length-prefixed pickles over the child's own pipes (its stdout is
+    moved to stderr, so that nothing printed mixes with a result)."""
+
+    def __init__(self) -> None:
+        self.proc: subprocess.Popen | None = None
+
+    def check(self, path: str, lim: Limits, rule_ids: list[str] | None = None,
+              overrides: dict[str, str] | None = None, template: str | None = None) -> Result:
+        proc = self._ready()
         try:
-            try:
-                assert proc.stdin is not None
-                pickle.dump(sys.path, proc.stdin)
-                pickle.dump((path, rule_ids, overrides, template, lim, str(out), str(started)), proc.stdin)
-                proc.stdin.close()
-            except BrokenPipeError:  # the child died before reading its task: reported below
-                pass
-            since, running = time.monotonic(), False
-            while True:
-                code = proc.poll()
-                if code == 0 and out.exists():
-                    with out.open("rb") as fh:
-                        return pickle.load(fh)
-                if not running and started.exists():
-                    since, running = time.monotonic(), True  # start-up (imports, rules) is not the document's
-                stopped = over_limit(path, lim, time.monotonic() - since, code,
-                                     _rss_mb(proc.pid) if code is None else None)
-                if stopped is not None:
-                    return stopped
-                time.sleep(POLL)
-        finally:
-            if proc.poll() is None:
-                proc.kill()
-            proc.wait()
+            _send(proc, (path, rule_ids, overrides, template, lim))
+        except (BrokenPipeError, OSError):  # the child died before reading its task
+            return self._stop(over_limit(path, lim, 0.0, proc.wait(), None))
+        fd = proc.stdout.fileno()  # type: ignore[union-attr]
+        buf = bytearray()
+        since, running = time.monotonic(), False
+        while True:
+            ready, _, _ = select.select([fd], [], [], POLL)
+            if ready:
+                chunk = os.read(fd, 1 << 20)
+                if not chunk:  # the child exited
+                    return self._stop(over_limit(path, lim, 0.0, proc.wait(), None) or _stopped(path, "处理时进程意外退出，已跳过"))
+                buf += chunk
+                if not running and buf[:1] == _STARTED:
+                    del buf[:1]
+                    since, running = time.monotonic(), True  # start-up is not the document's
+                if running and len(buf) >= 8:
+                    size = int.from_bytes(buf[:8], "little")
+                    if len(buf) >= 8 + size:
+                        result: Result = pickle.loads(bytes(buf[8:8 + size]))
+                        rss = _rss_mb(proc.pid)
+                        if rss is not None and rss > lim.memory_mb * _RESTART_SHARE:
+                            self.close()
+                        return result
+            code = proc.poll()
+            stopped = over_limit(path, lim, time.monotonic() - since if running else 0.0, code,
+                                 _rss_mb(proc.pid) if code is None else None)
+            if stopped is not None:
+                return self._stop(stopped)
+
+    def _ready(self) -> subprocess.Popen:
+        if self.proc is None or self.proc.poll() is not None:
+            # the parent's own sys.path, as multiprocessing's spawn hands it on: the same budgetlint
+            self.proc = subprocess.Popen([sys.executable, "-c", _SERVE], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+            pickle.dump(sys.path, self.proc.stdin)  # type: ignore[arg-type]
+            self.proc.stdin.flush()  # type: ignore[union-attr]
+        return self.proc
+
+    def _stop(self, result: Result) -> Result:
+        self.close()
+        return result
+
+    def close(self) -> None:
+        proc, self.proc = self.proc, None
+        if proc is None:
+            return
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait()
+        for f in (proc.stdin, proc.stdout):
+            if f is not None:
+                try:
+                    f.close()
+                except OSError:
+                    pass
 
 
-def _child() -> None:
-    """``check_isolated``'s child: the task from stdin, the result pickled to the file it names."""
+def _send(proc: subprocess.Popen, task: tuple) -> None:
+    data = pickle.dumps(task)
+    assert proc.stdin is not None
+    proc.stdin.write(len(data).to_bytes(8, "little") + data)
+    proc.stdin.flush()
+
+
+def _serve() -> None:
+    """``Resident``'s child: tasks from stdin until it closes, each result to the original stdout."""
     from budgetlint.pipeline import check_file
     from budgetlint.rules.registry import REGISTRY, all_rules
 
-    path, rule_ids, overrides, template, lim, out, started = pickle.load(sys.stdin.buffer)
-    set_active(lim)
+    out = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)  # anything printed goes to stderr, never into a result
+    source = sys.stdin.buffer
     all_rules()
-    rules = [REGISTRY[r] for r in rule_ids] if rule_ids is not None else None
-    Path(started).touch()
-    result = check_file(path, rules, overrides, template)
-    part = Path(out + ".part")
-    with part.open("wb") as fh:
-        pickle.dump(result, fh)
-    part.replace(out)  # whole or absent: a child killed while writing leaves no half result
+    while True:
+        head = source.read(8)
+        if len(head) < 8:
+            return  # the parent closed the pipe (or went away)
+        path, rule_ids, overrides, template, lim = pickle.loads(source.read(int.from_bytes(head, "little")))
+        set_active(lim)
+        rules = [REGISTRY[r] for r in rule_ids] if rule_ids is not None else None
+        out.write(_STARTED)
+        out.flush()
+        data = pickle.dumps(check_file(path, rules, overrides, template))
+        out.write(len(data).to_bytes(8, "little") + data)
+        out.flush()

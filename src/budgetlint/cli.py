@@ -248,7 +248,7 @@ def check(files: tuple[str, ...], fmt: str, output: str | None, select: tuple[st
             try:
                 results = check_on_dask(paths, scheduler, jobs=jobs, rule_ids=[r.id for r in rules],
                                         overrides=cfg.severity, template=template, on_result=done,
-                                        limits=_dask_limits(cfg, timeout, max_memory, lim))
+                                        limits=lim)  # defaults included: a resident child per worker
             except DaskMissing as e:
                 raise click.UsageError(str(e)) from e
         elif jobs > 1 or _in_workers(cfg, timeout, max_memory):
@@ -467,16 +467,6 @@ def _in_workers(cfg, timeout: float | None, max_memory: int | None) -> bool:
     plain run stays in this process (no start-up cost, one traceback path); its ingest limits
     (sizes, pages, OCR pages, cells) already bound each document's work."""
     return timeout is not None or max_memory is not None or bool({"seconds", "memory-mb", "memory_mb"} & set(cfg.limits))
-
-
-def _dask_limits(cfg, timeout: float | None, max_memory: int | None, lim):
-    """The limits a Dask task checks its document under (in a child process), or None: when a time
-    or memory limit is asked for, as for the local workers, or when the configuration changes an
-    ingest limit (a worker process is shared by many tasks, so only a child of its own can take
-    them)."""
-    from budgetlint.limits import Limits
-
-    return lim if _in_workers(cfg, timeout, max_memory) or lim != Limits() else None
 
 
 def _check_in_workers(paths, rules, overrides, jobs, lim, keep, progress_console, template=None):

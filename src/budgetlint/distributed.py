@@ -7,20 +7,21 @@ order of the paths — the same ``Result``s ``check_file`` gives in one process,
 identical to a local run. The workers must reach the files at the same paths (a shared disk);
 the cross-document checks run afterwards in the client, over all results.
 
-Per-document limits (``--timeout`` / ``--max-memory``, the ``[limits]`` of the configuration) hold
-as in a local run: given ``limits``, each task checks its document in a child process of the
-worker (``batch.check_isolated``; a Dask worker is daemonic and may not start multiprocessing
-children) that is stopped past its time or memory and reported with the local run's message and
-result (not checked, 已停止并跳过), the ingest limits set in that child. Dask itself has no
+Per-document limits (time, memory, and the ingest limits of ``[limits]``) hold as in a local run,
+the defaults included: each worker thread checks its documents in a resident child process
+(``batch.Resident``; a Dask worker is daemonic and may not start multiprocessing children),
+started once and watched by the local workers' code (``batch.over_limit``): a document past its
+time or memory is stopped (the child killed, a new one started for the next document) and
+reported with the local run's message and result (not checked, 已停止并跳过). Dask itself has no
 per-task time limit, and its worker memory limit restarts a whole worker, which reruns its tasks
-and ends in ``KilledWorker``, so neither is used. Without ``limits`` (none asked for) a document
-runs in the worker itself under the default limits, without a process's start-up (~0.5 s). A
-task that fails for another reason (a lost worker) is reported as not checked; the rest of the
-batch goes on.
+and ends in ``KilledWorker``, so neither is used. A task that fails for another reason (a lost
+worker) is reported as not checked; the rest of the batch goes on. ``limits=None`` (a caller's
+own choice, not the CLI's) checks in the worker itself, without a limit.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 
 from budgetlint import coverage
@@ -37,15 +38,27 @@ def _check(path: str, rule_ids: list[str] | None, overrides: dict[str, str] | No
     """One document, on a worker: the registry filled there, the rules named by id; under
     ``limits`` in a child process of its own."""
     if limits is not None:
-        from budgetlint.batch import check_isolated
-
-        return check_isolated(path, limits, rule_ids, overrides, template)
+        return _resident().check(path, limits, rule_ids, overrides, template)
     from budgetlint.pipeline import check_file
     from budgetlint.rules.registry import REGISTRY, all_rules
 
     all_rules()
     rules = [REGISTRY[r] for r in rule_ids] if rule_ids is not None else None
     return check_file(path, rules, overrides, template)
+
+
+_LOCAL = threading.local()
+
+
+def _resident():
+    """This worker thread's resident child (``batch.Resident``), started on its first document and
+    kept for the next: a worker with several threads has one per thread."""
+    found = getattr(_LOCAL, "resident", None)
+    if found is None:
+        from budgetlint.batch import Resident
+
+        found = _LOCAL.resident = Resident()
+    return found
 
 
 def client_for(scheduler: str, jobs: int = 1):
