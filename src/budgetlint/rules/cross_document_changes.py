@@ -204,12 +204,13 @@ def _said(claim: Claim) -> str:
     if claim.change is not None:
         parts.append(f"比上年{claim.change_word} {claim.change.raw}{_unit(claim.change.unit)}")
     if claim.percent is not None:
-        parts.append(f"{claim.percent_word} {claim.percent.raw}%")
+        lead = "" if claim.change is not None or claim.base is not None else "比上年"
+        parts.append(f"{lead}{claim.percent_word} {claim.percent.raw}%")
     return "，".join(parts)
 
 
 def _cell_text(c: Cell, doc: Document) -> str:
-    return f"{_name(doc)}{Location.of(c.table, c.row, c.column).describe()} {c.value.raw.strip() or '0'}{_unit(c.unit)}"
+    return f"{_name(doc)}{Location.of(c.table, c.row, c.column).describe()}的 {c.value.raw.strip() or '0'}{_unit(c.unit)}"
 
 
 def _other(c: Cell, doc: Document) -> Location:
@@ -222,7 +223,7 @@ def _base_check(claim: Claim, amount: Figure, p_tol: Decimal) -> tuple[Decimal, 
     """(implied base in 元, tolerance in 元, how it is implied) where the sentence states one."""
     if claim.base is not None:
         own = claim.base.half_ulp_yuan()
-        return claim.base.in_yuan(), own * 2 if own > p_tol else own, "说明所列上年数"
+        return claim.base.in_yuan(), own * 2 if own > p_tol else own, "句中所列上年数"
     if claim.change is None:
         return None
     own = amount.half_ulp_yuan() + claim.change.half_ulp_yuan()
@@ -237,6 +238,12 @@ def _percent_range(amount: Figure, p_yuan: Decimal, p_tol: Decimal) -> tuple[Dec
     ratios = [(a - p) / p * _HUNDRED for a in (amount.in_yuan() - half, amount.in_yuan() + half)
               for p in (p_yuan - p_tol, p_yuan + p_tol)]
     return min(ratios), max(ratios)
+
+
+def _to(x: Decimal, places: int) -> Decimal:
+    """``x`` to ``places`` decimals where that loses nothing, else as it is."""
+    q = x.quantize(Decimal(1).scaleb(-places))
+    return q if q == x else x
 
 
 def _direction(word: str | None) -> int:
@@ -260,11 +267,12 @@ def check_claim(pair: Pair, claim: Claim, mine: Cell, theirs: Cell) -> Check | N
         tol = own + p_tol
         if abs(implied - p_yuan) <= tol:
             return Check(claim, mine, theirs, None)
-        expected, found = in_unit(p_yuan, unit), in_unit(implied, unit)
+        places = max(f.decimals for f in (amount, claim.change, claim.base) if f is not None)
+        expected, found = _to(in_unit(p_yuan, unit), places), _to(in_unit(implied, unit), places)
+        also = (f"（合 {fmt(expected)}{_unit(unit)}）" if theirs.unit != unit else "")
         return Check(claim, mine, theirs, meta.finding(
-            f"情况说明「{_said(claim)}」，{how}即上年为 {fmt(found)}{_unit(unit)}；而上年文档{where}"
-            + (f"（合 {fmt(expected.quantize(Decimal('0.01')))}{_unit(unit)}）" if theirs.unit != unit else "")
-            + f"，上年数应为 {fmt(expected)}{_unit(unit)}，说明为 {fmt(found)}{_unit(unit)}",
+            f"情况说明「{_said(claim)}」隐含上年为 {fmt(found)}{_unit(unit)}（{how}），与上年文档{where}{also}"
+            f"不一致（差 {fmt(found - expected)}{_unit(unit)}）",
             claim_location(claim), expected=expected, found=found, tolerance=in_unit(tol, unit),
             unit=_unit(unit) or None, other=_other(theirs, prev), related=[_other(mine, doc)],
             evidence=f"{_name(doc)}：{claim.text[:300]}；{where}"))
