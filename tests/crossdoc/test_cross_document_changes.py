@@ -168,3 +168,43 @@ def test_counterpart_of_a_balance_line_and_a_total_line():
     (b,) = claim.bounds
     other = counterpart(this, prev, b)
     assert other is not None and other.value.amount == Decimal("55.00") and other.table.kind == "expenditure_summary"
+
+
+THREE_PUBLIC_BY_YEAR = """
+一般公共预算“三公”经费支出情况表
+单位：万元
+{prev} 年预算数 | | | | | | {year} 年预算数 | | | | |
+合计 | 因公出国 (境) 经费 | 公务用车购置及运行维护费 | | | 公务接待费 | 合计 | 因公出国 (境) 经费 | 公务用车购置及运行维护费 | | | 公务接待费
+| | 小计 | 公务用车购置经费 | 公务用车运行维护费 | | | | 小计 | 公务用车购置经费 | 公务用车运行维护费 |
+{tp_prev} | | | | | {tp_prev} | {tp} | | | | | {tp}
+"""
+
+
+def _with_years(doc_text_year: int, tp_prev: str, tp: str, narrative: str):
+    text = BUDGET.replace("""一般公共预算“三公”经费支出情况表
+单位：万元
+合计 | 因公出国（境）费 | 公务用车购置及运行费 | 公务接待费
+{tp} | 0.00 | 0.00 | {tp}
+""", THREE_PUBLIC_BY_YEAR.format(prev=doc_text_year - 1, year=doc_text_year, tp_prev=tp_prev, tp="{tp}"))
+    return doc_of(text.format(org=ORG, year=doc_text_year, unit="万元", total="110.00", current="110.00",
+                              carry="0.00", basic="60.00", project="50.00", tp=tp, narrative=narrative),
+                  f"{ORG}-{doc_text_year}-部门预算.txt")
+
+
+def test_the_documents_own_last_year_figure_leaves_it_to_bl305_and_bl801():
+    text = "二、“三公”经费支出情况\n2024年“三公”经费预算5.00万元，比上年增加2.00万元。"
+    prev = last_year(tp="4.00")
+    # the sentence follows the table's own 2023 column (3.00), which differs from last year's document
+    follows = _with_years(2024, "3.00", "5.00", text)
+    assert hits(follows, prev) == []
+    assert {f.rule for _, f in run(follows, prev, rules=("BL801",))} == {"BL801"}
+    # the sentence disagrees with its own table's 2023 column: BL305 reports it within the document
+    differs = _with_years(2024, "4.00", "5.00", text)
+    assert hits(differs, prev) == []
+    assert [f.rule for f in _bl305(differs)] == ["BL305"]
+
+
+def _bl305(doc):
+    from budgetlint.pipeline import run_rules
+
+    return [f for f in run_rules(doc, select(all_rules(), ["BL305"], None)) if f.rule == "BL305"]

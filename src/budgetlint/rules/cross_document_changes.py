@@ -368,6 +368,8 @@ def narrative_change_vs_last_year(pair: Pair) -> Iterator[Finding]:
         if found is None:
             continue
         mine, theirs = found
+        if claim.prior is not None and (claim.change is not None or claim.base is not None):
+            continue  # BL305 compares the sentence with the 三公 table's 上年 figure, BL801 that with last year's
         if _follows_own_prior(doc, claim, mine):
             continue  # the prose follows this year's own 上年 column: BL801 compares that column
         key = (claim.subject, claim.text, claim.amount.raw, claim.change.raw if claim.change else None,
