@@ -1,6 +1,7 @@
 """Cross-document checks of a batch: group the documents (``grouping``), run the pair rules
-(``rules/cross_document.py``) over each relation, attach each finding to the later / dependent
-document's ``Result`` so that every renderer shows it unchanged.
+(``rules/cross_document.py``, ``rules/cross_document_changes.py``) over each relation, attach
+each finding to the later / dependent document's ``Result`` so that every renderer shows it
+unchanged.
 
 ``check`` calls ``cross_check`` after the per-document checks (and the pairing of narrative and
 tables files); ``--no-cross`` skips it.

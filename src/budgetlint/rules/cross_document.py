@@ -11,6 +11,9 @@ A relation that fails on most of its figures at once says the two documents were
 one basis (a 部门 budget against a 单位 final, a unit misread) more likely than that each figure is
 wrong: such a pair gives one warning, not an error per figure — unless every failing figure is off
 by the same amount, which is one difference carried into the totals above it.
+
+The changes on last year that the 情况说明 states, against last year's document (BL805), are in
+``cross_document_changes.py``: they read the narrative claims, not the tables alone.
 """
 
 from __future__ import annotations

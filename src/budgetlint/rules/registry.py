@@ -80,6 +80,7 @@ def all_rules() -> list[Rule]:
         catalog,
         completeness,
         cross_document,
+        cross_document_changes,
         cross_table,
         extraction,
         narrative,
