@@ -138,7 +138,8 @@ def test_department_units_missing_unit_is_a_note():
     dept = budget(intro=UNITS_INTRO)
     u1 = budget(org="甲市统计局机关", kind="单位预算", total="70.00", basic="40.00", project="30.00", tp="3.00")
     hits = run(dept, u1)
-    assert hits and {(h[1], h[2]) for h in hits} == {("BL802", "info")}
+    # one cause (a listed unit absent): one note, however many figures it moves
+    assert [(h[1], h[2]) for h in hits] == [("BL802", "info")]
 
 
 def test_duplicate_publication_differs():

@@ -305,7 +305,7 @@ def department_units(pair: Pair) -> Iterator[Finding]:
     某局部门预算支出总计 1,000.00 万元，其机构设置列明两个单位，两份单位预算的支出总计合计 980.00 万元。
 
     ## 不报的情形
-    部门文档未说明由哪些单位组成，或所列单位不全在本批中：只给一条提示，列出缺少的单位和差额，不报错误；
+    部门文档未说明由哪些单位组成，或所列单位不全在本批中：只给一条提示，列出缺少的单位和各项差额，不报错误；
     元/万元换算后差额在印刷精度的舍入范围内；多数数字同时不一致且各差一个不同的数时只提示一次口径可能不同
     （各数字差额相同，如某单位支出改动后收入总计、支出总计和基本支出同差一个数，是同一处差异计入了各级合计，仍报错误）。
     """
@@ -328,8 +328,16 @@ def department_units(pair: Pair) -> Iterator[Finding]:
     names = "、".join(pair.missing[:5]) + (f"等 {len(pair.missing)} 个单位" if len(pair.missing) > 5 else "")
     why = (f"；部门所列单位中 {names} 不在本批中" if pair.missing
            else "；部门文档未列明所属单位，不能确定本批的单位是否齐全")
-    yield from _report("BL802", pair, comparisons, "本批所属单位之和", severity=Severity.INFO,
-                       note=f"（仅供参考{why}）")
+    # one cause (units absent, or not known): one note naming every figure it moves
+    failed = [c for c in comparisons if _comparable(c) and not c.agrees]
+    if failed:
+        others = "、".join(f"《{Path(d.path).name}》" for d in pair.others)
+        first = failed[0]
+        yield REGISTRY["BL802"].finding(
+            f"部门汇总数与本批所属单位{others}之和有 {len(failed)} 个数字不一致（仅供参考{why}）："
+            + "；".join(f"{c.label} {fmt(c.mine.amount)} 对 {fmt(c.in_mine(c.expected_yuan))}" for c in failed),
+            first.mine.location, severity=Severity.INFO, other=_other(first.theirs[0]),
+            evidence="；".join(_describe(c) for c in failed[:6]) + ("……" if len(failed) > 6 else ""))
 
 
 # ---------------------------------------------------------------------------------------------
