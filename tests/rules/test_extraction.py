@@ -47,6 +47,18 @@ def test_bl905_passes_ingest_notes_on():
     assert [f.rule for f in _rules(doc, "BL905")] == ["BL905"]
 
 
+
+def test_bl905_leaves_page_facts_to_their_rules():
+    # a blank page and text cut off by the clipping are the published page's faults: BL607 and
+    # BL706 report each once; BL905 repeating them made one problem two findings
+    from budgetlint.ingest.notices import blank_page, clipped_text
+
+    doc = doc_of(SLID)
+    doc.notes += [blank_page(3), clipped_text(5, "（八）负责本系统警车管理工作。")]
+    assert _rules(doc, "BL905") == []
+    assert [f.rule for f in _rules(doc, "BL706")] == ["BL706"]
+
+
 def test_bl999_a_crashing_rule_is_reported_not_raised():
     from budgetlint.findings import Severity
     from budgetlint.rules.registry import Rule

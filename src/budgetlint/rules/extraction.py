@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from budgetlint.findings import Finding, Location
+from budgetlint.ingest.notices import parse as parse_notice
 from budgetlint.model import Document
 from budgetlint.rules.common import LOW_CONFIDENCE, item_label
 from budgetlint.rules.registry import REGISTRY, rule
@@ -98,9 +99,11 @@ def source_note(doc: Document) -> Iterator[Finding]:
     ## 示例
     文件编码为 GBK/GB18030，已按该编码读取。
     ## 不报的情形
-    读取顺利时。
+    读取顺利时；页面本身的情况（空白页、被裁切只显示一部分的文字）由 BL607、BL706 报告，不在此重复。
     """
     for note in doc.notes:
+        if parse_notice(note) is not None:
+            continue  # a fact about the page (blank, text cut off): BL607 / BL706 report it once
         yield _notice("BL905", note, Location())
 
 
