@@ -164,6 +164,7 @@ def check_many(paths: list[str], *, jobs: int = 1, limits: Limits | None = None,
 
 _SERVE = "import pickle,sys; sys.path[:] = pickle.load(sys.stdin.buffer); from budgetlint.batch import _serve; _serve()"
 _STARTED = b"S"  # the child took the task (rules loaded): the document's clock starts
+START_LIMIT = 120.0  # seconds for a child to start and take its task (not the document's time)
 _RESTART_SHARE = 0.5  # a child left above this share of the memory limit is replaced (Python keeps its peak)
 
 
@@ -194,8 +195,8 @@ class Resident:
             ready, _, _ = select.select([fd], [], [], POLL)
             if ready:
                 chunk = os.read(fd, 1 << 20)
-                if not chunk:  # the child exited
-                    return self._stop(over_limit(path, lim, 0.0, proc.wait(), None) or _stopped(path, "处理时进程意外退出，已跳过"))
+                if not chunk:  # the child exited: reported as a worker that died
+                    return self._stop(_stopped(path, f"处理时进程意外退出（退出码 {proc.wait()}），已跳过"))
                 buf += chunk
                 if not running and buf[:1] == _STARTED:
                     del buf[:1]
@@ -211,6 +212,8 @@ class Resident:
             code = proc.poll()
             stopped = over_limit(path, lim, time.monotonic() - since if running else 0.0, code,
                                  _rss_mb(proc.pid) if code is None else None)
+            if stopped is None and not running and time.monotonic() - since > START_LIMIT:
+                stopped = _stopped(path, f"检查进程启动超时（超过 {START_LIMIT:g} 秒），已跳过")
             if stopped is not None:
                 return self._stop(stopped)
 
