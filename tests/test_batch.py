@@ -49,3 +49,28 @@ def test_a_document_past_its_memory_is_stopped(tmp_path):
 def test_cli_jobs_and_timeout(tmp_path):
     r = CliRunner().invoke(main, ["check", "-q", "-j", "2", "--timeout", str(TIMEOUT), str(_big(tmp_path)), str(SAMPLE)])
     assert r.exit_code == 2 and "超时" in r.output and "9 个错误" in r.output
+
+
+def test_progress_names_the_documents_being_checked(tmp_path):
+    # check_many says which document each worker takes; the bar names those not yet finished
+    from rich.console import Console
+
+    from budgetlint.cli import _progress
+    from budgetlint.pipeline import Result
+
+    a, b = tmp_path / "甲局预算.txt", tmp_path / "乙局预算.txt"
+    for p in (a, b):
+        p.write_text(SAMPLE.read_text("utf-8"), "utf-8")
+    taken: list[str] = []
+    results = check_many([str(a), str(b)], jobs=2, on_start=taken.append)
+    assert sorted(taken) == sorted([str(a), str(b)]) and all(r.error is None for r in results)
+
+    console = Console(record=True, force_terminal=True, width=120)
+    kept: list[Result] = []
+    with _progress(console, 2, kept.append) as (started, finished):
+        started(str(a))
+        started(str(b))
+        finished(Result(path=str(a)))
+    shown = console.export_text()
+    assert "1/2" in shown and "乙局预算.txt" in shown.splitlines()[-1] and "甲局预算.txt" not in shown.splitlines()[-1]
+    assert [r.path for r in kept] == [str(a)]

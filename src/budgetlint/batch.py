@@ -92,11 +92,13 @@ def over_limit(path: str, lim: Limits, seconds: float, exitcode: int | None, rss
 
 def check_many(paths: list[str], *, jobs: int = 1, limits: Limits | None = None, rule_ids: list[str] | None = None,
                overrides: dict[str, str] | None = None,
-               on_result: Callable[[Result], None] | None = None, template: str | None = None) -> list[Result]:
+               on_result: Callable[[Result], None] | None = None, template: str | None = None,
+               on_start: Callable[[str], None] | None = None) -> list[Result]:
     """Check ``paths`` in ``jobs`` worker processes; results in the order of ``paths``.
 
-    ``on_result`` is called as each document finishes (progress, results written as they come). On
-    Ctrl-C the workers are stopped and ``Interrupted`` carries the results so far."""
+    ``on_result`` is called as each document finishes (progress, results written as they come),
+    ``on_start`` with its path as a worker takes it (the progress bar names the documents being
+    checked). On Ctrl-C the workers are stopped and ``Interrupted`` carries the results so far."""
     lim = limits if limits is not None else active()
     ctx = multiprocessing.get_context("spawn")
     tasks, results = ctx.Queue(), ctx.Queue()
@@ -126,6 +128,8 @@ def check_many(paths: list[str], *, jobs: int = 1, limits: Limits | None = None,
                 taker = next((w for w in workers if w.process.pid == payload), None)
                 if taker is not None:
                     taker.index, taker.since = index, time.monotonic()
+                if on_start is not None and index not in done:
+                    on_start(paths[index])
             elif kind == "done":
                 for w in workers:
                     if w.index == index:

@@ -6,6 +6,7 @@ Exit codes (linter convention): 0 — no finding at or above ``--fail-on`` (defa
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from functools import partial
@@ -246,9 +247,10 @@ def check(files: tuple[str, ...], fmt: str, output: str | None, select: tuple[st
             from budgetlint.distributed import DaskMissing, check_on_dask
 
             try:
-                results = check_on_dask(paths, scheduler, jobs=jobs, rule_ids=[r.id for r in rules],
-                                        overrides=cfg.severity, template=template, on_result=done,
-                                        limits=lim)  # defaults included: a resident child per worker
+                with _progress(err if show_progress else None, len(paths), done) as (_, finished):
+                    results = check_on_dask(paths, scheduler, jobs=jobs, rule_ids=[r.id for r in rules],
+                                            overrides=cfg.severity, template=template, on_result=finished,
+                                            limits=lim)  # defaults included: a resident child per worker
             except DaskMissing as e:
                 raise click.UsageError(str(e)) from e
         elif jobs > 1 or _in_workers(cfg, timeout, max_memory):
@@ -473,22 +475,41 @@ def _check_in_workers(paths, rules, overrides, jobs, lim, keep, progress_console
     """``check -j N``: worker processes with limits per document (budgetlint/batch.py)."""
     from budgetlint.batch import check_many
 
-    ids = [r.id for r in rules]
-    if progress_console is None:
-        return check_many(paths, jobs=jobs, limits=lim, rule_ids=ids, overrides=overrides, on_result=keep,
-                          template=template)
+    with _progress(progress_console, len(paths), keep) as (started, finished):
+        return check_many(paths, jobs=jobs, limits=lim, rule_ids=[r.id for r in rules], overrides=overrides,
+                          on_result=finished, template=template, on_start=started)
+
+
+@contextlib.contextmanager
+def _progress(console, total: int, keep):
+    """A progress bar over a batch (count, ETA, the documents being checked — or, where the
+    engine does not say which are, the last one finished) → (started, finished) callbacks;
+    without a console, ``keep`` alone."""
+    if console is None:
+        yield None, keep
+        return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     with Progress(TextColumn("检查中…"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                  TextColumn("{task.description}"), console=progress_console) as bar:
-        task = bar.add_task("", total=len(paths))
+                  TextColumn("{task.description}"), console=console) as bar:
+        task = bar.add_task("", total=total)
+        current: dict[str, None] = {}  # in the order taken
 
-        def advance(res) -> None:
+        def show(last: str = "") -> None:
+            names = "、".join(Path(p).name[:30] for p in current) or last
+            bar.update(task, description=names[:50])
+
+        def started(path: str) -> None:
+            current[path] = None
+            show()
+
+        def finished(res) -> None:
             keep(res)
-            bar.update(task, advance=1, description=Path(res.path).name[:40])
+            current.pop(res.path, None)
+            bar.advance(task)
+            show(Path(res.path).name[:40])
 
-        return check_many(paths, jobs=jobs, limits=lim, rule_ids=ids, overrides=overrides, on_result=advance,
-                          template=template)
+        yield started, finished
 
 
 def _open_cache(folder, off, rules, overrides, template):
