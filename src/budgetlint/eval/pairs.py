@@ -4,21 +4,27 @@
 set from one underlying model, and checks every set as one batch (``check_file`` on each file,
 then ``crossdoc.cross_check``, as ``budgetlint check`` does):
 
-- ``year``: one body's budgets for year Y-1 and Y; year Y's 上年 figures are year Y-1's own
-  (the Shandong 三公 table prints both years; Hebei's prints the budget year only, so a Hebei set
-  is a quiet control with nothing to plant);
+- ``year``: one body's budgets for Y-1 and Y; year Y's 上年 figures are year Y-1's own, the ones
+  its tables print (the Shandong 三公 table prints both years; Hebei's the budget year only) and
+  the bases of the changes its 情况说明 states (``next_year``: 收支总计, 基本 / 项目支出, the
+  sources of income, 机关运行经费, 三公);
 - ``department_units``: a 部门预算 and the 单位预算 of its 本级 and subordinate units, the
   department's figures the sum of the units', its 机构设置 naming the units;
 - ``budget_final``: a budget and the same year's 决算 (the standard 决算 set, ``final.py``), its
   决算数 below the budget and its 年初预算 (the 三公 table's 预算数) the budget's figures;
 - ``duplicate``: one document published twice, the full document and a tables-only file.
 
-Each set comes ``clean`` (every BL80x finding at error level is false) and ``planted``: one
-labelled inconsistency in one member — the 上年 三公 figure, one unit's spending, the 决算's
-年初预算, one cell of the second copy. A change to the model (the first three) keeps the member
-consistent in itself; the duplicate's cell is changed where it is printed. Files are titled and
-named as the layouts title real documents: ``grouping.find_pairs`` links them by what it reads
-(issuing body, year, kind; the units a department lists; near-identical tables), nothing else.
+Each set comes ``clean`` (every BL80x finding at error level is false) and ``planted`` once per
+rule of its relation (``PLANTS``): one labelled inconsistency in one member — the 上年 三公 figure
+year Y prints (BL801, Shandong only), the 上年 base of one change year Y's 情况说明 states where
+its tables print no 上年 figure of it (BL805: the 收支 total; in Hebei also a 三公 item), one unit's
+spending, the 决算's 年初预算, one cell of the second copy. A change to the model (all but the
+last) keeps the member consistent in itself (``SetResult.own``: the per-document findings, against
+the clean set's); the duplicate's cell is changed where it is printed. A BL805 plant is found by a
+finding at the sentence, bound to this year's figure of the quantity, stating last year's figure
+and the implied base. Files are titled and named as the layouts title real documents:
+``grouping.find_pairs`` links them by what it reads (issuing body, year, kind; the units a
+department lists; near-identical tables), nothing else.
 """
 
 from __future__ import annotations
