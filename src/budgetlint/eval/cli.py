@@ -30,7 +30,7 @@ def _csv(value: str) -> tuple[str, ...]:
 @click.option("--pairs", is_flag=True,
               help="cross-document mode: related sets (year Y-1/Y, department and units, budget and 决算, a "
                    "document published twice), clean and with one planted inconsistency, each checked as one "
-                   "batch; reports BL801–BL804 (--n sets per relation, template and format; --variants unused)")
+                   "batch; reports BL801–BL805 (--n sets per relation, template and format; --variants unused)")
 @click.option("--relations", default=",".join(RELATIONS), show_default=True,
               help="comma-separated relations (--pairs)")
 def main(n: int, seed: int, templates: str, formats: str, variants: str, errors_per_doc: int, keep: str | None,
@@ -38,7 +38,7 @@ def main(n: int, seed: int, templates: str, formats: str, variants: str, errors_
     """生成带标注错误的预算文档，运行 budgetlint，报告召回率、精确率、误报与关键数字还原率。
 
     --pairs：生成相关的文档组（上下年度、部门与所属单位、预算与决算、同一文档两份），报告跨文档规则
-    BL801–BL804 的埋入数、发现数、漏报与一致组上的误报。"""
+    BL801–BL805 的埋入数、发现数、漏报与一致组上的误报。"""
     t, f, v = _csv(templates), _csv(formats), _csv(variants)
     if pairs:
         r = _csv(relations)

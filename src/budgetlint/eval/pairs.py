@@ -4,21 +4,27 @@
 set from one underlying model, and checks every set as one batch (``check_file`` on each file,
 then ``crossdoc.cross_check``, as ``budgetlint check`` does):
 
-- ``year``: one body's budgets for year Y-1 and Y; year Y's 上年 figures are year Y-1's own
-  (the Shandong 三公 table prints both years; Hebei's prints the budget year only, so a Hebei set
-  is a quiet control with nothing to plant);
+- ``year``: one body's budgets for Y-1 and Y; year Y's 上年 figures are year Y-1's own, the ones
+  its tables print (the Shandong 三公 table prints both years; Hebei's the budget year only) and
+  the bases of the changes its 情况说明 states (``next_year``: 收支总计, 基本 / 项目支出, the
+  sources of income, 机关运行经费, 三公);
 - ``department_units``: a 部门预算 and the 单位预算 of its 本级 and subordinate units, the
   department's figures the sum of the units', its 机构设置 naming the units;
 - ``budget_final``: a budget and the same year's 决算 (the standard 决算 set, ``final.py``), its
   决算数 below the budget and its 年初预算 (the 三公 table's 预算数) the budget's figures;
 - ``duplicate``: one document published twice, the full document and a tables-only file.
 
-Each set comes ``clean`` (every BL80x finding at error level is false) and ``planted``: one
-labelled inconsistency in one member — the 上年 三公 figure, one unit's spending, the 决算's
-年初预算, one cell of the second copy. A change to the model (the first three) keeps the member
-consistent in itself; the duplicate's cell is changed where it is printed. Files are titled and
-named as the layouts title real documents: ``grouping.find_pairs`` links them by what it reads
-(issuing body, year, kind; the units a department lists; near-identical tables), nothing else.
+Each set comes ``clean`` (every BL80x finding at error level is false) and ``planted`` once per
+rule of its relation (``PLANTS``): one labelled inconsistency in one member — the 上年 三公 figure
+year Y prints (BL801, Shandong only), the 上年 base of one change year Y's 情况说明 states where
+its tables print no 上年 figure of it (BL805: the 收支 total; in Hebei also a 三公 item), one unit's
+spending, the 决算's 年初预算, one cell of the second copy. A change to the model (all but the
+last) keeps the member consistent in itself (``SetResult.own``: the per-document findings, against
+the clean set's); the duplicate's cell is changed where it is printed. A BL805 plant is found by a
+finding at the sentence, bound to this year's figure of the quantity, stating last year's figure
+and the implied base. Files are titled and named as the layouts title real documents:
+``grouping.find_pairs`` links them by what it reads (issuing body, year, kind; the units a
+department lists; near-identical tables), nothing else.
 """
 
 from __future__ import annotations
@@ -30,6 +36,7 @@ import time
 import zlib
 from collections import Counter
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 from budgetlint.crossdoc import cross_check
@@ -51,11 +58,16 @@ from budgetlint.eval.model import Composition, Para, TableBlock
 from budgetlint.eval.mutate import _amount_cells, _delta, _set
 from budgetlint.eval.render import renderer
 from budgetlint.findings import Finding
+from budgetlint.model import Document
 from budgetlint.pipeline import check_file
 from budgetlint.rules.registry import all_rules
 
 RELATIONS = ("year", "department_units", "budget_final", "duplicate")
-RULE_OF = {"year": "BL801", "department_units": "BL802", "budget_final": "BL803", "duplicate": "BL804"}
+# The rules measured on each relation, each with its own planted sets: a year set is planted either
+# in a 上年 figure the year-Y document prints (BL801) or in a change its 情况说明 states (BL805).
+PLANTS: dict[str, tuple[str, ...]] = {"year": ("BL801", "BL805"), "department_units": ("BL802",),
+                                      "budget_final": ("BL803",), "duplicate": ("BL804",)}
+RELATION_OF = {rule: relation for relation, rules in PLANTS.items() for rule in rules}
 PAIR_TEMPLATES = ("shandong", "hebei")
 # Layouts that print last year's 三公 figures beside the budget year's (the Shandong 三公 table:
 # "2023年预算数 | 2024年预算数"); Hebei's prints the budget year only, as seed 003 does.
@@ -79,13 +91,38 @@ class Plant:
     tables: tuple[str, ...]  # table kinds a finding may point at
     row: str | None = None  # row reference (code digits or label key) and column key, where one cell
     column: str | None = None
+    # A narrative plant (BL805): the finding must be at a sentence, bound to a cell of ``tables``
+    # (this year's figure of the quantity), and state last year's figure and the base the sentence
+    # implies (``figures``: expected, found, in the sentence's unit).
+    sentence: bool = False
+    figures: tuple[Decimal, Decimal] | None = None
+    # Other sentences the plant makes differ as well (a 三公 item's 合计 follows it): a finding of
+    # the rule with these figures is explained by the plant, neither false nor counted as found.
+    follows: tuple[tuple[Decimal, Decimal], ...] = ()
 
-    def matches(self, rule: str, at: FoundAt) -> bool:
-        if rule != self.rule or at.kind not in self.tables:
+    def explains(self, f: Finding) -> bool:
+        return f.rule == self.rule and f.location.table is None and any(_same_figures(f, x) for x in self.follows)
+
+    def matches(self, rule: str, at: FoundAt, bound: FoundAt | None = None, finding: Finding | None = None) -> bool:
+        if rule != self.rule:
+            return False
+        if self.sentence:
+            if at.kind is not None or bound is None:
+                return False  # not at the sentence, or not bound to a figure of this year's tables
+            if self.figures is not None and (finding is None or not _same_figures(finding, self.figures)):
+                return False
+            at = bound
+        if at.kind not in self.tables:
             return False
         if self.row and at.rows and self.row not in at.rows:
             return False
         return _col_match(self.column, at.column)
+
+
+def _same_figures(f: Finding, figures: tuple[Decimal, Decimal]) -> bool:
+    expected, found = figures
+    return (isinstance(f.expected, Decimal) and isinstance(f.found, Decimal)
+            and abs(f.expected - expected) < Decimal("0.005") and abs(f.found - found) < Decimal("0.005"))
 
 
 @dataclass(slots=True)
@@ -107,18 +144,24 @@ class SetResult:
     folder: str
     plant: Plant | None
     linked: bool  # find_pairs found the set's relation
-    findings: list[tuple[str, Finding, FoundAt]] = field(default_factory=list)  # (file, BL80x finding, where)
+    # (file, BL80x finding, where, the cell of that file a finding at a sentence is bound to)
+    findings: list[tuple[str, Finding, FoundAt, FoundAt | None]] = field(default_factory=list)
     unreadable: int = 0
     seconds: float = 0.0
+    # (file, rule, severity) of every error and warning of the per-document rules: the plant keeps
+    # its member consistent in itself, so a planted set has the same as its clean set
+    own: list[tuple[str, str, str]] = field(default_factory=list)
 
     def of(self, rule: str, severities: tuple[str, ...] = ("error", "warning")) -> list[Finding]:
-        return [f for _, f, _ in self.findings if f.rule == rule and f.severity.value in severities]
+        return [f for _, f, _, _ in self.findings if f.rule == rule and f.severity.value in severities]
 
     def hits(self, severities: tuple[str, ...] = ("error", "warning")) -> list[Finding]:
-        """Findings that point at the planted inconsistency (its rule, its table, its cell)."""
+        """Findings that point at the planted inconsistency (its rule, its table, its cell; BL805:
+        the sentence, its quantity and its figures)."""
         if self.plant is None:
             return []
-        return [f for _, f, at in self.findings if f.severity.value in severities and self.plant.matches(f.rule, at)]
+        return [f for _, f, at, bound in self.findings
+                if f.severity.value in severities and self.plant.matches(f.rule, at, bound, f)]
 
     @property
     def found(self) -> bool:
@@ -129,8 +172,8 @@ class SetResult:
         """BL80x errors and warnings not explained by the planted inconsistency."""
         want = self.plant.rule if self.plant else None
         hits = {id(f) for f in self.hits()}
-        return [f for _, f, _ in self.findings if id(f) not in hits and f.severity.value in ("error", "warning")
-                and (f.rule != want or not hits)]
+        return [f for _, f, _, _ in self.findings if id(f) not in hits and f.severity.value in ("error", "warning")
+                and (f.rule != want or not hits) and not (self.plant and self.plant.explains(f))]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -222,6 +265,39 @@ def _change_prev_three_public(b: Budget, rng: random.Random) -> str:
     return f"{b.year}年文档的{b.year - 1}年“三公”经费 {part} {v} → {v + d}（分）"
 
 
+# Where the figure a change sentence is bound to may be printed: the 收支总表's 收入 / 支出总计 (the
+# 收入 / 支出总表's 合计 is the same figure), the 三公 table.
+_TOTAL_TABLES = ("income_expenditure_summary", "income_summary", "expenditure_summary")
+
+
+def _change_narrated_base(b: Budget, template: str, rng: random.Random) -> Plant:
+    """Year Y's 情况说明 states one change on a base that is not year Y-1's figure: the 收支 total
+    (with 基本 or 项目支出 and 一般公共预算收入, so that the document's own parts still add up), or,
+    where year Y's 三公 table prints no 上年 column, one 三公 item (its 合计 follows). Year Y's
+    document stays consistent in itself; what it prints of last year is unchanged.
+
+    The plant's figures: year Y-1's figure and the base the sentence implies, in 万元. Not
+    机关运行经费: these layouts state it in the narrative only, no table prints it."""
+    unit = Decimal(100 * b.scale)
+    member = _stem(b)
+    if template in PRINTS_PREVIOUS or rng.random() < 0.5:
+        pv = b.prev
+        side = rng.choice(("basic", "project"))
+        v = pv["total"]
+        d = _delta(rng, min(pv[side], pv["general"]))
+        for k in ("total", side, "general"):
+            pv[k] += d
+        return Plant("BL805", member, f"{b.year}年情况说明的上年收支总计 {v} → {v + d}（分，{side} 随之）",
+                     _TOTAL_TABLES, sentence=True, figures=(Decimal(v) / unit, Decimal(v + d) / unit))
+    part = rng.choice(_TP_PARTS)
+    v, total = b.three_public["prev"].get(part, 0), b.tp_total("prev")
+    d = abs(_delta(rng, v)) if v == 0 else _delta(rng, v)
+    b.three_public["prev"][part] = v + d
+    return Plant("BL805", member, f"{b.year}年情况说明的上年“三公”经费 {part} {v} → {v + d}（分，合计随之）",
+                 ("three_public",), sentence=True, figures=(Decimal(v) / unit, Decimal(v + d) / unit),
+                 follows=((Decimal(total) / unit, Decimal(total + d) / unit),))
+
+
 def _change_unit_spending(b: Budget, rng: random.Random) -> str:
     items = [e for e in b.econ if e.group == "public" and e.code not in _RESTATED] or \
         [e for e in b.econ if e.code not in _RESTATED]
@@ -271,22 +347,29 @@ def _carry(template: str) -> bool | None:
     return None if template == "hebei" else False
 
 
-def build(relation: str, template: str, index: int, seed: int, variant: str) -> PairSet | None:
-    """One set; None when the variant cannot be planted in this layout (a year set whose layout
-    prints no 上年 figure)."""
+def build(relation: str, template: str, index: int, seed: int, variant: str, rule: str | None = None) -> PairSet | None:
+    """One set; None when the variant cannot be planted in this layout (a BL801 year set whose
+    layout prints no 上年 figure). ``rule``: which of the relation's plants (``PLANTS``), the first
+    by default."""
     ss = set_seed(seed, relation, template, index)
-    rng = random.Random(f"{ss}:{variant}")
+    rule = rule or PLANTS[relation][0]
+    if rule not in PLANTS[relation]:
+        raise ValueError(f"relation {relation!r} plants {', '.join(PLANTS[relation])}, not {rule!r}")
+    rng = random.Random(f"{ss}:{variant}" if rule == PLANTS[relation][0] else f"{ss}:{variant}:{rule}")
     layout_rng = ss * 31 + 7
     planted = variant == "planted"
     if relation == "year":
-        if planted and template not in PRINTS_PREVIOUS:
+        if planted and rule == "BL801" and template not in PRINTS_PREVIOUS:
             return None
         b0 = budget_for(template, ss, year=YEAR - 1)
         b1 = next_year(b0, random.Random(ss))
-        detail = _change_prev_three_public(b1, rng) if planted else ""
+        plant = None
+        if planted and rule == "BL801":
+            plant = Plant("BL801", _stem(b1), _change_prev_three_public(b1, rng), ("three_public",))
+        elif planted:
+            plant = _change_narrated_base(b1, template, rng)
         members = [(_stem(b0), compose(b0, template, random.Random(layout_rng))),
                    (_stem(b1), compose(b1, template, random.Random(layout_rng)))]
-        plant = Plant("BL801", _stem(b1), detail, ("three_public",)) if planted else None
     elif relation == "department_units":
         pick = random.Random(ss)
         lead = generate(ss, YEAR, _carry(template), Body(unit_type="机关", doc_kind="单位预算", units=()))
@@ -330,9 +413,21 @@ def build(relation: str, template: str, index: int, seed: int, variant: str) -> 
 # checking a set as one batch
 
 
+def _bound(f: Finding, doc: Document | None) -> FoundAt | None:
+    """The cell of ``doc`` a finding at a sentence (no table) is bound to: its first related
+    location in the same document that is in a table."""
+    if doc is None or f.location.table is not None:
+        return None
+    for loc in f.related:
+        if loc.table is not None and loc.document in (None, doc.path):
+            return _where(loc, doc)
+    return None
+
+
 def run_set(s: PairSet, fmt: str, folder: Path) -> SetResult:
     rend = renderer(fmt)
-    sub = folder / f"{s.relation}-{s.template}-{s.index:03d}-{s.variant}"
+    which = f"-{s.plant.rule}" if s.plant is not None and len(PLANTS[s.relation]) > 1 else ""
+    sub = folder / f"{s.relation}-{s.template}-{s.index:03d}-{s.variant}{which}"
     sub.mkdir(parents=True, exist_ok=True)
     paths = []
     for stem, comp in s.members:
@@ -345,8 +440,10 @@ def run_set(s: PairSet, fmt: str, folder: Path) -> SetResult:
     out = SetResult(s.relation, s.template, s.index, s.variant, str(sub), s.plant,
                     linked=any(p.relation == s.relation for p in pairs),
                     unreadable=sum(1 for r in results if r.error), seconds=time.perf_counter() - start)
-    out.findings = [(Path(r.path).name, f, _where(f.location, r.document)) for r in results for f in r.findings
-                    if f.rule.startswith("BL80")]
+    out.findings = [(Path(r.path).name, f, _where(f.location, r.document), _bound(f, r.document))
+                    for r in results for f in r.findings if f.rule.startswith("BL80")]
+    out.own = sorted((Path(r.path).name, f.rule, f.severity.value) for r in results for f in r.findings
+                     if not f.rule.startswith("BL80") and f.severity.value in ("error", "warning"))
     return out
 
 
@@ -356,16 +453,26 @@ class PairReport:
     sets: list[SetResult]
     wall_seconds: float
 
+    def _own_changed(self, planted: SetResult) -> bool:
+        """The plant changed what the per-document rules report (against the same set, clean)."""
+        where = Path(planted.folder).parent
+        for s in self.sets:
+            if (s.variant == "clean" and s.relation == planted.relation and s.template == planted.template
+                    and s.index == planted.index and Path(s.folder).parent == where):
+                return s.own != planted.own
+        return False
+
     def summary(self) -> dict[str, object]:
         rules: dict[str, dict[str, object]] = {}
-        for relation, rule in RULE_OF.items():
+        for rule, relation in RELATION_OF.items():
             sel = [s for s in self.sets if s.relation == relation]
-            planted = [s for s in sel if s.variant == "planted"]
+            planted = [s for s in sel if s.plant is not None and s.plant.rule == rule]
             clean = [s for s in sel if s.variant == "clean"]
             errors = sum(1 for s in planted if s.hits(("error",)))
             found = sum(1 for s in planted if s.found)
             rules[rule] = {
                 "relation": relation, "planted": len(planted), "found": found, "found_as_error": errors,
+                "own_changed": sum(1 for s in planted if self._own_changed(s)),
                 "found_as_warning_only": found - errors, "missed": len(planted) - found,
                 "recall": round(found / len(planted), 4) if planted else None,
                 "clean_sets": len(clean),
@@ -399,8 +506,8 @@ def evaluate_pairs(n: int = 5, seed: int = 1, templates: tuple[str, ...] = PAIR_
             for fmt in formats:
                 for relation in relations:
                     for i in range(n):
-                        for variant in ("clean", "planted"):
-                            s = build(relation, template, i, seed, variant)
+                        for variant, rule in (("clean", None), *(("planted", r) for r in PLANTS[relation])):
+                            s = build(relation, template, i, seed, variant, rule)
                             if s is not None:
                                 out.append(run_set(s, fmt, folder / fmt))
     params = {"n": n, "seed": seed, "templates": list(templates), "formats": list(formats),
@@ -428,15 +535,20 @@ def format_pair_report(rep: PairReport, details: bool = False) -> str:
     lines += ["", f"一致的文档组上的 BL80x 错误级发现: {s['clean_error_findings']}（应为 0）",
               f"埋入组中其他 BL80x 规则的错误级发现: {other}（应为 0）",
               f"用时 {s['wall_seconds']} 秒"]
+    changed = {r: d["own_changed"] for r, d in s["rules"].items() if d["own_changed"]}
+    lines.append("埋入后本文档规则的错误/警告与一致组不同的埋入组: "
+                 + ("，".join(f"{r} {n}" for r, n in changed.items()) if changed else "0")
+                 + "（BL804 改的是印出的单元格，本文档规则应当报告；其余应为 0）")
     if "year" in p["relations"] and any(t not in PRINTS_PREVIOUS for t in p["templates"]):
-        lines.append("注：河北版式的“三公”经费表不列上年数，上年对比无可比数字，year 组只作一致对照，不埋入。")
+        lines.append("注：河北版式的“三公”经费表不列上年数，BL801 无可比数字，河北 year 组不埋入 BL801；"
+                     "BL805 埋入情况说明所述的上年数（河北：收支总计或一项“三公”经费；山东：收支总计）。")
     if details:
         lines += ["", "明细"]
         for r in rep.sets:
             if r.plant is not None and not r.found:
                 lines.append(f"  MISS {r.folder} {r.plant.rule}: {r.plant.detail}"
                              + ("" if r.linked else "（文档未配对）"))
-            for name, f, _ in r.findings:
+            for name, f, _, _ in r.findings:
                 if f.severity.value in ("error", "warning") and (r.plant is None or f.rule != r.plant.rule):
                     lines.append(f"  FALSE {r.folder}/{name} {f.rule} {f.severity.value}: {f.message[:160]}")
             if r.plant is not None and r.found:
