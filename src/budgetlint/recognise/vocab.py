@@ -59,6 +59,9 @@ class Vocabulary:
     change_groups: frozenset[str] = frozenset()  # header groups holding the change between years
     _title_index: list[tuple[str, TableSpec]] = field(default_factory=list)
     _title_hits: dict[str, tuple[tuple[str, TableSpec], ...]] = field(default_factory=dict)
+    # The index by each title's first two characters (16 for the 150 titles shipped): a line that
+    # holds none of them holds no title, and one that does is tested against those titles only.
+    _title_heads: dict[str, list[tuple[int, str, TableSpec]]] = field(default_factory=dict)
 
     def match_title(self, text: str) -> list[TableSpec]:
         """Specs whose title occurs in ``text``, longest title first (so 财政拨款收支总体情况表
@@ -93,8 +96,15 @@ class Vocabulary:
         if hits is None:
             if len(self._title_hits) >= 1 << 16:
                 self._title_hits.clear()
-            hits = self._title_hits[key] = tuple((t, s) for t, s in self._title_index if t in key)
+            hits = self._title_hits[key] = self._scan_titles(key)
         return hits
+
+    def _scan_titles(self, key: str) -> tuple[tuple[str, TableSpec], ...]:
+        """The titles ``key`` holds, in index order: only those whose first two characters it
+        holds are tested (a shorter title is its own head)."""
+        candidates = [entry for head, group in self._title_heads.items() if head in key for entry in group]
+        candidates.sort()  # back into index order; the positions are unique, so specs are never compared
+        return tuple((t, s) for _, t, s in candidates if t in key)
 
     def column_key(self, header: str) -> str | None:
         return self.amount_words.get(label_key(header))
@@ -204,6 +214,8 @@ def load_vocabulary(folder: Path | None = None, extra: list[Path] | None = None)
     vocab._title_index = sorted(
         ((title, spec) for spec in specs for title in spec.titles), key=lambda ts: -len(ts[0])
     )
+    for order, (title, spec) in enumerate(vocab._title_index):
+        vocab._title_heads.setdefault(title[:2], []).append((order, title, spec))
     return vocab
 
 
