@@ -320,15 +320,36 @@ def code_amount_differs(doc: Document) -> Iterator[Finding]:
                              other.values["total"], f"科目 {code}")
 
 
+# The 类 of each catalog by name, built once per catalog object (load_catalog keeps them, and
+# entries are only added while loading): a scan of every entry per summary row was most of BL208.
+_CLASSES: dict[int, tuple[object, dict[str, tuple[int, str]]]] = {}
+
+
+def _classes(catalog) -> dict[str, tuple[int, str]]:
+    """Name key → (position in the catalog, code) of its first 类 of that name."""
+    from budgetlint.catalogs import name_key
+
+    held = _CLASSES.get(id(catalog))
+    if held is None or held[0] is not catalog:
+        index: dict[str, tuple[int, str]] = {}
+        for i, e in enumerate(catalog.entries.values()):
+            if e.level == 1:
+                index.setdefault(name_key(e.name), (i, e.code))
+        if len(_CLASSES) >= 16:
+            _CLASSES.clear()
+        held = _CLASSES[id(catalog)] = (catalog, index)
+    return held[1]
+
+
 def _class_code(label: str, catalog) -> str | None:
+    """The code of the catalog's first 类 named ``label`` or ``label`` + 支出."""
     from budgetlint.catalogs import name_key
     from budgetlint.recognise.normalise import strip_enumeration
 
     key = name_key(strip_enumeration(label))
-    for e in catalog.entries.values():
-        if e.level == 1 and name_key(e.name) in (key, key + "支出"):
-            return e.code
-    return None
+    classes = _classes(catalog)
+    hits = [hit for k in (key, key + "支出") if (hit := classes.get(k)) is not None]
+    return min(hits)[1] if hits else None
 
 
 @rule("BL208", name="class-amount-differs", family="cross_table", severity="error",
