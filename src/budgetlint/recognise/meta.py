@@ -54,8 +54,10 @@ def unit_type_of(lines: list[Line], sections: list[Section], organisation: str =
     texts = [p.text for s in sections for p in s.paragraphs]
     for line in lines:
         # A 机构设置 table: 单位名称 | 单位性质 | … — the cell under 单位性质.
+        if not line.is_tabular:
+            continue
         cells = [clean(c) for c in line.cells]
-        if line.is_tabular and any(squash(c) in ("行政", "行政单位", "参公", "事业", "事业单位") for c in cells):
+        if any(squash(c) in ("行政", "行政单位", "参公", "事业", "事业单位") for c in cells):
             texts.append("单位性质：" + next(c for c in cells if squash(c) in ("行政", "行政单位", "参公", "事业", "事业单位")))
     for text in texts:
         for clause in re.split(r"[。；;，,]", text):

@@ -254,8 +254,9 @@ def recognise_forms(lines: list[Line]) -> tuple[list[PerformanceForm], set[int]]
                 consumed.update(used)
                 i = floor = used.stop
                 continue
-        whole = not _anchor_kind(lines[i]) and _whole_anchor(lines, i, floor)
-        if whole or _anchor_kind(lines[i]):
+        anchor = _anchor_kind(lines[i])  # once per line: it reads the line's first cell's words
+        whole = not anchor and _whole_anchor(lines, i, floor)
+        if whole or anchor:
             found = _parse_form(lines, i, floor, whole)
             if found is not None:
                 form, used = found
