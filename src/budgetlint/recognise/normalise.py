@@ -26,6 +26,7 @@ _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), Non
 _CLEAN = {**_INVISIBLE, **{c: unicodedata.normalize("NFKC", chr(c)) for c in range(0xFF01, 0xFF5F)
                            if chr(c) not in "（），：；！？"}}
 _SPACE = re.compile(r"[ \t\u3000\u00a0]+")
+_WHITESPACE = re.compile(r"\s+")  # compiled once: squash runs on every new line and cell
 _ASCII_WORD = re.compile(r"[A-Za-z0-9]")
 _CJK = r"\u3400-\u9fff\uf900-\ufaff"
 _CJK_GAP = re.compile(rf"(?<=[{_CJK}（）()“”、，：；])\s+(?=[{_CJK}（）()“”、，：；])")
@@ -69,7 +70,7 @@ def clean(text: str) -> str:
 @lru_cache(maxsize=1 << 16)
 def squash(text: str) -> str:
     """Matching key: clean, then no whitespace at all and one form per bracket/punctuation."""
-    return re.sub(r"\s+", "", clean(text)).translate(_FOLD)
+    return _WHITESPACE.sub("", clean(text)).translate(_FOLD)
 
 
 CN_NUMERAL = "一二三四五六七八九十百零〇"

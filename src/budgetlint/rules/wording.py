@@ -193,6 +193,8 @@ def _unbalanced(text: str, pairs: list[list[str]]) -> str | None:
     """The first pair whose marks do not balance in ``text``: a closing mark with no opening one
     before it, or an opening one never closed."""
     for opening, closing in pairs:
+        if opening not in text and closing not in text:
+            continue  # nothing to count: most passages hold few of the pairs (a walk per character)
         depth = 0
         for ch in text:
             if ch == opening:

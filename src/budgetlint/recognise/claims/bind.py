@@ -4,6 +4,8 @@ source the document lacks, stays unbound and is only counted."""
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from budgetlint.model import Cell, Claim, CodeScheme, Document, Row, RowKind, Table
 from budgetlint.recognise.claims.vocab import vocab
 from budgetlint.recognise.figures import (
@@ -53,6 +55,7 @@ def _source(doc: Document, spec: str) -> Cell | None:
     raise ValueError(f"unknown claim source {spec!r}")
 
 
+@lru_cache(maxsize=1 << 14)  # the same row labels are compared with every claim's names
 def _label_key(text: str) -> str:
     return strip_enumeration(squash(text)).strip('"')
 
