@@ -190,8 +190,12 @@ def readings(doc: Document, claim: Claim) -> list[Cell]:
     meant (the brief's "doubt the reading before the document"): a figure that agrees with one of
     them is not an error. Only the same quantity: the same row or column of another table, never a
     different figure. [] where the context pins the funds, or the claim is not bound."""
+    return _readings(doc, claim, bind(doc, claim))
+
+
+def _readings(doc: Document, claim: Claim, bounds: list[Cell]) -> list[Cell]:
+    """``readings`` of a claim whose binding (``bind``) is ``bounds``."""
     v = vocab()
-    bounds = bind(doc, claim)
     if not bounds:
         return []
     if claim.subject == "function_item":
@@ -214,10 +218,15 @@ def readings(doc: Document, claim: Claim) -> list[Cell]:
 def bind_budget(doc: Document, claim: Claim) -> list[Cell]:
     """Final accounts: where the tables print the 年初预算 beside the 决算 figure a claim is bound
     to (a "budget." column of the same row), the budget figures; [] where they do not."""
+    return _budget_bounds(claim, bind(doc, claim))
+
+
+def _budget_bounds(claim: Claim, bounds: list[Cell]) -> list[Cell]:
+    """``bind_budget`` of a claim whose binding (``bind``) is ``bounds``."""
     if claim.budget is None:
         return []
     out: list[Cell] = []
-    for b in bind(doc, claim):
+    for b in bounds:
         key = "budget." + (b.column.split(".", 1)[1] if b.column.startswith("final.") else b.column)
         v = b.row.values.get(key)
         if v is not None and v.amount is not None:
@@ -225,11 +234,13 @@ def bind_budget(doc: Document, claim: Claim) -> list[Cell]:
     return out
 
 
-def is_bound(doc: Document, claim: Claim) -> bool:
+def is_bound(doc: Document, claim: Claim, bounds: list[Cell] | None = None) -> bool:
+    """``bounds``: the claim's binding (``bind``) where the caller has it already."""
     if claim.count is not None and claim.subject == "project":
         return projects_listed(doc) is not None
-    return bool(bind(doc, claim)) and (claim.amount is not None or claim.change is not None
-                                       or claim.flat is not None)
+    if bounds is None:
+        bounds = bind(doc, claim)
+    return bool(bounds) and (claim.amount is not None or claim.change is not None or claim.flat is not None)
 
 
 def bind_claims(doc: Document) -> None:
@@ -237,12 +248,14 @@ def bind_claims(doc: Document) -> None:
     year = doc.meta.year
     v = vocab()
     for c in doc.claims:
-        c.bounds = bind(doc, c)
-        c.budget_bounds = bind_budget(doc, c)
-        c.readings = readings(doc, c)
+        # bound once: the budget figures, the other readings and whether it is bound all start
+        # from the same binding (each asked for it again, four bindings a claim)
+        bounds = c.bounds = bind(doc, c)
+        c.budget_bounds = _budget_bounds(c, bounds)
+        c.readings = _readings(doc, c, bounds)
         prev = v.subjects[c.subject].prev if c.subject is not None else None
         c.prior = three_public_value(doc, prev, year - 1) if prev is not None and year is not None else None
-        c.bound = is_bound(doc, c)
+        c.bound = is_bound(doc, c, bounds)
 
 
 def binding_stats(doc: Document) -> tuple[int, int]:
