@@ -206,6 +206,10 @@ _INVISIBLE_MODES = (3, 7)
 # not display: noted, and still read — a table cell's text cut at its border is the cell's text).
 _HIDDEN_SHARE = 0.02
 _SHOWN_SHARE = 0.85
+# (invisible, transparent, clip box) of a text object
+_PAINTED = (False, False, None)
+_INVISIBLE = (True, False, None)
+_TRANSPARENT = (False, True, None)
 
 
 def _clip_box(obj: int, raw) -> tuple[float, float, float, float] | None:
@@ -247,10 +251,15 @@ class _ClipBoxes:
     share it: PDFium keeps the path data once, reference-counted, and the clip handle of an object
     (its ``CPDF_ClipPath`` member) holds a pointer to that shared data as its only field. That
     pointer is the key (a few per page against hundreds of objects; only within the page, whose
-    objects keep the data alive, so an address is never reused for another clip). It is PDFium's
-    layout, not its API, so the key is checked as it is used: the box is read again for the first
-    reuse of each key and for every ``VERIFY_EVERY``-th reuse, and one disagreement turns the
-    sharing off for the rest of the run (``tests/ingest/test_pdf_visibility.py`` shows both).
+    objects keep the data alive, so an address is never reused for another clipping). It is
+    PDFium's layout, not its API, so the key is checked as it is used: the number of clip paths is
+    read for every object and must match the key's (it tells a clipping from none whatever the
+    key says: PDFium drops the clipping of an object wholly inside a rectangle clip), and the box
+    is read again for the first reuse of each key and for every ``VERIFY_EVERY``-th reuse; one
+    disagreement turns the sharing off for the rest of the run
+    (``tests/ingest/test_pdf_visibility.py`` shows both). The page-object walk
+    (``_collect_paths``) runs the reuse of a known, checked key itself (it runs once per text
+    object); ``box`` is the whole test, and what the walk calls for everything else.
     """
 
     VERIFY_EVERY = 32
@@ -262,15 +271,11 @@ class _ClipBoxes:
         self.checked: set[int] = set()
         self.reuses = 0
 
-    def box(self, obj: int) -> tuple[float, float, float, float] | None:
-        clip = self.api.clip_path(obj)
-        if not clip:
-            return None
+    def box(self, clip: int, key: int, count: int) -> tuple[float, float, float, float] | None:
+        """The box of the clip handle ``clip`` (not null), whose key is ``key`` and number of
+        clip paths ``count``."""
         if not _ClipBoxes.trusted:
             return _clip_path_box(clip, self.api)
-        key = _clip_key(clip)
-        count = self.api.clip_count(clip)  # one call: tells a clipping from none (PDFium drops the
-        # clipping of an object wholly inside a rectangle clip) whatever the key says
         known = self.boxes.get(key)
         if known is None:
             found = _clip_path_box(clip, self.api)
@@ -310,29 +315,19 @@ class _Visibility:
 
     def __init__(self, page, handle, raw, crop: tuple[float, float, float, float], walk: PageWalk) -> None:
         self.raw, self.handle, self.crop = raw, handle, crop
-        api = self.api = _object_api(raw)
-        self.clips = _ClipBoxes(api)  # one page's: its objects (and their clip data) live as long as it
+        self.api = _object_api(raw)
         self.tp = ctypes.cast(handle, ctypes.c_void_p).value
         self._rgba = (ctypes.c_uint * 4)()
         self._a_rgba = [ctypes.addressof(self._rgba) + 4 * j for j in range(4)]
-        # Clip paths of objects inside a form are in the form's space: only top-level objects'
-        # clipping is compared with the page-space glyph boxes.
-        # (invisible render mode, transparent fill, clip box) of each top-level text object; the
-        # loop written out, as it runs once per object (a page has hundreds)
-        render, fill, clip_box, rgba = api.render_mode, api.object_fill, self.clips.box, self._rgba
-        r, g, b, a = self._a_rgba
-        self.top: dict[int, tuple[bool, bool, tuple | None]] = {}
-        hides = walk.form_text  # some character may be hidden or clipped, text in forms unknown
-        boxes: set[tuple] = set()
-        for key in walk.texts:
-            invisible = render(key) in _INVISIBLE_MODES
-            transparent = bool(fill(key, r, g, b, a)) and rgba[3] == 0
-            box = clip_box(key)
-            self.top[key] = (invisible, transparent, box)
-            if invisible or transparent:
-                hides = True
-            elif box is not None:
-                boxes.add(box)
+        # The top-level text objects were read in the page-object walk (``_collect_paths``): those
+        # that hide their text or are clipped, with (invisible, transparent, clip box); the others
+        # are painted, opaque and unclipped. Clip paths of objects inside a form are in the form's
+        # space: only top-level objects' clipping is compared with the page-space glyph boxes.
+        self.special = walk.objects
+        self.texts = walk.texts
+        self.top: set[int] | None = None  # the top-level objects, as a set once needed
+        boxes = walk.clip_boxes
+        hides = walk.form_text or walk.hidden  # some character may be hidden or clipped, text in forms unknown
         self.hides = hides
         self.plain = not hides and not boxes
         # the area every clipping leaves visible: text well inside it is clipped by none
@@ -342,9 +337,13 @@ class _Visibility:
     def _object(self, key: int, i: int) -> tuple[bool, bool, tuple | None]:
         """The same for any text object, ``i`` one of its characters: a text object inside a form
         (the fill colour PDFium gives for a character is its text object's)."""
-        found = self.top.get(key)
+        found = self.special.get(key)
         if found is not None:
             return found
+        if self.top is None:
+            self.top = set(self.texts)
+        if key in self.top:
+            return _PAINTED
         invisible = self.api.render_mode(key) in _INVISIBLE_MODES
         transparent = bool(self.api.text_fill(self.tp, i, *self._a_rgba)) and self._rgba[3] == 0
         return invisible, transparent, None
@@ -658,7 +657,8 @@ def _object_api(raw) -> _ObjectApi:
 def _collect_paths(container: int, count, get, m: tuple, raw, segs: list, state: dict, depth: int = 0) -> None:
     """Walk the page objects (``container`` an address; ``count`` / ``get`` untyped calls of
     ``_ObjectApi``): thin paths and the axis-parallel pieces of others → ``segs``; images counted;
-    top-level text objects listed (the visibility test reads them), text inside forms noted."""
+    top-level text objects listed and read for the visibility test (render mode, fill, clipping:
+    those that hide their text or are clipped → ``state["objects"]``), text inside forms noted."""
     api = _object_api(raw)
     fill = ctypes.c_int()
     stroke = ctypes.c_int()
@@ -667,17 +667,49 @@ def _collect_paths(container: int, count, get, m: tuple, raw, segs: list, state:
     a_fill, a_stroke = ctypes.addressof(fill), ctypes.addressof(stroke)
     a_box = [ctypes.addressof(box) + 4 * j for j in range(4)]
     a_rgba = [ctypes.addressof(rgba) + 4 * j for j in range(4)]
+    r_, g_, b_, a_ = a_rgba
     get_type, draw_mode, bounds, fill_color = api.get_type, api.draw_mode, api.bounds, api.fill_color
     path_kind, form_kind, image_kind = raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_FORM, raw.FPDF_PAGEOBJ_IMAGE
     text_kind, texts = raw.FPDF_PAGEOBJ_TEXT, state["texts"]
+    # the visibility reads of a top-level text object, written out (they run once per object): a
+    # known, checked clip key is reused here, anything else goes to ``_ClipBoxes.box``
+    render, clip_path, clip_count = api.render_mode, api.clip_path, api.clip_count
+    clips: _ClipBoxes = state["clips"]
+    known_boxes, checked, every = clips.boxes, clips.checked, clips.VERIFY_EVERY
+    key_of = _clip_key  # read at each walk (a test replaces it)
+    objects, clip_boxes = state["objects"], state["clip_boxes"]
+    hidden = False
     for k in range(count(container)):
         addr = get(container, k)
         kind = get_type(addr)
         if kind == text_kind:
             if depth:
                 state["form_text"] = True
+                continue
+            texts.append(addr)
+            if render(addr) in _INVISIBLE_MODES:
+                objects[addr] = _INVISIBLE
+                hidden = True
+                continue
+            if fill_color(addr, r_, g_, b_, a_) and rgba[3] == 0:
+                objects[addr] = _TRANSPARENT
+                hidden = True
+                continue
+            clip = clip_path(addr)
+            if not clip:
+                continue
+            key = key_of(clip)
+            n = clip_count(clip)
+            known = known_boxes.get(key)
+            if (known is not None and known[0] == n and key in checked and _ClipBoxes.trusted
+                    and (clips.reuses + 1) % every):
+                clips.reuses += 1
+                found = known[1]
             else:
-                texts.append(addr)
+                found = clips.box(clip, key, n)
+            if found is not None:
+                objects[addr] = (False, False, found)
+                clip_boxes.add(found)
         elif kind == path_kind:
             if not draw_mode(addr, a_fill, a_stroke):
                 continue
@@ -711,6 +743,8 @@ def _collect_paths(container: int, count, get, m: tuple, raw, segs: list, state:
                            _mul(_matrix(ctypes.cast(addr, api.typed), raw), m), raw, segs, state, depth + 1)
         elif kind == image_kind:
             state["images"] += 1
+    if hidden:
+        state["hidden"] = True
 
 
 class PageWalk(NamedTuple):
@@ -720,15 +754,23 @@ class PageWalk(NamedTuple):
     images: int
     texts: list[int]  # addresses of the top-level text objects
     form_text: bool  # text objects inside form XObjects
+    # top-level text objects that hide their text or are clipped → (invisible, transparent, clip
+    # box); every other one is painted, opaque and unclipped
+    objects: dict[int, tuple[bool, bool, tuple | None]]
+    hidden: bool  # some top-level text object is invisible or transparent
+    clip_boxes: set[tuple]  # the clip boxes of the visible top-level text objects
 
 
 def walk_page(page, raw) -> PageWalk:
     segs: list[tuple[float, float, float, float]] = []
-    state: dict = {"images": 0, "texts": [], "form_text": False}
     api = _object_api(raw)
+    # the clippings are one page's: its objects (and their clip data) live as long as it
+    state: dict = {"images": 0, "texts": [], "form_text": False, "objects": {}, "hidden": False,
+                   "clip_boxes": set(), "clips": _ClipBoxes(api)}
     _collect_paths(ctypes.cast(page.raw, ctypes.c_void_p).value, api.page_count, api.page_get, _IDENTITY, raw, segs,
                    state)
-    return PageWalk(segs, state["images"], state["texts"], state["form_text"])
+    return PageWalk(segs, state["images"], state["texts"], state["form_text"], state["objects"], state["hidden"],
+                    state["clip_boxes"])
 
 
 def page_rulings(page, rot: int, raw, settings: PdfSettings = DEFAULT,
