@@ -31,6 +31,7 @@ import re
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import repeat
 from typing import NamedTuple
 
 from budgetlint import limits
@@ -185,7 +186,8 @@ def _loose_boxes(handle, index: list[int], raw):
     buf = (ctypes.c_float * (4 * max(k, 1)))()
     base = ctypes.addressof(buf)
     tp = ctypes.cast(handle, ctypes.c_void_p).value
-    ok = np.array([fn(tp, i, base + 16 * j) for j, i in enumerate(index)], dtype=bool)
+    # map, not a loop in Python: one call per character and nothing else
+    ok = np.fromiter(map(fn, repeat(tp, k), index, range(base, base + 16 * k, 16)), dtype=bool, count=k)
     # float32 → float64 is exact: the same doubles ctypes hands out field by field.
     boxes = np.frombuffer(buf, dtype=np.float32)[:4 * k].astype(np.float64).reshape(k, 4)
     return boxes, ok
@@ -491,14 +493,18 @@ def page_chars(page, textpage, raw, clipped: list[str] | None = None,
         size = (size[1], size[0])
     import numpy as np
 
-    keep = [i for i, ch in enumerate(text) if not ch.isspace() and ch not in "\ufffe\u00ad"]
+    # the characters as one UCS-4 array: numpy's isspace is str.isspace, code point for code point
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<U1")
+    keep_at = np.flatnonzero(~(np.strings.isspace(codes) | (codes == "\ufffe") | (codes == "\u00ad")))
+    keep = keep_at.tolist()
     boxes, ok = _loose_boxes(handle, keep, raw)
     x0, top, x1, bottom = _display_boxes(rot, box, boxes)
     width, height = size
     # Off the page, or no extent: dropped.
     ok &= ~((x1 < 0) | (x0 > width) | (bottom < 0) | (top > height) | (bottom - top <= 0.1))
     pick = np.flatnonzero(ok)
-    index = [keep[k] for k in pick.tolist()]
+    index_at = keep_at[pick]
+    index = index_at.tolist()
     tall = (bottom - top)[pick]
     edge = ((x0[pick] < tall) | (top[pick] < tall) | (x1[pick] > width - tall) | (bottom[pick] > height - tall))
     walk = walk if walk is not None else walk_page(page, raw)
@@ -508,11 +514,11 @@ def page_chars(page, textpage, raw, clipped: list[str] | None = None,
     if clipped is not None:
         clipped.extend(text[i] for i, cut in zip(index, (shown & (share < _SHOWN_SHARE)).tolist(), strict=True)
                        if cut)
-    pick, index = pick[shown], [i for i, s in zip(index, shown.tolist(), strict=True) if s]
+    pick = pick[shown]
     # tuple.__new__ straight: the named tuple's own __new__ is a Python call per character
-    make = tuple.__new__
-    out = [make(Char, row) for row in zip(x0[pick].tolist(), top[pick].tolist(), x1[pick].tolist(),
-                                          bottom[pick].tolist(), [text[i] for i in index], strict=True)]
+    out = list(map(tuple.__new__, repeat(Char, len(pick)),
+                   zip(x0[pick].tolist(), top[pick].tolist(), x1[pick].tolist(), bottom[pick].tolist(),
+                       map(text.__getitem__, index_at[shown].tolist()), strict=True)))
     return out, rot, size
 
 
