@@ -946,12 +946,16 @@ def _height(chars: list[Char]) -> float:
 
 def runs_of(line: list[Char], gap: float) -> list[list[Char]]:
     """Split a visual line where the gap between two characters exceeds ``gap``."""
-    runs = [[line[0]]]
+    run = [line[0]]
+    runs = [run]
+    x1 = run[0].x1  # of the character before
     for c in line[1:]:
-        if c.x0 - runs[-1][-1].x1 > gap:
-            runs.append([c])
+        if c.x0 - x1 > gap:
+            run = [c]
+            runs.append(run)
         else:
-            runs[-1].append(c)
+            run.append(c)
+        x1 = c.x1
     return runs
 
 
@@ -959,6 +963,8 @@ def text_of(line: list[Char], height: float, settings: PdfSettings = DEFAULT) ->
     """A visual line's text; a gap wider than ``word_gap`` × height becomes one space."""
     if not line:
         return ""
+    if len(line) == 1:
+        return line[0].text
     parts = [line[0].text]
     prev = line[0]
     space = settings.word_gap * height
@@ -1003,12 +1009,6 @@ class _Cell:
     chars: list[Char] = field(default_factory=list)
 
 
-def _covered(edges: list[Edge], pos: float, at: float, tol: float, along: float | None = None) -> bool:
-    """A ruling at ``pos`` (within ``tol``) passes ``at``, give or take ``along``."""
-    along = tol if along is None else along
-    return any(abs(e.pos - pos) <= tol and e.a - along <= at <= e.b + along for e in edges)
-
-
 def grid_cells(grid: Grid, settings: PdfSettings = DEFAULT) -> list[list[_Cell]]:
     """Merge the grid's cells wherever no border is drawn between them; cells[r][c] → its cell."""
     xs, ys = grid.xs, grid.ys
@@ -1033,16 +1033,28 @@ def grid_cells(grid: Grid, settings: PdfSettings = DEFAULT) -> list[list[_Cell]]
     # quarter of the side, or in a band of small print (rows 6pt high, 西安 表13's four header rows) a
     # ruling that starts at the band's lower border would count as crossing it and split its merged
     # cells like those of the row below ("上年" over 合计 … 培训费 read as over 小计 … 运行维护费 only).
+    # A side is covered when one of the rulings at its border (by_x / by_y: within tol of it)
+    # passes its middle, give or take ``along`` (written out: this runs per cell).
+    spans_x = {c: [(e.a, e.b) for e in es] for c, es in by_x.items()}
+    spans_y = {r: [(e.a, e.b) for e in es] for r, es in by_y.items()}
     for r in range(nr):
         ym = (ys[r] + ys[r + 1]) / 2
         along = min(tol, (ys[r + 1] - ys[r]) / 4)
         for c in range(1, nc):
-            if not _covered(by_x[c], xs[c], ym, tol, along):
+            for a, b in spans_x[c]:
+                if a - along <= ym <= b + along:
+                    break
+            else:
                 union(r * nc + c - 1, r * nc + c)
     for r in range(1, nr):
+        spans = spans_y[r]
         for c in range(nc):
             xm = (xs[c] + xs[c + 1]) / 2
-            if not _covered(by_y[r], ys[r], xm, tol, min(tol, (xs[c + 1] - xs[c]) / 4)):
+            along = min(tol, (xs[c + 1] - xs[c]) / 4)
+            for a, b in spans:
+                if a - along <= xm <= b + along:
+                    break
+            else:
                 union((r - 1) * nc + c, r * nc + c)
     cells: dict[int, _Cell] = {}
     table: list[list[_Cell]] = []
@@ -1059,13 +1071,13 @@ def grid_cells(grid: Grid, settings: PdfSettings = DEFAULT) -> list[list[_Cell]]
             row.append(cell)
         table.append(row)
     right = bisect.bisect_right
-    last_c, last_r = nc - 1, nr - 1
-    for ch in grid.chars:  # the clamping to the grid written out: this loop runs per char
-        c = right(xs, (ch.x0 + ch.x1) / 2) - 1
-        c = 0 if c < 0 else last_c if c > last_c else c
-        r = right(ys, (ch.top + ch.bottom) / 2) - 1
-        r = 0 if r < 0 else last_r if r > last_r else r
-        table[r][c].chars.append(ch)
+    # bisect_right(xs, x) - 1 clamped to 0 … nc - 1 is bisect_right over the inner boundaries
+    # (xs is sorted): this loop runs per char
+    inner_x, inner_y = xs[1:nc], ys[1:nr]
+    slots = [cell.chars for row in table for cell in row]
+    for ch in grid.chars:
+        x0, top, x1, bottom, _ = ch
+        slots[right(inner_y, (top + bottom) / 2) * nc + right(inner_x, (x0 + x1) / 2)].append(ch)
     return table
 
 
@@ -1093,7 +1105,10 @@ def _cell_frags(cell: _Cell, col: int, height: float, settings: PdfSettings,
         text = text_of(line, height, settings)
         if not text.strip():
             continue
-        frag = _Frag(col, min(c.top for c in line), max(c.bottom for c in line), text, line)
+        if len(line) == 1:
+            frag = _Frag(col, line[0].top, line[0].bottom, text, line)
+        else:
+            frag = _Frag(col, min(c.top for c in line), max(c.bottom for c in line), text, line)
         if span is not None and out and _wrapped_digits(out[-1], frag, span, height):
             prev = out[-1]
             out[-1] = _Frag(col, prev.top, frag.bottom, prev.text + frag.text, prev.chars + frag.chars)
@@ -1381,7 +1396,7 @@ def page_to_lines(chars: list[Char], hedges: list[Edge], vedges: list[Edge], pag
     free: list[Char] = []
     # Grid.contains with its default tolerance, the bounds worked out once per grid
     frames = [(g.xs[0] - 1.0, g.xs[-1] + 1.0, g.ys[0] - 1.0, g.ys[-1] + 1.0, g.chars) for g in grids]
-    for ch in chars:
+    for ch in chars if frames else ():
         cx, cy = (ch.x0 + ch.x1) / 2, (ch.top + ch.bottom) / 2
         for x0, x1, y0, y1, inside in frames:
             if x0 <= cx <= x1 and y0 <= cy <= y1:
@@ -1389,6 +1404,8 @@ def page_to_lines(chars: list[Char], hedges: list[Edge], vedges: list[Edge], pag
                 break
         else:
             free.append(ch)
+    if not frames:
+        free = list(chars)
     items: list[tuple[tuple[float, int, float], list[str], list[BBox | None] | None, BBox]] = []
     for gi, g in enumerate(grids):
         for k, (cells, boxes, bbox) in enumerate(grid_to_rows(g, settings)):
