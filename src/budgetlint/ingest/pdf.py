@@ -527,7 +527,13 @@ def garbled(chars: list[Char], chinese_document: bool) -> bool:
     replacement or control characters, or as Latin letters on a page of a Chinese document."""
     if not chars:
         return False
-    text = "".join(c.text for c in chars)
+    return _garbled_text("".join(map(_text, chars)), chinese_document)
+
+
+def _garbled_text(text: str, chinese_document: bool) -> bool:
+    """``garbled`` on the page's text (its characters' texts joined)."""
+    if not text:
+        return False
     bad = len(_GARBLE.findall(text))
     if bad >= max(1, DEFAULT.garbled_share * len(text)):
         return True
@@ -934,7 +940,15 @@ def _mid2(c: Char) -> float:
     return c.top + c.bottom
 
 
+# Char fields as C-level getters (min(map(_top, chars)) is min(c.top for c in chars) without a
+# generator step per character)
 _x0 = operator.itemgetter(0)  # Char.x0
+_top = operator.itemgetter(1)
+_x1 = operator.itemgetter(2)
+_bottom = operator.itemgetter(3)
+_text = operator.itemgetter(4)
+_f_top = operator.attrgetter("top")  # of a _Frag
+_f_bottom = operator.attrgetter("bottom")
 
 
 def _height(chars: list[Char]) -> float:
@@ -990,8 +1004,7 @@ def _join_wrapped(texts: list[str]) -> str:
 
 
 def _box(chars: list[Char]) -> BBox:
-    return (min(c.x0 for c in chars), min(c.top for c in chars), max(c.x1 for c in chars),
-            max(c.bottom for c in chars))
+    return (min(map(_x0, chars)), min(map(_top, chars)), max(map(_x1, chars)), max(map(_bottom, chars)))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1108,7 +1121,7 @@ def _cell_frags(cell: _Cell, col: int, height: float, settings: PdfSettings,
         if len(line) == 1:
             frag = _Frag(col, line[0].top, line[0].bottom, text, line)
         else:
-            frag = _Frag(col, min(c.top for c in line), max(c.bottom for c in line), text, line)
+            frag = _Frag(col, min(map(_top, line)), max(map(_bottom, line)), text, line)
         if span is not None and out and _wrapped_digits(out[-1], frag, span, height):
             prev = out[-1]
             out[-1] = _Frag(col, prev.top, frag.bottom, prev.text + frag.text, prev.chars + frag.chars)
@@ -1151,7 +1164,7 @@ def _spread(cell: _Cell, frags: list[_Frag], xs: list[float], height: float,
         for run in runs:
             cx = (run[0].x0 + run[-1].x1) / 2
             col = min(max(bisect.bisect_right(xs, cx) - 1, cell.c0), cell.c1)
-            out.append(_Frag(col, min(c.top for c in run), max(c.bottom for c in run),
+            out.append(_Frag(col, min(map(_top, run)), max(map(_bottom, run)),
                              text_of(run, height, settings), run))
     return out
 
@@ -1269,8 +1282,8 @@ def grid_to_rows(grid: Grid, settings: PdfSettings = DEFAULT) -> list[tuple[list
                 by_col.setdefault(f.col, []).append(f)
             cells = [""] * nc
             boxes: list[BBox | None] = [None] * nc
-            top = min(f.top for f in row)
-            bottom = max(f.bottom for f in row)
+            top = min(map(_f_top, row))
+            bottom = max(map(_f_bottom, row))
             for c in range(nc):
                 cell = table[r][c]
                 fr = by_col.get(c)
@@ -1278,7 +1291,7 @@ def grid_to_rows(grid: Grid, settings: PdfSettings = DEFAULT) -> list[tuple[list
                     fr.sort(key=lambda f: f.top)
                     cells[c] = _join_wrapped([f.text for f in fr])
                     x1 = xs[cell.c1 + 1] if cell.c0 == c else xs[c + 1]
-                    boxes[c] = (xs[c], min(f.top for f in fr), x1, max(f.bottom for f in fr))
+                    boxes[c] = (xs[c], min(map(_f_top, fr)), x1, max(map(_f_bottom, fr)))
                 else:
                     boxes[c] = (xs[c], top, xs[c + 1], bottom)
             if not any(cells):
@@ -1353,7 +1366,7 @@ def borderless_rows(lines: list[list[Char]], settings: PdfSettings = DEFAULT
     while i < len(lines):
         j = i
         while j < len(lines) and len(runs[j]) >= 2 and not _UNIT_WORDS.search(
-                "".join(c.text for c in lines[j])):
+                "".join(map(_text, lines[j]))):
             j += 1
         block = range(i, j)
         numeric = sum(1 for k in block if any(_is_number(text_of(r, heights[k], settings)) for r in runs[k]))
@@ -1497,11 +1510,12 @@ def read_pdf(path: str, settings: PdfSettings = DEFAULT) -> Source:
             if len(clipped) >= _MIN_CLIPPED:
                 source.notes.append(notices.clipped_text(i + 1, "".join(clipped)))
             total += len(chars)
-            cjk += len(_CJK.findall("".join(c.text for c in chars)))
+            text = "".join(map(_text, chars))
+            cjk += len(_CJK.findall(text))
             read = _ReadPage(i + 1, len(chars), bool(h or v), images)
             if len(chars) >= settings.min_page_chars:
-                read.garbled = garbled(chars, False)
-                read.garbled_in_chinese = read.garbled or garbled(chars, True)
+                read.garbled = _garbled_text(text, False)
+                read.garbled_in_chinese = read.garbled or _garbled_text(text, True)
                 if not read.garbled:
                     read.lines = page_to_lines(chars, h, v, i + 1, settings)
             pages.append(read)
