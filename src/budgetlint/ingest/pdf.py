@@ -1074,7 +1074,9 @@ def grid_cells(grid: Grid, settings: PdfSettings = DEFAULT) -> list[list[_Cell]]
     for r in range(nr):
         row = []
         for c in range(nc):
-            root = find(r * nc + c)
+            root = r * nc + c
+            if parent[root] != root:
+                root = find(root)
             cell = cells.get(root)
             if cell is None:
                 cell = cells[root] = _Cell(r, c, r, c)
@@ -1083,15 +1085,30 @@ def grid_cells(grid: Grid, settings: PdfSettings = DEFAULT) -> list[list[_Cell]]
                 cell.r0, cell.c0 = min(cell.r0, r), min(cell.c0, c)
             row.append(cell)
         table.append(row)
-    right = bisect.bisect_right
     # bisect_right(xs, x) - 1 clamped to 0 … nc - 1 is bisect_right over the inner boundaries
-    # (xs is sorted): this loop runs per char
-    inner_x, inner_y = xs[1:nc], ys[1:nr]
-    slots = [cell.chars for row in table for cell in row]
-    for ch in grid.chars:
-        x0, top, x1, bottom, _ = ch
-        slots[right(inner_y, (top + bottom) / 2) * nc + right(inner_x, (x0 + x1) / 2)].append(ch)
+    # (xs is sorted), as numpy's searchsorted over the characters' centres at once
+    chars = grid.chars
+    if chars:
+        import numpy as np
+
+        x0, top, x1, bottom = _coords(chars)
+        at = (np.searchsorted(ys[1:nr], (top + bottom) / 2, side="right") * nc
+              + np.searchsorted(xs[1:nc], (x0 + x1) / 2, side="right"))
+        slots = [cell.chars for row in table for cell in row]
+        for ch, k in zip(chars, at.tolist(), strict=True):
+            slots[k].append(ch)
     return table
+
+
+def _coords(chars: list[Char]):
+    """The characters' x0, top, x1, bottom as float64 arrays (the same doubles)."""
+    import numpy as np
+
+    n = len(chars)
+    return (np.fromiter(map(_x0, chars), dtype=np.float64, count=n),
+            np.fromiter(map(_top, chars), dtype=np.float64, count=n),
+            np.fromiter(map(_x1, chars), dtype=np.float64, count=n),
+            np.fromiter(map(_bottom, chars), dtype=np.float64, count=n))
 
 
 @dataclass(slots=True)
