@@ -647,6 +647,9 @@ class _ObjectApi:
         self.render_mode = bare(raw.FPDFTextObj_GetTextRenderMode, i, v)
         self.text_fill = bare(raw.FPDFText_GetFillColor, i, v, i, v, v, v, v)
         self.object_fill = self.fill_color
+        # one argument against the fill colour's five: an object without transparency (no fill
+        # or stroke alpha below 1, no blend mode, no soft mask) has an opaque fill
+        self.has_transparency = bare(raw.FPDFPageObj_HasTransparency, i, v)
         self.clip_path = bare(raw.FPDFPageObj_GetClipPath, v, v)
         self.clip_count = bare(raw.FPDFClipPath_CountPaths, i, v)
         self.clip_segments = bare(raw.FPDFClipPath_CountPathSegments, i, v, i)
@@ -685,7 +688,7 @@ def _collect_paths(container: int, count, get, m: tuple, raw, segs: list, state:
     text_kind, texts = raw.FPDF_PAGEOBJ_TEXT, state["texts"]
     # the visibility reads of a top-level text object, written out (they run once per object): a
     # known, checked clip key is reused here, anything else goes to ``_ClipBoxes.box``
-    render, clip_path, clip_count = api.render_mode, api.clip_path, api.clip_count
+    render, clip_path, clip_count, has_transparency = api.render_mode, api.clip_path, api.clip_count, api.has_transparency
     clips: _ClipBoxes = state["clips"]
     known_boxes, checked, every = clips.boxes, clips.checked, clips.VERIFY_EVERY
     key_of = _clip_key  # read at each walk (a test replaces it)
@@ -703,7 +706,7 @@ def _collect_paths(container: int, count, get, m: tuple, raw, segs: list, state:
                 objects[addr] = _INVISIBLE
                 hidden = True
                 continue
-            if fill_color(addr, r_, g_, b_, a_) and rgba[3] == 0:
+            if has_transparency(addr) and fill_color(addr, r_, g_, b_, a_) and rgba[3] == 0:
                 objects[addr] = _TRANSPARENT
                 hidden = True
                 continue
