@@ -147,3 +147,22 @@ def test_text_well_inside_its_clipping_reads_no_glyph_boxes(tmp_path, monkeypatc
     source = load(str(edge))
     assert sum(read) == len("四、支出预算")  # only the line at the edge is measured
     assert [(n.kind, n.page) for n in map(parse, source.notes) if n] == [("clipped", 1)]
+
+
+def test_text_with_a_transparent_fill_is_not_read(tmp_path):
+    """A text object filled with alpha 0 paints nothing; one half transparent is seen (the walk
+    reads the fill colour only of objects PDFium says carry transparency)."""
+    path = tmp_path / "alpha.pdf"
+    c = canvas.Canvas(str(path), pagesize=(W, H))
+    _draw(c, 60, 760, "一、部门职责")
+    for y, alpha, s in ((720, 0.0, "二、机构设置"), (680, 0.5, "三、收支预算")):
+        c.saveState()
+        c.setFillAlpha(alpha)
+        _draw(c, 60, y, s)
+        c.restoreState()
+    c.showPage()
+    c.save()
+    text = _text(load(str(path)))
+    assert "一、部门职责" in text
+    assert "二、机构设置" not in text
+    assert "三、收支预算" in text

@@ -31,6 +31,7 @@ import re
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import repeat
 from typing import NamedTuple
 
 from budgetlint import limits
@@ -185,7 +186,8 @@ def _loose_boxes(handle, index: list[int], raw):
     buf = (ctypes.c_float * (4 * max(k, 1)))()
     base = ctypes.addressof(buf)
     tp = ctypes.cast(handle, ctypes.c_void_p).value
-    ok = np.array([fn(tp, i, base + 16 * j) for j, i in enumerate(index)], dtype=bool)
+    # map, not a loop in Python: one call per character and nothing else
+    ok = np.fromiter(map(fn, repeat(tp, k), index, range(base, base + 16 * k, 16)), dtype=bool, count=k)
     # float32 → float64 is exact: the same doubles ctypes hands out field by field.
     boxes = np.frombuffer(buf, dtype=np.float32)[:4 * k].astype(np.float64).reshape(k, 4)
     return boxes, ok
@@ -206,6 +208,10 @@ _INVISIBLE_MODES = (3, 7)
 # not display: noted, and still read — a table cell's text cut at its border is the cell's text).
 _HIDDEN_SHARE = 0.02
 _SHOWN_SHARE = 0.85
+# (invisible, transparent, clip box) of a text object
+_PAINTED = (False, False, None)
+_INVISIBLE = (True, False, None)
+_TRANSPARENT = (False, True, None)
 
 
 def _clip_box(obj: int, raw) -> tuple[float, float, float, float] | None:
@@ -247,10 +253,15 @@ class _ClipBoxes:
     share it: PDFium keeps the path data once, reference-counted, and the clip handle of an object
     (its ``CPDF_ClipPath`` member) holds a pointer to that shared data as its only field. That
     pointer is the key (a few per page against hundreds of objects; only within the page, whose
-    objects keep the data alive, so an address is never reused for another clip). It is PDFium's
-    layout, not its API, so the key is checked as it is used: the box is read again for the first
-    reuse of each key and for every ``VERIFY_EVERY``-th reuse, and one disagreement turns the
-    sharing off for the rest of the run (``tests/ingest/test_pdf_visibility.py`` shows both).
+    objects keep the data alive, so an address is never reused for another clipping). It is
+    PDFium's layout, not its API, so the key is checked as it is used: the number of clip paths is
+    read for every object and must match the key's (it tells a clipping from none whatever the
+    key says: PDFium drops the clipping of an object wholly inside a rectangle clip), and the box
+    is read again for the first reuse of each key and for every ``VERIFY_EVERY``-th reuse; one
+    disagreement turns the sharing off for the rest of the run
+    (``tests/ingest/test_pdf_visibility.py`` shows both). The page-object walk
+    (``_collect_paths``) runs the reuse of a known, checked key itself (it runs once per text
+    object); ``box`` is the whole test, and what the walk calls for everything else.
     """
 
     VERIFY_EVERY = 32
@@ -262,15 +273,11 @@ class _ClipBoxes:
         self.checked: set[int] = set()
         self.reuses = 0
 
-    def box(self, obj: int) -> tuple[float, float, float, float] | None:
-        clip = self.api.clip_path(obj)
-        if not clip:
-            return None
+    def box(self, clip: int, key: int, count: int) -> tuple[float, float, float, float] | None:
+        """The box of the clip handle ``clip`` (not null), whose key is ``key`` and number of
+        clip paths ``count``."""
         if not _ClipBoxes.trusted:
             return _clip_path_box(clip, self.api)
-        key = _clip_key(clip)
-        count = self.api.clip_count(clip)  # one call: tells a clipping from none (PDFium drops the
-        # clipping of an object wholly inside a rectangle clip) whatever the key says
         known = self.boxes.get(key)
         if known is None:
             found = _clip_path_box(clip, self.api)
@@ -310,29 +317,19 @@ class _Visibility:
 
     def __init__(self, page, handle, raw, crop: tuple[float, float, float, float], walk: PageWalk) -> None:
         self.raw, self.handle, self.crop = raw, handle, crop
-        api = self.api = _object_api(raw)
-        self.clips = _ClipBoxes(api)  # one page's: its objects (and their clip data) live as long as it
+        self.api = _object_api(raw)
         self.tp = ctypes.cast(handle, ctypes.c_void_p).value
         self._rgba = (ctypes.c_uint * 4)()
         self._a_rgba = [ctypes.addressof(self._rgba) + 4 * j for j in range(4)]
-        # Clip paths of objects inside a form are in the form's space: only top-level objects'
-        # clipping is compared with the page-space glyph boxes.
-        # (invisible render mode, transparent fill, clip box) of each top-level text object; the
-        # loop written out, as it runs once per object (a page has hundreds)
-        render, fill, clip_box, rgba = api.render_mode, api.object_fill, self.clips.box, self._rgba
-        r, g, b, a = self._a_rgba
-        self.top: dict[int, tuple[bool, bool, tuple | None]] = {}
-        hides = walk.form_text  # some character may be hidden or clipped, text in forms unknown
-        boxes: set[tuple] = set()
-        for key in walk.texts:
-            invisible = render(key) in _INVISIBLE_MODES
-            transparent = bool(fill(key, r, g, b, a)) and rgba[3] == 0
-            box = clip_box(key)
-            self.top[key] = (invisible, transparent, box)
-            if invisible or transparent:
-                hides = True
-            elif box is not None:
-                boxes.add(box)
+        # The top-level text objects were read in the page-object walk (``_collect_paths``): those
+        # that hide their text or are clipped, with (invisible, transparent, clip box); the others
+        # are painted, opaque and unclipped. Clip paths of objects inside a form are in the form's
+        # space: only top-level objects' clipping is compared with the page-space glyph boxes.
+        self.special = walk.objects
+        self.texts = walk.texts
+        self.top: set[int] | None = None  # the top-level objects, as a set once needed
+        boxes = walk.clip_boxes
+        hides = walk.form_text or walk.hidden  # some character may be hidden or clipped, text in forms unknown
         self.hides = hides
         self.plain = not hides and not boxes
         # the area every clipping leaves visible: text well inside it is clipped by none
@@ -342,9 +339,13 @@ class _Visibility:
     def _object(self, key: int, i: int) -> tuple[bool, bool, tuple | None]:
         """The same for any text object, ``i`` one of its characters: a text object inside a form
         (the fill colour PDFium gives for a character is its text object's)."""
-        found = self.top.get(key)
+        found = self.special.get(key)
         if found is not None:
             return found
+        if self.top is None:
+            self.top = set(self.texts)
+        if key in self.top:
+            return _PAINTED
         invisible = self.api.render_mode(key) in _INVISIBLE_MODES
         transparent = bool(self.api.text_fill(self.tp, i, *self._a_rgba)) and self._rgba[3] == 0
         return invisible, transparent, None
@@ -492,14 +493,18 @@ def page_chars(page, textpage, raw, clipped: list[str] | None = None,
         size = (size[1], size[0])
     import numpy as np
 
-    keep = [i for i, ch in enumerate(text) if not ch.isspace() and ch not in "\ufffe\u00ad"]
+    # the characters as one UCS-4 array: numpy's isspace is str.isspace, code point for code point
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<U1")
+    keep_at = np.flatnonzero(~(np.strings.isspace(codes) | (codes == "\ufffe") | (codes == "\u00ad")))
+    keep = keep_at.tolist()
     boxes, ok = _loose_boxes(handle, keep, raw)
     x0, top, x1, bottom = _display_boxes(rot, box, boxes)
     width, height = size
     # Off the page, or no extent: dropped.
     ok &= ~((x1 < 0) | (x0 > width) | (bottom < 0) | (top > height) | (bottom - top <= 0.1))
     pick = np.flatnonzero(ok)
-    index = [keep[k] for k in pick.tolist()]
+    index_at = keep_at[pick]
+    index = index_at.tolist()
     tall = (bottom - top)[pick]
     edge = ((x0[pick] < tall) | (top[pick] < tall) | (x1[pick] > width - tall) | (bottom[pick] > height - tall))
     walk = walk if walk is not None else walk_page(page, raw)
@@ -509,11 +514,11 @@ def page_chars(page, textpage, raw, clipped: list[str] | None = None,
     if clipped is not None:
         clipped.extend(text[i] for i, cut in zip(index, (shown & (share < _SHOWN_SHARE)).tolist(), strict=True)
                        if cut)
-    pick, index = pick[shown], [i for i, s in zip(index, shown.tolist(), strict=True) if s]
+    pick = pick[shown]
     # tuple.__new__ straight: the named tuple's own __new__ is a Python call per character
-    make = tuple.__new__
-    out = [make(Char, row) for row in zip(x0[pick].tolist(), top[pick].tolist(), x1[pick].tolist(),
-                                          bottom[pick].tolist(), [text[i] for i in index], strict=True)]
+    out = list(map(tuple.__new__, repeat(Char, len(pick)),
+                   zip(x0[pick].tolist(), top[pick].tolist(), x1[pick].tolist(), bottom[pick].tolist(),
+                       map(text.__getitem__, index_at[shown].tolist()), strict=True)))
     return out, rot, size
 
 
@@ -522,7 +527,13 @@ def garbled(chars: list[Char], chinese_document: bool) -> bool:
     replacement or control characters, or as Latin letters on a page of a Chinese document."""
     if not chars:
         return False
-    text = "".join(c.text for c in chars)
+    return _garbled_text("".join(map(_text, chars)), chinese_document)
+
+
+def _garbled_text(text: str, chinese_document: bool) -> bool:
+    """``garbled`` on the page's text (its characters' texts joined)."""
+    if not text:
+        return False
     bad = len(_GARBLE.findall(text))
     if bad >= max(1, DEFAULT.garbled_share * len(text)):
         return True
@@ -636,6 +647,9 @@ class _ObjectApi:
         self.render_mode = bare(raw.FPDFTextObj_GetTextRenderMode, i, v)
         self.text_fill = bare(raw.FPDFText_GetFillColor, i, v, i, v, v, v, v)
         self.object_fill = self.fill_color
+        # one argument against the fill colour's five: an object without transparency (no fill
+        # or stroke alpha below 1, no blend mode, no soft mask) has an opaque fill
+        self.has_transparency = bare(raw.FPDFPageObj_HasTransparency, i, v)
         self.clip_path = bare(raw.FPDFPageObj_GetClipPath, v, v)
         self.clip_count = bare(raw.FPDFClipPath_CountPaths, i, v)
         self.clip_segments = bare(raw.FPDFClipPath_CountPathSegments, i, v, i)
@@ -658,7 +672,8 @@ def _object_api(raw) -> _ObjectApi:
 def _collect_paths(container: int, count, get, m: tuple, raw, segs: list, state: dict, depth: int = 0) -> None:
     """Walk the page objects (``container`` an address; ``count`` / ``get`` untyped calls of
     ``_ObjectApi``): thin paths and the axis-parallel pieces of others → ``segs``; images counted;
-    top-level text objects listed (the visibility test reads them), text inside forms noted."""
+    top-level text objects listed and read for the visibility test (render mode, fill, clipping:
+    those that hide their text or are clipped → ``state["objects"]``), text inside forms noted."""
     api = _object_api(raw)
     fill = ctypes.c_int()
     stroke = ctypes.c_int()
@@ -667,17 +682,49 @@ def _collect_paths(container: int, count, get, m: tuple, raw, segs: list, state:
     a_fill, a_stroke = ctypes.addressof(fill), ctypes.addressof(stroke)
     a_box = [ctypes.addressof(box) + 4 * j for j in range(4)]
     a_rgba = [ctypes.addressof(rgba) + 4 * j for j in range(4)]
+    r_, g_, b_, a_ = a_rgba
     get_type, draw_mode, bounds, fill_color = api.get_type, api.draw_mode, api.bounds, api.fill_color
     path_kind, form_kind, image_kind = raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_FORM, raw.FPDF_PAGEOBJ_IMAGE
     text_kind, texts = raw.FPDF_PAGEOBJ_TEXT, state["texts"]
+    # the visibility reads of a top-level text object, written out (they run once per object): a
+    # known, checked clip key is reused here, anything else goes to ``_ClipBoxes.box``
+    render, clip_path, clip_count, has_transparency = api.render_mode, api.clip_path, api.clip_count, api.has_transparency
+    clips: _ClipBoxes = state["clips"]
+    known_boxes, checked, every = clips.boxes, clips.checked, clips.VERIFY_EVERY
+    key_of = _clip_key  # read at each walk (a test replaces it)
+    objects, clip_boxes = state["objects"], state["clip_boxes"]
+    hidden = False
     for k in range(count(container)):
         addr = get(container, k)
         kind = get_type(addr)
         if kind == text_kind:
             if depth:
                 state["form_text"] = True
+                continue
+            texts.append(addr)
+            if render(addr) in _INVISIBLE_MODES:
+                objects[addr] = _INVISIBLE
+                hidden = True
+                continue
+            if has_transparency(addr) and fill_color(addr, r_, g_, b_, a_) and rgba[3] == 0:
+                objects[addr] = _TRANSPARENT
+                hidden = True
+                continue
+            clip = clip_path(addr)
+            if not clip:
+                continue
+            key = key_of(clip)
+            n = clip_count(clip)
+            known = known_boxes.get(key)
+            if (known is not None and known[0] == n and key in checked and _ClipBoxes.trusted
+                    and (clips.reuses + 1) % every):
+                clips.reuses += 1
+                found = known[1]
             else:
-                texts.append(addr)
+                found = clips.box(clip, key, n)
+            if found is not None:
+                objects[addr] = (False, False, found)
+                clip_boxes.add(found)
         elif kind == path_kind:
             if not draw_mode(addr, a_fill, a_stroke):
                 continue
@@ -711,6 +758,8 @@ def _collect_paths(container: int, count, get, m: tuple, raw, segs: list, state:
                            _mul(_matrix(ctypes.cast(addr, api.typed), raw), m), raw, segs, state, depth + 1)
         elif kind == image_kind:
             state["images"] += 1
+    if hidden:
+        state["hidden"] = True
 
 
 class PageWalk(NamedTuple):
@@ -720,15 +769,23 @@ class PageWalk(NamedTuple):
     images: int
     texts: list[int]  # addresses of the top-level text objects
     form_text: bool  # text objects inside form XObjects
+    # top-level text objects that hide their text or are clipped → (invisible, transparent, clip
+    # box); every other one is painted, opaque and unclipped
+    objects: dict[int, tuple[bool, bool, tuple | None]]
+    hidden: bool  # some top-level text object is invisible or transparent
+    clip_boxes: set[tuple]  # the clip boxes of the visible top-level text objects
 
 
 def walk_page(page, raw) -> PageWalk:
     segs: list[tuple[float, float, float, float]] = []
-    state: dict = {"images": 0, "texts": [], "form_text": False}
     api = _object_api(raw)
+    # the clippings are one page's: its objects (and their clip data) live as long as it
+    state: dict = {"images": 0, "texts": [], "form_text": False, "objects": {}, "hidden": False,
+                   "clip_boxes": set(), "clips": _ClipBoxes(api)}
     _collect_paths(ctypes.cast(page.raw, ctypes.c_void_p).value, api.page_count, api.page_get, _IDENTITY, raw, segs,
                    state)
-    return PageWalk(segs, state["images"], state["texts"], state["form_text"])
+    return PageWalk(segs, state["images"], state["texts"], state["form_text"], state["objects"], state["hidden"],
+                    state["clip_boxes"])
 
 
 def page_rulings(page, rot: int, raw, settings: PdfSettings = DEFAULT,
@@ -886,7 +943,15 @@ def _mid2(c: Char) -> float:
     return c.top + c.bottom
 
 
+# Char fields as C-level getters (min(map(_top, chars)) is min(c.top for c in chars) without a
+# generator step per character)
 _x0 = operator.itemgetter(0)  # Char.x0
+_top = operator.itemgetter(1)
+_x1 = operator.itemgetter(2)
+_bottom = operator.itemgetter(3)
+_text = operator.itemgetter(4)
+_f_top = operator.attrgetter("top")  # of a _Frag
+_f_bottom = operator.attrgetter("bottom")
 
 
 def _height(chars: list[Char]) -> float:
@@ -898,12 +963,16 @@ def _height(chars: list[Char]) -> float:
 
 def runs_of(line: list[Char], gap: float) -> list[list[Char]]:
     """Split a visual line where the gap between two characters exceeds ``gap``."""
-    runs = [[line[0]]]
+    run = [line[0]]
+    runs = [run]
+    x1 = run[0].x1  # of the character before
     for c in line[1:]:
-        if c.x0 - runs[-1][-1].x1 > gap:
-            runs.append([c])
+        if c.x0 - x1 > gap:
+            run = [c]
+            runs.append(run)
         else:
-            runs[-1].append(c)
+            run.append(c)
+        x1 = c.x1
     return runs
 
 
@@ -911,6 +980,8 @@ def text_of(line: list[Char], height: float, settings: PdfSettings = DEFAULT) ->
     """A visual line's text; a gap wider than ``word_gap`` × height becomes one space."""
     if not line:
         return ""
+    if len(line) == 1:
+        return line[0].text
     parts = [line[0].text]
     prev = line[0]
     space = settings.word_gap * height
@@ -936,8 +1007,7 @@ def _join_wrapped(texts: list[str]) -> str:
 
 
 def _box(chars: list[Char]) -> BBox:
-    return (min(c.x0 for c in chars), min(c.top for c in chars), max(c.x1 for c in chars),
-            max(c.bottom for c in chars))
+    return (min(map(_x0, chars)), min(map(_top, chars)), max(map(_x1, chars)), max(map(_bottom, chars)))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -953,12 +1023,6 @@ class _Cell:
     r1: int
     c1: int
     chars: list[Char] = field(default_factory=list)
-
-
-def _covered(edges: list[Edge], pos: float, at: float, tol: float, along: float | None = None) -> bool:
-    """A ruling at ``pos`` (within ``tol``) passes ``at``, give or take ``along``."""
-    along = tol if along is None else along
-    return any(abs(e.pos - pos) <= tol and e.a - along <= at <= e.b + along for e in edges)
 
 
 def grid_cells(grid: Grid, settings: PdfSettings = DEFAULT) -> list[list[_Cell]]:
@@ -985,23 +1049,37 @@ def grid_cells(grid: Grid, settings: PdfSettings = DEFAULT) -> list[list[_Cell]]
     # quarter of the side, or in a band of small print (rows 6pt high, 西安 表13's four header rows) a
     # ruling that starts at the band's lower border would count as crossing it and split its merged
     # cells like those of the row below ("上年" over 合计 … 培训费 read as over 小计 … 运行维护费 only).
+    # A side is covered when one of the rulings at its border (by_x / by_y: within tol of it)
+    # passes its middle, give or take ``along`` (written out: this runs per cell).
+    spans_x = {c: [(e.a, e.b) for e in es] for c, es in by_x.items()}
+    spans_y = {r: [(e.a, e.b) for e in es] for r, es in by_y.items()}
     for r in range(nr):
         ym = (ys[r] + ys[r + 1]) / 2
         along = min(tol, (ys[r + 1] - ys[r]) / 4)
         for c in range(1, nc):
-            if not _covered(by_x[c], xs[c], ym, tol, along):
+            for a, b in spans_x[c]:
+                if a - along <= ym <= b + along:
+                    break
+            else:
                 union(r * nc + c - 1, r * nc + c)
     for r in range(1, nr):
+        spans = spans_y[r]
         for c in range(nc):
             xm = (xs[c] + xs[c + 1]) / 2
-            if not _covered(by_y[r], ys[r], xm, tol, min(tol, (xs[c + 1] - xs[c]) / 4)):
+            along = min(tol, (xs[c + 1] - xs[c]) / 4)
+            for a, b in spans:
+                if a - along <= xm <= b + along:
+                    break
+            else:
                 union((r - 1) * nc + c, r * nc + c)
     cells: dict[int, _Cell] = {}
     table: list[list[_Cell]] = []
     for r in range(nr):
         row = []
         for c in range(nc):
-            root = find(r * nc + c)
+            root = r * nc + c
+            if parent[root] != root:
+                root = find(root)
             cell = cells.get(root)
             if cell is None:
                 cell = cells[root] = _Cell(r, c, r, c)
@@ -1010,15 +1088,30 @@ def grid_cells(grid: Grid, settings: PdfSettings = DEFAULT) -> list[list[_Cell]]
                 cell.r0, cell.c0 = min(cell.r0, r), min(cell.c0, c)
             row.append(cell)
         table.append(row)
-    right = bisect.bisect_right
-    last_c, last_r = nc - 1, nr - 1
-    for ch in grid.chars:  # the clamping to the grid written out: this loop runs per char
-        c = right(xs, (ch.x0 + ch.x1) / 2) - 1
-        c = 0 if c < 0 else last_c if c > last_c else c
-        r = right(ys, (ch.top + ch.bottom) / 2) - 1
-        r = 0 if r < 0 else last_r if r > last_r else r
-        table[r][c].chars.append(ch)
+    # bisect_right(xs, x) - 1 clamped to 0 … nc - 1 is bisect_right over the inner boundaries
+    # (xs is sorted), as numpy's searchsorted over the characters' centres at once
+    chars = grid.chars
+    if chars:
+        import numpy as np
+
+        x0, top, x1, bottom = _coords(chars)
+        at = (np.searchsorted(ys[1:nr], (top + bottom) / 2, side="right") * nc
+              + np.searchsorted(xs[1:nc], (x0 + x1) / 2, side="right"))
+        slots = [cell.chars for row in table for cell in row]
+        for ch, k in zip(chars, at.tolist(), strict=True):
+            slots[k].append(ch)
     return table
+
+
+def _coords(chars: list[Char]):
+    """The characters' x0, top, x1, bottom as float64 arrays (the same doubles)."""
+    import numpy as np
+
+    n = len(chars)
+    return (np.fromiter(map(_x0, chars), dtype=np.float64, count=n),
+            np.fromiter(map(_top, chars), dtype=np.float64, count=n),
+            np.fromiter(map(_x1, chars), dtype=np.float64, count=n),
+            np.fromiter(map(_bottom, chars), dtype=np.float64, count=n))
 
 
 @dataclass(slots=True)
@@ -1045,7 +1138,10 @@ def _cell_frags(cell: _Cell, col: int, height: float, settings: PdfSettings,
         text = text_of(line, height, settings)
         if not text.strip():
             continue
-        frag = _Frag(col, min(c.top for c in line), max(c.bottom for c in line), text, line)
+        if len(line) == 1:
+            frag = _Frag(col, line[0].top, line[0].bottom, text, line)
+        else:
+            frag = _Frag(col, min(map(_top, line)), max(map(_bottom, line)), text, line)
         if span is not None and out and _wrapped_digits(out[-1], frag, span, height):
             prev = out[-1]
             out[-1] = _Frag(col, prev.top, frag.bottom, prev.text + frag.text, prev.chars + frag.chars)
@@ -1088,7 +1184,7 @@ def _spread(cell: _Cell, frags: list[_Frag], xs: list[float], height: float,
         for run in runs:
             cx = (run[0].x0 + run[-1].x1) / 2
             col = min(max(bisect.bisect_right(xs, cx) - 1, cell.c0), cell.c1)
-            out.append(_Frag(col, min(c.top for c in run), max(c.bottom for c in run),
+            out.append(_Frag(col, min(map(_top, run)), max(map(_bottom, run)),
                              text_of(run, height, settings), run))
     return out
 
@@ -1206,8 +1302,8 @@ def grid_to_rows(grid: Grid, settings: PdfSettings = DEFAULT) -> list[tuple[list
                 by_col.setdefault(f.col, []).append(f)
             cells = [""] * nc
             boxes: list[BBox | None] = [None] * nc
-            top = min(f.top for f in row)
-            bottom = max(f.bottom for f in row)
+            top = min(map(_f_top, row))
+            bottom = max(map(_f_bottom, row))
             for c in range(nc):
                 cell = table[r][c]
                 fr = by_col.get(c)
@@ -1215,7 +1311,7 @@ def grid_to_rows(grid: Grid, settings: PdfSettings = DEFAULT) -> list[tuple[list
                     fr.sort(key=lambda f: f.top)
                     cells[c] = _join_wrapped([f.text for f in fr])
                     x1 = xs[cell.c1 + 1] if cell.c0 == c else xs[c + 1]
-                    boxes[c] = (xs[c], min(f.top for f in fr), x1, max(f.bottom for f in fr))
+                    boxes[c] = (xs[c], min(map(_f_top, fr)), x1, max(map(_f_bottom, fr)))
                 else:
                     boxes[c] = (xs[c], top, xs[c + 1], bottom)
             if not any(cells):
@@ -1290,7 +1386,7 @@ def borderless_rows(lines: list[list[Char]], settings: PdfSettings = DEFAULT
     while i < len(lines):
         j = i
         while j < len(lines) and len(runs[j]) >= 2 and not _UNIT_WORDS.search(
-                "".join(c.text for c in lines[j])):
+                "".join(map(_text, lines[j]))):
             j += 1
         block = range(i, j)
         numeric = sum(1 for k in block if any(_is_number(text_of(r, heights[k], settings)) for r in runs[k]))
@@ -1333,7 +1429,7 @@ def page_to_lines(chars: list[Char], hedges: list[Edge], vedges: list[Edge], pag
     free: list[Char] = []
     # Grid.contains with its default tolerance, the bounds worked out once per grid
     frames = [(g.xs[0] - 1.0, g.xs[-1] + 1.0, g.ys[0] - 1.0, g.ys[-1] + 1.0, g.chars) for g in grids]
-    for ch in chars:
+    for ch in chars if frames else ():
         cx, cy = (ch.x0 + ch.x1) / 2, (ch.top + ch.bottom) / 2
         for x0, x1, y0, y1, inside in frames:
             if x0 <= cx <= x1 and y0 <= cy <= y1:
@@ -1341,6 +1437,8 @@ def page_to_lines(chars: list[Char], hedges: list[Edge], vedges: list[Edge], pag
                 break
         else:
             free.append(ch)
+    if not frames:
+        free = list(chars)
     items: list[tuple[tuple[float, int, float], list[str], list[BBox | None] | None, BBox]] = []
     for gi, g in enumerate(grids):
         for k, (cells, boxes, bbox) in enumerate(grid_to_rows(g, settings)):
@@ -1432,11 +1530,12 @@ def read_pdf(path: str, settings: PdfSettings = DEFAULT) -> Source:
             if len(clipped) >= _MIN_CLIPPED:
                 source.notes.append(notices.clipped_text(i + 1, "".join(clipped)))
             total += len(chars)
-            cjk += len(_CJK.findall("".join(c.text for c in chars)))
+            text = "".join(map(_text, chars))
+            cjk += len(_CJK.findall(text))
             read = _ReadPage(i + 1, len(chars), bool(h or v), images)
             if len(chars) >= settings.min_page_chars:
-                read.garbled = garbled(chars, False)
-                read.garbled_in_chinese = read.garbled or garbled(chars, True)
+                read.garbled = _garbled_text(text, False)
+                read.garbled_in_chinese = read.garbled or _garbled_text(text, True)
                 if not read.garbled:
                     read.lines = page_to_lines(chars, h, v, i + 1, settings)
             pages.append(read)
