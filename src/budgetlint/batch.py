@@ -199,8 +199,8 @@ class Resident:
             ready, _, _ = select.select([fd], [], [], POLL)
             if ready:
                 chunk = os.read(fd, 1 << 20)
-                if not chunk:  # the child exited: reported as a worker that died
-                    return self._stop(_stopped(path, f"处理时进程意外退出（退出码 {proc.wait()}），已跳过"))
+                if not chunk:  # the child exited: reported as a worker that died (one wording: over_limit's)
+                    return self._stop(over_limit(path, lim, 0.0, proc.wait(), None))
                 buf += chunk
                 if not running and buf[:1] == _STARTED:
                     del buf[:1]
@@ -229,7 +229,8 @@ class Resident:
             self.proc.stdin.flush()  # type: ignore[union-attr]
         return self.proc
 
-    def _stop(self, result: Result) -> Result:
+    def _stop(self, result: Result | None) -> Result:
+        assert result is not None  # over_limit always gives one for a process that has exited
         self.close()
         return result
 

@@ -316,7 +316,7 @@ class _Visibility:
     glyph box (two PDFium calls per character saved)."""
 
     def __init__(self, page, handle, raw, crop: tuple[float, float, float, float], walk: PageWalk) -> None:
-        self.raw, self.handle, self.crop = raw, handle, crop
+        self.raw, self.crop = raw, crop
         self.api = _object_api(raw)
         self.tp = ctypes.cast(handle, ctypes.c_void_p).value
         self._rgba = (ctypes.c_uint * 4)()
@@ -330,7 +330,6 @@ class _Visibility:
         self.top: set[int] | None = None  # the top-level objects, as a set once needed
         boxes = walk.clip_boxes
         hides = walk.form_text or walk.hidden  # some character may be hidden or clipped, text in forms unknown
-        self.hides = hides
         self.plain = not hides and not boxes
         # the area every clipping leaves visible: text well inside it is clipped by none
         self.common = None if hides or not boxes else (
@@ -1426,10 +1425,10 @@ def page_to_lines(chars: list[Char], hedges: list[Edge], vedges: list[Edge], pag
     """All of a page's lines in reading order: grid rows as a block where the grid starts, text
     lines around them; a text line beside a grid comes after the grid, never inside it."""
     grids = edges_to_grids(merge_edges(hedges, settings), merge_edges(vedges, settings), settings)
-    free: list[Char] = []
+    free: list[Char] = [] if grids else list(chars)
     # Grid.contains with its default tolerance, the bounds worked out once per grid
     frames = [(g.xs[0] - 1.0, g.xs[-1] + 1.0, g.ys[0] - 1.0, g.ys[-1] + 1.0, g.chars) for g in grids]
-    for ch in chars if frames else ():
+    for ch in chars if grids else ():
         cx, cy = (ch.x0 + ch.x1) / 2, (ch.top + ch.bottom) / 2
         for x0, x1, y0, y1, inside in frames:
             if x0 <= cx <= x1 and y0 <= cy <= y1:
@@ -1437,8 +1436,6 @@ def page_to_lines(chars: list[Char], hedges: list[Edge], vedges: list[Edge], pag
                 break
         else:
             free.append(ch)
-    if not frames:
-        free = list(chars)
     items: list[tuple[tuple[float, int, float], list[str], list[BBox | None] | None, BBox]] = []
     for gi, g in enumerate(grids):
         for k, (cells, boxes, bbox) in enumerate(grid_to_rows(g, settings)):

@@ -185,16 +185,12 @@ def _context_funds(claim: Claim) -> str | None:
     return next((f for h in reversed(claim.heading.split(" / ")) if (f := funds_named(squash(h)))), None)
 
 
-def readings(doc: Document, claim: Claim) -> list[Cell]:
+def readings(doc: Document, claim: Claim, bounds: list[Cell]) -> list[Cell]:
     """Where a bound claim's quantity lives under the other scopes of funds the sentence may have
     meant (the brief's "doubt the reading before the document"): a figure that agrees with one of
     them is not an error. Only the same quantity: the same row or column of another table, never a
-    different figure. [] where the context pins the funds, or the claim is not bound."""
-    return _readings(doc, claim, bind(doc, claim))
-
-
-def _readings(doc: Document, claim: Claim, bounds: list[Cell]) -> list[Cell]:
-    """``readings`` of a claim whose binding (``bind``) is ``bounds``."""
+    different figure. [] where the context pins the funds, or the claim is not bound. ``bounds``:
+    the claim's binding (``bind``)."""
     v = vocab()
     if not bounds:
         return []
@@ -215,14 +211,10 @@ def _readings(doc: Document, claim: Claim, bounds: list[Cell]) -> list[Cell]:
     return out
 
 
-def bind_budget(doc: Document, claim: Claim) -> list[Cell]:
+def budget_bounds(claim: Claim, bounds: list[Cell]) -> list[Cell]:
     """Final accounts: where the tables print the 年初预算 beside the 决算 figure a claim is bound
-    to (a "budget." column of the same row), the budget figures; [] where they do not."""
-    return _budget_bounds(claim, bind(doc, claim))
-
-
-def _budget_bounds(claim: Claim, bounds: list[Cell]) -> list[Cell]:
-    """``bind_budget`` of a claim whose binding (``bind``) is ``bounds``."""
+    to (``bounds``, its binding: a "budget." column of the same row), the budget figures; [] where
+    they do not."""
     if claim.budget is None:
         return []
     out: list[Cell] = []
@@ -234,12 +226,10 @@ def _budget_bounds(claim: Claim, bounds: list[Cell]) -> list[Cell]:
     return out
 
 
-def is_bound(doc: Document, claim: Claim, bounds: list[Cell] | None = None) -> bool:
-    """``bounds``: the claim's binding (``bind``) where the caller has it already."""
+def is_bound(doc: Document, claim: Claim, bounds: list[Cell]) -> bool:
+    """``bounds``: the claim's binding (``bind``)."""
     if claim.count is not None and claim.subject == "project":
         return projects_listed(doc) is not None
-    if bounds is None:
-        bounds = bind(doc, claim)
     return bool(bounds) and (claim.amount is not None or claim.change is not None or claim.flat is not None)
 
 
@@ -251,8 +241,8 @@ def bind_claims(doc: Document) -> None:
         # bound once: the budget figures, the other readings and whether it is bound all start
         # from the same binding (each asked for it again, four bindings a claim)
         bounds = c.bounds = bind(doc, c)
-        c.budget_bounds = _budget_bounds(c, bounds)
-        c.readings = _readings(doc, c, bounds)
+        c.budget_bounds = budget_bounds(c, bounds)
+        c.readings = readings(doc, c, bounds)
         prev = v.subjects[c.subject].prev if c.subject is not None else None
         c.prior = three_public_value(doc, prev, year - 1) if prev is not None and year is not None else None
         c.bound = is_bound(doc, c, bounds)
