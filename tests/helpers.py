@@ -55,3 +55,14 @@ def register_embedded_cjk_font(name: str = "ScanCJK") -> str | None:
     if name not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(TTFont(name, str(path), subfontIndex=0))
     return name
+
+
+def cross_findings(docs, selectors: list[str]) -> list:
+    """Run the pair rules named by ``selectors`` over ``docs`` as one batch → (path, finding)."""
+    from budgetlint.crossdoc import cross_check
+    from budgetlint.pipeline import Result
+    from budgetlint.rules.registry import all_rules, select
+
+    results = [Result(path=d.path, document=d) for d in docs]
+    cross_check(results, select(all_rules(), selectors, None))
+    return [(r.path, f) for r in results for f in r.findings]

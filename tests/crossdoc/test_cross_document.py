@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from helpers import doc_of
+from helpers import cross_findings, doc_of
 
 from budgetlint.crossdoc import cross_check
 from budgetlint.grouping import find_pairs, listed_units, normalise_org
@@ -79,10 +79,7 @@ def final(year=2024, b_total="100.00", tp="5.00"):
 
 
 def run(*docs):
-    rules = select(all_rules(), ["BL8"], None)
-    results = [Result(path=d.path, document=d) for d in docs]
-    cross_check(results, rules)
-    return [(r.path, f.rule, f.severity.value, f.found, f.expected) for r in results for f in r.findings]
+    return [(path, f.rule, f.severity.value, f.found, f.expected) for path, f in cross_findings(docs, ["BL8"])]
 
 
 def test_year_over_year_quiet_then_fires_on_three_public():

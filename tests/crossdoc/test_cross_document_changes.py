@@ -5,11 +5,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from helpers import doc_of
+from helpers import cross_findings, doc_of
 
-from budgetlint.crossdoc import cross_check
 from budgetlint.grouping import find_pairs
-from budgetlint.pipeline import Result
 from budgetlint.rules.cross_document_changes import compares_with_last_year, counterpart
 from budgetlint.rules.registry import all_rules, select
 
@@ -60,9 +58,7 @@ def last_year(**kw):
 
 
 def run(*docs, rules=("BL805",)):
-    results = [Result(path=d.path, document=d) for d in docs]
-    cross_check(results, select(all_rules(), list(rules), None))
-    return [(r.path, f) for r in results for f in r.findings]
+    return cross_findings(docs, list(rules))
 
 
 def hits(*docs):
