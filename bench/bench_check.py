@@ -103,6 +103,10 @@ def main() -> None:
     paths = [str(p) for p in (args.pdfs or sorted(CORPUS.glob("*.pdf")))]
     whole_check(paths[0])  # warm-up: imports, vocabularies, rule registry
     rows = []
+    from budgetlint.ingest.pdf import compiled_loops
+
+    print("PDFium reads: " + ("C loops (budgetlint.ingest._pdfium_loops)" if compiled_loops()
+                              else "ctypes (the C loops are not built: slower)"))
     print(f"{'file':40s} {'pages':>5s} {'pdfium':>8s} {'ingest':>8s} {'check':>8s} {'ratio':>6s} {'peak':>7s}")
     print(f"{'':40s} {'':>5s} {'p/s':>8s} {'p/s':>8s} {'p/s':>8s} {'×':>6s} {'MB':>7s}")
     for p in paths:

@@ -21,7 +21,9 @@ if [ ! -x .venv/bin/python ]; then
 fi
 extras=${BUDGETLINT_EXTRAS:-test}
 stamp=".venv/.budgetlint-installed-${extras//,/-}"
-if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+# setup.py and the C loops too: a changed C file must be compiled again
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ setup.py -nt "$stamp" ] \
+   || [ src/budgetlint/ingest/_pdfium_loops.c -nt "$stamp" ]; then
   .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip >/dev/null
   .venv/bin/python -m pip install -q --disable-pip-version-check -e ".[${extras}]"
   touch "$stamp"

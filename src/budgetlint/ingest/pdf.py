@@ -41,6 +41,20 @@ from budgetlint.model import Provenance
 
 BBox = tuple[float, float, float, float]
 
+try:  # the per-character and per-object PDFium reads as C loops (setup.py; optional)
+    from budgetlint.ingest import _pdfium_loops as _LOOPS
+except ImportError:  # built without a C compiler: the same reads through ctypes, slower
+    _LOOPS = None
+
+
+def compiled_loops() -> bool:
+    """Whether the C loops are in use (``bench/`` and ``budgetlint --version`` say so)."""
+    return _LOOPS is not None
+
+
+def _address(fn) -> int:
+    return ctypes.cast(fn, ctypes.c_void_p).value
+
 
 @dataclass(frozen=True, slots=True)
 class PdfSettings:
@@ -147,10 +161,16 @@ def _text_rotation(textpage, text: str, raw) -> int:
     upright: a landscape table drawn sideways on a portrait page, or a page shown rotated."""
     votes: Counter = Counter()
     step = max(1, len(text) // 40)
-    for i in range(0, len(text), step):
-        if text[i].isspace():
-            continue
-        a = raw.FPDFText_GetCharAngle(textpage, i)
+    sample = [i for i in range(0, len(text), step) if not text[i].isspace()]
+    if _LOOPS is not None:
+        import numpy as np
+
+        angles = np.frombuffer(_LOOPS.char_angles(_address(raw.FPDFText_GetCharAngle),
+                                                  ctypes.cast(textpage, ctypes.c_void_p).value,
+                                                  np.array(sample, dtype=np.int32)), dtype=np.float32).tolist()
+    else:
+        angles = [raw.FPDFText_GetCharAngle(textpage, i) for i in sample]
+    for a in angles:
         if a < 0:
             continue
         deg = round(a * 57.29577951308232 / 90) % 4 * 90
@@ -176,16 +196,22 @@ def _loose_box_fn(raw):
     return _LOOSE
 
 
-def _loose_boxes(handle, index: list[int], raw):
+def _loose_boxes(handle, index, raw):
     """Loose boxes of the characters ``index`` → (k × 4 float64 array of left, top, right, bottom
     in user space, as ``FS_RECTF`` orders them; bool array: PDFium gave a box)."""
     import numpy as np
 
+    tp = ctypes.cast(handle, ctypes.c_void_p).value
+    if _LOOPS is not None:
+        boxes, ok = _LOOPS.loose_boxes(_address(raw.FPDFText_GetLooseCharBox), tp, np.asarray(index, dtype=np.int32))
+        # float32 → float64 is exact: the same doubles ctypes hands out field by field.
+        return (np.frombuffer(boxes, dtype=np.float32).astype(np.float64).reshape(-1, 4),
+                np.frombuffer(ok, dtype=np.uint8).astype(bool))
     fn = _loose_box_fn(raw)
+    index = index.tolist() if hasattr(index, "tolist") else index
     k = len(index)
     buf = (ctypes.c_float * (4 * max(k, 1)))()
     base = ctypes.addressof(buf)
-    tp = ctypes.cast(handle, ctypes.c_void_p).value
     # map, not a loop in Python: one call per character and nothing else
     ok = np.fromiter(map(fn, repeat(tp, k), index, range(base, base + 16 * k, 16)), dtype=bool, count=k)
     # float32 → float64 is exact: the same doubles ctypes hands out field by field.
@@ -349,7 +375,43 @@ class _Visibility:
         transparent = bool(self.api.text_fill(self.tp, i, *self._a_rgba)) and self._rgba[3] == 0
         return invisible, transparent, None
 
-    def shares(self, index: list[int], edge, loose=None):
+    def _codes(self, objects, first, index, clip_boxes: list[tuple]):
+        """For each text object ``objects`` (sorted addresses, 0 for none; ``index[first[u]]``
+        one of the characters of object u): 0 shown, 1 hidden, 2 + k clipped by
+        ``clip_boxes[k]`` (appended here). The walk's listed objects are looked up all at once;
+        an object it did not list is painted if top-level, and read here if inside a form."""
+        import numpy as np
+
+        values = list(self.special.values())
+        code_of: dict[int, int] = {}
+        for value in dict(zip(map(id, values), values, strict=True)).values():  # the few distinct values
+            if value[0] or value[1]:
+                code_of[id(value)] = 1
+            elif value[2] is not None:
+                code_of[id(value)] = 2 + len(clip_boxes)
+                clip_boxes.append(value[2])
+            else:
+                code_of[id(value)] = 0
+        listed = np.fromiter(self.special.keys(), dtype=np.uint64, count=len(values))
+        codes = np.fromiter(map(code_of.__getitem__, map(id, values)), dtype=np.int64, count=len(values))
+        order = np.argsort(listed)
+        listed, codes = listed[order], codes[order]
+        found = np.zeros(len(objects), dtype=bool)
+        code = np.zeros(len(objects), dtype=np.int64)
+        if len(listed):
+            at = np.minimum(np.searchsorted(listed, objects), len(listed) - 1)
+            found = listed[at] == objects
+            code = np.where(found, codes[at], 0)
+        rest = np.flatnonzero(~found & (objects != 0))  # 0: no text object (a generated character)
+        if len(rest):
+            top = np.fromiter(self.texts, dtype=np.uint64, count=len(self.texts))
+            for u in rest[~np.isin(objects[rest], top)].tolist():
+                invisible, transparent, _ = self._object(int(objects[u]), int(index[first[u]]))
+                if invisible or transparent:
+                    code[u] = 1
+        return code
+
+    def shares(self, index, edge, loose=None):
         """Share of each character ``index`` the page shows (0 hidden … 1 fully shown), as an
         array: each text object worked out once, the glyph boxes read in one pass into an array
         (``_char_boxes``), the shares inside the crop box and the clipping computed over all
@@ -365,43 +427,45 @@ class _Visibility:
         if self.common is not None and loose is not None and _well_inside(loose, self.common).all():
             return self._crop_shares(index, edge)
         get_object, tp = self.api.text_object, self.tp
-        keys = np.array([get_object(tp, i) or 0 for i in index], dtype=np.uint64)
-        hidden = np.zeros(len(index), dtype=bool)
-        clipped = np.zeros(len(index), dtype=bool)
-        clips: dict[tuple, list[int]] = {}
-        which = np.zeros(len(index), dtype=np.int64)
-        if len(index):
+        if _LOOPS is not None:
+            keys = np.frombuffer(_LOOPS.text_objects(_address(self.raw.FPDFText_GetTextObject), tp,
+                                                     np.asarray(index, dtype=np.int32)), dtype=np.uint64)
+        else:
+            keys = np.array([get_object(tp, i) or 0 for i in index], dtype=np.uint64)
+        n = len(index)
+        hidden = np.zeros(n, dtype=bool)
+        clipped = np.zeros(n, dtype=bool)
+        # per character: 0 shown whole, 1 hidden, 2 + k clipped by clip_boxes[k]
+        state = np.zeros(n, dtype=np.int64)
+        clip_boxes: list[tuple] = []
+        if n:
             objects, first, which = np.unique(keys, return_index=True, return_inverse=True)
-            for u, (key, j) in enumerate(zip(objects.tolist(), first.tolist(), strict=True)):
-                if not key:
-                    continue  # no text object (a generated character): the crop box alone decides
-                invisible, transparent, clip = self._object(key, index[j])
-                if invisible or transparent:
-                    hidden |= which == u
-                elif clip is not None:
-                    clips.setdefault(clip, []).append(u)
-            for clip, us in clips.items():
-                mine = np.isin(which, us)
+            code = self._codes(objects, first, index, clip_boxes)
+            state = code[which.ravel()]
+            hidden = state == 1
+            for k, clip in enumerate(clip_boxes):
+                mine = state == k + 2
                 if loose is not None:
                     mine &= ~_well_inside(loose, clip)
                 clipped |= mine
         # glyph boxes only where they can matter, read once: clipped characters, and those near
         # the edge
-        out = np.ones(len(index))
+        out = np.ones(n)
         near = np.flatnonzero(edge | clipped)
         if len(near):
-            boxes, ok = _char_boxes(tp, [index[k] for k in near.tolist()], self.raw)
+            boxes, ok = _char_boxes(tp, index[near], self.raw)
             x0, r, b, t = boxes[:, 0], boxes[:, 1], boxes[:, 2], boxes[:, 3]
             out[near] = np.where(ok, _shares_inside(x0, b, r, t, self.crop), 1.0)
-            sub, cut = which[near], clipped[near]
-            for clip, us in clips.items():
-                sel = np.flatnonzero(np.isin(sub, us) & cut)
-                inside = _shares_inside(x0[sel], b[sel], r[sel], t[sel], clip)
-                out[near[sel]] = np.where(ok[sel], np.minimum(out[near[sel]], inside), 1.0)
+            sub = np.where(clipped[near], state[near], 0)
+            for k, clip in enumerate(clip_boxes):
+                sel = np.flatnonzero(sub == k + 2)
+                if len(sel):
+                    inside = _shares_inside(x0[sel], b[sel], r[sel], t[sel], clip)
+                    out[near[sel]] = np.where(ok[sel], np.minimum(out[near[sel]], inside), 1.0)
         out[hidden] = 0.0
         return out
 
-    def _crop_shares(self, index: list[int], edge):
+    def _crop_shares(self, index, edge):
         """Share of each character inside the crop box; 1 unless ``edge`` (only a character whose
         loose box comes within its own height of the page edge can reach outside)."""
         import numpy as np
@@ -409,7 +473,7 @@ class _Visibility:
         out = np.ones(len(index))
         near = np.flatnonzero(edge)
         if len(near):
-            boxes, ok = _char_boxes(self.tp, [index[k] for k in near.tolist()], self.raw)
+            boxes, ok = _char_boxes(self.tp, index[near], self.raw)
             x0, r, b, t = boxes[:, 0], boxes[:, 1], boxes[:, 2], boxes[:, 3]
             out[near] = np.where(ok, _shares_inside(x0, b, r, t, self.crop), 1.0)
         return out
@@ -445,12 +509,16 @@ def _shares_inside(x0, b, r, t, box):
 _CHAR_BOX = None
 
 
-def _char_boxes(tp: int, index: list[int], raw):
+def _char_boxes(tp: int, index, raw):
     """Tight glyph boxes (``FPDFText_GetCharBox``: left, right, bottom, top, user space) of the
     characters ``index`` → (k × 4 float64 array, bool array: PDFium gave a box)."""
     import numpy as np
 
+    if _LOOPS is not None:
+        boxes, ok = _LOOPS.char_boxes(_address(raw.FPDFText_GetCharBox), tp, np.asarray(index, dtype=np.int32))
+        return np.frombuffer(boxes, dtype=np.float64).reshape(-1, 4), np.frombuffer(ok, dtype=np.uint8).astype(bool)
     global _CHAR_BOX
+    index = index.tolist() if hasattr(index, "tolist") else index
     v = ctypes.c_void_p
     if _CHAR_BOX is None:
         _CHAR_BOX = ctypes.CFUNCTYPE(ctypes.c_int, v, ctypes.c_int, v, v, v, v)(
@@ -495,23 +563,21 @@ def page_chars(page, textpage, raw, clipped: list[str] | None = None,
     # the characters as one UCS-4 array: numpy's isspace is str.isspace, code point for code point
     codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<U1")
     keep_at = np.flatnonzero(~(np.strings.isspace(codes) | (codes == "\ufffe") | (codes == "\u00ad")))
-    keep = keep_at.tolist()
-    boxes, ok = _loose_boxes(handle, keep, raw)
+    boxes, ok = _loose_boxes(handle, keep_at, raw)
     x0, top, x1, bottom = _display_boxes(rot, box, boxes)
     width, height = size
     # Off the page, or no extent: dropped.
     ok &= ~((x1 < 0) | (x0 > width) | (bottom < 0) | (top > height) | (bottom - top <= 0.1))
     pick = np.flatnonzero(ok)
     index_at = keep_at[pick]
-    index = index_at.tolist()
     tall = (bottom - top)[pick]
     edge = ((x0[pick] < tall) | (top[pick] < tall) | (x1[pick] > width - tall) | (bottom[pick] > height - tall))
     walk = walk if walk is not None else walk_page(page, raw)
-    share = _Visibility(page.raw, handle, raw, box, walk).shares(index, edge, boxes[pick])
+    share = _Visibility(page.raw, handle, raw, box, walk).shares(index_at, edge, boxes[pick])
     # not painted, or outside the clipping: not on the page a reader sees
     shown = share >= _HIDDEN_SHARE
     if clipped is not None:
-        clipped.extend(text[i] for i, cut in zip(index, (shown & (share < _SHOWN_SHARE)).tolist(), strict=True)
+        clipped.extend(text[i] for i, cut in zip(index_at.tolist(), (shown & (share < _SHOWN_SHARE)).tolist(), strict=True)
                        if cut)
     pick = pick[shown]
     # tuple.__new__ straight: the named tuple's own __new__ is a Python call per character
@@ -656,6 +722,13 @@ class _ObjectApi:
         self.segment_point = bare(raw.FPDFPathSegment_GetPoint, i, v, v, v)
         self.point = (ctypes.c_float * 2)()  # where segment_point writes x and y
         self.ax, self.ay = ctypes.addressof(self.point), ctypes.addressof(self.point) + 4
+        # the same functions for the C loops (_pdfium_loops.c: object_api, in its order)
+        self.addresses = tuple(_address(fn) for fn in (
+            raw.FPDFPage_CountObjects, raw.FPDFPage_GetObject, raw.FPDFFormObj_CountObjects, raw.FPDFFormObj_GetObject,
+            raw.FPDFPageObj_GetType, raw.FPDFPath_GetDrawMode, raw.FPDFPageObj_GetBounds, raw.FPDFPageObj_GetFillColor,
+            raw.FPDFTextObj_GetTextRenderMode, raw.FPDFPageObj_HasTransparency, raw.FPDFPageObj_GetClipPath,
+            raw.FPDFClipPath_CountPaths, raw.FPDFClipPath_CountPathSegments, raw.FPDFClipPath_GetPathSegment,
+            raw.FPDFPathSegment_GetPoint))
 
 
 _OBJECT_API: _ObjectApi | None = None
@@ -761,6 +834,104 @@ def _collect_paths(container: int, count, get, m: tuple, raw, segs: list, state:
         state["hidden"] = True
 
 
+_RECORD = None  # numpy dtype of _pdfium_loops.c's record, built on first use
+# PDFium's object types (fpdf_edit.h)
+_TEXT_OBJECT, _PATH_OBJECT, _IMAGE_OBJECT, _FORM_OBJECT = 1, 2, 3, 5
+
+
+def _record_dtype():
+    global _RECORD
+    if _RECORD is None:
+        import numpy as np
+
+        _RECORD = np.dtype([("addr", "<u8"), ("kind", "<i4"), ("text_state", "<i4"), ("clip", "<f8", (4,)),
+                            ("bounds", "<f4", (4,)), ("rgba", "<u4", (4,)), ("draw_ok", "<i4"), ("fill", "<i4"),
+                            ("stroke", "<i4"), ("bounds_ok", "<i4"), ("fill_ok", "<i4"), ("render", "<i4")])
+        if _RECORD.itemsize != _LOOPS.RECORD_SIZE:
+            raise RuntimeError("budgetlint 的 C 扩展与本版本不符，请重新安装（pip install -e .）")
+    return _RECORD
+
+
+def _walk_objects(container: int, is_form: bool, m: tuple, raw, segs: list, state: dict, depth: int = 0) -> None:
+    """``_collect_paths`` with PDFium read in C (``_pdfium_loops.objects``: one record per object;
+    for a top-level text object its render mode, transparency and clip box, read in full for
+    each object, so no clip data is shared): the same ``segs`` and ``state``, decided here."""
+    import numpy as np
+
+    api = _object_api(raw)
+    recs = np.frombuffer(_LOOPS.objects(api.addresses, container, is_form, depth == 0), dtype=_record_dtype())
+    kinds = recs["kind"]
+    text = kinds == _TEXT_OBJECT
+    if depth:
+        if text.any():
+            state["form_text"] = True
+    elif text.any():
+        texts = recs[text]
+        state["texts"].extend(texts["addr"].tolist())
+        special = np.flatnonzero(texts["text_state"])
+        if len(special):
+            sub = texts[special]
+            # one value per run of objects with the same (state, clip box): objects drawn under
+            # one clipping come one after another, so a page has a few runs against hundreds
+            keyed = np.column_stack([sub["text_state"].astype(np.float64), sub["clip"]])
+            starts = np.flatnonzero(np.concatenate(([True], (keyed[1:] != keyed[:-1]).any(axis=1))))
+            values = []
+            for row in keyed[starts].tolist():
+                kind, box = int(row[0]), tuple(row[1:])
+                if kind == 3:
+                    values.append((False, False, box))
+                    state["clip_boxes"].add(box)
+                else:
+                    values.append(_INVISIBLE if kind == 1 else _TRANSPARENT)
+                    state["hidden"] = True
+            run = np.zeros(len(sub), dtype=np.int64)
+            run[starts[1:]] = 1
+            state["objects"].update(zip(sub["addr"].tolist(), map(values.__getitem__, np.cumsum(run).tolist()),
+                                        strict=True))
+    state["images"] += int(np.count_nonzero(kinds == _IMAGE_OBJECT))
+    rest = np.flatnonzero((kinds == _PATH_OBJECT) | ((kinds == _FORM_OBJECT) & (depth < 8)))
+    if not len(rest):
+        return
+    recs = recs[rest]
+    # what each path is, over all paths at once, with _collect_paths' float operations
+    bounds = recs["bounds"].astype(np.float64)
+    x0 = m[0] * bounds[:, 0] + m[2] * bounds[:, 1] + m[4]
+    y0 = m[1] * bounds[:, 0] + m[3] * bounds[:, 1] + m[5]
+    x1 = m[0] * bounds[:, 2] + m[2] * bounds[:, 3] + m[4]
+    y1 = m[1] * bounds[:, 2] + m[3] * bounds[:, 3] + m[5]
+    w, h = np.abs(x1 - x0), np.abs(y1 - y0)
+    thin = np.minimum(w, h) <= DEFAULT.thin
+    across = h <= DEFAULT.thin
+    stroke = recs["stroke"] != 0
+    drawn = (recs["draw_ok"] != 0) & ((recs["fill"] != 0) | stroke) & (recs["bounds_ok"] != 0)
+    white = ~stroke & (recs["fill_ok"] != 0) & (recs["rgba"][:, :3].min(axis=1) >= 250)
+    drawn &= ~white  # a white line is not drawn on the page
+    code = np.select([recs["kind"] == _FORM_OBJECT, ~drawn, ~stroke & ~thin, thin, drawn],
+                     [_WALK_FORM, _WALK_SKIP, _WALK_BARS, _WALK_LINE, _WALK_SEGMENTS])
+    xm, ym = (x0 + x1) / 2, (y0 + y1) / 2
+    line = np.flatnonzero(code == _WALK_LINE)
+    lines = zip(np.where(across, x0, xm)[line].tolist(), np.where(across, ym, y0)[line].tolist(),
+                np.where(across, x1, xm)[line].tolist(), np.where(across, ym, y1)[line].tolist(), strict=True)
+    if len(line) == np.count_nonzero(code != _WALK_SKIP):
+        segs.extend(lines)  # thin paths only: the rulings in page order
+        return
+    for addr, c in zip(recs["addr"].tolist(), code.tolist(), strict=True):
+        if c == _WALK_LINE:
+            segs.append(next(lines))
+        elif c == _WALK_BARS:
+            # A filled area (cell shading, a background box) is no ruling, but one path may
+            # fill many thin bars, one per ruling of a grid: those bars are rulings.
+            _filled_bars(ctypes.cast(addr, api.typed), m, raw, segs)
+        elif c == _WALK_SEGMENTS:
+            _path_segments(ctypes.cast(addr, api.typed), m, raw, segs)
+        elif c == _WALK_FORM:
+            _walk_objects(addr, True, _mul(_matrix(ctypes.cast(addr, api.typed), raw), m), raw, segs, state, depth + 1)
+
+
+# what _walk_objects does with a path or form object
+_WALK_SKIP, _WALK_LINE, _WALK_BARS, _WALK_SEGMENTS, _WALK_FORM = range(5)
+
+
 class PageWalk(NamedTuple):
     """One walk over a page's objects: what the rulings and the visibility test need."""
 
@@ -781,8 +952,11 @@ def walk_page(page, raw) -> PageWalk:
     # the clippings are one page's: its objects (and their clip data) live as long as it
     state: dict = {"images": 0, "texts": [], "form_text": False, "objects": {}, "hidden": False,
                    "clip_boxes": set(), "clips": _ClipBoxes(api)}
-    _collect_paths(ctypes.cast(page.raw, ctypes.c_void_p).value, api.page_count, api.page_get, _IDENTITY, raw, segs,
-                   state)
+    container = ctypes.cast(page.raw, ctypes.c_void_p).value
+    if _LOOPS is not None:
+        _walk_objects(container, False, _IDENTITY, raw, segs, state)
+    else:
+        _collect_paths(container, api.page_count, api.page_get, _IDENTITY, raw, segs, state)
     return PageWalk(segs, state["images"], state["texts"], state["form_text"], state["objects"], state["hidden"],
                     state["clip_boxes"])
 

@@ -1,0 +1,350 @@
+/* The per-character and per-object PDFium reads of ingest/pdf.py, as loops in C.
+ *
+ * A page holds hundreds of characters and text objects, and each needs a few PDFium calls
+ * (a loose glyph box, the text object, its render mode, its clipping). Through ctypes each call
+ * costs about half a microsecond of Python; here the loop runs in C and hands back arrays.
+ *
+ * Nothing is linked against PDFium: the caller passes the addresses of PDFium's functions as
+ * pypdfium2 loaded them (ctypes), so this module calls exactly the library pypdfium2 uses.
+ * The module only reads: every decision (what is hidden, what is a ruling) stays in Python,
+ * which also holds the pure-Python fallback these loops must agree with
+ * (tests/ingest/test_pdf_loops.py runs both over real documents).
+ *
+ * Optional: a machine without a C compiler installs budgetlint without it (setup.py marks the
+ * extension optional) and ingest/pdf.py reads the same values through ctypes.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdint.h>
+#include <string.h>
+
+typedef struct { float left, top, right, bottom; } rectf;
+
+typedef int (*loose_box_fn)(void *textpage, int index, rectf *rect);
+typedef int (*char_box_fn)(void *textpage, int index, double *l, double *r, double *b, double *t);
+typedef void *(*text_object_fn)(void *textpage, int index);
+typedef float (*char_angle_fn)(void *textpage, int index);
+
+typedef int (*count_fn)(void *container);
+typedef void *(*page_get_fn)(void *page, int index);
+typedef void *(*form_get_fn)(void *form, unsigned long index);
+typedef int (*type_fn)(void *obj);
+typedef int (*draw_mode_fn)(void *obj, int *fill, int *stroke);
+typedef int (*bounds_fn)(void *obj, float *l, float *b, float *r, float *t);
+typedef int (*color_fn)(void *obj, unsigned *r, unsigned *g, unsigned *b, unsigned *a);
+typedef int (*int_of_fn)(void *obj);
+typedef void *(*ptr_of_fn)(void *obj);
+typedef int (*clip_segments_fn)(void *clip, int path);
+typedef void *(*clip_segment_fn)(void *clip, int path, int segment);
+typedef int (*point_fn)(void *segment, float *x, float *y);
+
+/* PDFium's object types (fpdf_edit.h) and the text render modes that paint nothing
+ * (PDF 32000 §9.3.6: 3 invisible, 7 clip only). */
+enum { OBJ_TEXT = 1, OBJ_PATH = 2, OBJ_IMAGE = 3, OBJ_FORM = 5 };
+
+/* One page object, as the Python side reads it with numpy (pdf.py: _RECORD; the layout is
+ * checked there against RECORD_SIZE). */
+typedef struct {
+    uint64_t addr;
+    int32_t kind;
+    /* text objects, top level: 0 painted and unclipped, 1 invisible render mode, 2 transparent
+     * fill, 3 clipped (clip holds the box the clipping leaves visible) */
+    int32_t text_state;
+    double clip[4];      /* x0, y0, x1, y1, user space */
+    float bounds[4];     /* paths: left, bottom, right, top */
+    uint32_t rgba[4];    /* paths without a stroke: the fill colour */
+    int32_t draw_ok, fill, stroke, bounds_ok;
+    int32_t fill_ok, render;
+} record;
+
+enum { TEXT_PAINTED = 0, TEXT_INVISIBLE = 1, TEXT_TRANSPARENT = 2, TEXT_CLIPPED = 3 };
+
+typedef struct {
+    count_fn page_count;
+    page_get_fn page_get;
+    count_fn form_count;
+    form_get_fn form_get;
+    type_fn get_type;
+    draw_mode_fn draw_mode;
+    bounds_fn bounds;
+    color_fn fill_color;
+    int_of_fn render_mode;
+    int_of_fn has_transparency;
+    ptr_of_fn clip_path;
+    int_of_fn clip_count;
+    clip_segments_fn clip_segments;
+    clip_segment_fn clip_segment;
+    point_fn segment_point;
+} object_api;
+
+static int read_api(PyObject *seq, object_api *api) {
+    void **slots = (void **)api;
+    Py_ssize_t n = sizeof(object_api) / sizeof(void *);
+    if (!PyTuple_Check(seq) || PyTuple_GET_SIZE(seq) != n) {
+        PyErr_Format(PyExc_TypeError, "expected a tuple of %zd function addresses", n);
+        return -1;
+    }
+    for (Py_ssize_t k = 0; k < n; k++) {
+        void *p = PyLong_AsVoidPtr(PyTuple_GET_ITEM(seq, k));
+        if (p == NULL) {
+            if (!PyErr_Occurred())
+                PyErr_SetString(PyExc_ValueError, "null function address");
+            return -1;
+        }
+        slots[k] = p;
+    }
+    return 0;
+}
+
+/* The box a clipping leaves visible: the intersection of its clip paths' point bounds (as
+ * pdf.py's _clip_path_box). Returns 0 when no clip path has a point. */
+static int clip_box(const object_api *api, void *clip, double out[4]) {
+    int have = 0;
+    int paths = api->clip_count(clip);
+    for (int q = 0; q < paths; q++) {
+        int any = 0;
+        float x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+        int segments = api->clip_segments(clip, q);
+        for (int k = 0; k < segments; k++) {
+            void *seg = api->clip_segment(clip, q, k);
+            float x, y;
+            if (!seg || !api->segment_point(seg, &x, &y))
+                continue;
+            if (!any) {
+                x0 = x1 = x;
+                y0 = y1 = y;
+                any = 1;
+            } else {
+                /* Python's min/max keep the first of equal values; for floats that is the same value */
+                if (x < x0) x0 = x;
+                if (x > x1) x1 = x;
+                if (y < y0) y0 = y;
+                if (y > y1) y1 = y;
+            }
+        }
+        if (!any)
+            continue;
+        if (!have) {
+            out[0] = x0; out[1] = y0; out[2] = x1; out[3] = y1;
+            have = 1;
+        } else {
+            if ((double)x0 > out[0]) out[0] = x0;
+            if ((double)y0 > out[1]) out[1] = y0;
+            if ((double)x1 < out[2]) out[2] = x1;
+            if ((double)y1 < out[3]) out[3] = y1;
+        }
+    }
+    return have;
+}
+
+static PyObject *objects(PyObject *self, PyObject *args) {
+    PyObject *api_seq, *container_obj;
+    int is_form, top_level;
+    if (!PyArg_ParseTuple(args, "OOpp", &api_seq, &container_obj, &is_form, &top_level))
+        return NULL;
+    object_api api;
+    if (read_api(api_seq, &api) < 0)
+        return NULL;
+    void *container = PyLong_AsVoidPtr(container_obj);
+    if (container == NULL) {
+        if (!PyErr_Occurred())
+            PyErr_SetString(PyExc_ValueError, "null container");
+        return NULL;
+    }
+    int n = is_form ? api.form_count(container) : api.page_count(container);
+    if (n < 0)
+        n = 0;
+    PyObject *out = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)n * (Py_ssize_t)sizeof(record));
+    if (out == NULL)
+        return NULL;
+    record *recs = (record *)PyBytes_AS_STRING(out);
+    memset(recs, 0, (size_t)n * sizeof(record));
+    for (int k = 0; k < n; k++) {
+        record *r = &recs[k];
+        void *obj = is_form ? api.form_get(container, (unsigned long)k) : api.page_get(container, k);
+        r->addr = (uint64_t)(uintptr_t)obj;
+        if (obj == NULL)
+            continue;
+        r->kind = api.get_type(obj);
+        if (r->kind == OBJ_TEXT) {
+            if (!top_level)
+                continue;
+            r->render = api.render_mode(obj);
+            if (r->render == 3 || r->render == 7) {
+                r->text_state = TEXT_INVISIBLE;
+                continue;
+            }
+            if (api.has_transparency(obj)) {
+                unsigned c[4] = {0, 0, 0, 0};
+                if (api.fill_color(obj, &c[0], &c[1], &c[2], &c[3]) && c[3] == 0) {
+                    r->text_state = TEXT_TRANSPARENT;
+                    continue;
+                }
+            }
+            void *clip = api.clip_path(obj);
+            if (clip && clip_box(&api, clip, r->clip))
+                r->text_state = TEXT_CLIPPED;
+        } else if (r->kind == OBJ_PATH) {
+            int fill = 0, stroke = 0;
+            r->draw_ok = api.draw_mode(obj, &fill, &stroke) ? 1 : 0;
+            if (!r->draw_ok)
+                continue;
+            r->fill = fill;
+            r->stroke = stroke;
+            if (!fill && !stroke)
+                continue;
+            r->bounds_ok = api.bounds(obj, &r->bounds[0], &r->bounds[1], &r->bounds[2], &r->bounds[3]) ? 1 : 0;
+            if (!r->bounds_ok)
+                continue;
+            if (!stroke)
+                r->fill_ok = api.fill_color(obj, &r->rgba[0], &r->rgba[1], &r->rgba[2], &r->rgba[3]) ? 1 : 0;
+        }
+    }
+    return out;
+}
+
+/* The arguments of every per-character read: (function address, text page, int32 indices). */
+typedef struct {
+    void *fn;
+    void *tp;
+    Py_buffer view;
+    const int32_t *index;
+    Py_ssize_t k;
+} per_char;
+
+static int per_char_args(PyObject *args, per_char *a) {
+    PyObject *fn_obj, *tp_obj, *index_obj;
+    if (!PyArg_ParseTuple(args, "OOO", &fn_obj, &tp_obj, &index_obj))
+        return -1;
+    a->fn = PyLong_AsVoidPtr(fn_obj);
+    a->tp = PyLong_AsVoidPtr(tp_obj);
+    if (PyErr_Occurred())
+        return -1;
+    if (a->fn == NULL || a->tp == NULL) {
+        PyErr_SetString(PyExc_ValueError, "null function or text page");
+        return -1;
+    }
+    if (PyObject_GetBuffer(index_obj, &a->view, PyBUF_C_CONTIGUOUS) < 0)
+        return -1;
+    if (a->view.len % (Py_ssize_t)sizeof(int32_t) != 0) {
+        PyBuffer_Release(&a->view);
+        PyErr_SetString(PyExc_ValueError, "index must be int32");
+        return -1;
+    }
+    a->index = (const int32_t *)a->view.buf;
+    a->k = a->view.len / (Py_ssize_t)sizeof(int32_t);
+    return 0;
+}
+
+/* A bytes object of k items of `size` bytes each, and optionally k ok-bytes; NULL on failure
+ * (the index buffer released). */
+static PyObject *per_char_out(per_char *a, size_t size, PyObject **ok) {
+    PyObject *out = PyBytes_FromStringAndSize(NULL, a->k * (Py_ssize_t)size);
+    if (out != NULL && ok != NULL) {
+        *ok = PyBytes_FromStringAndSize(NULL, a->k);
+        if (*ok == NULL)
+            Py_CLEAR(out);
+    }
+    if (out == NULL) {
+        PyBuffer_Release(&a->view);
+        return NULL;
+    }
+    memset(PyBytes_AS_STRING(out), 0, (size_t)a->k * size);
+    return out;
+}
+
+static PyObject *loose_boxes(PyObject *self, PyObject *args) {
+    per_char a;
+    PyObject *ok;
+    if (per_char_args(args, &a) < 0)
+        return NULL;
+    PyObject *boxes = per_char_out(&a, sizeof(rectf), &ok);
+    if (boxes == NULL)
+        return NULL;
+    loose_box_fn fn = (loose_box_fn)a.fn;
+    rectf *b = (rectf *)PyBytes_AS_STRING(boxes);
+    char *o = PyBytes_AS_STRING(ok);
+    for (Py_ssize_t j = 0; j < a.k; j++)
+        o[j] = fn(a.tp, a.index[j], &b[j]) ? 1 : 0;
+    PyBuffer_Release(&a.view);
+    return Py_BuildValue("(NN)", boxes, ok);
+}
+
+static PyObject *char_boxes(PyObject *self, PyObject *args) {
+    per_char a;
+    PyObject *ok;
+    if (per_char_args(args, &a) < 0)
+        return NULL;
+    PyObject *boxes = per_char_out(&a, 4 * sizeof(double), &ok);
+    if (boxes == NULL)
+        return NULL;
+    char_box_fn fn = (char_box_fn)a.fn;
+    double *b = (double *)PyBytes_AS_STRING(boxes);
+    char *o = PyBytes_AS_STRING(ok);
+    for (Py_ssize_t j = 0; j < a.k; j++) {
+        double *q = b + 4 * j;
+        o[j] = fn(a.tp, a.index[j], &q[0], &q[1], &q[2], &q[3]) ? 1 : 0;
+    }
+    PyBuffer_Release(&a.view);
+    return Py_BuildValue("(NN)", boxes, ok);
+}
+
+static PyObject *text_objects(PyObject *self, PyObject *args) {
+    per_char a;
+    if (per_char_args(args, &a) < 0)
+        return NULL;
+    PyObject *keys = per_char_out(&a, sizeof(uint64_t), NULL);
+    if (keys == NULL)
+        return NULL;
+    text_object_fn fn = (text_object_fn)a.fn;
+    uint64_t *out = (uint64_t *)PyBytes_AS_STRING(keys);
+    for (Py_ssize_t j = 0; j < a.k; j++)
+        out[j] = (uint64_t)(uintptr_t)fn(a.tp, a.index[j]);
+    PyBuffer_Release(&a.view);
+    return keys;
+}
+
+static PyObject *char_angles(PyObject *self, PyObject *args) {
+    per_char a;
+    if (per_char_args(args, &a) < 0)
+        return NULL;
+    PyObject *angles = per_char_out(&a, sizeof(float), NULL);
+    if (angles == NULL)
+        return NULL;
+    char_angle_fn fn = (char_angle_fn)a.fn;
+    float *out = (float *)PyBytes_AS_STRING(angles);
+    for (Py_ssize_t j = 0; j < a.k; j++)
+        out[j] = fn(a.tp, a.index[j]);
+    PyBuffer_Release(&a.view);
+    return angles;
+}
+
+static PyMethodDef methods[] = {
+    {"objects", objects, METH_VARARGS,
+     "objects(api, container, is_form, top_level) -> bytes of records, one per page object"},
+    {"loose_boxes", loose_boxes, METH_VARARGS,
+     "loose_boxes(fn, textpage, index) -> (float32 left, top, right, bottom per character, ok bytes)"},
+    {"char_boxes", char_boxes, METH_VARARGS,
+     "char_boxes(fn, textpage, index) -> (float64 left, right, bottom, top per character, ok bytes)"},
+    {"text_objects", text_objects, METH_VARARGS,
+     "text_objects(fn, textpage, index) -> uint64 text-object address per character"},
+    {"char_angles", char_angles, METH_VARARGS,
+     "char_angles(fn, textpage, index) -> float32 angle (radians, -1 unknown) per character"},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {
+    PyModuleDef_HEAD_INIT, "_pdfium_loops",
+    "The per-character and per-object PDFium reads of ingest/pdf.py as C loops.", -1, methods,
+};
+
+PyMODINIT_FUNC PyInit__pdfium_loops(void) {
+    PyObject *m = PyModule_Create(&module);
+    if (m == NULL)
+        return NULL;
+    if (PyModule_AddIntConstant(m, "RECORD_SIZE", (long)sizeof(record)) < 0) {
+        Py_DECREF(m);
+        return NULL;
+    }
+    return m;
+}

@@ -1,0 +1,80 @@
+"""The C loops (``ingest/_pdfium_loops.c``) read exactly what the ctypes reads of ingest/pdf.py
+read: on real PDFs of many producers, each page's object walk (rulings, images, text objects and
+how each hides or clips its text) and its characters agree, value for value, with the loops on
+and off. Where a C compiler is present the loops must have been built (a silent build failure
+would make every check several times slower)."""
+
+from __future__ import annotations
+
+import shutil
+import sysconfig
+from pathlib import Path
+
+import pytest
+from helpers import SHARED
+
+from budgetlint.ingest import pdf
+
+pypdfium2_raw = pytest.importorskip("pypdfium2.raw")
+
+FILES = sorted((SHARED / "corpus").glob("*.pdf")) + sorted((SHARED / "wild").glob("*.pdf"))
+PAGES_PER_FILE = 12  # the producers vary between files far more than between pages of one file
+
+
+def test_the_loops_are_built_where_a_compiler_is():
+    compiler = (sysconfig.get_config_var("CC") or "cc").split()[0]
+    if shutil.which(compiler) is None:
+        pytest.skip(f"no C compiler ({compiler}): budgetlint runs on the ctypes reads")
+    if not (Path(sysconfig.get_paths()["include"]) / "Python.h").is_file():
+        pytest.skip("no Python headers: budgetlint runs on the ctypes reads")
+    assert pdf.compiled_loops(), "a C compiler is present but budgetlint.ingest._pdfium_loops was not built"
+
+
+def _read(path, loops, monkeypatch):
+    monkeypatch.setattr(pdf, "_LOOPS", loops)
+    raw = pypdfium2_raw
+    try:
+        doc = pdf._open(str(path), raw)
+    except pdf.IngestError as e:  # the wild set holds a few broken files
+        pytest.skip(f"{path.name}: {e}")
+    out = []
+    try:
+        for i in range(min(len(doc), PAGES_PER_FILE)):
+            page = doc[i]
+            textpage = page.get_textpage()
+            try:
+                walk = pdf.walk_page(page, raw)
+                clipped: list[str] = []
+                chars, rot, size = pdf.page_chars(page, textpage, raw, clipped, walk)
+                rulings = pdf.page_rulings(page, rot, raw, pdf.DEFAULT, walk)
+            finally:
+                textpage.close()
+                page.close()
+            # objects by their place among the page's text objects (addresses differ between opens)
+            place = {addr: k for k, addr in enumerate(walk.texts)}
+            out.append({
+                "segs": walk.segs, "images": walk.images, "texts": len(walk.texts), "form_text": walk.form_text,
+                "objects": {place[addr]: value for addr, value in walk.objects.items()}, "hidden": walk.hidden, "clip_boxes": walk.clip_boxes,
+                "chars": chars, "rot": rot, "size": size, "clipped": clipped, "rulings": rulings,
+            })
+    finally:
+        doc.close()
+    return out
+
+
+@pytest.mark.skipif(not pdf.compiled_loops(), reason="the C loops are not built")
+@pytest.mark.parametrize("path", FILES, ids=[p.stem[:28] for p in FILES])
+def test_the_loops_read_what_ctypes_reads(path, monkeypatch):
+    loops = pdf._LOOPS
+    with_loops = _read(path, loops, monkeypatch)
+    without = _read(path, None, monkeypatch)
+    assert len(with_loops) == len(without)
+    for number, (a, b) in enumerate(zip(with_loops, without, strict=True), 1):
+        for key in a:
+            assert a[key] == b[key], f"{path.name} p{number}: {key} differs"
+
+
+def test_files_are_present_or_skipped():
+    if not FILES:
+        pytest.skip(f"{SHARED} not present")
+    assert len(FILES) >= 20
