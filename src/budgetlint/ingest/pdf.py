@@ -110,6 +110,8 @@ class Grid:
     hedges: list[Edge]
     vedges: list[Edge]
     chars: list[Char] = field(default_factory=list)
+    # the chars' x0, top, x1, bottom as arrays, where page_to_lines had them (else worked out)
+    coords: tuple | None = None
 
     @property
     def bbox(self) -> BBox:
@@ -1267,7 +1269,7 @@ def grid_cells(grid: Grid, settings: PdfSettings = DEFAULT) -> list[list[_Cell]]
     if chars:
         import numpy as np
 
-        x0, top, x1, bottom = _coords(chars)
+        x0, top, x1, bottom = grid.coords if grid.coords is not None else _coords(chars)
         at = (np.searchsorted(ys[1:nr], (top + bottom) / 2, side="right") * nc
               + np.searchsorted(xs[1:nc], (x0 + x1) / 2, side="right"))
         slots = [cell.chars for row in table for cell in row]
@@ -1599,17 +1601,24 @@ def page_to_lines(chars: list[Char], hedges: list[Edge], vedges: list[Edge], pag
     """All of a page's lines in reading order: grid rows as a block where the grid starts, text
     lines around them; a text line beside a grid comes after the grid, never inside it."""
     grids = edges_to_grids(merge_edges(hedges, settings), merge_edges(vedges, settings), settings)
-    free: list[Char] = [] if grids else list(chars)
-    # Grid.contains with its default tolerance, the bounds worked out once per grid
-    frames = [(g.xs[0] - 1.0, g.xs[-1] + 1.0, g.ys[0] - 1.0, g.ys[-1] + 1.0, g.chars) for g in grids]
-    for ch in chars if grids else ():
-        cx, cy = (ch.x0 + ch.x1) / 2, (ch.top + ch.bottom) / 2
-        for x0, x1, y0, y1, inside in frames:
-            if x0 <= cx <= x1 and y0 <= cy <= y1:
-                inside.append(ch)
-                break
-        else:
-            free.append(ch)
+    free: list[Char] = list(chars)
+    if grids and chars:
+        import numpy as np
+
+        coords = _coords(chars)
+        x0, top, x1, bottom = coords
+        cx, cy = (x0 + x1) / 2, (top + bottom) / 2
+        # each character to the first grid whose frame (Grid.contains, default tolerance) holds
+        # its centre; the others are free text
+        where = np.full(len(chars), -1)
+        for gi, g in enumerate(grids):
+            where[(where < 0) & (g.xs[0] - 1.0 <= cx) & (cx <= g.xs[-1] + 1.0)
+                  & (g.ys[0] - 1.0 <= cy) & (cy <= g.ys[-1] + 1.0)] = gi
+        for gi, g in enumerate(grids):
+            at = np.flatnonzero(where == gi)
+            g.chars = list(map(chars.__getitem__, at.tolist()))
+            g.coords = tuple(a[at] for a in coords)
+        free = list(map(chars.__getitem__, np.flatnonzero(where < 0).tolist()))
     items: list[tuple[tuple[float, int, float], list[str], list[BBox | None] | None, BBox]] = []
     for gi, g in enumerate(grids):
         for k, (cells, boxes, bbox) in enumerate(grid_to_rows(g, settings)):
