@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 from helpers import SHARED
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from budgetlint.ingest import pdf
 
@@ -47,6 +49,7 @@ def _read(path, loops, monkeypatch):
                 clipped: list[str] = []
                 chars, rot, size = pdf.page_chars(page, textpage, raw, clipped, walk)
                 rulings = pdf.page_rulings(page, rot, raw, pdf.DEFAULT, walk)
+                lines = pdf.page_to_lines(chars, rulings[0], rulings[1], i + 1)
             finally:
                 textpage.close()
                 page.close()
@@ -56,6 +59,7 @@ def _read(path, loops, monkeypatch):
                 "segs": walk.segs, "images": walk.images, "texts": len(walk.texts), "form_text": walk.form_text,
                 "objects": {place[addr]: value for addr, value in walk.objects.items()}, "hidden": walk.hidden, "clip_boxes": walk.clip_boxes,
                 "chars": chars, "rot": rot, "size": size, "clipped": clipped, "rulings": rulings,
+                "lines": [(line.cells, line.cell_boxes, line.provenance.bbox) for line in lines],
             })
     finally:
         doc.close()
@@ -78,3 +82,25 @@ def test_files_are_present_or_skipped():
     if not FILES:
         pytest.skip(f"{SHARED} not present")
     assert len(FILES) >= 20
+
+
+@pytest.mark.skipif(not pdf.compiled_loops(), reason="the C loops are not built")
+@given(st.lists(st.tuples(st.integers(0, 40), st.integers(0, 12), st.integers(1, 6), st.integers(1, 4),
+                          st.sampled_from("一二三1.,"), st.integers(0, 2)), max_size=40),
+       st.integers(0, 8).map(lambda k: k * 5.0))
+@settings(max_examples=300, deadline=None)
+def test_lines_of_is_chars_to_lines_and_text_of(spec, height):
+    """Cells of characters on a coarse lattice (ties, overlaps, a glyph printed twice, gaps
+    exactly one space wide): the C grouping gives the lines, texts and extents the Python
+    functions give."""
+    import numpy as np
+
+    chars = [pdf.Char(x * 2.5, y * 1.5, x * 2.5 + w * 2.5, y * 1.5 + h * 1.5, t) for x, y, w, h, t, _ in spec]
+    group = np.array([g for *_, g in spec], dtype=np.int32)
+    settings = pdf.PdfSettings(word_gap=0.5)  # a space of 2.5 × k: gaps on the lattice hit it exactly
+    got = pdf._LOOPS.lines_of(chars, group, 3, settings.line_overlap, settings.word_gap * height)
+    for k in range(3):
+        mine = [c for c, g in zip(chars, group.tolist(), strict=True) if g == k]
+        want = [(pdf.text_of(line, height, settings), min(c.top for c in line),
+                 max(c.bottom for c in line), line) for line in pdf.chars_to_lines(mine, settings)]
+        assert got[k] == want

@@ -1,4 +1,5 @@
-/* The per-character and per-object PDFium reads of ingest/pdf.py, as loops in C.
+/* The per-character and per-object PDFium reads of ingest/pdf.py, as loops in C, and the
+ * grouping of a grid cell's characters into lines (pdf.py: chars_to_lines and text_of).
  *
  * A page holds hundreds of characters and text objects, and each needs a few PDFium calls
  * (a loose glyph box, the text object, its render mode, its clipping). Through ctypes each call
@@ -15,7 +16,9 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <math.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 typedef struct { float left, top, right, bottom; } rectf;
@@ -319,6 +322,216 @@ static PyObject *char_angles(PyObject *self, PyObject *args) {
     return angles;
 }
 
+/* ---------------------------------------------------------------------------------------------
+ * Lines of characters: pdf.py's chars_to_lines (_group_lines, duplicates dropped) and text_of,
+ * for many groups of characters (the cells of a grid) in one call. The same comparisons in the
+ * same order over the same doubles; Python's stable sorts are sorts on (key, position). */
+
+typedef struct {
+    double x0, top, x1, bottom, key;
+    Py_ssize_t pos;     /* position in the group: the stable sorts' tie-break */
+    PyObject *ch;       /* the Char (borrowed) */
+    PyObject *text;     /* its text (borrowed) */
+} glyph;
+
+static int by_key(const void *a, const void *b) {
+    const glyph *p = (const glyph *)a, *q = (const glyph *)b;
+    if (p->key < q->key) return -1;
+    if (p->key > q->key) return 1;
+    return (p->pos > q->pos) - (p->pos < q->pos);
+}
+
+static void sort_by_x0(glyph *g, Py_ssize_t m) {
+    for (Py_ssize_t j = 0; j < m; j++) {
+        g[j].key = g[j].x0;
+        g[j].pos = j;
+    }
+    qsort(g, (size_t)m, sizeof(glyph), by_key);
+}
+
+/* One visual line g[0..m) (sorted left to right): duplicates dropped, then
+ * (text, top, bottom, [Char, ...]) appended to out. */
+static int emit_line(glyph *g, Py_ssize_t m, double space, PyObject *out) {
+    PyObject *chars = PyList_New(0), *parts = PyList_New(0), *space_str = NULL, *item = NULL;
+    if (chars == NULL || parts == NULL)
+        goto fail;
+    glyph *prev = NULL;  /* the last character kept */
+    double top = 0, bottom = 0;
+    Py_ssize_t kept = 0;
+    for (Py_ssize_t j = 0; j < m; j++) {
+        glyph *c = &g[j];
+        if (prev != NULL) {
+            int same = PyObject_RichCompareBool(c->text, prev->text, Py_EQ);
+            if (same < 0)
+                goto fail;
+            if (same && c->x0 - prev->x0 < 0.5 * (prev->x1 - prev->x0)
+                    && fabs(c->top - prev->top) < 0.5 * (prev->bottom - prev->top))
+                continue;  /* "bold" drawn by printing a glyph twice, slightly offset */
+            if (c->x0 - prev->x1 > space) {
+                if (space_str == NULL && (space_str = PyUnicode_FromString(" ")) == NULL)
+                    goto fail;
+                if (PyList_Append(parts, space_str) < 0)
+                    goto fail;
+            }
+        }
+        if (PyList_Append(chars, c->ch) < 0 || PyList_Append(parts, c->text) < 0)
+            goto fail;
+        if (kept == 0 || c->top < top) top = c->top;
+        if (kept == 0 || c->bottom > bottom) bottom = c->bottom;
+        kept++;
+        prev = c;
+    }
+    PyObject *empty = PyUnicode_FromString("");
+    if (empty == NULL)
+        goto fail;
+    PyObject *text = PyUnicode_Join(empty, parts);
+    Py_DECREF(empty);
+    if (text == NULL)
+        goto fail;
+    item = Py_BuildValue("(NddN)", text, top, bottom, chars);
+    chars = NULL;
+    if (item == NULL || PyList_Append(out, item) < 0)
+        goto fail;
+    Py_DECREF(item);
+    Py_DECREF(parts);
+    Py_XDECREF(space_str);
+    return 0;
+fail:
+    Py_XDECREF(item);
+    Py_XDECREF(chars);
+    Py_XDECREF(parts);
+    Py_XDECREF(space_str);
+    return -1;
+}
+
+/* The lines of one group of characters g[0..m), in pdf.py's order. */
+static int group_lines(glyph *g, Py_ssize_t m, double overlap, double space, PyObject *out) {
+    if (m == 0)
+        return 0;
+    if (m == 1)
+        return emit_line(g, 1, space, out);
+    int one_run = 1;  /* one run in one font (most cells): one line */
+    for (Py_ssize_t j = 1; j < m && one_run; j++)
+        one_run = g[j].top == g[0].top && g[j].bottom == g[0].bottom;
+    if (one_run) {
+        sort_by_x0(g, m);
+        return emit_line(g, m, space, out);
+    }
+    for (Py_ssize_t j = 0; j < m; j++) {
+        g[j].key = g[j].top + g[j].bottom;
+        g[j].pos = j;
+    }
+    qsort(g, (size_t)m, sizeof(glyph), by_key);
+    Py_ssize_t start = 0;
+    double top = g[0].top, bottom = g[0].bottom;
+    for (Py_ssize_t j = 1; j <= m; j++) {
+        if (j < m) {
+            double ct = g[j].top, cb = g[j].bottom;
+            double lo = cb < bottom ? cb : bottom;
+            double hi = ct > top ? ct : top;
+            double h = bottom - top, chh = cb - ct;
+            if (lo - hi >= overlap * (chh < h ? chh : h)) {
+                if (ct < top) top = ct;
+                if (cb > bottom) bottom = cb;
+                continue;
+            }
+        }
+        Py_ssize_t len = j - start;
+        if (len > 1)
+            sort_by_x0(g + start, len);
+        if (emit_line(g + start, len, space, out) < 0)
+            return -1;
+        if (j < m) {
+            start = j;
+            top = g[j].top;
+            bottom = g[j].bottom;
+        }
+    }
+    return 0;
+}
+
+static int read_double(PyObject *t, Py_ssize_t k, double *out) {
+    *out = PyFloat_AsDouble(PyTuple_GET_ITEM(t, k));
+    return (*out == -1.0 && PyErr_Occurred()) ? -1 : 0;
+}
+
+static PyObject *lines_of(PyObject *self, PyObject *args) {
+    PyObject *chars;
+    Py_buffer gv;
+    Py_ssize_t ngroups;
+    double overlap, space;
+    if (!PyArg_ParseTuple(args, "O!y*ndd", &PyList_Type, &chars, &gv, &ngroups, &overlap, &space))
+        return NULL;
+    Py_ssize_t n = PyList_GET_SIZE(chars);
+    const int32_t *group = (const int32_t *)gv.buf;
+    PyObject *result = NULL;
+    glyph *g = NULL;
+    Py_ssize_t *start = NULL;
+    if (gv.len != n * (Py_ssize_t)sizeof(int32_t) || ngroups < 0) {
+        PyErr_SetString(PyExc_ValueError, "one int32 group per character");
+        goto done;
+    }
+    g = PyMem_Malloc((size_t)(n > 0 ? n : 1) * sizeof(glyph));
+    start = PyMem_Calloc((size_t)ngroups + 1, sizeof(Py_ssize_t));
+    if (g == NULL || start == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    /* the characters of each group together, in their order (a counting sort) */
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (group[i] < 0 || group[i] >= ngroups) {
+            PyErr_SetString(PyExc_ValueError, "group out of range");
+            goto done;
+        }
+        start[group[i] + 1]++;
+    }
+    for (Py_ssize_t k = 0; k < ngroups; k++)
+        start[k + 1] += start[k];
+    Py_ssize_t *fill = PyMem_Malloc((size_t)(ngroups > 0 ? ngroups : 1) * sizeof(Py_ssize_t));
+    if (fill == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    memcpy(fill, start, (size_t)ngroups * sizeof(Py_ssize_t));
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *t = PyList_GET_ITEM(chars, i);
+        if (!PyTuple_Check(t) || PyTuple_GET_SIZE(t) < 5) {
+            PyErr_SetString(PyExc_TypeError, "a Char is a tuple (x0, top, x1, bottom, text)");
+            PyMem_Free(fill);
+            goto done;
+        }
+        glyph *c = &g[fill[group[i]]++];
+        if (read_double(t, 0, &c->x0) < 0 || read_double(t, 1, &c->top) < 0 || read_double(t, 2, &c->x1) < 0
+                || read_double(t, 3, &c->bottom) < 0) {
+            PyMem_Free(fill);
+            goto done;
+        }
+        c->ch = t;
+        c->text = PyTuple_GET_ITEM(t, 4);
+    }
+    PyMem_Free(fill);
+    result = PyList_New(ngroups);
+    if (result == NULL)
+        goto done;
+    for (Py_ssize_t k = 0; k < ngroups; k++) {
+        PyObject *lines = PyList_New(0);
+        if (lines == NULL) {
+            Py_CLEAR(result);
+            goto done;
+        }
+        PyList_SET_ITEM(result, k, lines);
+        if (group_lines(g + start[k], start[k + 1] - start[k], overlap, space, lines) < 0) {
+            Py_CLEAR(result);
+            goto done;
+        }
+    }
+done:
+    PyMem_Free(g);
+    PyMem_Free(start);
+    PyBuffer_Release(&gv);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"objects", objects, METH_VARARGS,
      "objects(api, container, is_form, top_level) -> bytes of records, one per page object"},
@@ -330,6 +543,8 @@ static PyMethodDef methods[] = {
      "text_objects(fn, textpage, index) -> uint64 text-object address per character"},
     {"char_angles", char_angles, METH_VARARGS,
      "char_angles(fn, textpage, index) -> float32 angle (radians, -1 unknown) per character"},
+    {"lines_of", lines_of, METH_VARARGS,
+     "lines_of(chars, group, ngroups, overlap, space) -> per group [(text, top, bottom, [Char]), ...]"},
     {NULL, NULL, 0, NULL},
 };
 

@@ -48,7 +48,7 @@ except ImportError:  # built without a C compiler: the same reads through ctypes
 
 
 def compiled_loops() -> bool:
-    """Whether the C loops are in use (``bench/`` and ``budgetlint --version`` say so)."""
+    """Whether the C loops are in use (``bench/bench_check.py`` says so)."""
     return _LOOPS is not None
 
 
@@ -1197,11 +1197,14 @@ class _Cell:
     c0: int
     r1: int
     c1: int
-    chars: list[Char] = field(default_factory=list)
+    chars: list[Char] = field(default_factory=list)  # filled where the C loops are not built
+    # its text lines, top to bottom: (text, top, bottom, chars left to right)
+    lines: list[tuple[str, float, float, list[Char]]] = field(default_factory=list)
 
 
-def grid_cells(grid: Grid, settings: PdfSettings = DEFAULT) -> list[list[_Cell]]:
-    """Merge the grid's cells wherever no border is drawn between them; cells[r][c] → its cell."""
+def grid_cells(grid: Grid, settings: PdfSettings = DEFAULT, height: float | None = None) -> list[list[_Cell]]:
+    """Merge the grid's cells wherever no border is drawn between them; cells[r][c] → its cell,
+    with its text lines (``height``: the grid's line height, for the gaps that become spaces)."""
     xs, ys = grid.xs, grid.ys
     nr, nc = len(ys) - 1, len(xs) - 1
     tol = settings.snap * 2
@@ -1272,10 +1275,24 @@ def grid_cells(grid: Grid, settings: PdfSettings = DEFAULT) -> list[list[_Cell]]
         x0, top, x1, bottom = grid.coords if grid.coords is not None else _coords(chars)
         at = (np.searchsorted(ys[1:nr], (top + bottom) / 2, side="right") * nc
               + np.searchsorted(xs[1:nc], (x0 + x1) / 2, side="right"))
-        slots = [cell.chars for row in table for cell in row]
-        for ch, k in zip(chars, at.tolist(), strict=True):
-            slots[k].append(ch)
+        distinct = list(cells.values())
+        number = {id(cell): k for k, cell in enumerate(distinct)}
+        group = np.array([number[id(cell)] for row in table for cell in row], dtype=np.int32)[at]
+        height = _height(chars) if height is None else height
+        for cell, lines in zip(distinct, _grouped_lines(chars, group, distinct, height, settings), strict=True):
+            cell.lines = lines
     return table
+
+
+def _grouped_lines(chars: list[Char], group, cells: list[_Cell], height: float, settings: PdfSettings):
+    """The text lines of each cell: ``chars_to_lines`` and ``text_of`` of its characters
+    (``group``: each character's cell), in one C call where the loops are built."""
+    if _LOOPS is not None:
+        return _LOOPS.lines_of(chars, group, len(cells), settings.line_overlap, settings.word_gap * height)
+    for ch, k in zip(chars, group.tolist(), strict=True):
+        cells[k].chars.append(ch)
+    return [[(text_of(line, height, settings), min(map(_top, line)), max(map(_bottom, line)), line)
+             for line in chars_to_lines(cell.chars, settings)] for cell in cells]
 
 
 def _coords(chars: list[Char]):
@@ -1309,14 +1326,10 @@ def _cell_frags(cell: _Cell, col: int, height: float, settings: PdfSettings,
     """The text lines of one cell; ``span`` (the cell's left and right rulings) lets an amount
     cut at the cell edge take back the digits wrapped onto the next line."""
     out: list[_Frag] = []
-    for line in chars_to_lines(cell.chars, settings):
-        text = text_of(line, height, settings)
+    for text, top, bottom, line in cell.lines:
         if not text.strip():
             continue
-        if len(line) == 1:
-            frag = _Frag(col, line[0].top, line[0].bottom, text, line)
-        else:
-            frag = _Frag(col, min(map(_top, line)), max(map(_bottom, line)), text, line)
+        frag = _Frag(col, top, bottom, text, line)
         if span is not None and out and _wrapped_digits(out[-1], frag, span, height):
             prev = out[-1]
             out[-1] = _Frag(col, prev.top, frag.bottom, prev.text + frag.text, prev.chars + frag.chars)
@@ -1448,10 +1461,10 @@ def grid_to_rows(grid: Grid, settings: PdfSettings = DEFAULT) -> list[tuple[list
     tree recogniser relies on this); one merged over several rows is written in its first row.
     A row whose only cell spans the whole table is a caption or a note: one cell.
     """
-    table = grid_cells(grid, settings)
+    height = _height(grid.chars)
+    table = grid_cells(grid, settings, height)
     xs, ys = grid.xs, grid.ys
     nr, nc = len(ys) - 1, len(xs) - 1
-    height = _height(grid.chars)
     out: list[tuple[list[str], list[BBox | None], BBox]] = []
     for r in range(nr):
         frags: list[_Frag] = []
@@ -1623,7 +1636,14 @@ def page_to_lines(chars: list[Char], hedges: list[Edge], vedges: list[Edge], pag
     for gi, g in enumerate(grids):
         for k, (cells, boxes, bbox) in enumerate(grid_to_rows(g, settings)):
             items.append(((g.ys[0], gi, k), cells, boxes, bbox))
-    vlines = chars_to_lines(free, settings)
+    if _LOOPS is not None and len(free) > 1:
+        import numpy as np
+
+        # chars_to_lines in C: one group, the texts unused
+        vlines = [line for _, _, _, line in _LOOPS.lines_of(free, np.zeros(len(free), dtype=np.int32), 1,
+                                                            settings.line_overlap, 0.0)[0]]
+    else:
+        vlines = chars_to_lines(free, settings)
     tabular = borderless_rows(vlines, settings)
     for k, (line, tab) in enumerate(zip(vlines, tabular, strict=True)):
         box = _box(line)
