@@ -406,9 +406,13 @@ class _Visibility:
             code = np.where(found, codes[at], 0)
         rest = np.flatnonzero(~found & (objects != 0))  # 0: no text object (a generated character)
         if len(rest):
-            top = np.fromiter(self.texts, dtype=np.uint64, count=len(self.texts))
-            for u in rest[~np.isin(objects[rest], top)].tolist():
-                invisible, transparent, _ = self._object(int(objects[u]), int(index[first[u]]))
+            if self.top is None:
+                self.top = set(self.texts)
+            top = self.top
+            for u, key in zip(rest.tolist(), objects[rest].tolist(), strict=True):
+                if key in top:
+                    continue  # painted
+                invisible, transparent, _ = self._object(key, int(index[first[u]]))
                 if invisible or transparent:
                     code[u] = 1
         return code
@@ -579,8 +583,7 @@ def page_chars(page, textpage, raw, clipped: list[str] | None = None,
     # not painted, or outside the clipping: not on the page a reader sees
     shown = share >= _HIDDEN_SHARE
     if clipped is not None:
-        clipped.extend(text[i] for i, cut in zip(index_at.tolist(), (shown & (share < _SHOWN_SHARE)).tolist(), strict=True)
-                       if cut)
+        clipped.extend(map(text.__getitem__, index_at[np.flatnonzero(shown & (share < _SHOWN_SHARE))].tolist()))
     pick = pick[shown]
     # tuple.__new__ straight: the named tuple's own __new__ is a Python call per character
     out = list(map(tuple.__new__, repeat(Char, len(pick)),
