@@ -1033,12 +1033,19 @@ def edges_to_grids(hedges: list[Edge], vedges: list[Edge], settings: PdfSettings
             i = parent[i]
         return i
 
-    for j, v in enumerate(vedges):
-        for i, h in enumerate(hedges):
-            if h.a - tol <= v.pos <= h.b + tol and v.a - tol <= h.pos <= v.b + tol:
-                ri, rj = find(i), find(n_h + j)
-                if ri != rj:
-                    parent[ri] = rj
+    if hedges and vedges:
+        import numpy as np
+
+        # which vertical ruling touches which horizontal one, all pairs at once (the groups are
+        # the connected sets, whatever the order of the unions)
+        h = np.array(hedges, dtype=np.float64)  # pos, a, b
+        v = np.array(vedges, dtype=np.float64)
+        touch = ((h[None, :, 1] - tol <= v[:, None, 0]) & (v[:, None, 0] <= h[None, :, 2] + tol)
+                 & (v[:, None, 1] - tol <= h[None, :, 0]) & (h[None, :, 0] <= v[:, None, 2] + tol))
+        for j, i in zip(*(k.tolist() for k in np.nonzero(touch)), strict=True):
+            ri, rj = find(i), find(n_h + j)
+            if ri != rj:
+                parent[ri] = rj
     groups: dict[int, tuple[list[Edge], list[Edge]]] = {}
     for i, h in enumerate(hedges):
         groups.setdefault(find(i), ([], []))[0].append(h)
@@ -1136,7 +1143,12 @@ def _height(chars: list[Char]) -> float:
     """Typical line height: of the Chinese characters where there are any (a Latin font's loose
     box for digits can be twice as tall as the text line it sits on)."""
     hs = [c.bottom - c.top for c in chars if c.text >= "\u3400"] or [c.bottom - c.top for c in chars]
-    return statistics.median(hs) if hs else 10.0
+    if not hs:
+        return 10.0
+    # statistics.median written out (it runs per line and per grid)
+    hs.sort()
+    half = len(hs) // 2
+    return hs[half] if len(hs) % 2 else (hs[half - 1] + hs[half]) / 2
 
 
 def runs_of(line: list[Char], gap: float) -> list[list[Char]]:
@@ -1566,13 +1578,16 @@ def _drop_empty_columns(rows: list[tuple[list[str], list, BBox]], slivers: set[i
 _UNIT_WORDS = re.compile(r"单位\s*[:：]")
 
 
-def borderless_rows(lines: list[list[Char]], settings: PdfSettings = DEFAULT
+def borderless_rows(lines: list[list[Char]], settings: PdfSettings = DEFAULT, heights: list[float] | None = None,
+                    runs: list[list[list[Char]]] | None = None
                     ) -> list[tuple[list[str], list[BBox | None], BBox] | None]:
     """Visual lines outside rulings → for each line, table cells when it belongs to a run of
-    column-aligned lines carrying amounts (a borderless table), else None (a text line)."""
+    column-aligned lines carrying amounts (a borderless table), else None (a text line).
+    ``heights`` and ``runs``: each line's ``_height`` and ``runs_of``, where the caller has them."""
     out: list[tuple[list[str], list[BBox | None], BBox] | None] = [None] * len(lines)
-    heights = [_height(line) for line in lines]
-    runs = [runs_of(line, settings.run_gap * h) for line, h in zip(lines, heights, strict=True)]
+    if heights is None or runs is None:
+        heights = [_height(line) for line in lines]
+        runs = [runs_of(line, settings.run_gap * h) for line, h in zip(lines, heights, strict=True)]
     i = 0
     while i < len(lines):
         j = i
@@ -1647,7 +1662,9 @@ def page_to_lines(chars: list[Char], hedges: list[Edge], vedges: list[Edge], pag
                                                             settings.line_overlap, 0.0)[0]]
     else:
         vlines = chars_to_lines(free, settings)
-    tabular = borderless_rows(vlines, settings)
+    heights = [_height(line) for line in vlines]
+    runs = [runs_of(line, settings.run_gap * h) for line, h in zip(vlines, heights, strict=True)]
+    tabular = borderless_rows(vlines, settings, heights, runs)
     for k, (line, tab) in enumerate(zip(vlines, tabular, strict=True)):
         box = _box(line)
         cy = (box[1] + box[3]) / 2
@@ -1656,8 +1673,8 @@ def page_to_lines(chars: list[Char], hedges: list[Edge], vedges: list[Edge], pag
         if tab is not None:
             items.append((key, tab[0], tab[1], tab[2]))
         else:
-            h = _height(line)
-            text = " ".join(text_of(r, h, settings) for r in runs_of(line, settings.run_gap * h))
+            h = heights[k]
+            text = " ".join(text_of(r, h, settings) for r in runs[k])
             items.append((key, [text], [box], box))
     items.sort(key=lambda it: it[0])
     return [Line(cells, Provenance(line=None, page=page_no, bbox=bbox), cell_boxes=boxes)
