@@ -1490,6 +1490,8 @@ def grid_to_rows(grid: Grid, settings: PdfSettings = DEFAULT) -> list[tuple[list
             if cell.r0 != r or cell.c0 != c or id(cell) in seen:
                 continue
             seen.add(id(cell))
+            if not cell.lines:
+                continue  # an empty cell: no text lines to place
             fr = _spread(cell, _cell_frags(cell, c, height, settings, (xs[cell.c0], xs[cell.c1 + 1])),
                          xs, height, settings)
             (tall if cell.r1 > r else frags).extend(fr)
