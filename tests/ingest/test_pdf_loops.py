@@ -48,6 +48,7 @@ def _read(path, loops, monkeypatch):
                 walk = pdf.walk_page(page, raw)
                 clipped: list[str] = []
                 chars, rot, size = pdf.page_chars(page, textpage, raw, clipped, walk)
+                assert all(type(c) is pdf.Char for c in chars)
                 rulings = pdf.page_rulings(page, rot, raw, pdf.DEFAULT, walk)
                 lines = pdf.page_to_lines(chars, rulings[0], rulings[1], i + 1)
             finally:

@@ -532,6 +532,61 @@ done:
     return result;
 }
 
+/* The characters a page keeps, as pdf.py's Char named tuples (x0, top, x1, bottom, text):
+ * built straight into the tuple subclass, as tuple.__new__(Char, …) builds them. */
+static PyObject *make_chars(PyObject *self, PyObject *args) {
+    PyTypeObject *type;
+    Py_buffer xb, tb, rb, bb, ib;
+    PyObject *text;
+    if (!PyArg_ParseTuple(args, "O!y*y*y*y*Uy*", &PyType_Type, &type, &xb, &tb, &rb, &bb, &text, &ib))
+        return NULL;
+    PyObject *out = NULL;
+    Py_ssize_t n = ib.len / (Py_ssize_t)sizeof(int64_t);
+    Py_ssize_t len = PyUnicode_GET_LENGTH(text);
+    if (!PyType_IsSubtype(type, &PyTuple_Type) || ib.len % (Py_ssize_t)sizeof(int64_t)
+            || xb.len != n * (Py_ssize_t)sizeof(double) || tb.len != xb.len || rb.len != xb.len || bb.len != xb.len) {
+        PyErr_SetString(PyExc_ValueError, "a tuple type, four float64 arrays and one int64 index of one length");
+        goto done;
+    }
+    const double *x0 = xb.buf, *top = tb.buf, *x1 = rb.buf, *bottom = bb.buf;
+    const int64_t *index = ib.buf;
+    out = PyList_New(n);
+    if (out == NULL)
+        goto done;
+    for (Py_ssize_t j = 0; j < n; j++) {
+        if (index[j] < 0 || index[j] >= len) {
+            PyErr_SetString(PyExc_IndexError, "character index out of range");
+            Py_CLEAR(out);
+            goto done;
+        }
+        PyObject *t = type->tp_alloc(type, 5);
+        if (t == NULL) {
+            Py_CLEAR(out);
+            goto done;
+        }
+        PyList_SET_ITEM(out, j, t);
+        PyObject *items[5] = {PyFloat_FromDouble(x0[j]), PyFloat_FromDouble(top[j]), PyFloat_FromDouble(x1[j]),
+                              PyFloat_FromDouble(bottom[j]), PyUnicode_Substring(text, index[j], index[j] + 1)};
+        for (int k = 0; k < 5; k++) {
+            if (items[k] == NULL) {
+                for (int q = 0; q < 5; q++)
+                    Py_XDECREF(items[q]);
+                Py_CLEAR(out);
+                goto done;
+            }
+        }
+        for (int k = 0; k < 5; k++)
+            PyTuple_SET_ITEM(t, k, items[k]);
+    }
+done:
+    PyBuffer_Release(&xb);
+    PyBuffer_Release(&tb);
+    PyBuffer_Release(&rb);
+    PyBuffer_Release(&bb);
+    PyBuffer_Release(&ib);
+    return out;
+}
+
 static PyMethodDef methods[] = {
     {"objects", objects, METH_VARARGS,
      "objects(api, container, is_form, top_level) -> bytes of records, one per page object"},
@@ -543,6 +598,8 @@ static PyMethodDef methods[] = {
      "text_objects(fn, textpage, index) -> uint64 text-object address per character"},
     {"char_angles", char_angles, METH_VARARGS,
      "char_angles(fn, textpage, index) -> float32 angle (radians, -1 unknown) per character"},
+    {"make_chars", make_chars, METH_VARARGS,
+     "make_chars(Char, x0, top, x1, bottom, text, index) -> [Char(x0, top, x1, bottom, text[i]), ...]"},
     {"lines_of", lines_of, METH_VARARGS,
      "lines_of(chars, group, ngroups, overlap, space) -> per group [(text, top, bottom, [Char]), ...]"},
     {NULL, NULL, 0, NULL},

@@ -585,6 +585,10 @@ def page_chars(page, textpage, raw, clipped: list[str] | None = None,
     if clipped is not None:
         clipped.extend(map(text.__getitem__, index_at[np.flatnonzero(shown & (share < _SHOWN_SHARE))].tolist()))
     pick = pick[shown]
+    if _LOOPS is not None:
+        out = _LOOPS.make_chars(Char, x0[pick], top[pick], x1[pick], bottom[pick], text,
+                                index_at[shown].astype(np.int64))
+        return out, rot, size
     # tuple.__new__ straight: the named tuple's own __new__ is a Python call per character
     out = list(map(tuple.__new__, repeat(Char, len(pick)),
                    zip(x0[pick].tolist(), top[pick].tolist(), x1[pick].tolist(), bottom[pick].tolist(),
