@@ -105,3 +105,34 @@ def test_lines_of_is_chars_to_lines_and_text_of(spec, height):
         want = [(pdf.text_of(line, height, settings), min(c.top for c in line),
                  max(c.bottom for c in line), line) for line in pdf.chars_to_lines(mine, settings)]
         assert got[k] == want
+
+
+@pytest.mark.skipif(not pdf.compiled_loops(), reason="the C loops are not built")
+@pytest.mark.parametrize("turn", [0, 90, 180, 270])
+def test_the_turn_of_a_page_is_read_the_same(tmp_path, monkeypatch, turn):
+    """Text drawn turned by 0 / 90 / 180 / 270 degrees: the page's turn (``_text_rotation``) from
+    the C loops' angles equals the ctypes reading, and undoes the drawing."""
+    canvas = pytest.importorskip("reportlab.pdfgen.canvas")
+    from reportlab.pdfbase import cidfonts, pdfmetrics
+
+    pdfmetrics.registerFont(cidfonts.UnicodeCIDFont("STSong-Light"))
+    path = tmp_path / f"turn{turn}.pdf"
+    c = canvas.Canvas(str(path), pagesize=(595, 842))
+    c.translate(297, 421)
+    c.rotate(turn)
+    c.setFont("STSong-Light", 12)
+    for k in range(6):
+        c.drawString(-150, 100 - 20 * k, f"一般公共预算财政拨款支出{k}合计 1,234.56")
+    c.showPage()
+    c.save()
+    rot = {}
+    for mode, loops in (("c", pdf._LOOPS), ("ctypes", None)):
+        monkeypatch.setattr(pdf, "_LOOPS", loops)
+        doc = pdf._open(str(path), pypdfium2_raw)
+        page = doc[0]
+        textpage = page.get_textpage()
+        rot[mode] = pdf.page_chars(page, textpage, pypdfium2_raw)[1]
+        textpage.close()
+        page.close()
+        doc.close()
+    assert rot["c"] == rot["ctypes"] == turn  # drawn turned anticlockwise: turned back clockwise

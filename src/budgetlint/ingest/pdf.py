@@ -158,30 +158,43 @@ def _to_display(rot: int, box: tuple[float, float, float, float]):
     return lambda x0, y0, x1, y1: (x0 - cx0, cy1 - y1, x1 - cx0, cy1 - y0)
 
 
-def _text_rotation(textpage, text: str, raw) -> int:
+def _text_rotation(textpage, text: str, raw, space=None) -> int:
     """How far to turn the page (clockwise, 0 / 90 / 180 / 270) so that most characters stand
-    upright: a landscape table drawn sideways on a portrait page, or a page shown rotated."""
-    votes: Counter = Counter()
+    upright: a landscape table drawn sideways on a portrait page, or a page shown rotated.
+    ``space``: which characters of ``text`` are whitespace (a bool array), where known."""
     step = max(1, len(text) // 40)
-    sample = [i for i in range(0, len(text), step) if not text[i].isspace()]
-    if _LOOPS is not None:
+    if _LOOPS is not None and space is not None:
         import numpy as np
 
+        sample = np.arange(0, len(text), step, dtype=np.int32)[~space[::step]]
         angles = np.frombuffer(_LOOPS.char_angles(_address(raw.FPDFText_GetCharAngle),
-                                                  ctypes.cast(textpage, ctypes.c_void_p).value,
-                                                  np.array(sample, dtype=np.int32)), dtype=np.float32).tolist()
+                                                  ctypes.cast(textpage, ctypes.c_void_p).value, sample),
+                               dtype=np.float32).astype(np.float64)
+        angles = angles[~(angles < 0)]
+        if not len(angles):
+            return 0
+        # round() as Python rounds (half to even); the votes counted as a Counter counts them,
+        # a tie going to the angle seen first
+        turns = (np.round(angles * 57.29577951308232 / 90) % 4 * 90).astype(np.int64)
+        values, first, counts = np.unique(turns, return_index=True, return_counts=True)
+        top = np.flatnonzero(counts == counts.max())
+        best = top[np.argmin(first[top])]
+        deg, n, total = int(values[best]), int(counts[best]), len(turns)
     else:
-        angles = [raw.FPDFText_GetCharAngle(textpage, i) for i in sample]
-    for a in angles:
-        if a < 0:
-            continue
-        deg = round(a * 57.29577951308232 / 90) % 4 * 90
-        votes[deg] += 1
-    if not votes:
-        return 0
-    deg, n = votes.most_common(1)[0]
+        votes: Counter = Counter()
+        for i in range(0, len(text), step):
+            if text[i].isspace():
+                continue
+            a = raw.FPDFText_GetCharAngle(textpage, i)
+            if a < 0:
+                continue
+            votes[round(a * 57.29577951308232 / 90) % 4 * 90] += 1
+        if not votes:
+            return 0
+        deg, n = votes.most_common(1)[0]
+        total = sum(votes.values())
     # PDFium measures the angle the other way round from the turn that undoes it.
-    return (360 - deg) % 360 if n >= 0.6 * sum(votes.values()) else 0
+    return (360 - deg) % 360 if n >= 0.6 * total else 0
 
 
 _LOOSE = None
@@ -558,17 +571,18 @@ def page_chars(page, textpage, raw, clipped: list[str] | None = None,
     if len(text) != n:  # characters outside the BMP: read them one by one
         text = "".join(chr(raw.FPDFText_GetUnicode(handle, i)) for i in range(n))
     _, box = _display_transform(page, raw)
-    # Reading order follows the text, whatever /Rotate says: a page shown rotated draws its
-    # text turned the other way, so that it stands upright on screen.
-    rot = _text_rotation(handle, text, raw)
-    size = (box[2] - box[0], box[3] - box[1])
-    if rot in (90, 270):
-        size = (size[1], size[0])
     import numpy as np
 
     # the characters as one UCS-4 array: numpy's isspace is str.isspace, code point for code point
     codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<U1")
-    keep_at = np.flatnonzero(~(np.strings.isspace(codes) | (codes == "\ufffe") | (codes == "\u00ad")))
+    space = np.strings.isspace(codes)
+    # Reading order follows the text, whatever /Rotate says: a page shown rotated draws its
+    # text turned the other way, so that it stands upright on screen.
+    rot = _text_rotation(handle, text, raw, space)
+    size = (box[2] - box[0], box[3] - box[1])
+    if rot in (90, 270):
+        size = (size[1], size[0])
+    keep_at = np.flatnonzero(~(space | (codes == "\ufffe") | (codes == "\u00ad")))
     boxes, ok = _loose_boxes(handle, keep_at, raw)
     x0, top, x1, bottom = _display_boxes(rot, box, boxes)
     width, height = size
