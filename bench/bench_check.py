@@ -106,7 +106,7 @@ def main() -> None:
     from budgetlint.ingest.pdf import compiled_loops
 
     print("PDFium reads: " + ("C loops (budgetlint.ingest._pdfium_loops)" if compiled_loops()
-                              else "ctypes (the C loops are not built: slower)"))
+                              else "ctypes (the C loops are not built, or BUDGETLINT_NO_C_LOOPS is set: slower)"))
     print(f"{'file':40s} {'pages':>5s} {'pdfium':>8s} {'ingest':>8s} {'check':>8s} {'ratio':>6s} {'peak':>7s}")
     print(f"{'':40s} {'':>5s} {'p/s':>8s} {'p/s':>8s} {'p/s':>8s} {'×':>6s} {'MB':>7s}")
     for p in paths:

@@ -27,6 +27,7 @@ from __future__ import annotations
 import bisect
 import ctypes
 import operator
+import os
 import re
 import statistics
 from collections import Counter
@@ -44,6 +45,8 @@ BBox = tuple[float, float, float, float]
 try:  # the per-character and per-object PDFium reads as C loops (setup.py; optional)
     from budgetlint.ingest import _pdfium_loops as _LOOPS
 except ImportError:  # built without a C compiler: the same reads through ctypes, slower
+    _LOOPS = None
+if os.environ.get("BUDGETLINT_NO_C_LOOPS"):  # to rule the loops out when a reading is in doubt
     _LOOPS = None
 
 
@@ -398,15 +401,20 @@ class _Visibility:
         import numpy as np
 
         values = list(self.special.values())
-        code_of: dict[int, int] = {}
-        for value in dict(zip(map(id, values), values, strict=True)).values():  # the few distinct values
-            if value[0] or value[1]:
-                code_of[id(value)] = 1
-            elif value[2] is not None:
-                code_of[id(value)] = 2 + len(clip_boxes)
-                clip_boxes.append(value[2])
-            else:
-                code_of[id(value)] = 0
+        code_of: dict[int, int] = {}  # by the value's identity: the walk shares values between objects
+        by_value: dict[tuple, int] = {}  # equal values (one clip box) one code, whoever made them
+        for value in dict(zip(map(id, values), values, strict=True)).values():
+            code = by_value.get(value)
+            if code is None:
+                if value[0] or value[1]:
+                    code = 1
+                elif value[2] is not None:
+                    code = 2 + len(clip_boxes)
+                    clip_boxes.append(value[2])
+                else:
+                    code = 0
+                by_value[value] = code
+            code_of[id(value)] = code
         listed = np.fromiter(self.special.keys(), dtype=np.uint64, count=len(values))
         codes = np.fromiter(map(code_of.__getitem__, map(id, values)), dtype=np.int64, count=len(values))
         order = np.argsort(listed)
