@@ -49,7 +49,7 @@ def code_digest() -> str:
     root = Path(__file__).resolve().parent
     h = hashlib.sha256(f"{__version__}|{FORMAT}".encode())
     for p in sorted(root.rglob("*")):
-        if p.suffix in (".py", ".toml", ".csv", ".json") and "__pycache__" not in p.parts:
+        if p.suffix in (".py", ".c", ".toml", ".csv", ".json") and "__pycache__" not in p.parts:
             h.update(str(p.relative_to(root)).encode())
             h.update(p.read_bytes())
     return h.hexdigest()
