@@ -31,6 +31,7 @@ import os
 import re
 import statistics
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import repeat
 from typing import NamedTuple
@@ -1232,15 +1233,14 @@ def _box(chars: list[Char]) -> BBox:
 
 @dataclass(slots=True)
 class _Cell:
-    """A merged cell of a grid: rows r0..r1, columns c0..c1 (inclusive) and its characters."""
+    """A merged cell of a grid: rows r0..r1, columns c0..c1 (inclusive) and its text lines."""
 
     r0: int
     c0: int
     r1: int
     c1: int
-    chars: list[Char] = field(default_factory=list)  # filled where the C loops are not built
-    # its text lines, top to bottom: (text, top, bottom, chars left to right)
-    lines: list[tuple[str, float, float, list[Char]]] = field(default_factory=list)
+    # its text lines, top to bottom: (text, top, bottom, chars left to right); set by grid_cells
+    lines: Sequence[tuple[str, float, float, list[Char]]] = ()
 
 
 def grid_cells(grid: Grid, settings: PdfSettings = DEFAULT, height: float | None = None) -> list[list[_Cell]]:
@@ -1330,10 +1330,11 @@ def _grouped_lines(chars: list[Char], group, cells: list[_Cell], height: float, 
     (``group``: each character's cell), in one C call where the loops are built."""
     if _LOOPS is not None:
         return _LOOPS.lines_of(chars, group, len(cells), settings.line_overlap, settings.word_gap * height)
+    mine: list[list[Char]] = [[] for _ in cells]
     for ch, k in zip(chars, group.tolist(), strict=True):
-        cells[k].chars.append(ch)
+        mine[k].append(ch)
     return [[(text_of(line, height, settings), min(map(_top, line)), max(map(_bottom, line)), line)
-             for line in chars_to_lines(cell.chars, settings)] for cell in cells]
+             for line in chars_to_lines(own, settings)] for own in mine]
 
 
 def _coords(chars: list[Char]):
@@ -1430,8 +1431,8 @@ def _split_band(frags: list[_Frag], height: float, settings: PdfSettings) -> lis
     if len(frags) <= 1:
         return [frags]
     numeric = [f for f in frags if _is_number(f.text)]
-    per_col = Counter(f.col for f in numeric)
-    if not per_col or max(per_col.values()) < 2:
+    cols = [f.col for f in numeric]
+    if len(set(cols)) == len(cols):  # no column holds two amounts (or there are none)
         return _header_words_above(frags, numeric, height)
     ordered = sorted(frags, key=lambda f: f.cy)
     clusters: list[list[_Frag]] = [[ordered[0]]]
