@@ -10,6 +10,7 @@ other document keeps its result. One pathological file never stops or hangs a ba
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import pickle
@@ -53,13 +54,30 @@ def _work(tasks, results, rule_ids: list[str] | None, overrides: dict[str, str] 
     set_active(lim or Limits())  # a spawned worker starts with the defaults
     all_rules()
     rules = [REGISTRY[r] for r in rule_ids] if rule_ids is not None else None
+    settled = False
     while True:
         item = tasks.get()
         if item is None:
             return
         index, path = item
         results.put(("start", index, os.getpid()))
-        results.put(("done", index, check_file(path, rules, overrides, template)))
+        # pickled here, not by the queue's thread: the result is let go of at once (_settle)
+        results.put(("done", index, pickle.dumps(check_file(path, rules, overrides, template),
+                                                 protocol=pickle.HIGHEST_PROTOCOL)))
+        settled = settled or _settle()
+
+
+def _settle() -> bool:
+    """After a worker's first document, when what every later document uses is loaded (the
+    vocabularies, templates, compiled patterns): collect that document's garbage, then keep the
+    long-lived rest out of the cyclic collector's view (``gc.freeze``). A document's model is a
+    graph with cycles, and the full collections its garbage triggers walked the whole long-lived
+    heap each time: about 2.5 % of a batch's time on 30-page documents (farm-bench, 6 pairs). The first document's
+    result must be gone by then (pickled, not queued as an object), or its cycles would be
+    frozen with the rest and never freed."""
+    gc.collect()
+    gc.freeze()
+    return True
 
 
 class _Worker:
@@ -131,6 +149,7 @@ def check_many(paths: list[str], *, jobs: int = 1, limits: Limits | None = None,
                 if on_start is not None and index not in done:
                     on_start(paths[index])
             elif kind == "done":
+                payload = pickle.loads(payload)
                 for w in workers:
                     if w.index == index:
                         w.index = None
@@ -265,6 +284,7 @@ def _serve() -> None:
     os.dup2(2, 1)  # anything printed goes to stderr, never into a result
     source = sys.stdin.buffer
     all_rules()
+    settled = False
     while True:
         head = source.read(8)
         if len(head) < 8:
@@ -277,3 +297,5 @@ def _serve() -> None:
         data = pickle.dumps(check_file(path, rules, overrides, template))
         out.write(len(data).to_bytes(8, "little") + data)
         out.flush()
+        del data
+        settled = settled or _settle()
