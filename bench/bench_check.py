@@ -20,6 +20,7 @@ included. The figures are ratios of one run: other load on the machine moves bot
 from __future__ import annotations
 
 import argparse
+import statistics
 import subprocess
 import sys
 import time
@@ -99,6 +100,9 @@ def main() -> None:
     ap.add_argument("--copies", type=int, default=2, help="copies of the file set in the batch (0: no batch)")
     ap.add_argument("--jobs", type=int, default=2, help="batch worker processes (default 2)")
     ap.add_argument("--no-rss", action="store_true", help="skip the per-file peak RSS processes")
+    ap.add_argument("--batch-runs", type=int, default=1,
+                    help="run the batch N times and print the median too (this machine's speed drifts)")
+    ap.add_argument("--batch-only", action="store_true", help="skip the per-file table, run only the batch")
     args = ap.parse_args()
     paths = [str(p) for p in (args.pdfs or sorted(CORPUS.glob("*.pdf")))]
     whole_check(paths[0])  # warm-up: imports, vocabularies, rule registry
@@ -111,6 +115,9 @@ def main() -> None:
     print(f"{'':40s} {'':>5s} {'p/s':>8s} {'p/s':>8s} {'p/s':>8s} {'×':>6s} {'MB':>7s}")
     for p in paths:
         pages, empty = plain_text(p)
+        if args.batch_only:
+            rows.append((Path(p).name, pages, 0.0, 0.0, 0.0, None, empty))
+            continue
         t_plain = best(plain_text, p, args.repeat)
         t_ingest = best(ingest, p, args.repeat)
         t_check = best(whole_check, p, args.repeat)
@@ -121,7 +128,7 @@ def main() -> None:
               f"{pages / t_check:8.0f} {t_check / t_plain:6.1f} " + ("      -" if rss is None else f"{rss:7.0f}"),
               flush=True)
     for label, group in (("ALL", rows), ("ALL text-layer (no * file)", [r for r in rows if not r[6]])):
-        if not group:
+        if not group or args.batch_only:
             continue
         n = sum(r[1] for r in group)
         tp, ti, tc = (sum(r[k] for r in group) for k in (2, 3, 4))
@@ -130,10 +137,16 @@ def main() -> None:
     print("* the file has pages without text (scans or charts): OCR may run on them")
     n = sum(r[1] for r in rows)
     if args.copies > 0:
-        docs, secs = batch(paths, args.copies, args.jobs)
-        print(f"batch: {docs} documents ({n * args.copies} pages) on {args.jobs} workers in {secs:.1f} s: "
-              f"{docs / secs * 3600:,.0f} documents/hour, {n * args.copies / secs:.0f} pages/s "
-              f"(≈ {n * args.copies / secs / 30 * 3600:,.0f} 30-page documents/hour)")
+        per_hour = []
+        for _ in range(max(1, args.batch_runs)):
+            docs, secs = batch(paths, args.copies, args.jobs)
+            per_hour.append(n * args.copies / secs / 30 * 3600)
+            print(f"batch: {docs} documents ({n * args.copies} pages) on {args.jobs} workers in {secs:.1f} s: "
+                  f"{docs / secs * 3600:,.0f} documents/hour, {n * args.copies / secs:.0f} pages/s "
+                  f"(≈ {per_hour[-1]:,.0f} 30-page documents/hour)", flush=True)
+        if len(per_hour) > 1:
+            print(f"batch, {len(per_hour)} runs: median ≈ {statistics.median(per_hour):,.0f} 30-page documents/hour "
+                  f"(range {min(per_hour):,.0f}–{max(per_hour):,.0f})")
 
 
 if __name__ == "__main__":
