@@ -257,14 +257,36 @@ def test_year_over_year_row_shaped_against_items_as_columns():
     assert sorted((h[1], h[3], h[4]) for h in hits) == [("BL801", Decimal("4.50"), Decimal("4.00"))] * 2
 
 
+def row_final(tp="5.00", abroad="2.00", reception="1.00"):
+    text = ROW_SHAPED_FINAL.format(org=ORG, year=2024, tp=tp, abroad=abroad).replace(
+        "公务接待费 | 1.00 | 1.00", f"公务接待费 | {reception} | 1.00")
+    return doc_of(text, f"{ORG}-2024-决算.txt")
+
+
 def test_budget_final_with_a_row_shaped_final_three_public_table():
-    b = budget(2024, tp="5.00")
-    good = doc_of(ROW_SHAPED_FINAL.format(org=ORG, year=2024, tp="5.00", abroad="2.00"), f"{ORG}-2024-决算.txt")
-    assert run(good, b) == []
-    bad = doc_of(ROW_SHAPED_FINAL.format(org=ORG, year=2024, tp="6.00", abroad="3.00"), f"{ORG}-2024-决算.txt")
-    hits = run(bad, b)
-    assert [(h[1], h[2], h[3], h[4]) for h in hits] == [("BL803", "error", Decimal("6.00"), Decimal("5.00"))]
+    b = row_budget(2024)  # 合计 5.00: 因公出国 2.00, 公务用车 2.00 (运行 2.00), 公务接待 1.00
+    assert run(row_final(), b) == []
+    # 因公出国 one more: the 合计 moves with it — one finding, at the item
+    hits = run(row_final(tp="6.00", abroad="3.00"), b)
+    assert [(h[1], h[2], h[3], h[4]) for h in hits] == [("BL803", "error", Decimal("3.00"), Decimal("2.00"))]
     assert hits[0][0].endswith("决算.txt")
+    # the 合计 alone off (its items agree): the 合计
+    hits = run(row_final(tp="6.00"), b)
+    assert [(h[1], h[2], h[3], h[4]) for h in hits] == [("BL803", "error", Decimal("6.00"), Decimal("5.00"))]
+
+
+def test_budget_final_items_that_change_places_under_one_total():
+    # 0.50 moved from 公务接待费 to 因公出国: the 合计 agrees, two items do not
+    hits = run(row_final(abroad="2.50", reception="0.50"), row_budget(2024))
+    assert sorted((h[1], h[2], h[3], h[4]) for h in hits) == [
+        ("BL803", "error", Decimal("0.50"), Decimal("1.00")), ("BL803", "error", Decimal("2.50"), Decimal("2.00"))]
+
+
+def test_budget_final_whose_items_differ_everywhere_is_one_warning():
+    # the budget puts the whole 5.00 under 公务接待费, the 决算's 预算数 spreads it over three items:
+    # most items differ at once — two bases or a misreading, one warning
+    hits = run(row_final(), budget(2024, tp="5.00"))
+    assert [(h[1], h[2]) for h in hits] == [("BL803", "warning")]
 
 
 def test_department_unit_off_by_one_amount_is_an_error_not_a_basis_warning():

@@ -349,7 +349,7 @@ def department_units(pair: Pair) -> Iterator[Finding]:
 def budget_final(pair: Pair) -> Iterator[Finding]:
     """## 检查什么
     同一部门（单位）同一年度的预算与决算都在本批中时，决算各表列示的年初预算数（合计、一般公共预算
-    财政拨款支出、“三公”经费）应等于当年预算文档中的对应数字。
+    财政拨款支出、“三公”经费合计及各项）应等于当年预算文档中的对应数字。
 
     ## 为什么重要
     决算以年初预算为比较基数计算完成率、说明增减原因；年初预算数与公开的预算不符，完成率和说明都会失真。
@@ -360,6 +360,7 @@ def budget_final(pair: Pair) -> Iterator[Finding]:
 
     ## 不报的情形
     预算文档未列示对应表格；决算表没有年初预算数列；元/万元换算后在印刷精度的舍入范围内；
+    “三公”经费某项不一致而合计（或公务用车购置及运行费）只是随之不同：只报该项；
     多数数字同时不一致时（如决算的“年初预算”按调整后预算列示）只提示一次，不逐项报错。
     """
     if pair.relation != "budget_final":
@@ -405,9 +406,44 @@ def _three_public_budget(final: Document, budget: Document) -> list[Comparison]:
         theirs = _cell(budget, t, r, k)
     if theirs is None:
         theirs = _locate(budget, "three_public", theirs_amount)
-    if mine is None or theirs is None:
-        return []
-    return [Comparison("“三公”经费预算数合计", mine, [theirs])]
+    compared: dict[str, Comparison] = {}
+    silent: set[str] = set()  # items printed in neither (blank or "-" on both sides): zero on both
+    if mine is not None and theirs is not None:
+        compared["total"] = Comparison("“三公”经费预算数合计", mine, [theirs])
+    # each item the 决算 prints a 预算数 for, against the same item of that year's budget
+    for part, cell in three_public_budget_cells(final).items():
+        if part == "total" or part not in items:
+            continue
+        t, r, k = items[part]
+        mine_item, theirs_item = _cell(final, cell.table, cell.row, cell.column), _cell(budget, t, r, k)
+        if mine_item and theirs_item and mine_item.blank and theirs_item.blank:
+            silent.add(part)  # says nothing either way: not a figure compared
+        elif mine_item and theirs_item:
+            compared[part] = Comparison(f"“三公”经费预算数（{_PART_NAMES.get(part, part)}）", mine_item, [theirs_item])
+    return list(_fold_three_public(compared, silent).values())
+
+
+# a 三公 figure and the items it sums: where the items' differences make up its own, its difference
+# is theirs carried up (one problem, reported at the item)
+_THREE_PUBLIC_SUMS = (("vehicle", ("vehicle_purchase", "vehicle_operation")),
+                      ("total", ("abroad", "vehicle", "reception")),
+                      ("total", ("abroad", "vehicle_purchase", "vehicle_operation", "reception")))
+
+
+def _fold_three_public(compared: dict[str, Comparison], silent: set[str]) -> dict[str, Comparison]:
+    out = dict(compared)
+    for whole, parts in _THREE_PUBLIC_SUMS:
+        c = out.get(whole)
+        mine = [compared[p] for p in parts if p in compared]
+        if (c is None or c.agrees or any(p not in compared and p not in silent for p in parts)
+                or all(p.agrees for p in mine)):
+            continue
+        gap = c.mine.yuan - c.expected_yuan
+        parts_gap = sum((p.mine.yuan - p.expected_yuan for p in mine), Decimal(0))
+        slack = c.tolerance_yuan + sum((p.tolerance_yuan for p in mine), Decimal(0))
+        if abs(gap - parts_gap) <= slack:
+            del out[whole]
+    return out
 
 
 # ---------------------------------------------------------------------------------------------
