@@ -235,7 +235,8 @@ def _grid_row(cells: list[str], line: Line, layout: Layout, table: Table, vocab:
         row.values[key] = Value(v.amount, v.raw, v.provenance, v.decimals, v.blank, v.confidence)
     # Columns the row did not reach are blank, i.e. zero.
     for key in keys:
-        row.values.setdefault(key, Value(Decimal(0), "", prov, 0, True))
+        if key not in row.values:  # (setdefault would build the blank Value for every key)
+            row.values[key] = Value(Decimal(0), "", prov, 0, True)
     row.repaired, row.ambiguous = repaired, ambiguous
     if not name and not codes and all(v.blank for v in row.values.values()):
         return None
