@@ -33,6 +33,37 @@ def test_local_cluster_gives_the_local_results(seeds, tmp_path):
     assert [[f.to_dict() for f in r.findings] for r in got] == [[f.to_dict() for f in r.findings] for r in want]
 
 
+def test_workers_tell_the_client_which_documents_they_take(seeds):
+    """The progress bar names the documents being checked on Dask too: each task logs its start
+    (``STARTED``) and the client hears of it, from its own thread, while the batch runs."""
+    import threading
+    import time
+
+    from budgetlint.distributed import check_on_dask
+
+    files = [str(p) for p in sorted(seeds.glob("*.txt"))[:3]]
+    told: list[str] = []
+    lock = threading.Lock()
+
+    def started(path: str) -> None:
+        with lock:
+            told.append(path)
+
+    def finished(res) -> None:
+        # a document's start is heard before (or about when) its result arrives
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            with lock:
+                if res.path in told:
+                    return
+            time.sleep(0.02)
+
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
+                                  dashboard_address=None) as cluster, distributed.Client(cluster) as client:
+        check_on_dask(files, client, on_start=started, on_result=finished)
+    assert sorted(told) == sorted(files)
+
+
 def test_check_scheduler_local_report_is_identical(seeds, tmp_path):
     files = [str(p) for p in sorted(seeds.glob("*.txt"))[:3]]
     base = ["check", "--format", "json", "--no-cache", *files]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import json
 import sys
+import threading
 from functools import partial
 from pathlib import Path
 
@@ -247,10 +248,11 @@ def check(files: tuple[str, ...], fmt: str, output: str | None, select: tuple[st
             from budgetlint.distributed import DaskMissing, check_on_dask
 
             try:
-                with _progress(err if show_progress else None, len(paths), done) as (_, finished):
+                with _progress(err if show_progress else None, len(paths), done) as (started, finished):
                     results = check_on_dask(paths, scheduler, jobs=jobs, rule_ids=[r.id for r in rules],
                                             overrides=cfg.severity, template=template, on_result=finished,
-                                            limits=lim)  # defaults included: a resident child per worker
+                                            limits=lim,  # defaults included: a resident child per worker
+                                            on_start=started)
             except DaskMissing as e:
                 raise click.UsageError(str(e)) from e
         elif jobs > 1 or _in_workers(cfg, timeout, max_memory):
@@ -494,20 +496,26 @@ def _progress(console, total: int, keep):
                   TextColumn("{task.description}"), console=console) as bar:
         task = bar.add_task("", total=total)
         current: dict[str, None] = {}  # in the order taken
+        lock = threading.Lock()  # Dask tells of starts from its own thread
+        done: set[str] = set()
 
         def show(last: str = "") -> None:
             names = "、".join(Path(p).name[:30] for p in current) or last
             bar.update(task, description=names[:50])
 
         def started(path: str) -> None:
-            current[path] = None
-            show()
+            with lock:
+                if path not in done:  # a start told after its result
+                    current[path] = None
+                    show()
 
         def finished(res) -> None:
             keep(res)
-            current.pop(res.path, None)
-            bar.advance(task)
-            show(Path(res.path).name[:40])
+            with lock:
+                done.add(res.path)
+                current.pop(res.path, None)
+                bar.advance(task)
+                show(Path(res.path).name[:40])
 
         yield started, finished
 

@@ -21,6 +21,7 @@ own choice, not the CLI's) checks in the worker itself, without a limit.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable
 
@@ -36,7 +37,8 @@ class DaskMissing(RuntimeError):
 def _check(path: str, rule_ids: list[str] | None, overrides: dict[str, str] | None,
            template: str | None, limits: Limits | None = None) -> Result:
     """One document, on a worker: the registry filled there, the rules named by id; under
-    ``limits`` in a child process of its own."""
+    ``limits`` in a child process of its own. Its start is told to the client (``STARTED``)."""
+    _tell_started(path)
     if limits is not None:
         return _resident().check(path, limits, rule_ids, overrides, template)
     from budgetlint.pipeline import check_file
@@ -48,6 +50,19 @@ def _check(path: str, rule_ids: list[str] | None, overrides: dict[str, str] | No
 
 
 _LOCAL = threading.local()
+
+# The topic a task's start is logged under (the scheduler's event log): the client's progress bar
+# names the documents being checked, as the local workers' "start" messages let it.
+STARTED = "budgetlint-started"
+
+
+def _tell_started(path: str) -> None:
+    try:
+        from distributed import get_worker
+
+        get_worker().log_event(STARTED, path)
+    except Exception:  # noqa: BLE001 — not on a worker (called directly), or an old scheduler: no name shown
+        pass
 
 
 def _resident():
@@ -76,14 +91,19 @@ def client_for(scheduler: str, jobs: int = 1):
 
 def check_on_dask(paths: list[str], scheduler, *, jobs: int = 1, rule_ids: list[str] | None = None,
                   overrides: dict[str, str] | None = None, template: str | None = None,
-                  on_result: Callable[[Result], None] | None = None, limits: Limits | None = None) -> list[Result]:
+                  on_result: Callable[[Result], None] | None = None, limits: Limits | None = None,
+                  on_start: Callable[[str], None] | None = None) -> list[Result]:
     """Check ``paths`` on Dask; results in the order of ``paths``. ``scheduler`` is an address,
     "local", or a ``Client`` already made (tests, callers with their own cluster). ``limits``:
-    each document is checked under them in a child process and stopped past its time or memory."""
+    each document is checked under them in a child process and stopped past its time or memory.
+    ``on_start`` is called with a document's path as a worker takes it (from the client's event
+    thread: it must be safe to call from another thread)."""
     from distributed import as_completed
 
     own = not hasattr(scheduler, "submit")
     client = client_for(scheduler, jobs) if own else scheduler
+    if on_start is not None:
+        client.subscribe_topic(STARTED, lambda event: on_start(event[1]))
     try:
         futures = {client.submit(_check, p, rule_ids, overrides, template, limits, key=f"budgetlint-{i}", pure=False): i
                    for i, p in enumerate(paths)}
@@ -107,6 +127,9 @@ def check_on_dask(paths: list[str], scheduler, *, jobs: int = 1, rule_ids: list[
             raise Interrupted([done[i] for i in sorted(done)]) from None
         return [done[i] for i in range(len(paths))]
     finally:
+        if on_start is not None:
+            with contextlib.suppress(Exception):
+                client.unsubscribe_topic(STARTED)
         if own:
             cluster = getattr(client, "cluster", None)
             client.close()
