@@ -64,10 +64,12 @@ def _work(tasks, results, rule_ids: list[str] | None, overrides: dict[str, str] 
         # pickled here, not by the queue's thread: the result is let go of at once (_settle)
         results.put(("done", index, pickle.dumps(check_file(path, rules, overrides, template),
                                                  protocol=pickle.HIGHEST_PROTOCOL)))
-        settled = settled or _settle()
+        if not settled:
+            _settle()
+            settled = True
 
 
-def _settle() -> bool:
+def _settle() -> None:
     """After a worker's first document, when what every later document uses is loaded (the
     vocabularies, templates, compiled patterns): collect that document's garbage, then keep the
     long-lived rest out of the cyclic collector's view (``gc.freeze``). A document's model is a
@@ -77,7 +79,6 @@ def _settle() -> bool:
     frozen with the rest and never freed."""
     gc.collect()
     gc.freeze()
-    return True
 
 
 class _Worker:
@@ -298,4 +299,6 @@ def _serve() -> None:
         out.write(len(data).to_bytes(8, "little") + data)
         out.flush()
         del data
-        settled = settled or _settle()
+        if not settled:
+            _settle()
+            settled = True

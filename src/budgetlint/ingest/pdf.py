@@ -30,7 +30,6 @@ import operator
 import os
 import re
 import statistics
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import repeat
@@ -56,8 +55,9 @@ def compiled_loops() -> bool:
     return _LOOPS is not None
 
 
-def _address(fn) -> int:
-    return ctypes.cast(fn, ctypes.c_void_p).value
+def _address(handle) -> int:
+    """A PDFium function or handle as a plain address (what the untyped calls and the C loops take)."""
+    return ctypes.cast(handle, ctypes.c_void_p).value
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,41 +162,29 @@ def _to_display(rot: int, box: tuple[float, float, float, float]):
     return lambda x0, y0, x1, y1: (x0 - cx0, cy1 - y1, x1 - cx0, cy1 - y0)
 
 
-def _text_rotation(textpage, text: str, raw, space=None) -> int:
+def _text_rotation(textpage, text: str, raw, space) -> int:
     """How far to turn the page (clockwise, 0 / 90 / 180 / 270) so that most characters stand
     upright: a landscape table drawn sideways on a portrait page, or a page shown rotated.
-    ``space``: which characters of ``text`` are whitespace (a bool array), where known."""
-    step = max(1, len(text) // 40)
-    if _LOOPS is not None and space is not None:
-        import numpy as np
+    ``space``: which characters of ``text`` are whitespace (a bool array)."""
+    import numpy as np
 
-        sample = np.arange(0, len(text), step, dtype=np.int32)[~space[::step]]
-        angles = np.frombuffer(_LOOPS.char_angles(_address(raw.FPDFText_GetCharAngle),
-                                                  ctypes.cast(textpage, ctypes.c_void_p).value, sample),
+    step = max(1, len(text) // 40)
+    sample = np.arange(0, len(text), step, dtype=np.int32)[~space[::step]]
+    if _LOOPS is not None:
+        angles = np.frombuffer(_LOOPS.char_angles(_address(raw.FPDFText_GetCharAngle), _address(textpage), sample),
                                dtype=np.float32).astype(np.float64)
-        angles = angles[~(angles < 0)]
-        if not len(angles):
-            return 0
-        # round() as Python rounds (half to even); the votes counted as a Counter counts them,
-        # a tie going to the angle seen first
-        turns = (np.round(angles * 57.29577951308232 / 90) % 4 * 90).astype(np.int64)
-        values, first, counts = np.unique(turns, return_index=True, return_counts=True)
-        top = np.flatnonzero(counts == counts.max())
-        best = top[np.argmin(first[top])]
-        deg, n, total = int(values[best]), int(counts[best]), len(turns)
     else:
-        votes: Counter = Counter()
-        for i in range(0, len(text), step):
-            if text[i].isspace():
-                continue
-            a = raw.FPDFText_GetCharAngle(textpage, i)
-            if a < 0:
-                continue
-            votes[round(a * 57.29577951308232 / 90) % 4 * 90] += 1
-        if not votes:
-            return 0
-        deg, n = votes.most_common(1)[0]
-        total = sum(votes.values())
+        angles = np.array([raw.FPDFText_GetCharAngle(textpage, i) for i in sample.tolist()], dtype=np.float64)
+    angles = angles[~(angles < 0)]
+    if not len(angles):
+        return 0
+    # round() as Python rounds (half to even); the votes counted as a Counter counts them, a tie
+    # going to the angle seen first
+    turns = (np.round(angles * 57.29577951308232 / 90) % 4 * 90).astype(np.int64)
+    values, first, counts = np.unique(turns, return_index=True, return_counts=True)
+    top = np.flatnonzero(counts == counts.max())
+    best = top[np.argmin(first[top])]
+    deg, n, total = int(values[best]), int(counts[best]), len(turns)
     # PDFium measures the angle the other way round from the turn that undoes it.
     return (360 - deg) % 360 if n >= 0.6 * total else 0
 
@@ -211,23 +199,23 @@ def _loose_box_fn(raw):
     global _LOOSE
     if _LOOSE is None:
         proto = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p)
-        _LOOSE = proto(ctypes.cast(raw.FPDFText_GetLooseCharBox, ctypes.c_void_p).value)
+        _LOOSE = proto(_address(raw.FPDFText_GetLooseCharBox))
     return _LOOSE
 
 
 def _loose_boxes(handle, index, raw):
-    """Loose boxes of the characters ``index`` → (k × 4 float64 array of left, top, right, bottom
+    """Loose boxes of the characters ``index`` (an int array) → (k × 4 float64 array of left, top, right, bottom
     in user space, as ``FS_RECTF`` orders them; bool array: PDFium gave a box)."""
     import numpy as np
 
-    tp = ctypes.cast(handle, ctypes.c_void_p).value
+    tp = _address(handle)
     if _LOOPS is not None:
         boxes, ok = _LOOPS.loose_boxes(_address(raw.FPDFText_GetLooseCharBox), tp, np.asarray(index, dtype=np.int32))
         # float32 → float64 is exact: the same doubles ctypes hands out field by field.
         return (np.frombuffer(boxes, dtype=np.float32).astype(np.float64).reshape(-1, 4),
                 np.frombuffer(ok, dtype=np.uint8).astype(bool))
     fn = _loose_box_fn(raw)
-    index = index.tolist() if hasattr(index, "tolist") else index
+    index = index.tolist()
     k = len(index)
     buf = (ctypes.c_float * (4 * max(k, 1)))()
     base = ctypes.addressof(buf)
@@ -363,7 +351,7 @@ class _Visibility:
     def __init__(self, page, handle, raw, crop: tuple[float, float, float, float], walk: PageWalk) -> None:
         self.raw, self.crop = raw, crop
         self.api = _object_api(raw)
-        self.tp = ctypes.cast(handle, ctypes.c_void_p).value
+        self.tp = _address(handle)
         self._rgba = (ctypes.c_uint * 4)()
         self._a_rgba = [ctypes.addressof(self._rgba) + 4 * j for j in range(4)]
         # The top-level text objects were read in the page-object walk (``_collect_paths``): those
@@ -539,14 +527,14 @@ _CHAR_BOX = None
 
 def _char_boxes(tp: int, index, raw):
     """Tight glyph boxes (``FPDFText_GetCharBox``: left, right, bottom, top, user space) of the
-    characters ``index`` → (k × 4 float64 array, bool array: PDFium gave a box)."""
+    characters ``index`` (an int array) → (k × 4 float64 array, bool array: PDFium gave a box)."""
     import numpy as np
 
     if _LOOPS is not None:
         boxes, ok = _LOOPS.char_boxes(_address(raw.FPDFText_GetCharBox), tp, np.asarray(index, dtype=np.int32))
         return np.frombuffer(boxes, dtype=np.float64).reshape(-1, 4), np.frombuffer(ok, dtype=np.uint8).astype(bool)
     global _CHAR_BOX
-    index = index.tolist() if hasattr(index, "tolist") else index
+    index = index.tolist()
     v = ctypes.c_void_p
     if _CHAR_BOX is None:
         _CHAR_BOX = ctypes.CFUNCTYPE(ctypes.c_int, v, ctypes.c_int, v, v, v, v)(
@@ -984,7 +972,7 @@ def walk_page(page, raw) -> PageWalk:
     # the clippings are one page's: its objects (and their clip data) live as long as it
     state: dict = {"images": 0, "texts": [], "form_text": False, "objects": {}, "hidden": False,
                    "clip_boxes": set(), "clips": _ClipBoxes(api)}
-    container = ctypes.cast(page.raw, ctypes.c_void_p).value
+    container = _address(page.raw)
     if _LOOPS is not None:
         _walk_objects(container, False, _IDENTITY, raw, segs, state)
     else:
@@ -1337,6 +1325,16 @@ def _grouped_lines(chars: list[Char], group, cells: list[_Cell], height: float, 
              for line in chars_to_lines(own, settings)] for own in mine]
 
 
+def _visual_lines(chars: list[Char], settings: PdfSettings) -> list[list[Char]]:
+    """``chars_to_lines``, in C where the loops are built (one group; its texts unused)."""
+    if _LOOPS is None or len(chars) < 2:
+        return chars_to_lines(chars, settings)
+    import numpy as np
+
+    return [line for *_, line in _LOOPS.lines_of(chars, np.zeros(len(chars), dtype=np.int32), 1,
+                                                  settings.line_overlap, 0.0)[0]]
+
+
 def _coords(chars: list[Char]):
     """The characters' x0, top, x1, bottom as float64 arrays (the same doubles)."""
     import numpy as np
@@ -1607,16 +1605,12 @@ def _drop_empty_columns(rows: list[tuple[list[str], list, BBox]], slivers: set[i
 _UNIT_WORDS = re.compile(r"单位\s*[:：]")
 
 
-def borderless_rows(lines: list[list[Char]], settings: PdfSettings = DEFAULT, heights: list[float] | None = None,
-                    runs: list[list[list[Char]]] | None = None
-                    ) -> list[tuple[list[str], list[BBox | None], BBox] | None]:
+def borderless_rows(lines: list[list[Char]], heights: list[float], runs: list[list[list[Char]]],
+                    settings: PdfSettings = DEFAULT) -> list[tuple[list[str], list[BBox | None], BBox] | None]:
     """Visual lines outside rulings → for each line, table cells when it belongs to a run of
     column-aligned lines carrying amounts (a borderless table), else None (a text line).
-    ``heights`` and ``runs``: each line's ``_height`` and ``runs_of``, where the caller has them."""
+    ``heights`` and ``runs``: each line's ``_height`` and ``runs_of`` (the caller reuses them)."""
     out: list[tuple[list[str], list[BBox | None], BBox] | None] = [None] * len(lines)
-    if heights is None or runs is None:
-        heights = [_height(line) for line in lines]
-        runs = [runs_of(line, settings.run_gap * h) for line, h in zip(lines, heights, strict=True)]
     i = 0
     while i < len(lines):
         j = i
@@ -1683,17 +1677,10 @@ def page_to_lines(chars: list[Char], hedges: list[Edge], vedges: list[Edge], pag
     for gi, g in enumerate(grids):
         for k, (cells, boxes, bbox) in enumerate(grid_to_rows(g, settings)):
             items.append(((g.ys[0], gi, k), cells, boxes, bbox))
-    if _LOOPS is not None and len(free) > 1:
-        import numpy as np
-
-        # chars_to_lines in C: one group, the texts unused
-        vlines = [line for _, _, _, line in _LOOPS.lines_of(free, np.zeros(len(free), dtype=np.int32), 1,
-                                                            settings.line_overlap, 0.0)[0]]
-    else:
-        vlines = chars_to_lines(free, settings)
+    vlines = _visual_lines(free, settings)
     heights = [_height(line) for line in vlines]
     runs = [runs_of(line, settings.run_gap * h) for line, h in zip(vlines, heights, strict=True)]
-    tabular = borderless_rows(vlines, settings, heights, runs)
+    tabular = borderless_rows(vlines, heights, runs, settings)
     for k, (line, tab) in enumerate(zip(vlines, tabular, strict=True)):
         box = _box(line)
         cy = (box[1] + box[3]) / 2
