@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -147,8 +149,33 @@ def doubt_systematic(doc: Document, findings: list[Finding]) -> list[Finding]:
     return [f for f in findings if id(f) not in drop] + notices
 
 
+# A check allocates millions of small objects (characters, lines, values) that nearly all die by
+# reference counting; Python's default first-generation threshold (700) runs the cyclic collector
+# some 300 times over 18 documents, ~5 % of the check. 20,000 cuts that to a dozen runs.
+_YOUNG_THRESHOLD = 20_000
+
+
+@contextmanager
+def _fewer_collections():
+    """Run the young generation's cyclic collection less often while a document is checked; the
+    caller's thresholds are restored after (only ever raised, never lowered)."""
+    young, *older = gc.get_threshold()
+    if young and young < _YOUNG_THRESHOLD:
+        gc.set_threshold(_YOUNG_THRESHOLD, *older)
+    try:
+        yield
+    finally:
+        gc.set_threshold(young, *older)
+
+
 def check_file(path: str, rules: list[Rule] | None = None,
                severity_overrides: dict[str, str] | None = None, template: str | None = None) -> Result:
+    with _fewer_collections():
+        return _check_file(path, rules, severity_overrides, template)
+
+
+def _check_file(path: str, rules: list[Rule] | None, severity_overrides: dict[str, str] | None,
+                template: str | None) -> Result:
     start = time.perf_counter()
     result = Result(path=path)
     try:

@@ -108,6 +108,25 @@ def test_lines_of_is_chars_to_lines_and_text_of(spec, height):
 
 
 @pytest.mark.skipif(not pdf.compiled_loops(), reason="the C loops are not built")
+@given(st.lists(st.tuples(st.integers(0, 40), st.integers(0, 12), st.integers(1, 6), st.integers(1, 4),
+                          st.sampled_from("一二三1.,A\u3400\u33ff"), st.integers(0, 2)), max_size=40),
+       st.sampled_from([0.5, 1.0, 2.0]))
+@settings(max_examples=300, deadline=None)
+def test_free_lines_are_the_python_free_lines(spec, run_gap):
+    """Free text on a coarse lattice (ties, overlaps, a glyph printed twice, gaps exactly one
+    space or one run gap wide, Chinese and Latin heights): the C free lines give the lines,
+    heights, boxes, runs and run texts the Python functions give."""
+    # one lattice step across and down: heights and their medians are multiples of 1.25, so run
+    # gaps (run_gap × height) and spaces (0.5 × height) fall exactly on gaps between characters
+    chars = [pdf.Char(x * 2.5, y * 2.5, x * 2.5 + w * 2.5, y * 2.5 + h * 2.5, t) for x, y, w, h, t, _ in spec]
+    settings = pdf.PdfSettings(word_gap=0.5, run_gap=run_gap)
+    got = pdf._free_lines(chars, settings)
+    want = pdf._free_lines_py(chars, settings)
+    assert got == want
+    assert all(type(line) is pdf._FreeLine and all(type(r) is pdf._Run for r in line.runs) for line in got)
+
+
+@pytest.mark.skipif(not pdf.compiled_loops(), reason="the C loops are not built")
 @pytest.mark.parametrize("turn", [0, 90, 180, 270])
 def test_the_turn_of_a_page_is_read_the_same(tmp_path, monkeypatch, turn):
     """Text drawn turned by 0 / 90 / 180 / 270 degrees: the page's turn (``_text_rotation``) from

@@ -349,9 +349,20 @@ static void sort_by_x0(glyph *g, Py_ssize_t m) {
     qsort(g, (size_t)m, sizeof(glyph), by_key);
 }
 
+/* What a line is turned into: a cell's (emit_line) or a free text line's (emit_free_line). */
+typedef struct {
+    double space;     /* text_of's gap for a space: word_gap × height (a cell's: its grid's) */
+    double run_gap;   /* runs_of's gap, per unit of the line's own height (free lines) */
+    double word_gap;  /* text_of's gap, per unit of the line's own height (free lines) */
+    PyTypeObject *line_type, *run_type;  /* pdf.py's _FreeLine and _Run (free lines) */
+} line_params;
+
+typedef int (*emitter)(glyph *g, Py_ssize_t m, const line_params *p, PyObject *out);
+
 /* One visual line g[0..m) (sorted left to right): duplicates dropped, then
  * (text, top, bottom, [Char, ...]) appended to out. */
-static int emit_line(glyph *g, Py_ssize_t m, double space, PyObject *out) {
+static int emit_line(glyph *g, Py_ssize_t m, const line_params *p, PyObject *out) {
+    double space = p->space;
     PyObject *chars = PyList_New(0), *parts = PyList_New(0), *space_str = NULL, *item = NULL;
     if (chars == NULL || parts == NULL)
         goto fail;
@@ -405,17 +416,18 @@ fail:
 }
 
 /* The lines of one group of characters g[0..m), in pdf.py's order. */
-static int group_lines(glyph *g, Py_ssize_t m, double overlap, double space, PyObject *out) {
+static int group_lines(glyph *g, Py_ssize_t m, double overlap, const line_params *p, emitter emit,
+                       PyObject *out) {
     if (m == 0)
         return 0;
     if (m == 1)
-        return emit_line(g, 1, space, out);
+        return emit(g, 1, p, out);
     int one_run = 1;  /* one run in one font (most cells): one line */
     for (Py_ssize_t j = 1; j < m && one_run; j++)
         one_run = g[j].top == g[0].top && g[j].bottom == g[0].bottom;
     if (one_run) {
         sort_by_x0(g, m);
-        return emit_line(g, m, space, out);
+        return emit(g, m, p, out);
     }
     for (Py_ssize_t j = 0; j < m; j++) {
         g[j].key = g[j].top + g[j].bottom;
@@ -439,7 +451,7 @@ static int group_lines(glyph *g, Py_ssize_t m, double overlap, double space, PyO
         Py_ssize_t len = j - start;
         if (len > 1)
             sort_by_x0(g + start, len);
-        if (emit_line(g + start, len, space, out) < 0)
+        if (emit(g + start, len, p, out) < 0)
             return -1;
         if (j < m) {
             start = j;
@@ -467,6 +479,7 @@ static PyObject *lines_of(PyObject *self, PyObject *args) {
     PyObject *result = NULL;
     glyph *g = NULL;
     Py_ssize_t *start = NULL;
+    line_params params = {space, 0.0, 0.0, NULL, NULL};
     if (gv.len != n * (Py_ssize_t)sizeof(int32_t) || ngroups < 0) {
         PyErr_SetString(PyExc_ValueError, "one int32 group per character");
         goto done;
@@ -520,7 +533,7 @@ static PyObject *lines_of(PyObject *self, PyObject *args) {
             goto done;
         }
         PyList_SET_ITEM(result, k, lines);
-        if (group_lines(g + start[k], start[k + 1] - start[k], overlap, space, lines) < 0) {
+        if (group_lines(g + start[k], start[k + 1] - start[k], overlap, &params, emit_line, lines) < 0) {
             Py_CLEAR(result);
             goto done;
         }
@@ -530,6 +543,195 @@ done:
     PyMem_Free(start);
     PyBuffer_Release(&gv);
     return result;
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * The page's free text (characters outside every grid): pdf.py's _free_lines_py, i.e. for each
+ * visual line (chars_to_lines) its _height, _box, and its runs_of with each run's text_of and
+ * _box, as page_to_lines and borderless_rows use them. */
+
+static int by_double(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* (x0, top, x1, bottom) of g[0..m) as pdf.py's _box: min / max keep the first of equals. */
+static PyObject *box_of(glyph **g, Py_ssize_t m) {
+    double x0 = g[0]->x0, top = g[0]->top, x1 = g[0]->x1, bottom = g[0]->bottom;
+    for (Py_ssize_t j = 1; j < m; j++) {
+        if (g[j]->x0 < x0) x0 = g[j]->x0;
+        if (g[j]->top < top) top = g[j]->top;
+        if (g[j]->x1 > x1) x1 = g[j]->x1;
+        if (g[j]->bottom > bottom) bottom = g[j]->bottom;
+    }
+    return Py_BuildValue("(dddd)", x0, top, x1, bottom);
+}
+
+/* text_of over g[0..m): a gap wider than space becomes one " " */
+static PyObject *text_over(glyph **g, Py_ssize_t m, double space) {
+    if (m == 1) {
+        Py_INCREF(g[0]->text);
+        return g[0]->text;
+    }
+    PyObject *parts = PyList_New(0), *space_str = NULL, *text = NULL, *empty = NULL;
+    if (parts == NULL)
+        return NULL;
+    for (Py_ssize_t j = 0; j < m; j++) {
+        if (j > 0 && g[j]->x0 - g[j - 1]->x1 > space) {
+            if (space_str == NULL && (space_str = PyUnicode_FromString(" ")) == NULL)
+                goto done;
+            if (PyList_Append(parts, space_str) < 0)
+                goto done;
+        }
+        if (PyList_Append(parts, g[j]->text) < 0)
+            goto done;
+    }
+    if ((empty = PyUnicode_FromString("")) != NULL)
+        text = PyUnicode_Join(empty, parts);
+done:
+    Py_DECREF(parts);
+    Py_XDECREF(space_str);
+    Py_XDECREF(empty);
+    return text;
+}
+
+static PyObject *char_list(glyph **g, Py_ssize_t m) {
+    PyObject *list = PyList_New(m);
+    if (list == NULL)
+        return NULL;
+    for (Py_ssize_t j = 0; j < m; j++) {
+        Py_INCREF(g[j]->ch);
+        PyList_SET_ITEM(list, j, g[j]->ch);
+    }
+    return list;
+}
+
+/* type(items...): a named tuple built as tuple.__new__ builds it; steals the references, and
+ * returns NULL (dropping the others) when one is NULL. */
+static PyObject *named(PyTypeObject *type, Py_ssize_t n, PyObject **items) {
+    PyObject *t = NULL;
+    int ok = 1;
+    for (Py_ssize_t j = 0; j < n; j++)
+        ok = ok && items[j] != NULL;
+    if (ok && (t = type->tp_alloc(type, n)) != NULL) {
+        for (Py_ssize_t j = 0; j < n; j++)
+            PyTuple_SET_ITEM(t, j, items[j]);
+        return t;
+    }
+    for (Py_ssize_t j = 0; j < n; j++)
+        Py_XDECREF(items[j]);
+    return NULL;
+}
+
+/* One free line g[0..m) (sorted left to right): duplicates dropped as emit_line drops them, then
+ * ([Char], height, box, [([Char], text, box) per run]) appended to out. */
+static int emit_free_line(glyph *g, Py_ssize_t m, const line_params *p, PyObject *out) {
+    glyph **kept = PyMem_Malloc((size_t)m * sizeof(glyph *));
+    double *hs = PyMem_Malloc((size_t)m * sizeof(double));
+    PyObject *chars = NULL, *box = NULL, *runs = NULL, *item = NULL;
+    int rc = -1;
+    if (kept == NULL || hs == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    Py_ssize_t k = 0;
+    for (Py_ssize_t j = 0; j < m; j++) {
+        glyph *c = &g[j];
+        if (k > 0) {
+            glyph *prev = kept[k - 1];
+            int same = PyObject_RichCompareBool(c->text, prev->text, Py_EQ);
+            if (same < 0)
+                goto done;
+            if (same && c->x0 - prev->x0 < 0.5 * (prev->x1 - prev->x0)
+                    && fabs(c->top - prev->top) < 0.5 * (prev->bottom - prev->top))
+                continue;
+        }
+        kept[k++] = c;
+    }
+    /* _height: the median height of the CJK characters (text >= "\u3400"), else of all */
+    Py_ssize_t nh = 0;
+    for (Py_ssize_t j = 0; j < k; j++) {
+        PyObject *t = kept[j]->text;
+        if (PyUnicode_GET_LENGTH(t) > 0 && PyUnicode_READ_CHAR(t, 0) >= 0x3400)
+            hs[nh++] = kept[j]->bottom - kept[j]->top;
+    }
+    if (nh == 0)
+        for (Py_ssize_t j = 0; j < k; j++)
+            hs[nh++] = kept[j]->bottom - kept[j]->top;
+    qsort(hs, (size_t)nh, sizeof(double), by_double);
+    Py_ssize_t half = nh / 2;
+    double height = nh % 2 ? hs[half] : (hs[half - 1] + hs[half]) / 2;
+    double gap = p->run_gap * height, space = p->word_gap * height;
+    if ((chars = char_list(kept, k)) == NULL || (box = box_of(kept, k)) == NULL || (runs = PyList_New(0)) == NULL)
+        goto done;
+    Py_ssize_t start = 0;
+    for (Py_ssize_t j = 1; j <= k; j++) {
+        if (j < k && !(kept[j]->x0 - kept[j - 1]->x1 > gap))
+            continue;
+        PyObject *parts[3] = {char_list(kept + start, j - start), text_over(kept + start, j - start, space),
+                              box_of(kept + start, j - start)};
+        PyObject *run = named(p->run_type, 3, parts);
+        if (run == NULL || PyList_Append(runs, run) < 0) {
+            Py_XDECREF(run);
+            goto done;
+        }
+        Py_DECREF(run);
+        start = j;
+    }
+    PyObject *parts[4] = {chars, PyFloat_FromDouble(height), box, runs};
+    chars = box = runs = NULL;  /* named() holds them now */
+    item = named(p->line_type, 4, parts);
+    if (item == NULL || PyList_Append(out, item) < 0)
+        goto done;
+    rc = 0;
+done:
+    Py_XDECREF(item);
+    Py_XDECREF(chars);
+    Py_XDECREF(box);
+    Py_XDECREF(runs);
+    PyMem_Free(kept);
+    PyMem_Free(hs);
+    return rc;
+}
+
+static PyObject *free_lines(PyObject *self, PyObject *args) {
+    PyObject *chars;
+    line_params params = {0.0, 0.0, 0.0, NULL, NULL};
+    double overlap;
+    if (!PyArg_ParseTuple(args, "O!O!O!ddd", &PyType_Type, &params.line_type, &PyType_Type, &params.run_type,
+                          &PyList_Type, &chars, &overlap, &params.run_gap, &params.word_gap))
+        return NULL;
+    if (!PyType_IsSubtype(params.line_type, &PyTuple_Type) || !PyType_IsSubtype(params.run_type, &PyTuple_Type)) {
+        PyErr_SetString(PyExc_TypeError, "the line and run types are tuple types");
+        return NULL;
+    }
+    Py_ssize_t n = PyList_GET_SIZE(chars);
+    glyph *g = PyMem_Malloc((size_t)(n > 0 ? n : 1) * sizeof(glyph));
+    if (g == NULL)
+        return PyErr_NoMemory();
+    PyObject *out = NULL;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *t = PyList_GET_ITEM(chars, i);
+        if (!PyTuple_Check(t) || PyTuple_GET_SIZE(t) < 5) {
+            PyErr_SetString(PyExc_TypeError, "a Char is a tuple (x0, top, x1, bottom, text)");
+            goto done;
+        }
+        if (!PyUnicode_Check(PyTuple_GET_ITEM(t, 4))) {
+            PyErr_SetString(PyExc_TypeError, "a Char's text is a str");
+            goto done;
+        }
+        glyph *c = &g[i];
+        if (read_double(t, 0, &c->x0) < 0 || read_double(t, 1, &c->top) < 0 || read_double(t, 2, &c->x1) < 0
+                || read_double(t, 3, &c->bottom) < 0)
+            goto done;
+        c->ch = t;
+        c->text = PyTuple_GET_ITEM(t, 4);
+    }
+    if ((out = PyList_New(0)) != NULL && group_lines(g, n, overlap, &params, emit_free_line, out) < 0)
+        Py_CLEAR(out);
+done:
+    PyMem_Free(g);
+    return out;
 }
 
 /* The characters a page keeps, as pdf.py's Char named tuples (x0, top, x1, bottom, text):
@@ -600,6 +802,8 @@ static PyMethodDef methods[] = {
      "char_angles(fn, textpage, index) -> float32 angle (radians, -1 unknown) per character"},
     {"make_chars", make_chars, METH_VARARGS,
      "make_chars(Char, x0, top, x1, bottom, text, index) -> [Char(x0, top, x1, bottom, text[i]), ...]"},
+    {"free_lines", free_lines, METH_VARARGS,
+     "free_lines(Line, Run, chars, overlap, run_gap, word_gap) -> [Line([Char], height, box, [Run([Char], text, box), ...]), ...]"},
     {"lines_of", lines_of, METH_VARARGS,
      "lines_of(chars, group, ngroups, overlap, space) -> per group [(text, top, bottom, [Char]), ...]"},
     {NULL, NULL, 0, NULL},

@@ -548,8 +548,27 @@ def _char_boxes(tp: int, index, raw):
     return np.frombuffer(buf, dtype=np.float64)[:4 * k].reshape(k, 4), ok
 
 
+class PageChars(NamedTuple):
+    """A page's visible characters and what was worked out on the way (``_read_chars``)."""
+
+    chars: list[Char]
+    rotation: int
+    size: tuple[float, float]
+    coords: tuple | None  # the characters' x0, top, x1, bottom as float64 arrays
+    text: str  # the characters' texts joined
+    cjk: int  # how many of them are CJK (``_CJK``)
+
+
 def page_chars(page, textpage, raw, clipped: list[str] | None = None,
                walk: PageWalk | None = None) -> tuple[list[Char], int, tuple[float, float]]:
+    """The visible characters of a page in displayed orientation, and the display size
+    (``_read_chars``: the same, and more)."""
+    read = _read_chars(page, textpage, raw, clipped, walk)
+    return read.chars, read.rotation, read.size
+
+
+def _read_chars(page, textpage, raw, clipped: list[str] | None = None,
+                walk: PageWalk | None = None) -> PageChars:
     """The visible characters of a page in displayed orientation, and the display size.
 
     Loose boxes (font ascent to descent) give every glyph of a line the same height, which is
@@ -563,7 +582,7 @@ def page_chars(page, textpage, raw, clipped: list[str] | None = None,
     if n <= 0:
         rot, box = _display_transform(page, raw)
         size = (box[2] - box[0], box[3] - box[1])
-        return [], rot, (size[1], size[0]) if rot in (90, 270) else size
+        return PageChars([], rot, (size[1], size[0]) if rot in (90, 270) else size, None, "", 0)
     text = textpage.get_text_range()
     if len(text) != n:  # characters outside the BMP: read them one by one
         text = "".join(chr(raw.FPDFText_GetUnicode(handle, i)) for i in range(n))
@@ -596,15 +615,19 @@ def page_chars(page, textpage, raw, clipped: list[str] | None = None,
     if clipped is not None:
         clipped.extend(map(text.__getitem__, index_at[np.flatnonzero(shown & (share < _SHOWN_SHARE))].tolist()))
     pick = pick[shown]
+    at = index_at[shown]
+    coords = (x0[pick], top[pick], x1[pick], bottom[pick])
+    mine = codes[at]
+    point = mine.view(np.uint32)
+    cjk = int(np.count_nonzero(((point >= 0x3400) & (point <= 0x9FFF)) | ((point >= 0xF900) & (point <= 0xFAFF))))
+    kept = mine.tobytes().decode("utf-32-le", "surrogatepass")
     if _LOOPS is not None:
-        out = _LOOPS.make_chars(Char, x0[pick], top[pick], x1[pick], bottom[pick], text,
-                                index_at[shown].astype(np.int64))
-        return out, rot, size
-    # tuple.__new__ straight: the named tuple's own __new__ is a Python call per character
-    out = list(map(tuple.__new__, repeat(Char, len(pick)),
-                   zip(x0[pick].tolist(), top[pick].tolist(), x1[pick].tolist(), bottom[pick].tolist(),
-                       map(text.__getitem__, index_at[shown].tolist()), strict=True)))
-    return out, rot, size
+        out = _LOOPS.make_chars(Char, *coords, text, at.astype(np.int64))
+    else:
+        # tuple.__new__ straight: the named tuple's own __new__ is a Python call per character
+        out = list(map(tuple.__new__, repeat(Char, len(pick)),
+                       zip(*(a.tolist() for a in coords), map(text.__getitem__, at.tolist()), strict=True)))
+    return PageChars(out, rot, size, coords, kept, cjk)
 
 
 def garbled(chars: list[Char], chinese_document: bool) -> bool:
@@ -1325,14 +1348,39 @@ def _grouped_lines(chars: list[Char], group, cells: list[_Cell], height: float, 
              for line in chars_to_lines(own, settings)] for own in mine]
 
 
-def _visual_lines(chars: list[Char], settings: PdfSettings) -> list[list[Char]]:
-    """``chars_to_lines``, in C where the loops are built (one group; its texts unused)."""
-    if _LOOPS is None or len(chars) < 2:
-        return chars_to_lines(chars, settings)
-    import numpy as np
+class _Run(NamedTuple):
+    """A run of a free text line (``runs_of``): its characters, ``text_of`` and ``_box``."""
 
-    return [line for *_, line in _LOOPS.lines_of(chars, np.zeros(len(chars), dtype=np.int32), 1,
-                                                  settings.line_overlap, 0.0)[0]]
+    chars: list[Char]
+    text: str
+    box: BBox
+
+
+class _FreeLine(NamedTuple):
+    """A visual line of the free text (outside every grid), with what page_to_lines and
+    borderless_rows read of it."""
+
+    chars: list[Char]
+    height: float  # _height
+    box: BBox
+    runs: list[_Run]  # split at gaps wider than run_gap × height
+
+
+def _free_lines(chars: list[Char], settings: PdfSettings) -> list[_FreeLine]:
+    """The free text's visual lines (``chars_to_lines``) with their heights, boxes and runs: in
+    one C call where the loops are built."""
+    if _LOOPS is not None:
+        return _LOOPS.free_lines(_FreeLine, _Run, chars, settings.line_overlap, settings.run_gap, settings.word_gap)
+    return _free_lines_py(chars, settings)
+
+
+def _free_lines_py(chars: list[Char], settings: PdfSettings) -> list[_FreeLine]:
+    out = []
+    for line in chars_to_lines(chars, settings):
+        h = _height(line)
+        runs = [_Run(r, text_of(r, h, settings), _box(r)) for r in runs_of(line, settings.run_gap * h)]
+        out.append(_FreeLine(line, h, _box(line), runs))
+    return out
 
 
 def _coords(chars: list[Char]):
@@ -1605,29 +1653,29 @@ def _drop_empty_columns(rows: list[tuple[list[str], list, BBox]], slivers: set[i
 _UNIT_WORDS = re.compile(r"单位\s*[:：]")
 
 
-def borderless_rows(lines: list[list[Char]], heights: list[float], runs: list[list[list[Char]]],
+def borderless_rows(lines: list[_FreeLine],
                     settings: PdfSettings = DEFAULT) -> list[tuple[list[str], list[BBox | None], BBox] | None]:
-    """Visual lines outside rulings → for each line, table cells when it belongs to a run of
-    column-aligned lines carrying amounts (a borderless table), else None (a text line).
-    ``heights`` and ``runs``: each line's ``_height`` and ``runs_of`` (the caller reuses them)."""
+    """Visual lines outside rulings (``_free_lines``) → for each line, table cells when it
+    belongs to a run of column-aligned lines carrying amounts (a borderless table), else None (a
+    text line)."""
     out: list[tuple[list[str], list[BBox | None], BBox] | None] = [None] * len(lines)
     i = 0
     while i < len(lines):
         j = i
-        while j < len(lines) and len(runs[j]) >= 2 and not _UNIT_WORDS.search(
-                "".join(map(_text, lines[j]))):
+        while j < len(lines) and len(lines[j].runs) >= 2 and not _UNIT_WORDS.search(
+                "".join(map(_text, lines[j].chars))):
             j += 1
         block = range(i, j)
-        numeric = sum(1 for k in block if any(_is_number(text_of(r, heights[k], settings)) for r in runs[k]))
+        numeric = sum(1 for k in block if any(_is_number(r.text) for r in lines[k].runs))
         if j - i >= settings.borderless_min_rows and numeric >= settings.borderless_min_rows - 1:
-            _read_borderless(block, lines, runs, heights, out, settings)
+            _read_borderless(block, lines, out)
         i = max(j, i + 1)
     return out
 
 
-def _read_borderless(block: range, lines, runs, heights, out, settings: PdfSettings) -> None:
+def _read_borderless(block: range, lines: list[_FreeLine], out) -> None:
     """Columns are the x-ranges covered by some run; the whitespace between them separates cells."""
-    spans = sorted((r[0].x0, r[-1].x1) for k in block for r in runs[k])
+    spans = sorted((r.chars[0].x0, r.chars[-1].x1) for k in block for r in lines[k].runs)
     cols: list[list[float]] = []
     for a, b in spans:
         if cols and a <= cols[-1][1]:
@@ -1638,12 +1686,11 @@ def _read_borderless(block: range, lines, runs, heights, out, settings: PdfSetti
     for k in block:
         cells = [""] * len(cols)
         boxes: list[BBox | None] = [None] * len(cols)
-        for run in runs[k]:
-            c = max(bisect.bisect_right(starts, run[0].x0) - 1, 0)
-            text = text_of(run, heights[k], settings)
-            cells[c] = f"{cells[c]} {text}".strip()
-            boxes[c] = _box(run)
-        out[k] = (cells, boxes, _box(lines[k]))
+        for run in lines[k].runs:
+            c = max(bisect.bisect_right(starts, run.chars[0].x0) - 1, 0)
+            cells[c] = f"{cells[c]} {run.text}".strip()
+            boxes[c] = run.box
+        out[k] = (cells, boxes, lines[k].box)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1651,15 +1698,16 @@ def _read_borderless(block: range, lines, runs, heights, out, settings: PdfSetti
 
 
 def page_to_lines(chars: list[Char], hedges: list[Edge], vedges: list[Edge], page_no: int,
-                  settings: PdfSettings = DEFAULT) -> list[Line]:
+                  settings: PdfSettings = DEFAULT, coords: tuple | None = None) -> list[Line]:
     """All of a page's lines in reading order: grid rows as a block where the grid starts, text
-    lines around them; a text line beside a grid comes after the grid, never inside it."""
+    lines around them; a text line beside a grid comes after the grid, never inside it.
+    ``coords``: the characters' x0, top, x1, bottom arrays, where the caller has them."""
     grids = edges_to_grids(merge_edges(hedges, settings), merge_edges(vedges, settings), settings)
     free: list[Char] = list(chars)
     if grids and chars:
         import numpy as np
 
-        coords = _coords(chars)
+        coords = coords if coords is not None else _coords(chars)
         x0, top, x1, bottom = coords
         cx, cy = (x0 + x1) / 2, (top + bottom) / 2
         # each character to the first grid whose frame (Grid.contains, default tolerance) holds
@@ -1677,21 +1725,17 @@ def page_to_lines(chars: list[Char], hedges: list[Edge], vedges: list[Edge], pag
     for gi, g in enumerate(grids):
         for k, (cells, boxes, bbox) in enumerate(grid_to_rows(g, settings)):
             items.append(((g.ys[0], gi, k), cells, boxes, bbox))
-    vlines = _visual_lines(free, settings)
-    heights = [_height(line) for line in vlines]
-    runs = [runs_of(line, settings.run_gap * h) for line, h in zip(vlines, heights, strict=True)]
-    tabular = borderless_rows(vlines, heights, runs, settings)
+    vlines = _free_lines(free, settings)
+    tabular = borderless_rows(vlines, settings)
     for k, (line, tab) in enumerate(zip(vlines, tabular, strict=True)):
-        box = _box(line)
+        box = line.box
         cy = (box[1] + box[3]) / 2
         beside = next((gi for gi, g in enumerate(grids) if g.ys[0] <= cy <= g.ys[-1]), None)
         key = (grids[beside].ys[-1], len(grids) + k, box[1]) if beside is not None else (box[1], len(grids) + k, 0.0)
         if tab is not None:
             items.append((key, tab[0], tab[1], tab[2]))
         else:
-            h = heights[k]
-            text = " ".join(text_of(r, h, settings) for r in runs[k])
-            items.append((key, [text], [box], box))
+            items.append((key, [" ".join(r.text for r in line.runs)], [box], box))
     items.sort(key=lambda it: it[0])
     return [Line(cells, Provenance(line=None, page=page_no, bbox=bbox), cell_boxes=boxes)
             for _, cells, boxes, bbox in items]
@@ -1758,22 +1802,22 @@ def read_pdf(path: str, settings: PdfSettings = DEFAULT) -> Source:
             clipped: list[str] = []
             try:
                 walk = walk_page(page, raw)
-                chars, rot, _size = page_chars(page, textpage, raw, clipped, walk)
-                h, v, images = page_rulings(page, rot, raw, settings, walk)
+                got = _read_chars(page, textpage, raw, clipped, walk)
+                h, v, images = page_rulings(page, got.rotation, raw, settings, walk)
             finally:
                 textpage.close()
                 page.close()
             if len(clipped) >= _MIN_CLIPPED:
                 source.notes.append(notices.clipped_text(i + 1, "".join(clipped)))
+            chars, text = got.chars, got.text
             total += len(chars)
-            text = "".join(map(_text, chars))
-            cjk += len(_CJK.findall(text))
+            cjk += got.cjk
             read = _ReadPage(i + 1, len(chars), bool(h or v), images)
             if len(chars) >= settings.min_page_chars:
                 read.garbled = _garbled_text(text, False)
                 read.garbled_in_chinese = read.garbled or _garbled_text(text, True)
                 if not read.garbled:
-                    read.lines = page_to_lines(chars, h, v, i + 1, settings)
+                    read.lines = page_to_lines(chars, h, v, i + 1, settings, got.coords)
             pages.append(read)
         scanned: list[Page] = []  # pages to read by OCR (ingest/ocr.py)
         chinese = cjk >= 0.2 * total
