@@ -6,6 +6,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from budgetlint.ingest import IngestError, load
 from budgetlint.ingest.pdf import Char, garbled
@@ -363,6 +365,21 @@ def test_corrupt_pdf_is_a_clear_error(tmp_path):
 
 def _chars(s: str) -> list[Char]:
     return [Char(10.0 * i, 0.0, 10.0 * i + 9, 10.0, ch) for i, ch in enumerate(s)]
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=0x10FFFF), max_size=60)
+       | st.text(alphabet="\x00\x08\x09\x0b\x0d\x1f\x20@AZ[`az{\xbf\xc0\u024f\u0250\u33ff\u3400\u9fff\ua000"
+                          "\udfff\ue000\uf8ff\uf900\ufaff\ufb00\ufffd\ufffe", max_size=60))
+def test_class_counts_are_the_regex_counts(text):
+    """A page's garbled, CJK and Latin characters counted over its code points (numpy) are the
+    counts the regular expressions find, at every bound of every class."""
+    import numpy as np
+
+    from budgetlint.ingest import pdf
+
+    point = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    assert pdf._class_counts(point) == (len(pdf._GARBLE.findall(text)), len(pdf._CJK.findall(text)),
+                                        len(pdf._LATIN.findall(text)))
 
 
 def test_garbled_text_is_recognised():

@@ -555,8 +555,9 @@ class PageChars(NamedTuple):
     rotation: int
     size: tuple[float, float]
     coords: tuple | None  # the characters' x0, top, x1, bottom as float64 arrays
-    text: str  # the characters' texts joined
     cjk: int  # how many of them are CJK (``_CJK``)
+    garbled: bool  # ``_garbled_text(text, False)``
+    garbled_in_chinese: bool  # ``_garbled_text(text, True)``
 
 
 def page_chars(page, textpage, raw, clipped: list[str] | None = None,
@@ -582,7 +583,7 @@ def _read_chars(page, textpage, raw, clipped: list[str] | None = None,
     if n <= 0:
         rot, box = _display_transform(page, raw)
         size = (box[2] - box[0], box[3] - box[1])
-        return PageChars([], rot, (size[1], size[0]) if rot in (90, 270) else size, None, "", 0)
+        return PageChars([], rot, (size[1], size[0]) if rot in (90, 270) else size, None, 0, False, False)
     text = textpage.get_text_range()
     if len(text) != n:  # characters outside the BMP: read them one by one
         text = "".join(chr(raw.FPDFText_GetUnicode(handle, i)) for i in range(n))
@@ -619,15 +620,16 @@ def _read_chars(page, textpage, raw, clipped: list[str] | None = None,
     coords = (x0[pick], top[pick], x1[pick], bottom[pick])
     mine = codes[at]
     point = mine.view(np.uint32)
-    cjk = int(np.count_nonzero(((point >= 0x3400) & (point <= 0x9FFF)) | ((point >= 0xF900) & (point <= 0xFAFF))))
-    kept = mine.tobytes().decode("utf-32-le", "surrogatepass")
+    bad, cjk, latin = _class_counts(point)
+    garbled = _garbled_counts(len(point), bad, cjk, latin, False)
+    garbled_in_chinese = garbled or _garbled_counts(len(point), bad, cjk, latin, True)
     if _LOOPS is not None:
         out = _LOOPS.make_chars(Char, *coords, text, at.astype(np.int64))
     else:
         # tuple.__new__ straight: the named tuple's own __new__ is a Python call per character
         out = list(map(tuple.__new__, repeat(Char, len(pick)),
                        zip(*(a.tolist() for a in coords), map(text.__getitem__, at.tolist()), strict=True)))
-    return PageChars(out, rot, size, coords, kept, cjk)
+    return PageChars(out, rot, size, coords, cjk, garbled, garbled_in_chinese)
 
 
 def garbled(chars: list[Char], chinese_document: bool) -> bool:
@@ -642,14 +644,38 @@ def _garbled_text(text: str, chinese_document: bool) -> bool:
     """``garbled`` on the page's text (its characters' texts joined)."""
     if not text:
         return False
-    bad = len(_GARBLE.findall(text))
-    if bad >= max(1, DEFAULT.garbled_share * len(text)):
+    return _garbled_counts(len(text), len(_GARBLE.findall(text)), len(_CJK.findall(text)),
+                           len(_LATIN.findall(text)), chinese_document)
+
+
+def _garbled_counts(n: int, bad: int, cjk: int, latin: int, chinese_document: bool) -> bool:
+    """``_garbled_text`` from the counts of the text's characters: all of them, those ``_GARBLE``,
+    ``_CJK`` and ``_LATIN`` match."""
+    if not n:
+        return False
+    if bad >= max(1, DEFAULT.garbled_share * n):
         return True
-    if chinese_document and len(text) >= 40:
-        cjk = len(_CJK.findall(text))
-        latin = len(_LATIN.findall(text))
-        return cjk < 0.02 * len(text) and latin > 0.4 * len(text)
+    if chinese_document and n >= 40:
+        return cjk < 0.02 * n and latin > 0.4 * n
     return False
+
+
+def _class_counts(point) -> tuple[int, int, int]:
+    """How many of the code points (a uint32 array) ``_GARBLE``, ``_CJK`` and ``_LATIN`` match:
+    the classes as numpy counts them (three regex scans of a page's text cost more)."""
+    return (_in(point, (0xE000, 0xF8FF), (0xFFFD, 0xFFFD), (0x00, 0x08), (0x0B, 0x0C), (0x0E, 0x1F)),
+            _in(point, (0x3400, 0x9FFF), (0xF900, 0xFAFF)),
+            _in(point, (0x41, 0x5A), (0x61, 0x7A), (0xC0, 0x24F)))
+
+
+def _in(point, *ranges: tuple[int, int]) -> int:
+    """How many code points fall in the inclusive ranges (a character class as numpy counts it)."""
+    import numpy as np
+
+    hit = (point >= ranges[0][0]) & (point <= ranges[0][1])
+    for lo, hi in ranges[1:]:
+        hit |= (point >= lo) & (point <= hi)
+    return int(np.count_nonzero(hit))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1809,13 +1835,12 @@ def read_pdf(path: str, settings: PdfSettings = DEFAULT) -> Source:
                 page.close()
             if len(clipped) >= _MIN_CLIPPED:
                 source.notes.append(notices.clipped_text(i + 1, "".join(clipped)))
-            chars, text = got.chars, got.text
+            chars = got.chars
             total += len(chars)
             cjk += got.cjk
             read = _ReadPage(i + 1, len(chars), bool(h or v), images)
             if len(chars) >= settings.min_page_chars:
-                read.garbled = _garbled_text(text, False)
-                read.garbled_in_chinese = read.garbled or _garbled_text(text, True)
+                read.garbled, read.garbled_in_chinese = got.garbled, got.garbled_in_chinese
                 if not read.garbled:
                     read.lines = page_to_lines(chars, h, v, i + 1, settings, got.coords)
             pages.append(read)
