@@ -382,6 +382,20 @@ def test_class_counts_are_the_regex_counts(text):
                                         len(pdf._LATIN.findall(text)))
 
 
+@given(st.lists(st.sampled_from([0, 90, 180, 270]), min_size=1, max_size=12)
+       | st.lists(st.sampled_from([0, 90, -9223372036854775808]), min_size=1, max_size=6))
+def test_the_page_turn_vote_is_a_counter_vote(turns):
+    """The characters' turns voted as ``Counter.most_common`` votes: most votes, a tie to the turn
+    seen first (also for a vote no angle could give, as a NaN angle cast to an integer)."""
+    from collections import Counter
+
+    import numpy as np
+
+    from budgetlint.ingest import pdf
+
+    assert pdf._vote(np.array(turns, dtype=np.int64)) == Counter(turns).most_common(1)[0]
+
+
 def test_garbled_text_is_recognised():
     assert garbled(_chars("\ue001\ue002\ue003 123.45"), chinese_document=True)
     assert garbled(_chars("\ufffd" * 3 + "收入支出" * 10), chinese_document=True)
