@@ -11,8 +11,9 @@ cells. Everything here is read from positions instead (pdfplumber's lesson), wit
 ``grid_to_rows``      the chars inside a grid → table rows: merged cells written once in their
                       first column followed by "", wrapped text inside a cell joined, a band
                       without row rulings split at its text lines (numbers anchor the rows)
-``chars_to_lines``    chars outside grids → visual lines; ``borderless_rows`` turns a run of
-                      column-aligned lines with amounts into table rows
+``chars_to_lines``    chars outside grids → visual lines (``_free_lines``: with their heights,
+                      runs and run texts); ``borderless_rows`` turns a run of column-aligned
+                      lines with amounts into table rows
 ``page_to_lines``     both, in reading order (top to bottom; a table is never split by a line
                       printed beside it)
 
