@@ -423,3 +423,50 @@ def test_rulings_drawn_as_one_filled_path_of_thin_bars(tmp_path):
     c.showPage()
     c.save()
     assert cells_of(load(p)) == [["基本支出", "58,118.59"], ["项目支出", "27,825.19"]]
+
+
+@given(st.lists(st.tuples(st.integers(0, 12), st.integers(0, 12), st.integers(1, 8)), max_size=14),
+       st.lists(st.tuples(st.integers(0, 12), st.integers(0, 12), st.integers(1, 8)), max_size=14))
+def test_grids_are_the_connected_sets_of_touching_rulings(hs, vs):
+    """Rulings on a lattice (rulings that touch only at an end, chains, separate tables): each grid
+    holds one connected set of touching rulings, in the rulings' order, as a search over the
+    touching pairs finds them."""
+    from budgetlint.ingest.pdf import DEFAULT, Edge, edges_to_grids
+
+    hedges = [Edge(y * 10.0, x * 10.0, (x + n) * 10.0) for y, x, n in hs]
+    vedges = [Edge(x * 10.0, y * 10.0, (y + n) * 10.0) for x, y, n in vs]
+    tol = DEFAULT.join
+
+    def touch(h, v):
+        return h.a - tol <= v.pos <= h.b + tol and v.a - tol <= h.pos <= v.b + tol
+
+    seen: set[int] = set()
+    want = []
+    nodes = [("h", e) for e in hedges] + [("v", e) for e in vedges]
+    for start in range(len(nodes)):
+        if start in seen:
+            continue
+        todo, part = [start], {start}
+        while todo:
+            k = todo.pop()
+            kind, e = nodes[k]
+            for m, (other, f) in enumerate(nodes):
+                if m not in part and other != kind and (touch(e, f) if kind == "h" else touch(f, e)):
+                    part.add(m)
+                    todo.append(m)
+        seen |= part
+        group_h = [nodes[k][1] for k in sorted(part) if nodes[k][0] == "h"]
+        group_v = [nodes[k][1] for k in sorted(part) if nodes[k][0] == "v"]
+        want.append((group_h, group_v))
+    from budgetlint.ingest.pdf import _cluster
+
+    def a_grid(group_h, group_v):  # two rows of rulings and three column boundaries at least
+        if len(group_h) < 2 or not group_v:
+            return False
+        xs = _cluster([v.pos for v in group_v] + [min(h.a for h in group_h), max(h.b for h in group_h)], 2 * DEFAULT.snap)
+        ys = _cluster([h.pos for h in group_h] + [min(v.a for v in group_v), max(v.b for v in group_v)], 2 * DEFAULT.snap)
+        return len(xs) >= 3 and len(ys) >= 2
+
+    got = edges_to_grids(hedges, vedges)
+    kept = sorted(((g.hedges, g.vedges) for g in got), key=repr)
+    assert kept == sorted((w for w in want if a_grid(*w)), key=repr)

@@ -1059,16 +1059,20 @@ def page_rulings(page, rot: int, raw, settings: PdfSettings = DEFAULT,
     """Horizontal and vertical rulings of a page (displayed orientation), and its image count."""
     walk = walk if walk is not None else walk_page(page, raw)
     prot, box = _display_transform(page, raw)
-    to_display = _to_display(rot, box)
-    h: list[Edge] = []
-    v: list[Edge] = []
-    for xa, ya, xb, yb in walk.segs:
-        x0, top, x1, bottom = to_display(min(xa, xb), min(ya, yb), max(xa, xb), max(ya, yb))
-        w, ht = x1 - x0, bottom - top
-        if ht <= settings.thin and w >= settings.min_edge:
-            h.append(Edge((top + bottom) / 2, x0, x1))
-        elif w <= settings.thin and ht >= settings.min_edge:
-            v.append(Edge((x0 + x1) / 2, top, bottom))
+    if not walk.segs:
+        return [], [], walk.images
+    import numpy as np
+
+    # all pieces at once, with the float operations of one piece at a time: min(a, b) is a
+    # unless b < a, max(a, b) a unless b > a, and the display mapping is plain arithmetic
+    xa, ya, xb, yb = np.array(walk.segs, dtype=np.float64).T
+    x0, top, x1, bottom = _to_display(rot, box)(np.where(xb < xa, xb, xa), np.where(yb < ya, yb, ya),
+                                                np.where(xb > xa, xb, xa), np.where(yb > ya, yb, ya))
+    w, ht = x1 - x0, bottom - top
+    across = (ht <= settings.thin) & (w >= settings.min_edge)
+    down = ~across & (w <= settings.thin) & (ht >= settings.min_edge)
+    h = list(map(Edge, ((top[across] + bottom[across]) / 2).tolist(), x0[across].tolist(), x1[across].tolist()))
+    v = list(map(Edge, ((x0[down] + x1[down]) / 2).tolist(), top[down].tolist(), bottom[down].tolist()))
     return h, v, walk.images
 
 
@@ -1113,32 +1117,33 @@ def edges_to_grids(hedges: list[Edge], vedges: list[Edge], settings: PdfSettings
     """Rulings that touch form one table. A group with at least two columns is a grid."""
     tol = settings.join
     n_h = len(hedges)
-    parent = list(range(n_h + len(vedges)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
+    label = list(range(n_h + len(vedges)))
     if hedges and vedges:
         import numpy as np
 
-        # which vertical ruling touches which horizontal one, all pairs at once (the groups are
-        # the connected sets, whatever the order of the unions)
+        # which vertical ruling touches which horizontal one, all pairs at once
         h = np.array(hedges, dtype=np.float64)  # pos, a, b
         v = np.array(vedges, dtype=np.float64)
         touch = ((h[None, :, 1] - tol <= v[:, None, 0]) & (v[:, None, 0] <= h[None, :, 2] + tol)
                  & (v[:, None, 1] - tol <= h[None, :, 0]) & (h[None, :, 0] <= v[:, None, 2] + tol))
-        for j, i in zip(*(k.tolist() for k in np.nonzero(touch)), strict=True):
-            ri, rj = find(i), find(n_h + j)
-            if ri != rj:
-                parent[ri] = rj
+        # the connected sets: each ruling takes the smallest label among those it touches until
+        # none changes (a few rounds; a union per touching pair cost a Python call per pair)
+        lh = np.arange(n_h)
+        lv = np.arange(n_h, n_h + len(vedges))
+        big = n_h + len(vedges)
+        while True:
+            new_v = np.minimum(lv, np.where(touch, lh[None, :], big).min(axis=1))
+            new_h = np.minimum(lh, np.where(touch, new_v[:, None], big).min(axis=0))
+            if np.array_equal(new_v, lv) and np.array_equal(new_h, lh):
+                break
+            lh, lv = new_h, new_v
+        label = lh.tolist() + lv.tolist()
+    # the groups in the order of their first ruling (hedges first), each in the rulings' order
     groups: dict[int, tuple[list[Edge], list[Edge]]] = {}
     for i, h in enumerate(hedges):
-        groups.setdefault(find(i), ([], []))[0].append(h)
+        groups.setdefault(label[i], ([], []))[0].append(h)
     for j, v in enumerate(vedges):
-        groups.setdefault(find(n_h + j), ([], []))[1].append(v)
+        groups.setdefault(label[n_h + j], ([], []))[1].append(v)
     grids: list[Grid] = []
     for hs, vs in groups.values():
         if len(hs) < 2 or len(vs) < 1:
