@@ -155,3 +155,13 @@ def test_the_turn_of_a_page_is_read_the_same(tmp_path, monkeypatch, turn):
         page.close()
         doc.close()
     assert rot["c"] == rot["ctypes"] == turn  # drawn turned anticlockwise: turned back clockwise
+
+
+@pytest.mark.skipif(not pdf.compiled_loops(), reason="the C loops are not built")
+@given(st.lists(st.tuples(st.integers(0, 12), st.integers(1, 6), st.sampled_from("一1.A\u3400\u33ff")), max_size=30))
+@settings(max_examples=300, deadline=None)
+def test_the_c_height_is_the_python_height(spec):
+    """A grid's line height (the median of its Chinese characters' heights, else of all) the
+    same in C as in Python, odd and even counts, none, and the CJK bound."""
+    chars = [pdf.Char(0.0, y * 1.25, 5.0, y * 1.25 + h * 1.5, t) for y, h, t in spec]
+    assert pdf._LOOPS.height(chars) == pdf._height(chars)

@@ -623,6 +623,58 @@ static PyObject *named(PyTypeObject *type, Py_ssize_t n, PyObject **items) {
     return NULL;
 }
 
+/* pdf.py's _height over g[0..k), k > 0: the median height of the CJK characters (text >=
+ * "\u3400"), else of all; hs has room for k doubles. */
+static double median_height(glyph **g, Py_ssize_t k, double *hs) {
+    Py_ssize_t nh = 0;
+    for (Py_ssize_t j = 0; j < k; j++) {
+        PyObject *t = g[j]->text;
+        if (PyUnicode_GET_LENGTH(t) > 0 && PyUnicode_READ_CHAR(t, 0) >= 0x3400)
+            hs[nh++] = g[j]->bottom - g[j]->top;
+    }
+    if (nh == 0)
+        for (Py_ssize_t j = 0; j < k; j++)
+            hs[nh++] = g[j]->bottom - g[j]->top;
+    qsort(hs, (size_t)nh, sizeof(double), by_double);
+    Py_ssize_t half = nh / 2;
+    return nh % 2 ? hs[half] : (hs[half - 1] + hs[half]) / 2;
+}
+
+/* height(chars) -> pdf.py's _height of a list of Chars (10.0 for none) */
+static PyObject *height_of(PyObject *self, PyObject *args) {
+    PyObject *chars;
+    if (!PyArg_ParseTuple(args, "O!", &PyList_Type, &chars))
+        return NULL;
+    Py_ssize_t n = PyList_GET_SIZE(chars);
+    if (n == 0)
+        return PyFloat_FromDouble(10.0);
+    glyph *g = PyMem_Malloc((size_t)n * sizeof(glyph));
+    glyph **at = PyMem_Malloc((size_t)n * sizeof(glyph *));
+    double *hs = PyMem_Malloc((size_t)n * sizeof(double));
+    PyObject *out = NULL;
+    if (g == NULL || at == NULL || hs == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *t = PyList_GET_ITEM(chars, i);
+        if (!PyTuple_Check(t) || PyTuple_GET_SIZE(t) < 5 || !PyUnicode_Check(PyTuple_GET_ITEM(t, 4))) {
+            PyErr_SetString(PyExc_TypeError, "a Char is a tuple (x0, top, x1, bottom, text)");
+            goto done;
+        }
+        if (read_double(t, 1, &g[i].top) < 0 || read_double(t, 3, &g[i].bottom) < 0)
+            goto done;
+        g[i].text = PyTuple_GET_ITEM(t, 4);
+        at[i] = &g[i];
+    }
+    out = PyFloat_FromDouble(median_height(at, n, hs));
+done:
+    PyMem_Free(g);
+    PyMem_Free(at);
+    PyMem_Free(hs);
+    return out;
+}
+
 /* One free line g[0..m) (sorted left to right): duplicates dropped as emit_line drops them, then
  * ([Char], height, box, [([Char], text, box) per run]) appended to out. */
 static int emit_free_line(glyph *g, Py_ssize_t m, const line_params *p, PyObject *out) {
@@ -648,19 +700,7 @@ static int emit_free_line(glyph *g, Py_ssize_t m, const line_params *p, PyObject
         }
         kept[k++] = c;
     }
-    /* _height: the median height of the CJK characters (text >= "\u3400"), else of all */
-    Py_ssize_t nh = 0;
-    for (Py_ssize_t j = 0; j < k; j++) {
-        PyObject *t = kept[j]->text;
-        if (PyUnicode_GET_LENGTH(t) > 0 && PyUnicode_READ_CHAR(t, 0) >= 0x3400)
-            hs[nh++] = kept[j]->bottom - kept[j]->top;
-    }
-    if (nh == 0)
-        for (Py_ssize_t j = 0; j < k; j++)
-            hs[nh++] = kept[j]->bottom - kept[j]->top;
-    qsort(hs, (size_t)nh, sizeof(double), by_double);
-    Py_ssize_t half = nh / 2;
-    double height = nh % 2 ? hs[half] : (hs[half - 1] + hs[half]) / 2;
+    double height = median_height(kept, k, hs);
     double gap = p->run_gap * height, space = p->word_gap * height;
     if ((chars = char_list(kept, k)) == NULL || (box = box_of(kept, k)) == NULL || (runs = PyList_New(0)) == NULL)
         goto done;
@@ -804,6 +844,7 @@ static PyMethodDef methods[] = {
      "make_chars(Char, x0, top, x1, bottom, text, index) -> [Char(x0, top, x1, bottom, text[i]), ...]"},
     {"free_lines", free_lines, METH_VARARGS,
      "free_lines(Line, Run, chars, overlap, run_gap, word_gap) -> [Line([Char], height, box, [Run([Char], text, box), ...]), ...]"},
+    {"height", height_of, METH_VARARGS, "height(chars) -> the median height pdf.py's _height gives"},
     {"lines_of", lines_of, METH_VARARGS,
      "lines_of(chars, group, ngroups, overlap, space) -> per group [(text, top, bottom, [Char]), ...]"},
     {NULL, NULL, 0, NULL},

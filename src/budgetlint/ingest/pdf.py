@@ -1604,7 +1604,7 @@ def grid_to_rows(grid: Grid, settings: PdfSettings = DEFAULT) -> list[tuple[list
     tree recogniser relies on this); one merged over several rows is written in its first row.
     A row whose only cell spans the whole table is a caption or a note: one cell.
     """
-    height = _height(grid.chars)
+    height = _LOOPS.height(grid.chars) if _LOOPS is not None else _height(grid.chars)
     table = grid_cells(grid, settings, height)
     xs, ys = grid.xs, grid.ys
     nr, nc = len(ys) - 1, len(xs) - 1
@@ -1641,9 +1641,14 @@ def grid_to_rows(grid: Grid, settings: PdfSettings = DEFAULT) -> list[tuple[list
                 cell = table[r][c]
                 fr = by_col.get(c)
                 if fr:
+                    x1 = xs[cell.c1 + 1] if cell.c0 == c else xs[c + 1]
+                    if len(fr) == 1:  # most cells: one line, nothing to order or join
+                        f = fr[0]
+                        cells[c] = f.text
+                        boxes[c] = (xs[c], f.top, x1, f.bottom)
+                        continue
                     fr.sort(key=lambda f: f.top)
                     cells[c] = _join_wrapped([f.text for f in fr])
-                    x1 = xs[cell.c1 + 1] if cell.c0 == c else xs[c + 1]
                     boxes[c] = (xs[c], min(map(_f_top, fr)), x1, max(map(_f_bottom, fr)))
                 else:
                     boxes[c] = (xs[c], top, xs[c + 1], bottom)
