@@ -359,60 +359,108 @@ typedef struct {
 
 typedef int (*emitter)(glyph *g, Py_ssize_t m, const line_params *p, PyObject *out);
 
+static int read_double(PyObject *t, Py_ssize_t k, double *out) {
+    *out = PyFloat_AsDouble(PyTuple_GET_ITEM(t, k));
+    return (*out == -1.0 && PyErr_Occurred()) ? -1 : 0;
+}
+
+/* A Char tuple (x0, top, x1, bottom, text) into c (the tuple and its text borrowed). */
+static int read_glyph(PyObject *t, glyph *c) {
+    if (!PyTuple_Check(t) || PyTuple_GET_SIZE(t) < 5 || !PyUnicode_Check(PyTuple_GET_ITEM(t, 4))) {
+        PyErr_SetString(PyExc_TypeError, "a Char is a tuple (x0, top, x1, bottom, text: str)");
+        return -1;
+    }
+    if (read_double(t, 0, &c->x0) < 0 || read_double(t, 1, &c->top) < 0 || read_double(t, 2, &c->x1) < 0
+            || read_double(t, 3, &c->bottom) < 0)
+        return -1;
+    c->ch = t;
+    c->text = PyTuple_GET_ITEM(t, 4);
+    return 0;
+}
+
+/* The characters of the visual line g[0..m) (sorted left to right) that are kept, into kept:
+ * a glyph printed twice, slightly offset ("bold"), is kept once. Their count, or -1. */
+static Py_ssize_t dedupe(glyph *g, Py_ssize_t m, glyph **kept) {
+    Py_ssize_t k = 0;
+    for (Py_ssize_t j = 0; j < m; j++) {
+        glyph *c = &g[j];
+        if (k > 0) {
+            glyph *prev = kept[k - 1];
+            int same = PyObject_RichCompareBool(c->text, prev->text, Py_EQ);
+            if (same < 0)
+                return -1;
+            if (same && c->x0 - prev->x0 < 0.5 * (prev->x1 - prev->x0)
+                    && fabs(c->top - prev->top) < 0.5 * (prev->bottom - prev->top))
+                continue;
+        }
+        kept[k++] = c;
+    }
+    return k;
+}
+
+/* text_of over g[0..m): a gap wider than space becomes one " " */
+static PyObject *text_over(glyph **g, Py_ssize_t m, double space) {
+    if (m == 1) {
+        Py_INCREF(g[0]->text);
+        return g[0]->text;
+    }
+    PyObject *parts = PyList_New(0), *space_str = NULL, *text = NULL, *empty = NULL;
+    if (parts == NULL)
+        return NULL;
+    for (Py_ssize_t j = 0; j < m; j++) {
+        if (j > 0 && g[j]->x0 - g[j - 1]->x1 > space) {
+            if (space_str == NULL && (space_str = PyUnicode_FromString(" ")) == NULL)
+                goto done;
+            if (PyList_Append(parts, space_str) < 0)
+                goto done;
+        }
+        if (PyList_Append(parts, g[j]->text) < 0)
+            goto done;
+    }
+    if ((empty = PyUnicode_FromString("")) != NULL)
+        text = PyUnicode_Join(empty, parts);
+done:
+    Py_DECREF(parts);
+    Py_XDECREF(space_str);
+    Py_XDECREF(empty);
+    return text;
+}
+
+static PyObject *char_list(glyph **g, Py_ssize_t m) {
+    PyObject *list = PyList_New(m);
+    if (list == NULL)
+        return NULL;
+    for (Py_ssize_t j = 0; j < m; j++) {
+        Py_INCREF(g[j]->ch);
+        PyList_SET_ITEM(list, j, g[j]->ch);
+    }
+    return list;
+}
+
 /* One visual line g[0..m) (sorted left to right): duplicates dropped, then
  * (text, top, bottom, [Char, ...]) appended to out. */
 static int emit_line(glyph *g, Py_ssize_t m, const line_params *p, PyObject *out) {
-    double space = p->space;
-    PyObject *chars = PyList_New(0), *parts = PyList_New(0), *space_str = NULL, *item = NULL;
-    if (chars == NULL || parts == NULL)
-        goto fail;
-    glyph *prev = NULL;  /* the last character kept */
-    double top = 0, bottom = 0;
-    Py_ssize_t kept = 0;
-    for (Py_ssize_t j = 0; j < m; j++) {
-        glyph *c = &g[j];
-        if (prev != NULL) {
-            int same = PyObject_RichCompareBool(c->text, prev->text, Py_EQ);
-            if (same < 0)
-                goto fail;
-            if (same && c->x0 - prev->x0 < 0.5 * (prev->x1 - prev->x0)
-                    && fabs(c->top - prev->top) < 0.5 * (prev->bottom - prev->top))
-                continue;  /* "bold" drawn by printing a glyph twice, slightly offset */
-            if (c->x0 - prev->x1 > space) {
-                if (space_str == NULL && (space_str = PyUnicode_FromString(" ")) == NULL)
-                    goto fail;
-                if (PyList_Append(parts, space_str) < 0)
-                    goto fail;
-            }
-        }
-        if (PyList_Append(chars, c->ch) < 0 || PyList_Append(parts, c->text) < 0)
-            goto fail;
-        if (kept == 0 || c->top < top) top = c->top;
-        if (kept == 0 || c->bottom > bottom) bottom = c->bottom;
-        kept++;
-        prev = c;
+    glyph **kept = PyMem_Malloc((size_t)m * sizeof(glyph *));
+    if (kept == NULL) {
+        PyErr_NoMemory();
+        return -1;
     }
-    PyObject *empty = PyUnicode_FromString("");
-    if (empty == NULL)
-        goto fail;
-    PyObject *text = PyUnicode_Join(empty, parts);
-    Py_DECREF(empty);
-    if (text == NULL)
-        goto fail;
-    item = Py_BuildValue("(NddN)", text, top, bottom, chars);
-    chars = NULL;
-    if (item == NULL || PyList_Append(out, item) < 0)
-        goto fail;
-    Py_DECREF(item);
-    Py_DECREF(parts);
-    Py_XDECREF(space_str);
-    return 0;
-fail:
-    Py_XDECREF(item);
-    Py_XDECREF(chars);
-    Py_XDECREF(parts);
-    Py_XDECREF(space_str);
-    return -1;
+    int rc = -1;
+    Py_ssize_t k = dedupe(g, m, kept);
+    if (k > 0) {
+        double top = kept[0]->top, bottom = kept[0]->bottom;
+        for (Py_ssize_t j = 1; j < k; j++) {
+            if (kept[j]->top < top) top = kept[j]->top;
+            if (kept[j]->bottom > bottom) bottom = kept[j]->bottom;
+        }
+        PyObject *item = Py_BuildValue("(NddN)", text_over(kept, k, p->space), top, bottom, char_list(kept, k));
+        if (item != NULL) {
+            rc = PyList_Append(out, item);
+            Py_DECREF(item);
+        }
+    }
+    PyMem_Free(kept);
+    return rc;
 }
 
 /* The lines of one group of characters g[0..m), in pdf.py's order. */
@@ -462,11 +510,6 @@ static int group_lines(glyph *g, Py_ssize_t m, double overlap, const line_params
     return 0;
 }
 
-static int read_double(PyObject *t, Py_ssize_t k, double *out) {
-    *out = PyFloat_AsDouble(PyTuple_GET_ITEM(t, k));
-    return (*out == -1.0 && PyErr_Occurred()) ? -1 : 0;
-}
-
 static PyObject *lines_of(PyObject *self, PyObject *args) {
     PyObject *chars;
     Py_buffer gv;
@@ -507,20 +550,10 @@ static PyObject *lines_of(PyObject *self, PyObject *args) {
     }
     memcpy(fill, start, (size_t)ngroups * sizeof(Py_ssize_t));
     for (Py_ssize_t i = 0; i < n; i++) {
-        PyObject *t = PyList_GET_ITEM(chars, i);
-        if (!PyTuple_Check(t) || PyTuple_GET_SIZE(t) < 5) {
-            PyErr_SetString(PyExc_TypeError, "a Char is a tuple (x0, top, x1, bottom, text)");
+        if (read_glyph(PyList_GET_ITEM(chars, i), &g[fill[group[i]]++]) < 0) {
             PyMem_Free(fill);
             goto done;
         }
-        glyph *c = &g[fill[group[i]]++];
-        if (read_double(t, 0, &c->x0) < 0 || read_double(t, 1, &c->top) < 0 || read_double(t, 2, &c->x1) < 0
-                || read_double(t, 3, &c->bottom) < 0) {
-            PyMem_Free(fill);
-            goto done;
-        }
-        c->ch = t;
-        c->text = PyTuple_GET_ITEM(t, 4);
     }
     PyMem_Free(fill);
     result = PyList_New(ngroups);
@@ -565,45 +598,6 @@ static PyObject *box_of(glyph **g, Py_ssize_t m) {
         if (g[j]->bottom > bottom) bottom = g[j]->bottom;
     }
     return Py_BuildValue("(dddd)", x0, top, x1, bottom);
-}
-
-/* text_of over g[0..m): a gap wider than space becomes one " " */
-static PyObject *text_over(glyph **g, Py_ssize_t m, double space) {
-    if (m == 1) {
-        Py_INCREF(g[0]->text);
-        return g[0]->text;
-    }
-    PyObject *parts = PyList_New(0), *space_str = NULL, *text = NULL, *empty = NULL;
-    if (parts == NULL)
-        return NULL;
-    for (Py_ssize_t j = 0; j < m; j++) {
-        if (j > 0 && g[j]->x0 - g[j - 1]->x1 > space) {
-            if (space_str == NULL && (space_str = PyUnicode_FromString(" ")) == NULL)
-                goto done;
-            if (PyList_Append(parts, space_str) < 0)
-                goto done;
-        }
-        if (PyList_Append(parts, g[j]->text) < 0)
-            goto done;
-    }
-    if ((empty = PyUnicode_FromString("")) != NULL)
-        text = PyUnicode_Join(empty, parts);
-done:
-    Py_DECREF(parts);
-    Py_XDECREF(space_str);
-    Py_XDECREF(empty);
-    return text;
-}
-
-static PyObject *char_list(glyph **g, Py_ssize_t m) {
-    PyObject *list = PyList_New(m);
-    if (list == NULL)
-        return NULL;
-    for (Py_ssize_t j = 0; j < m; j++) {
-        Py_INCREF(g[j]->ch);
-        PyList_SET_ITEM(list, j, g[j]->ch);
-    }
-    return list;
 }
 
 /* type(items...): a named tuple built as tuple.__new__ builds it; steals the references, and
@@ -657,14 +651,8 @@ static PyObject *height_of(PyObject *self, PyObject *args) {
         goto done;
     }
     for (Py_ssize_t i = 0; i < n; i++) {
-        PyObject *t = PyList_GET_ITEM(chars, i);
-        if (!PyTuple_Check(t) || PyTuple_GET_SIZE(t) < 5 || !PyUnicode_Check(PyTuple_GET_ITEM(t, 4))) {
-            PyErr_SetString(PyExc_TypeError, "a Char is a tuple (x0, top, x1, bottom, text)");
+        if (read_glyph(PyList_GET_ITEM(chars, i), &g[i]) < 0)
             goto done;
-        }
-        if (read_double(t, 1, &g[i].top) < 0 || read_double(t, 3, &g[i].bottom) < 0)
-            goto done;
-        g[i].text = PyTuple_GET_ITEM(t, 4);
         at[i] = &g[i];
     }
     out = PyFloat_FromDouble(median_height(at, n, hs));
@@ -686,20 +674,9 @@ static int emit_free_line(glyph *g, Py_ssize_t m, const line_params *p, PyObject
         PyErr_NoMemory();
         goto done;
     }
-    Py_ssize_t k = 0;
-    for (Py_ssize_t j = 0; j < m; j++) {
-        glyph *c = &g[j];
-        if (k > 0) {
-            glyph *prev = kept[k - 1];
-            int same = PyObject_RichCompareBool(c->text, prev->text, Py_EQ);
-            if (same < 0)
-                goto done;
-            if (same && c->x0 - prev->x0 < 0.5 * (prev->x1 - prev->x0)
-                    && fabs(c->top - prev->top) < 0.5 * (prev->bottom - prev->top))
-                continue;
-        }
-        kept[k++] = c;
-    }
+    Py_ssize_t k = dedupe(g, m, kept);
+    if (k < 0)
+        goto done;
     double height = median_height(kept, k, hs);
     double gap = p->run_gap * height, space = p->word_gap * height;
     if ((chars = char_list(kept, k)) == NULL || (box = box_of(kept, k)) == NULL || (runs = PyList_New(0)) == NULL)
@@ -750,23 +727,9 @@ static PyObject *free_lines(PyObject *self, PyObject *args) {
     if (g == NULL)
         return PyErr_NoMemory();
     PyObject *out = NULL;
-    for (Py_ssize_t i = 0; i < n; i++) {
-        PyObject *t = PyList_GET_ITEM(chars, i);
-        if (!PyTuple_Check(t) || PyTuple_GET_SIZE(t) < 5) {
-            PyErr_SetString(PyExc_TypeError, "a Char is a tuple (x0, top, x1, bottom, text)");
+    for (Py_ssize_t i = 0; i < n; i++)
+        if (read_glyph(PyList_GET_ITEM(chars, i), &g[i]) < 0)
             goto done;
-        }
-        if (!PyUnicode_Check(PyTuple_GET_ITEM(t, 4))) {
-            PyErr_SetString(PyExc_TypeError, "a Char's text is a str");
-            goto done;
-        }
-        glyph *c = &g[i];
-        if (read_double(t, 0, &c->x0) < 0 || read_double(t, 1, &c->top) < 0 || read_double(t, 2, &c->x1) < 0
-                || read_double(t, 3, &c->bottom) < 0)
-            goto done;
-        c->ch = t;
-        c->text = PyTuple_GET_ITEM(t, 4);
-    }
     if ((out = PyList_New(0)) != NULL && group_lines(g, n, overlap, &params, emit_free_line, out) < 0)
         Py_CLEAR(out);
 done:
