@@ -123,7 +123,12 @@ class Value:
 def half_unit(decimals: int) -> Decimal:
     """Half a unit in the last of ``decimals`` printed places: the most rounding can move a figure
     (2 places → 0.005). The one definition of the rounding every comparison allows."""
+    if 0 <= decimals < len(_HALF_UNITS):
+        return _HALF_UNITS[decimals]  # the rules ask for it per value compared
     return Decimal(5).scaleb(-(decimals + 1))
+
+
+_HALF_UNITS = tuple(Decimal(5).scaleb(-(d + 1)) for d in range(16))
 
 
 def rounding_tolerance(values: Iterable[Value | None]) -> Decimal:

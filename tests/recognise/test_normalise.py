@@ -37,6 +37,23 @@ def test_amounts_as_printed():
     assert parse_amount("1,2O3.00", p).amount is None
 
 
+def test_a_figure_read_again_keeps_its_own_cell():
+    # the reading of a text is shared between cells; what is the cell's own is not
+    a, b = Provenance(page=1), Provenance(page=2)
+    first, again = parse_amount("1,234.50", a), parse_amount("1,234.50", b)
+    assert (first.amount, first.decimals, first.blank) == (again.amount, again.decimals, again.blank)
+    assert first.provenance is a and again.provenance is b and first is not again
+    again.confidence = 0.5
+    assert parse_amount("1,234.50", a).confidence == 1.0
+
+
+def test_half_unit_of_every_number_of_places():
+    from budgetlint.model import half_unit
+
+    for d in range(30):
+        assert half_unit(d) == Decimal(5).scaleb(-(d + 1)) == Decimal("0." + "0" * d + "5")
+
+
 def test_amount_with_only_its_last_thousands_separator():
     """上海's 元 tables print "120258,600": one separator, before the last three digits."""
     p = Provenance(line=1)

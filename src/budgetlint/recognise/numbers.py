@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from budgetlint.model import Provenance, Value
 from budgetlint.recognise.normalise import clean
@@ -38,18 +39,25 @@ def is_number(text: str) -> bool:
 
 def parse_amount(text: str, provenance: Provenance) -> Value:
     """Parse one amount cell. Unparseable text gives ``amount=None`` with the raw text kept."""
+    amount, decimals, blank = _parsed(text)
+    return Value(amount, text, provenance, decimals, blank)
+
+
+@lru_cache(maxsize=1 << 14)
+def _parsed(text: str) -> tuple[Decimal | None, int, bool]:
+    """``parse_amount``'s (amount, decimals, blank) of a cell's text: tables repeat their figures
+    and their blanks, and a Decimal is immutable, so one reading serves every cell that prints it."""
     t = _percent_off(clean(text).translate(_FULLWIDTH_PUNCT).replace(" ", ""))
     if t == "" or t in _DASHES:
-        return Value(Decimal(0), text, provenance, decimals=0, blank=True)
+        return Decimal(0), 0, True
     if _AMOUNT.match(t):
         digits = t.replace(",", "")
         try:
             amount = Decimal(digits)
         except InvalidOperation:  # pragma: no cover - the pattern admits only valid numbers
-            return Value(None, text, provenance)
-        decimals = len(digits.split(".")[1]) if "." in digits else 0
-        return Value(amount, text, provenance, decimals=decimals)
-    return Value(None, text, provenance)
+            return None, 0, False
+        return amount, (len(digits.split(".")[1]) if "." in digits else 0), False
+    return None, 0, False
 
 
 def to_decimal(text: str) -> Decimal | None:
