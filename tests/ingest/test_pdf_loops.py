@@ -55,7 +55,7 @@ def _read(path, loops, monkeypatch):
                 textpage.close()
                 page.close()
             # objects by their place among the page's text objects (addresses differ between opens)
-            place = {addr: k for k, addr in enumerate(walk.texts)}
+            place = {int(addr): k for k, addr in enumerate(walk.texts)}
             out.append({
                 "segs": walk.segs, "images": walk.images, "texts": len(walk.texts), "form_text": walk.form_text,
                 "objects": {place[addr]: value for addr, value in walk.objects.items()}, "hidden": walk.hidden, "clip_boxes": walk.clip_boxes,

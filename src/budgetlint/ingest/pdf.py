@@ -392,7 +392,7 @@ class _Visibility:
         if found is not None:
             return found
         if self.top is None:
-            self.top = set(self.texts)
+            self.top = _address_set(self.texts)
         if key in self.top:
             return _PAINTED
         invisible = self.api.render_mode(key) in _INVISIBLE_MODES
@@ -406,7 +406,12 @@ class _Visibility:
         an object it did not list is painted if top-level, and read here if inside a form."""
         import numpy as np
 
-        values = list(self.special.values())
+        special = self.special
+        if isinstance(special, _ObjectRuns):
+            values, which = special.values, special.which  # one value per run of objects
+        else:
+            values = list(special.values())
+            which = None
         code_of: dict[int, int] = {}  # by the value's identity: the walk shares values between objects
         by_value: dict[tuple, int] = {}  # equal values (one clip box) one code, whoever made them
         for value in dict(zip(map(id, values), values, strict=True)).values():
@@ -421,8 +426,11 @@ class _Visibility:
                     code = 0
                 by_value[value] = code
             code_of[id(value)] = code
-        listed = np.fromiter(self.special.keys(), dtype=np.uint64, count=len(values))
         codes = np.fromiter(map(code_of.__getitem__, map(id, values)), dtype=np.int64, count=len(values))
+        if which is None:
+            listed = np.fromiter(special.keys(), dtype=np.uint64, count=len(values))
+        else:
+            listed, codes = special.addr, codes[which]
         order = np.argsort(listed)
         listed, codes = listed[order], codes[order]
         found = np.zeros(len(objects), dtype=bool)
@@ -434,7 +442,7 @@ class _Visibility:
         rest = np.flatnonzero(~found & (objects != 0))  # 0: no text object (a generated character)
         if len(rest):
             if self.top is None:
-                self.top = set(self.texts)
+                self.top = _address_set(self.texts)
             top = self.top
             for u, key in zip(rest.tolist(), objects[rest].tolist(), strict=True):
                 if key in top:
@@ -510,6 +518,11 @@ class _Visibility:
             x0, r, b, t = boxes[:, 0], boxes[:, 1], boxes[:, 2], boxes[:, 3]
             out[near] = np.where(ok, _shares_inside(x0, b, r, t, self.crop), 1.0)
         return out
+
+
+def _address_set(texts) -> set[int]:
+    """The walk's text object addresses as a set of ints (``PageWalk.texts``: a list or an array)."""
+    return set(texts if isinstance(texts, list) else texts.tolist())
 
 
 def _well_inside(loose, box):
@@ -953,7 +966,7 @@ def _walk_objects(container: int, is_form: bool, m: tuple, raw, segs: list, stat
             state["form_text"] = True
     elif text.any():
         texts = recs[text]
-        state["texts"].extend(texts["addr"].tolist())
+        state["texts"] = texts["addr"]  # the one top-level walk of the page: an array, made a set when needed
         special = np.flatnonzero(texts["text_state"])
         if len(special):
             sub = texts[special]
@@ -972,8 +985,7 @@ def _walk_objects(container: int, is_form: bool, m: tuple, raw, segs: list, stat
                     state["hidden"] = True
             run = np.zeros(len(sub), dtype=np.int64)
             run[starts[1:]] = 1
-            state["objects"].update(zip(sub["addr"].tolist(), map(values.__getitem__, np.cumsum(run).tolist()),
-                                        strict=True))
+            state["objects"] = _ObjectRuns(sub["addr"], np.cumsum(run), values)
     state["images"] += int(np.count_nonzero(kinds == _IMAGE_OBJECT))
     rest = np.flatnonzero((kinds == _PATH_OBJECT) | ((kinds == _FORM_OBJECT) & (depth < 8)))
     if not len(rest):
@@ -1025,16 +1037,44 @@ def _walk_objects(container: int, is_form: bool, m: tuple, raw, segs: list, stat
 _WALK_SKIP, _WALK_LINE, _WALK_BARS, _WALK_SEGMENTS, _WALK_FORM = range(5)
 
 
+class _ObjectRuns:
+    """``PageWalk.objects`` as the C walk finds them: the objects' addresses (a uint64 array) and,
+    for each, its value's place in ``values`` (one value per run of objects drawn alike). A dict
+    of them is made only if asked for (a text object inside a form, a test): ``_Visibility``
+    reads the arrays."""
+
+    __slots__ = ("addr", "which", "values", "_by_addr")
+
+    def __init__(self, addr, which, values: list[tuple[bool, bool, tuple | None]]) -> None:
+        self.addr, self.which, self.values = addr, which, values
+        self._by_addr: dict[int, tuple[bool, bool, tuple | None]] | None = None
+
+    def _dict(self) -> dict[int, tuple[bool, bool, tuple | None]]:
+        if self._by_addr is None:
+            self._by_addr = dict(zip(self.addr.tolist(), map(self.values.__getitem__, self.which.tolist()),
+                                     strict=True))
+        return self._by_addr
+
+    def get(self, key: int) -> tuple[bool, bool, tuple | None] | None:
+        return self._dict().get(key)
+
+    def items(self):
+        return self._dict().items()
+
+    def __len__(self) -> int:
+        return len(self.addr)
+
+
 class PageWalk(NamedTuple):
     """One walk over a page's objects: what the rulings and the visibility test need."""
 
     segs: list[tuple[float, float, float, float]]  # ruling pieces, user space
     images: int
-    texts: list[int]  # addresses of the top-level text objects
+    texts: Sequence[int]  # addresses of the top-level text objects (a list, or the C walk's array)
     form_text: bool  # text objects inside form XObjects
     # top-level text objects that hide their text or are clipped → (invisible, transparent, clip
-    # box); every other one is painted, opaque and unclipped
-    objects: dict[int, tuple[bool, bool, tuple | None]]
+    # box); every other one is painted, opaque and unclipped (a dict, or the C walk's runs)
+    objects: dict[int, tuple[bool, bool, tuple | None]] | _ObjectRuns
     hidden: bool  # some top-level text object is invisible or transparent
     clip_boxes: set[tuple]  # the clip boxes of the visible top-level text objects
 
