@@ -56,6 +56,9 @@ def unit_type_of(lines: list[Line], sections: list[Section], organisation: str =
         # A 机构设置 table: 单位名称 | 单位性质 | … — the cell under 单位性质.
         if not line.is_tabular:
             continue
+        joined = "".join(line.cells)
+        if "行" not in joined and "参" not in joined and "事" not in joined:
+            continue  # none of the kind words below (clean and squash only drop or fold characters)
         cells = [clean(c) for c in line.cells]
         if any(squash(c) in ("行政", "行政单位", "参公", "事业", "事业单位") for c in cells):
             texts.append("单位性质：" + next(c for c in cells if squash(c) in ("行政", "行政单位", "参公", "事业", "事业单位")))
