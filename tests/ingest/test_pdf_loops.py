@@ -165,3 +165,42 @@ def test_the_c_height_is_the_python_height(spec):
     same in C as in Python, odd and even counts, none, and the CJK bound."""
     chars = [pdf.Char(0.0, y * 1.25, 5.0, y * 1.25 + h * 1.5, t) for y, h, t in spec]
     assert pdf._LOOPS.height(chars) == pdf._height(chars)
+
+
+def _records(*rows: dict):
+    import numpy as np
+
+    recs = np.zeros(len(rows), dtype=pdf._record_dtype())
+    for r, row in zip(recs, rows, strict=True):
+        for k, v in row.items():
+            r[k] = v
+    return recs.tobytes()
+
+
+def test_path_plan_decides_each_path_as_the_walk_does():
+    if not pdf.compiled_loops():
+        pytest.skip("the C loops are not built")
+    drawn = {"kind": pdf._PATH_OBJECT, "draw_ok": 1, "bounds_ok": 1}
+    buf = _records(
+        {**drawn, "addr": 1, "stroke": 1, "bounds": (10, 100, 200, 100.5)},  # a thin horizontal: its segment
+        {**drawn, "addr": 2, "stroke": 1, "bounds": (50, 20, 50.25, 300)},  # a thin vertical
+        {**drawn, "addr": 3, "fill": 1, "fill_ok": 1, "rgba": (255, 255, 255, 255), "bounds": (0, 0, 90, 90)},  # white: not drawn
+        {**drawn, "addr": 4, "fill": 1, "fill_ok": 1, "rgba": (200, 200, 200, 255), "bounds": (0, 0, 90, 90)},  # a filled area
+        {**drawn, "addr": 5, "stroke": 1, "bounds": (0, 0, 90, 90)},  # a stroked frame: its pieces
+        {**drawn, "addr": 6, "stroke": 1, "bounds": (0, 0, float("nan"), 0.5)},  # no extent known: not thin
+        {**drawn, "addr": 12, "fill": 1, "fill_ok": 1, "rgba": (250, 252, 251, 255), "bounds": (0, 0, 9, 9)},  # white enough
+        {**drawn, "addr": 7, "fill": 0, "stroke": 0, "bounds": (1, 1, 1, 300)},  # neither filled nor stroked
+        {**drawn, "addr": 8, "stroke": 1, "draw_ok": 0, "bounds": (1, 1, 1, 300)},  # no draw mode
+        {"kind": pdf._FORM_OBJECT, "addr": 9},
+        {"kind": pdf._IMAGE_OBJECT, "addr": 10},
+        {"kind": pdf._TEXT_OBJECT, "addr": 11},
+    )
+    m = (2.0, 0.0, 0.0, 1.0, 5.0, -3.0)  # x doubled and moved: the segments in page space
+    images, plan, only_lines = pdf._LOOPS.path_plan(buf, m, pdf.DEFAULT.thin, True)
+    assert images == 1 and not only_lines
+    assert plan == [(25.0, 97.25, 405.0, 97.25), (105.25, 17.0, 105.25, 297.0),
+                    (pdf._WALK_BARS, 4), (pdf._WALK_SEGMENTS, 5), (pdf._WALK_SEGMENTS, 6), (pdf._WALK_FORM, 9)]
+    # no further forms: the form is left out; only segments: said so
+    assert pdf._LOOPS.path_plan(buf, m, pdf.DEFAULT.thin, False)[1][-1] == (pdf._WALK_SEGMENTS, 6)
+    assert pdf._LOOPS.path_plan(_records({**drawn, "addr": 1, "stroke": 1, "bounds": (10, 100, 200, 100.5)}),
+                                m, pdf.DEFAULT.thin, True)[2] is True

@@ -7,9 +7,9 @@
  *
  * Nothing is linked against PDFium: the caller passes the addresses of PDFium's functions as
  * pypdfium2 loaded them (ctypes), so this module calls exactly the library pypdfium2 uses.
- * The module only reads: every decision (what is hidden, what is a ruling) stays in Python,
- * which also holds the pure-Python fallback these loops must agree with
- * (tests/ingest/test_pdf_loops.py runs both over real documents).
+ * What the loops decide (which paths are ruling pieces, how characters group into lines) they
+ * decide as the pure-Python fallback in pdf.py does, with the same double operations; what is
+ * hidden is decided in Python. tests/ingest/test_pdf_loops.py runs both over real documents.
  *
  * Optional: a machine without a C compiler installs budgetlint without it (setup.py marks the
  * extension optional) and ingest/pdf.py reads the same values through ctypes.
@@ -204,6 +204,104 @@ static PyObject *objects(PyObject *self, PyObject *args) {
         }
     }
     return out;
+}
+
+/* What pdf.py's _walk_objects does with each path and form object of a walk's records (the
+ * bytes ``objects`` returned), decided as its numpy code decides it, with the same double
+ * operations (the bounds mapped by the matrix m, each product and sum in the same order):
+ * a form (when forms may still be entered), a path not drawn (skipped), a filled area
+ * (PLAN_BARS), a thin path (a ruling piece: its segment), any other drawn path
+ * (PLAN_SEGMENTS). Returns (images, plan, only_lines): the number of image objects, and in
+ * page order a segment (x0, y0, x1, y1) for each thin path and (code, address) for each object
+ * Python reads further; only_lines when the plan holds segments only. */
+enum { PLAN_BARS = 2, PLAN_SEGMENTS = 3, PLAN_FORM = 4 };
+
+static PyObject *path_plan(PyObject *self, PyObject *args) {
+    Py_buffer view;
+    double m[6], thin;
+    int forms;
+    if (!PyArg_ParseTuple(args, "y*(dddddd)dp", &view, &m[0], &m[1], &m[2], &m[3], &m[4], &m[5], &thin, &forms))
+        return NULL;
+    if (view.len % (Py_ssize_t)sizeof(record)) {
+        PyBuffer_Release(&view);
+        PyErr_SetString(PyExc_ValueError, "not a whole number of records");
+        return NULL;
+    }
+    const record *recs = (const record *)view.buf;
+    Py_ssize_t n = view.len / (Py_ssize_t)sizeof(record);
+    long images = 0;
+    int only_lines = 1;
+    PyObject *plan = PyList_New(0);
+    if (plan == NULL) {
+        PyBuffer_Release(&view);
+        return NULL;
+    }
+    for (Py_ssize_t k = 0; k < n; k++) {
+        const record *r = &recs[k];
+        PyObject *item = NULL;
+        if (r->kind == OBJ_IMAGE) {
+            images++;
+            continue;
+        }
+        if (r->kind == OBJ_FORM) {
+            if (!forms)
+                continue;
+            item = Py_BuildValue("(iK)", PLAN_FORM, (unsigned long long)r->addr);
+        } else if (r->kind == OBJ_PATH) {
+            double b0 = r->bounds[0], b1 = r->bounds[1], b2 = r->bounds[2], b3 = r->bounds[3];
+            double x0 = m[0] * b0 + m[2] * b1 + m[4];
+            double y0 = m[1] * b0 + m[3] * b1 + m[5];
+            double x1 = m[0] * b2 + m[2] * b3 + m[4];
+            double y1 = m[1] * b2 + m[3] * b3 + m[5];
+            double w = fabs(x1 - x0), h = fabs(y1 - y0);
+            /* np.minimum: NaN if either is */
+            double least = (isnan(w) || isnan(h)) ? NAN : (w < h ? w : h);
+            int is_thin = least <= thin, across = h <= thin;
+            int stroke = r->stroke != 0;
+            int drawn = r->draw_ok != 0 && (r->fill != 0 || stroke) && r->bounds_ok != 0;
+            uint32_t low = r->rgba[0];
+            if (r->rgba[1] < low)
+                low = r->rgba[1];
+            if (r->rgba[2] < low)
+                low = r->rgba[2];
+            if (!stroke && r->fill_ok != 0 && low >= 250)
+                drawn = 0; /* a white line is not drawn on the page */
+            if (!drawn)
+                continue;
+            if (!stroke && !is_thin) {
+                item = Py_BuildValue("(iK)", PLAN_BARS, (unsigned long long)r->addr);
+            } else if (is_thin) {
+                double xm = (x0 + x1) / 2, ym = (y0 + y1) / 2;
+                item = across ? Py_BuildValue("(dddd)", x0, ym, x1, ym) : Py_BuildValue("(dddd)", xm, y0, xm, y1);
+                if (item != NULL && PyList_Append(plan, item) < 0) {
+                    Py_DECREF(item);
+                    goto fail;
+                }
+                Py_XDECREF(item);
+                if (item == NULL)
+                    goto fail;
+                continue;
+            } else {
+                item = Py_BuildValue("(iK)", PLAN_SEGMENTS, (unsigned long long)r->addr);
+            }
+        } else {
+            continue;
+        }
+        if (item == NULL)
+            goto fail;
+        only_lines = 0;
+        if (PyList_Append(plan, item) < 0) {
+            Py_DECREF(item);
+            goto fail;
+        }
+        Py_DECREF(item);
+    }
+    PyBuffer_Release(&view);
+    return Py_BuildValue("(lNO)", images, plan, only_lines ? Py_True : Py_False);
+fail:
+    PyBuffer_Release(&view);
+    Py_DECREF(plan);
+    return NULL;
 }
 
 /* The arguments of every per-character read: (function address, text page, int32 indices). */
@@ -795,6 +893,8 @@ done:
 static PyMethodDef methods[] = {
     {"objects", objects, METH_VARARGS,
      "objects(api, container, is_form, top_level) -> bytes of records, one per page object"},
+    {"path_plan", path_plan, METH_VARARGS,
+     "path_plan(records, m, thin, forms) -> (images, [segment or (code, address), ...], only_lines)"},
     {"loose_boxes", loose_boxes, METH_VARARGS,
      "loose_boxes(fn, textpage, index) -> (float32 left, top, right, bottom per character, ok bytes)"},
     {"char_boxes", char_boxes, METH_VARARGS,

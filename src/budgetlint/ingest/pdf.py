@@ -958,7 +958,8 @@ def _walk_objects(container: int, is_form: bool, m: tuple, raw, segs: list, stat
     import numpy as np
 
     api = _object_api(raw)
-    recs = np.frombuffer(_LOOPS.objects(api.addresses, container, is_form, depth == 0), dtype=_record_dtype())
+    buf = _LOOPS.objects(api.addresses, container, is_form, depth == 0)
+    recs = np.frombuffer(buf, dtype=_record_dtype())
     kinds = recs["kind"]
     text = kinds == _TEXT_OBJECT
     if depth:
@@ -986,44 +987,18 @@ def _walk_objects(container: int, is_form: bool, m: tuple, raw, segs: list, stat
             run = np.zeros(len(sub), dtype=np.int64)
             run[starts[1:]] = 1
             state["objects"] = _ObjectRuns(sub["addr"], np.cumsum(run), values)
-    state["images"] += int(np.count_nonzero(kinds == _IMAGE_OBJECT))
-    rest = np.flatnonzero((kinds == _PATH_OBJECT) | ((kinds == _FORM_OBJECT) & (depth < 8)))
-    if not len(rest):
+    # what each path is, decided in C as _collect_paths decides it (the same double operations)
+    images, plan, only_lines = _LOOPS.path_plan(buf, m, DEFAULT.thin, depth < 8)
+    state["images"] += images
+    if only_lines:
+        segs.extend(plan)  # thin paths only: the rulings in page order
         return
-    recs = recs[rest]
-    # what each path is, over all paths at once, with _collect_paths' float operations
-    bounds = recs["bounds"].astype(np.float64)
-    x0 = m[0] * bounds[:, 0] + m[2] * bounds[:, 1] + m[4]
-    y0 = m[1] * bounds[:, 0] + m[3] * bounds[:, 1] + m[5]
-    x1 = m[0] * bounds[:, 2] + m[2] * bounds[:, 3] + m[4]
-    y1 = m[1] * bounds[:, 2] + m[3] * bounds[:, 3] + m[5]
-    w, h = np.abs(x1 - x0), np.abs(y1 - y0)
-    thin = np.minimum(w, h) <= DEFAULT.thin
-    across = h <= DEFAULT.thin
-    stroke = recs["stroke"] != 0
-    drawn = (recs["draw_ok"] != 0) & ((recs["fill"] != 0) | stroke) & (recs["bounds_ok"] != 0)
-    white = ~stroke & (recs["fill_ok"] != 0) & (recs["rgba"][:, :3].min(axis=1) >= 250)
-    drawn &= ~white  # a white line is not drawn on the page
-    # the first that holds of: a form, not drawn, a filled area, a thin path, drawn (else skipped);
-    # assigned from the last to the first, so that the first overwrites (np.select, without its
-    # cost of ~80 µs a call on arrays of a few hundred)
-    code = np.zeros(len(recs), dtype=np.int64)
-    code[drawn] = _WALK_SEGMENTS
-    code[thin] = _WALK_LINE
-    code[~stroke & ~thin] = _WALK_BARS
-    code[~drawn] = _WALK_SKIP
-    code[recs["kind"] == _FORM_OBJECT] = _WALK_FORM
-    xm, ym = (x0 + x1) / 2, (y0 + y1) / 2
-    line = np.flatnonzero(code == _WALK_LINE)
-    lines = zip(np.where(across, x0, xm)[line].tolist(), np.where(across, ym, y0)[line].tolist(),
-                np.where(across, x1, xm)[line].tolist(), np.where(across, ym, y1)[line].tolist(), strict=True)
-    if len(line) == np.count_nonzero(code != _WALK_SKIP):
-        segs.extend(lines)  # thin paths only: the rulings in page order
-        return
-    for addr, c in zip(recs["addr"].tolist(), code.tolist(), strict=True):
-        if c == _WALK_LINE:
-            segs.append(next(lines))
-        elif c == _WALK_BARS:
+    for item in plan:
+        if len(item) == 4:
+            segs.append(item)
+            continue
+        c, addr = item
+        if c == _WALK_BARS:
             # A filled area (cell shading, a background box) is no ruling, but one path may
             # fill many thin bars, one per ruling of a grid: those bars are rulings.
             _filled_bars(ctypes.cast(addr, api.typed), m, raw, segs)
@@ -1033,7 +1008,7 @@ def _walk_objects(container: int, is_form: bool, m: tuple, raw, segs: list, stat
             _walk_objects(addr, True, _mul(_matrix(ctypes.cast(addr, api.typed), raw), m), raw, segs, state, depth + 1)
 
 
-# what _walk_objects does with a path or form object
+# what _walk_objects does with a path or form object (_pdfium_loops.c: PLAN_*)
 _WALK_SKIP, _WALK_LINE, _WALK_BARS, _WALK_SEGMENTS, _WALK_FORM = range(5)
 
 
