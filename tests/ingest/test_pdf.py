@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from budgetlint.ingest import IngestError, load
@@ -378,8 +378,53 @@ def test_class_counts_are_the_regex_counts(text):
     from budgetlint.ingest import pdf
 
     point = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    assert pdf._class_counts(point) == (len(pdf._GARBLE.findall(text)), len(pdf._CJK.findall(text)),
-                                        len(pdf._LATIN.findall(text)))
+    counts = (len(pdf._GARBLE.findall(text)), len(pdf._CJK.findall(text)), len(pdf._LATIN.findall(text)))
+    assert pdf._class_counts(point) == counts
+    if pdf.compiled_loops():
+        assert pdf._LOOPS.class_counts(point.copy()) == counts
+
+
+_ANGLE = None  # the ctypes callback standing in for FPDFText_GetCharAngle, kept alive
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([-1.0, 0.0, -0.0, 0.785398, 0.7853982, 1.5707964, 3.1415927, 4.712389, 6.2831855,
+                                 2.3561945, 3.926991, 5.497787, 12.0, float("nan"), float("inf")]),
+                min_size=0, max_size=14))
+def test_the_turn_in_c_is_the_numpy_turn(angles):
+    """``_pdfium_loops.turn`` votes the characters' angles as ``_turn_of`` does, and leaves an angle
+    that is not a finite number to it."""
+    import ctypes
+
+    import numpy as np
+
+    from budgetlint.ingest import pdf
+
+    if not pdf.compiled_loops():
+        pytest.skip("the C loops are not built")
+    global _ANGLE
+    values = np.array(angles, dtype=np.float32)
+    _ANGLE = ctypes.CFUNCTYPE(ctypes.c_float, ctypes.c_void_p, ctypes.c_int)(lambda tp, i: float(values[i]))
+    address = ctypes.cast(_ANGLE, ctypes.c_void_p).value
+    got = pdf._LOOPS.turn(address, 1, np.arange(len(angles), dtype=np.int32))
+    if np.isfinite(values[~(values < 0)]).all():
+        assert got == pdf._turn_of(values.astype(np.float64))
+    else:
+        assert got is None
+
+
+def test_no_float32_angle_is_half_way_between_quarter_turns():
+    """Why the C vote may round half-way angles its own way: PDFium's angles are float32, and none
+    of those near 45, 135, 225 or 315 degrees is exactly half-way once turned into quarter turns."""
+    import numpy as np
+
+    for half in (0.5, 1.5, 2.5, 3.5):
+        x = np.float32(half * 90 / 57.29577951308232)
+        for _ in range(64):
+            x = np.nextafter(x, np.float32(0))
+        for _ in range(128):
+            assert float(x) * 57.29577951308232 / 90 != half
+            x = np.nextafter(x, np.float32(10))
 
 
 @given(st.lists(st.sampled_from([0, 90, 180, 270]), min_size=1, max_size=12)

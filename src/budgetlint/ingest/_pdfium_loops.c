@@ -420,6 +420,58 @@ static PyObject *char_angles(PyObject *self, PyObject *args) {
     return angles;
 }
 
+/* pdf.py's _text_rotation over the sampled characters: the turn (0 / 90 / 180 / 270) most of
+ * them stand at, if at least 0.6 of them do (PDFium's angle undone: 360 - turn), else 0. Two
+ * things Python must decide that cannot change the answer here: how a half-way angle rounds (no
+ * float32 angle lands exactly on 45, 135, 225 or 315 degrees; test_pdf checks it) and which of two
+ * tied turns wins (a tie holds at most half the votes, below 0.6). None where an angle is not a
+ * finite number: Python votes then as it always did. */
+static PyObject *turn(PyObject *self, PyObject *args) {
+    per_char a;
+    if (per_char_args(args, &a) < 0)
+        return NULL;
+    char_angle_fn fn = (char_angle_fn)a.fn;
+    Py_ssize_t counts[4] = {0, 0, 0, 0}, n = 0;
+    for (Py_ssize_t j = 0; j < a.k; j++) {
+        double angle = (double)fn(a.tp, a.index[j]);
+        if (angle < 0)
+            continue; /* PDFium could not say */
+        if (!isfinite(angle)) {
+            PyBuffer_Release(&a.view);
+            Py_RETURN_NONE;
+        }
+        counts[(int)fmod(nearbyint(angle * 57.29577951308232 / 90), 4)]++;
+        n++;
+    }
+    PyBuffer_Release(&a.view);
+    int best = 0;
+    for (int k = 1; k < 4; k++)
+        if (counts[k] > counts[best])
+            best = k;
+    return PyLong_FromLong(n > 0 && (double)counts[best] >= 0.6 * (double)n ? (360 - best * 90) % 360 : 0);
+}
+
+/* pdf.py's _class_counts: how many of the code points (a uint32 buffer) are garbled (private
+ * use, U+FFFD, control characters), CJK and Latin letters. */
+static PyObject *class_counts(PyObject *self, PyObject *args) {
+    Py_buffer view;
+    if (!PyArg_ParseTuple(args, "y*", &view))
+        return NULL;
+    const uint32_t *p = (const uint32_t *)view.buf;
+    Py_ssize_t n = view.len / (Py_ssize_t)sizeof(uint32_t), bad = 0, cjk = 0, latin = 0;
+    for (Py_ssize_t j = 0; j < n; j++) {
+        uint32_t c = p[j];
+        if ((c >= 0xE000 && c <= 0xF8FF) || c == 0xFFFD || c <= 0x08 || c == 0x0B || c == 0x0C || (c >= 0x0E && c <= 0x1F))
+            bad++;
+        else if ((c >= 0x3400 && c <= 0x9FFF) || (c >= 0xF900 && c <= 0xFAFF))
+            cjk++;
+        else if ((c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) || (c >= 0xC0 && c <= 0x24F))
+            latin++;
+    }
+    PyBuffer_Release(&view);
+    return Py_BuildValue("(nnn)", bad, cjk, latin);
+}
+
 /* ---------------------------------------------------------------------------------------------
  * Lines of characters: pdf.py's chars_to_lines (_group_lines, duplicates dropped) and text_of,
  * for many groups of characters (the cells of a grid) in one call. The same comparisons in the
@@ -903,6 +955,10 @@ static PyMethodDef methods[] = {
      "text_objects(fn, textpage, index) -> uint64 text-object address per character"},
     {"char_angles", char_angles, METH_VARARGS,
      "char_angles(fn, textpage, index) -> float32 angle (radians, -1 unknown) per character"},
+    {"turn", turn, METH_VARARGS,
+     "turn(fn, textpage, index) -> the page's turn (0, 90, 180, 270) voted by its characters' angles, or None"},
+    {"class_counts", class_counts, METH_VARARGS,
+     "class_counts(uint32 code points) -> (garbled, CJK, Latin) counts"},
     {"make_chars", make_chars, METH_VARARGS,
      "make_chars(Char, x0, top, x1, bottom, text, index) -> [Char(x0, top, x1, bottom, text[i]), ...]"},
     {"free_lines", free_lines, METH_VARARGS,

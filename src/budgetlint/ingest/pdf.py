@@ -172,10 +172,21 @@ def _text_rotation(textpage, text: str, raw, space) -> int:
     step = max(1, len(text) // 40)
     sample = np.arange(0, len(text), step, dtype=np.int32)[~space[::step]]
     if _LOOPS is not None:
+        turned = _LOOPS.turn(_address(raw.FPDFText_GetCharAngle), _address(textpage), sample)
+        if turned is not None:
+            return turned  # the vote below, in C (an angle that is not a finite number: below)
         angles = np.frombuffer(_LOOPS.char_angles(_address(raw.FPDFText_GetCharAngle), _address(textpage), sample),
                                dtype=np.float32).astype(np.float64)
     else:
         angles = np.array([raw.FPDFText_GetCharAngle(textpage, i) for i in sample.tolist()], dtype=np.float64)
+    return _turn_of(angles)
+
+
+def _turn_of(angles) -> int:
+    """The turn that undoes the characters' angles (radians, a float64 array; < 0: PDFium could
+    not say): the quarter turn most stand at, if at least 0.6 of them do, else 0."""
+    import numpy as np
+
     angles = angles[~(angles < 0)]
     if not len(angles):
         return 0
@@ -650,7 +661,7 @@ def _read_chars(page, textpage, raw, clipped: list[str] | None = None,
     coords = (x0[pick], top[pick], x1[pick], bottom[pick])
     mine = codes[at]
     point = mine.view(np.uint32)
-    bad, cjk, latin = _class_counts(point)
+    bad, cjk, latin = _LOOPS.class_counts(point) if _LOOPS is not None else _class_counts(point)
     garbled = _garbled_counts(len(point), bad, cjk, latin, False)
     garbled_in_chinese = garbled or _garbled_counts(len(point), bad, cjk, latin, True)
     if _LOOPS is not None:
