@@ -204,3 +204,30 @@ def test_path_plan_decides_each_path_as_the_walk_does():
     assert pdf._LOOPS.path_plan(buf, m, pdf.DEFAULT.thin, False)[1][-1] == (pdf._WALK_SEGMENTS, 6)
     assert pdf._LOOPS.path_plan(_records({**drawn, "addr": 1, "stroke": 1, "bounds": (10, 100, 200, 100.5)}),
                                 m, pdf.DEFAULT.thin, True)[2] is True
+
+
+@pytest.mark.skipif(not pdf.compiled_loops(), reason="the C loops are not built")
+@given(st.integers(1, 5), st.integers(1, 6),
+       st.lists(st.tuples(st.booleans(), st.integers(0, 6), st.integers(0, 12), st.integers(0, 12),
+                          st.sampled_from([0.0, 0.4, -0.4, 1.5])), max_size=14),
+       st.sampled_from([1.0, 2.0, 3.0]))
+@settings(max_examples=400, deadline=None)
+def test_merged_cells_are_the_python_merge(nr, nc, rulings, tol):
+    """``_pdfium_loops.merged_cells`` merges a grid's cells as ``_merged_cells`` does: rulings on
+    and off the borders (within and beyond ``tol``), whole, partial, merely touching a side's
+    middle, and merged cells of any shape (an L of cells spans its bounding rows and columns)."""
+    xs = [float(4 * c) + (0.5 if c == 2 else 0.0) for c in range(nc + 1)]
+    ys = [float(3 * r) for r in range(nr + 1)]
+    vedges, hedges = [], []
+    for vertical, at, a, b, off in rulings:
+        lo, hi = sorted((a / 2, b / 2))
+        if vertical:
+            vedges.append(pdf.Edge(xs[min(at, nc)] + off, lo * 1.5, hi * 1.5))
+        else:
+            hedges.append(pdf.Edge(ys[min(at, nr)] + off, lo * 2.0, hi * 2.0))
+    grid = pdf.Grid(xs, ys, hedges, vedges)
+    which, spans = pdf._LOOPS.merged_cells(xs, ys, vedges, hedges, tol)
+    py_which, distinct, table = pdf._merged_cells(grid, tol)
+    assert which == py_which
+    assert spans == [(c.r0, c.c0, c.r1, c.c1) for c in distinct]
+    assert [[distinct[k] for k in which[r * nc:(r + 1) * nc]] for r in range(nr)] == table

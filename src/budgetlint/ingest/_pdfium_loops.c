@@ -729,6 +729,177 @@ done:
 }
 
 /* ---------------------------------------------------------------------------------------------
+ * A grid's merged cells: pdf.py's grid_cells up to its _Cell objects. Two neighbouring cells are
+ * one where no ruling at their shared border (within tol of it) passes the middle of that
+ * border, give or take `along`; the same double operations as the Python loop. */
+
+static double *edge_spans(PyObject *edges, double at, double tol, Py_ssize_t *count) {
+    Py_ssize_t n = PyList_GET_SIZE(edges), k = 0;
+    double *spans = PyMem_Malloc((size_t)(n > 0 ? n : 1) * 2 * sizeof(double));
+    if (spans == NULL) {
+        PyErr_NoMemory();
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *e = PyList_GET_ITEM(edges, i);
+        double pos, a, b;
+        if (!PyTuple_Check(e) || PyTuple_GET_SIZE(e) < 3) {
+            PyErr_SetString(PyExc_TypeError, "an Edge is a tuple (pos, a, b)");
+            PyMem_Free(spans);
+            return NULL;
+        }
+        if (read_double(e, 0, &pos) < 0 || read_double(e, 1, &a) < 0 || read_double(e, 2, &b) < 0) {
+            PyMem_Free(spans);
+            return NULL;
+        }
+        if (fabs(pos - at) <= tol) {
+            spans[2 * k] = a;
+            spans[2 * k + 1] = b;
+            k++;
+        }
+    }
+    *count = k;
+    return spans;
+}
+
+static int covered(const double *spans, Py_ssize_t k, double mid, double along) {
+    for (Py_ssize_t i = 0; i < k; i++)
+        if (spans[2 * i] - along <= mid && mid <= spans[2 * i + 1] + along)
+            return 1;
+    return 0;
+}
+
+static Py_ssize_t root_of(Py_ssize_t *parent, Py_ssize_t i) {
+    while (parent[i] != i) {
+        parent[i] = parent[parent[i]];
+        i = parent[i];
+    }
+    return i;
+}
+
+static void join(Py_ssize_t *parent, Py_ssize_t i, Py_ssize_t j) {
+    Py_ssize_t ri = root_of(parent, i), rj = root_of(parent, j);
+    if (ri != rj) {
+        if (ri < rj)
+            parent[rj] = ri;
+        else
+            parent[ri] = rj;
+    }
+}
+
+static int read_doubles(PyObject *list, double *out) {
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(list); i++) {
+        out[i] = PyFloat_AsDouble(PyList_GET_ITEM(list, i));
+        if (out[i] == -1.0 && PyErr_Occurred())
+            return -1;
+    }
+    return 0;
+}
+
+/* merged_cells(xs, ys, vedges, hedges, tol) -> (which, spans): which[r * nc + c] is the number of
+ * the merged cell at row r, column c (cells numbered in the order a row-by-row scan meets them),
+ * spans[k] its (r0, c0, r1, c1): the least and greatest row and column of its grid cells. */
+static PyObject *merged_cells(PyObject *self, PyObject *args) {
+    PyObject *xs_obj, *ys_obj, *vedges, *hedges, *result = NULL;
+    double tol;
+    if (!PyArg_ParseTuple(args, "O!O!O!O!d", &PyList_Type, &xs_obj, &PyList_Type, &ys_obj, &PyList_Type, &vedges,
+                          &PyList_Type, &hedges, &tol))
+        return NULL;
+    Py_ssize_t nc = PyList_GET_SIZE(xs_obj) - 1, nr = PyList_GET_SIZE(ys_obj) - 1;
+    if (nc < 1 || nr < 1) {
+        PyErr_SetString(PyExc_ValueError, "a grid has at least one row and one column");
+        return NULL;
+    }
+    double *xs = PyMem_Malloc((size_t)(nc + 1) * sizeof(double)), *ys = PyMem_Malloc((size_t)(nr + 1) * sizeof(double));
+    Py_ssize_t *parent = PyMem_Malloc((size_t)(nr * nc) * sizeof(Py_ssize_t));
+    Py_ssize_t *number = PyMem_Malloc((size_t)(nr * nc) * sizeof(Py_ssize_t));
+    Py_ssize_t *box = PyMem_Malloc((size_t)(nr * nc) * 4 * sizeof(Py_ssize_t));
+    double *spans = NULL;
+    PyObject *which = NULL, *boxes = NULL;
+    if (xs == NULL || ys == NULL || parent == NULL || number == NULL || box == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    if (read_doubles(xs_obj, xs) < 0 || read_doubles(ys_obj, ys) < 0)
+        goto done;
+    for (Py_ssize_t i = 0; i < nr * nc; i++)
+        parent[i] = i;
+    Py_ssize_t k;
+    for (Py_ssize_t c = 1; c < nc; c++) {
+        spans = edge_spans(vedges, xs[c], tol, &k);
+        if (spans == NULL)
+            goto done;
+        for (Py_ssize_t r = 0; r < nr; r++) {
+            double ym = (ys[r] + ys[r + 1]) / 2, side = (ys[r + 1] - ys[r]) / 4;
+            double along = side < tol ? side : tol; /* min(tol, side) */
+            if (!covered(spans, k, ym, along))
+                join(parent, r * nc + c - 1, r * nc + c);
+        }
+        PyMem_Free(spans);
+        spans = NULL;
+    }
+    for (Py_ssize_t r = 1; r < nr; r++) {
+        spans = edge_spans(hedges, ys[r], tol, &k);
+        if (spans == NULL)
+            goto done;
+        for (Py_ssize_t c = 0; c < nc; c++) {
+            double xm = (xs[c] + xs[c + 1]) / 2, side = (xs[c + 1] - xs[c]) / 4;
+            double along = side < tol ? side : tol;
+            if (!covered(spans, k, xm, along))
+                join(parent, (r - 1) * nc + c, r * nc + c);
+        }
+        PyMem_Free(spans);
+        spans = NULL;
+    }
+    /* a component's root is its least cell, met first in a row-by-row scan */
+    Py_ssize_t distinct = 0;
+    for (Py_ssize_t i = 0; i < nr * nc; i++) {
+        Py_ssize_t root = root_of(parent, i), r = i / nc, c = i % nc;
+        if (root == i) {
+            number[i] = distinct;
+            Py_ssize_t *b = box + 4 * distinct++;
+            b[0] = b[2] = r;
+            b[1] = b[3] = c;
+        } else {
+            number[i] = number[root];
+            Py_ssize_t *b = box + 4 * number[root];
+            if (r < b[0]) b[0] = r;
+            if (c < b[1]) b[1] = c;
+            if (r > b[2]) b[2] = r;
+            if (c > b[3]) b[3] = c;
+        }
+    }
+    which = PyList_New(nr * nc);
+    boxes = PyList_New(distinct);
+    if (which == NULL || boxes == NULL)
+        goto done;
+    for (Py_ssize_t i = 0; i < nr * nc; i++) {
+        PyObject *v = PyLong_FromSsize_t(number[i]);
+        if (v == NULL)
+            goto done;
+        PyList_SET_ITEM(which, i, v);
+    }
+    for (Py_ssize_t j = 0; j < distinct; j++) {
+        Py_ssize_t *b = box + 4 * j;
+        PyObject *t = Py_BuildValue("(nnnn)", b[0], b[1], b[2], b[3]);
+        if (t == NULL)
+            goto done;
+        PyList_SET_ITEM(boxes, j, t);
+    }
+    result = PyTuple_Pack(2, which, boxes);
+done:
+    Py_XDECREF(which);
+    Py_XDECREF(boxes);
+    PyMem_Free(spans);
+    PyMem_Free(xs);
+    PyMem_Free(ys);
+    PyMem_Free(parent);
+    PyMem_Free(number);
+    PyMem_Free(box);
+    return result;
+}
+
+/* ---------------------------------------------------------------------------------------------
  * The page's free text (characters outside every grid): pdf.py's _free_lines_py, i.e. for each
  * visual line (chars_to_lines) its _height, _box, and its runs_of with each run's text_of and
  * _box, as page_to_lines and borderless_rows use them. */
@@ -957,6 +1128,8 @@ static PyMethodDef methods[] = {
      "char_angles(fn, textpage, index) -> float32 angle (radians, -1 unknown) per character"},
     {"turn", turn, METH_VARARGS,
      "turn(fn, textpage, index) -> the page's turn (0, 90, 180, 270) voted by its characters' angles, or None"},
+    {"merged_cells", merged_cells, METH_VARARGS,
+     "merged_cells(xs, ys, vedges, hedges, tol) -> (which merged cell per grid cell, (r0, c0, r1, c1) per merged cell)"},
     {"class_counts", class_counts, METH_VARARGS,
      "class_counts(uint32 code points) -> (garbled, CJK, Latin) counts"},
     {"make_chars", make_chars, METH_VARARGS,

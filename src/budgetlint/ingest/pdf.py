@@ -33,6 +33,7 @@ import re
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import repeat
 from typing import NamedTuple
 
@@ -136,6 +137,7 @@ _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
 _NUMBER = re.compile(r"^[-+]?(?:\d+(?:,\d{3})+|\d+)(?:\.\d+)?%?$|^[-—–]{1,2}$")
 
 
+@lru_cache(maxsize=1 << 14)  # a grid row's texts are asked about again by each step that splits it
 def _is_number(text: str) -> bool:
     return bool(_NUMBER.match(text.replace(" ", "")))
 
@@ -1341,6 +1343,35 @@ def grid_cells(grid: Grid, settings: PdfSettings = DEFAULT, height: float | None
     xs, ys = grid.xs, grid.ys
     nr, nc = len(ys) - 1, len(xs) - 1
     tol = settings.snap * 2
+    if _LOOPS is not None:
+        which, spans = _LOOPS.merged_cells(xs, ys, grid.vedges, grid.hedges, tol)
+        distinct = [_Cell(*span) for span in spans]
+        flat = [distinct[k] for k in which]
+        table = [flat[r * nc:(r + 1) * nc] for r in range(nr)]
+    else:
+        which, distinct, table = _merged_cells(grid, tol)
+    # bisect_right(xs, x) - 1 clamped to 0 … nc - 1 is bisect_right over the inner boundaries
+    # (xs is sorted), as numpy's searchsorted over the characters' centres at once
+    chars = grid.chars
+    if chars:
+        import numpy as np
+
+        x0, top, x1, bottom = grid.coords if grid.coords is not None else _coords(chars)
+        at = (np.searchsorted(ys[1:nr], (top + bottom) / 2, side="right") * nc
+              + np.searchsorted(xs[1:nc], (x0 + x1) / 2, side="right"))
+        group = np.array(which, dtype=np.int32)[at]
+        height = _height(chars) if height is None else height
+        for cell, lines in zip(distinct, _grouped_lines(chars, group, distinct, height, settings), strict=True):
+            cell.lines = lines
+    return table
+
+
+def _merged_cells(grid: Grid, tol: float) -> tuple[list[int], list[_Cell], list[list[_Cell]]]:
+    """``grid_cells``' merge, as ``_pdfium_loops.merged_cells`` does it: which merged cell each
+    grid cell belongs to (numbered in the order a row-by-row scan meets them), the merged cells,
+    and the table of them."""
+    xs, ys = grid.xs, grid.ys
+    nr, nc = len(ys) - 1, len(xs) - 1
     by_x: dict[int, list[Edge]] = {c: [e for e in grid.vedges if abs(e.pos - xs[c]) <= tol] for c in range(1, nc)}
     by_y: dict[int, list[Edge]] = {r: [e for e in grid.hedges if abs(e.pos - ys[r]) <= tol] for r in range(1, nr)}
     parent = list(range(nr * nc))
@@ -1399,22 +1430,9 @@ def grid_cells(grid: Grid, settings: PdfSettings = DEFAULT, height: float | None
                 cell.r0, cell.c0 = min(cell.r0, r), min(cell.c0, c)
             row.append(cell)
         table.append(row)
-    # bisect_right(xs, x) - 1 clamped to 0 … nc - 1 is bisect_right over the inner boundaries
-    # (xs is sorted), as numpy's searchsorted over the characters' centres at once
-    chars = grid.chars
-    if chars:
-        import numpy as np
-
-        x0, top, x1, bottom = grid.coords if grid.coords is not None else _coords(chars)
-        at = (np.searchsorted(ys[1:nr], (top + bottom) / 2, side="right") * nc
-              + np.searchsorted(xs[1:nc], (x0 + x1) / 2, side="right"))
-        distinct = list(cells.values())
-        number = {id(cell): k for k, cell in enumerate(distinct)}
-        group = np.array([number[id(cell)] for row in table for cell in row], dtype=np.int32)[at]
-        height = _height(chars) if height is None else height
-        for cell, lines in zip(distinct, _grouped_lines(chars, group, distinct, height, settings), strict=True):
-            cell.lines = lines
-    return table
+    distinct = list(cells.values())
+    number = {id(cell): k for k, cell in enumerate(distinct)}
+    return [number[id(cell)] for row in table for cell in row], distinct, table
 
 
 def _grouped_lines(chars: list[Char], group, cells: list[_Cell], height: float, settings: PdfSettings):
@@ -1638,12 +1656,11 @@ def grid_to_rows(grid: Grid, settings: PdfSettings = DEFAULT) -> list[tuple[list
     for r in range(nr):
         frags: list[_Frag] = []
         tall: list[_Frag] = []  # cells merged down over later rows: written in this row's first line
-        seen: set[int] = set()
+        in_row = table[r]
         for c in range(nc):
-            cell = table[r][c]
-            if cell.r0 != r or cell.c0 != c or id(cell) in seen:
-                continue
-            seen.add(id(cell))
+            cell = in_row[c]
+            if cell.r0 != r or cell.c0 != c:
+                continue  # a merged cell is read once, at its first row and column
             if not cell.lines:
                 continue  # an empty cell: no text lines to place
             fr = _spread(cell, _cell_frags(cell, c, height, settings, (xs[cell.c0], xs[cell.c1 + 1])),
@@ -1664,9 +1681,9 @@ def grid_to_rows(grid: Grid, settings: PdfSettings = DEFAULT) -> list[tuple[list
             top = min(map(_f_top, row))
             bottom = max(map(_f_bottom, row))
             for c in range(nc):
-                cell = table[r][c]
                 fr = by_col.get(c)
                 if fr:
+                    cell = in_row[c]
                     x1 = xs[cell.c1 + 1] if cell.c0 == c else xs[c + 1]
                     if len(fr) == 1:  # most cells: one line, nothing to order or join
                         f = fr[0]

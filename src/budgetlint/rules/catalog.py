@@ -36,6 +36,19 @@ def _judging(doc: Document, scheme: CodeScheme) -> Catalog | None:
     return cat
 
 
+def _judges(doc: Document):
+    """``_judging`` for one rule's pass over the document's coded rows: each scheme's catalog
+    looked up once (a lookup per row was most of a catalog rule's time)."""
+    memo: dict[CodeScheme, Catalog | None] = {}
+
+    def judge(scheme: CodeScheme) -> Catalog | None:
+        if scheme not in memo:
+            memo[scheme] = _judging(doc, scheme)
+        return memo[scheme]
+
+    return judge
+
+
 def _is_name(text: str | None) -> bool:
     """A printed name has a word in it; a cell of digits (a 款 "03" read into the name column)
     is part of a code, not a name to compare."""
@@ -115,8 +128,9 @@ def code_not_in_catalog(doc: Document) -> Iterator[Finding]:
     """
     reported: dict[tuple[str, str], Finding] = {}
     found: list[Finding] = []
+    judge = _judges(doc)
     for table, row, code in _coded(doc):
-        cat = _judging(doc, code.scheme)
+        cat = judge(code.scheme)
         key = (code.scheme.value, code.digits)
         if cat is None or cat.get(code.digits) is not None or key in reported:
             continue
@@ -161,9 +175,9 @@ _CONFIDENCE = {
 }
 
 
-def _catalog_name(doc: Document, row: Row) -> str | None:
+def _catalog_name(judge, row: Row) -> str | None:
     for code in row.codes.values():
-        cat = _judging(doc, code.scheme)
+        cat = judge(code.scheme)
         entry = cat.get(code.digits) if cat else None
         if entry is not None:
             return entry.name
@@ -204,18 +218,19 @@ def name_differs_from_catalog(doc: Document) -> Iterator[Finding]:
     草案中未经证实的条目只报警告。
     """
     groups: dict[tuple[str, str, str], list[tuple[Table, Row, Code]]] = {}
+    judge = _judges(doc)
     for table, row, code in _coded(doc):
-        cat = _judging(doc, code.scheme)
+        cat = judge(code.scheme)
         entry = cat.get(code.digits) if cat else None
         name = _row_name(row, code)
         if entry is None or not name or name_key(name) == name_key(entry.name):
             continue
-        if _pushed_down(table, row, name, entry.name, lambda r: _catalog_name(doc, r)):
+        if _pushed_down(table, row, name, entry.name, lambda r: _catalog_name(judge, r)):
             continue
         groups.setdefault((code.scheme.value, code.digits, name_key(name)), []).append((table, row, code))
     for places in groups.values():
         table, row, code = places[0]
-        cat = _judging(doc, code.scheme)
+        cat = judge(code.scheme)
         entry = cat.get(code.digits)
         name = _row_name(row, code)
         where = f"；共 {len(places)} 处" if len(places) > 1 else ""
