@@ -231,3 +231,39 @@ def test_merged_cells_are_the_python_merge(nr, nc, rulings, tol):
     assert which == py_which
     assert spans == [(c.r0, c.c0, c.r1, c.c1) for c in distinct]
     assert [[distinct[k] for k in which[r * nc:(r + 1) * nc]] for r in range(nr)] == table
+
+
+_EDGES = st.lists(st.tuples(st.integers(0, 20), st.integers(0, 20), st.integers(0, 20),
+                            st.sampled_from([0.0, 0.5, -0.5, 1.0])), max_size=12)
+
+
+@pytest.mark.skipif(not pdf.compiled_loops(), reason="the C loops are not built")
+@given(_EDGES, _EDGES)
+@settings(max_examples=400, deadline=None)
+def test_touching_sets_are_the_numpy_labels(hs, vs):
+    """``_pdfium_loops.touching_sets`` labels the rulings as edges_to_grids' numpy propagation
+    does (rulings that touch, nearly touch within ``join``, or miss by a hair), and so the grids
+    come out the same."""
+    def edges(spec):
+        return [pdf.Edge(p + off, min(a, b), max(a, b)) for p, a, b, off in spec]
+
+    hedges, vedges = edges(hs), edges(vs)
+    tol = pdf.DEFAULT.join
+    with_loops = pdf.edges_to_grids(hedges, vedges)
+    loops = pdf._LOOPS
+    try:
+        pdf._LOOPS = None
+        without = pdf.edges_to_grids(hedges, vedges)
+    finally:
+        pdf._LOOPS = loops
+    assert [(g.xs, g.ys, g.hedges, g.vedges) for g in with_loops] == [(g.xs, g.ys, g.hedges, g.vedges) for g in without]
+    if hedges and vedges:
+        import numpy as np
+
+        h, v = np.array(hedges, dtype=np.float64), np.array(vedges, dtype=np.float64)
+        label = loops.touching_sets(hedges, vedges, tol)
+        for j in range(len(vedges)):
+            for i in range(len(hedges)):
+                touch = (h[i, 1] - tol <= v[j, 0] <= h[i, 2] + tol) and (v[j, 1] - tol <= h[i, 0] <= v[j, 2] + tol)
+                if touch:
+                    assert label[i] == label[len(hedges) + j]

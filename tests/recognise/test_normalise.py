@@ -1,5 +1,8 @@
 from decimal import Decimal
 
+from hypothesis import example, given
+from hypothesis import strategies as st
+
 from budgetlint.model import Provenance
 from budgetlint.recognise.normalise import clean, squash, strip_enumeration
 from budgetlint.recognise.numbers import parse_amount
@@ -61,3 +64,14 @@ def test_amount_with_only_its_last_thousands_separator():
     assert parse_amount("1851,801.50", p).amount == Decimal("1851801.50")
     assert parse_amount("1,85", p).amount is None  # a group of two is no thousands group
     assert parse_amount("2023,2024", p).amount is None
+
+
+@given(st.text(alphabet=st.sampled_from(list("资金 \t\u3000\u00a0（）()【】：:，,、；－—ＡＢ１２％&amp;lt;$\\leq*_`<b>\u200b\u00ad\ufeff年a1")),
+               max_size=40))
+@example("&NotEqualTilde;$\\times$ <i>x</i>")
+def test_squash_never_makes_a_text_longer(text):
+    """Rules pass over short clauses before squashing them (BL704): that holds only while neither
+    clean nor squash ever lengthens a text (entities, LaTeX commands and full-width forms all
+    become fewer characters, never more)."""
+    assert len(clean(text)) <= len(text)
+    assert len(squash(text)) <= len(text)

@@ -899,6 +899,67 @@ done:
     return result;
 }
 
+/* touching_sets(hedges, vedges, tol) -> the label of each ruling (hedges first, then vedges): the
+ * least index among the rulings it is connected to by touching, as pdf.py's edges_to_grids
+ * labels them (a vertical ruling touches a horizontal one where each reaches the other's line,
+ * give or take tol: the same double comparisons). */
+static int read_edges(PyObject *edges, double *out) {
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(edges); i++) {
+        PyObject *e = PyList_GET_ITEM(edges, i);
+        if (!PyTuple_Check(e) || PyTuple_GET_SIZE(e) < 3) {
+            PyErr_SetString(PyExc_TypeError, "an Edge is a tuple (pos, a, b)");
+            return -1;
+        }
+        for (Py_ssize_t k = 0; k < 3; k++)
+            if (read_double(e, k, &out[3 * i + k]) < 0)
+                return -1;
+    }
+    return 0;
+}
+
+static PyObject *touching_sets(PyObject *self, PyObject *args) {
+    PyObject *hedges, *vedges, *result = NULL;
+    double tol;
+    if (!PyArg_ParseTuple(args, "O!O!d", &PyList_Type, &hedges, &PyList_Type, &vedges, &tol))
+        return NULL;
+    Py_ssize_t nh = PyList_GET_SIZE(hedges), nv = PyList_GET_SIZE(vedges), n = nh + nv;
+    double *h = PyMem_Malloc((size_t)(nh > 0 ? nh : 1) * 3 * sizeof(double));
+    double *v = PyMem_Malloc((size_t)(nv > 0 ? nv : 1) * 3 * sizeof(double));
+    Py_ssize_t *parent = PyMem_Malloc((size_t)(n > 0 ? n : 1) * sizeof(Py_ssize_t));
+    if (h == NULL || v == NULL || parent == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    if (read_edges(hedges, h) < 0 || read_edges(vedges, v) < 0)
+        goto done;
+    for (Py_ssize_t i = 0; i < n; i++)
+        parent[i] = i;
+    for (Py_ssize_t j = 0; j < nv; j++) {
+        const double *ve = v + 3 * j;
+        for (Py_ssize_t i = 0; i < nh; i++) {
+            const double *he = h + 3 * i;
+            if (he[1] - tol <= ve[0] && ve[0] <= he[2] + tol && ve[1] - tol <= he[0] && he[0] <= ve[2] + tol)
+                join(parent, i, nh + j);
+        }
+    }
+    result = PyList_New(n);
+    if (result == NULL)
+        goto done;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *label = PyLong_FromSsize_t(root_of(parent, i));
+        if (label == NULL) {
+            Py_CLEAR(result);
+            goto done;
+        }
+        PyList_SET_ITEM(result, i, label);
+    }
+done:
+    PyMem_Free(h);
+    PyMem_Free(v);
+    PyMem_Free(parent);
+    return result;
+}
+
 /* ---------------------------------------------------------------------------------------------
  * The page's free text (characters outside every grid): pdf.py's _free_lines_py, i.e. for each
  * visual line (chars_to_lines) its _height, _box, and its runs_of with each run's text_of and
@@ -1130,6 +1191,8 @@ static PyMethodDef methods[] = {
      "turn(fn, textpage, index) -> the page's turn (0, 90, 180, 270) voted by its characters' angles, or None"},
     {"merged_cells", merged_cells, METH_VARARGS,
      "merged_cells(xs, ys, vedges, hedges, tol) -> (which merged cell per grid cell, (r0, c0, r1, c1) per merged cell)"},
+    {"touching_sets", touching_sets, METH_VARARGS,
+     "touching_sets(hedges, vedges, tol) -> per ruling the least index of the rulings it is connected to"},
     {"class_counts", class_counts, METH_VARARGS,
      "class_counts(uint32 code points) -> (garbled, CJK, Latin) counts"},
     {"make_chars", make_chars, METH_VARARGS,

@@ -1146,7 +1146,9 @@ def edges_to_grids(hedges: list[Edge], vedges: list[Edge], settings: PdfSettings
     tol = settings.join
     n_h = len(hedges)
     label = list(range(n_h + len(vedges)))
-    if hedges and vedges:
+    if hedges and vedges and _LOOPS is not None:
+        label = _LOOPS.touching_sets(hedges, vedges, tol)  # the labels below, by a union per touching pair
+    elif hedges and vedges:
         import numpy as np
 
         # which vertical ruling touches which horizontal one, all pairs at once

@@ -10,6 +10,7 @@ import re
 import tomllib
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from importlib import resources
 
 from budgetlint.ingest.base import Line
@@ -143,6 +144,7 @@ def cell_text(text: str) -> str:
     return clean(text)
 
 
+@lru_cache(maxsize=1 << 14)  # the form finder asks of each line's first cell, some lines more than once
 def label_of(text: str) -> tuple[str | None, str | None]:
     """(field kind, unit in the label) of a label cell, or (None, None)."""
     if not text or len(text) > SETTINGS.label_max_len:

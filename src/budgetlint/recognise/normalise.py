@@ -79,6 +79,7 @@ _ENUM_PREFIX = re.compile(
 )
 
 
+@lru_cache(maxsize=1 << 16)  # labels and cells are stripped again by each recogniser that reads them
 def strip_enumeration(text: str) -> str:
     """Drop list numbering such as "一、", "（三）", "2." and "其中：" from a label."""
     prev = None

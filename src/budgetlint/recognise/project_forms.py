@@ -14,6 +14,7 @@ projects below them, or are the table's total. The header words come from ``temp
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from budgetlint.ingest.base import Line
 from budgetlint.model import PerformanceForm, Unit
@@ -77,12 +78,17 @@ _ORG_LABEL_RE = re.compile(
     r"^(?:{})\s*[:：]\s*(\S+)".format("|".join(map(re.escape, WHOLE_ANCHOR_LABELS + DEPARTMENT_LABELS))))
 
 
+@lru_cache(maxsize=1 << 14)  # the form finder asks this of every cell of every table row
+def _row_role(cell: str) -> str | None:
+    key = squash(cell).strip(":")
+    return _ROW_ROLE.get(key) or _ROW_ROLE.get(_PAREN_TAIL.sub("", key))
+
+
 def row_form_roles(cells: list[str]) -> dict[str, int] | None:
     """Column of each role when the row heads a one-project-per-row form table."""
     roles: dict[str, int] = {}
     for k, c in enumerate(cells):
-        key = squash(c).strip(":")
-        role = _ROW_ROLE.get(key) or _ROW_ROLE.get(_PAREN_TAIL.sub("", key))
+        role = _row_role(c)
         if role and role not in roles:
             roles[role] = k
     if "project" in roles and "indicators" in roles and any(r in roles for r in AMOUNT_FIELDS):
@@ -185,12 +191,17 @@ def row_forms(lines: list[Line], head: int, roles: dict[str, int], floor: int
 _GRID_HEAD_ROLE = {**_ROW_ROLE, **{w: "project" for w in GRID_PROJECT_LABELS}}
 
 
+@lru_cache(maxsize=1 << 14)
+def _grid_head_role(cell: str) -> str | None:
+    return _GRID_HEAD_ROLE.get(squash(cell).strip(":"))
+
+
 def _grid_head_roles(cells: list[str]) -> dict[str, int] | None:
     """Columns of the project fields when the row heads a project grid (the indicator grid's own
     header is the next row)."""
     roles: dict[str, int] = {}
     for k, c in enumerate(cells):
-        role = _GRID_HEAD_ROLE.get(squash(c).strip(":"))
+        role = _grid_head_role(c)
         if role and role not in roles:
             roles[role] = k
     if "project" in roles and any(r in roles for r in AMOUNT_FIELDS) and ("objective" in roles or "indicators" in roles):
@@ -291,11 +302,13 @@ def _goes_on(lines: list[Line], i: int, title: str, width: int) -> bool:
     return False
 
 
-def grid_header(lines: list[Line], i: int) -> tuple[dict[str, int], dict[str, int]] | None:
-    """(project-field roles, indicator-grid roles) when lines ``i`` and ``i + 1`` head a project grid."""
+def grid_header(lines: list[Line], i: int, texts: list[str] | None = None
+                ) -> tuple[dict[str, int], dict[str, int]] | None:
+    """(project-field roles, indicator-grid roles) when lines ``i`` and ``i + 1`` head a project grid
+    (``texts``: line ``i``'s cells as ``cell_text`` reads them, where the caller has them)."""
     if i + 1 >= len(lines) or not lines[i].is_tabular or not lines[i + 1].is_tabular:
         return None
-    roles = _grid_head_roles([cell_text(c) for c in lines[i].cells])
+    roles = _grid_head_roles(texts if texts is not None else [cell_text(c) for c in lines[i].cells])
     if roles is None:
         return None
     grid = header_roles([cell_text(c) for c in lines[i + 1].cells])

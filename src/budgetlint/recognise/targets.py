@@ -61,10 +61,10 @@ ROW_PER_LINE, CELL_PER_LINE, WHOLE = "row_per_line", "cell_per_line", "whole"  #
 
 
 def _anchor_kind(line: Line) -> str | None:
-    filled = filled_cells(line)
-    if not filled:
+    first = next((c for c in line.cells if c.strip()), None)  # filled_cells(line)[0]
+    if first is None:
         return None
-    kind = field_kind(cell_text(filled[0]))
+    kind = field_kind(cell_text(first))
     return kind if kind in ANCHOR_KINDS else None
 
 
@@ -238,7 +238,8 @@ def recognise_forms(lines: list[Line]) -> tuple[list[PerformanceForm], set[int]]
     floor = 0
     i = 0
     while i < len(lines):
-        grid_head = grid_header(lines, i)
+        texts = [cell_text(c) for c in lines[i].cells] if lines[i].is_tabular else None  # read once for both tests
+        grid_head = grid_header(lines, i, texts)
         if grid_head is not None:
             found_grid, used = grid_forms(lines, i, *grid_head, floor)
             if found_grid:
@@ -246,7 +247,7 @@ def recognise_forms(lines: list[Line]) -> tuple[list[PerformanceForm], set[int]]
                 consumed.update(used)
                 i = floor = used.stop
                 continue
-        row_roles = row_form_roles([cell_text(c) for c in lines[i].cells]) if lines[i].is_tabular else None
+        row_roles = row_form_roles(texts) if texts is not None else None
         if row_roles is not None:
             found_rows, used = row_forms(lines, i, row_roles, floor)
             if found_rows:

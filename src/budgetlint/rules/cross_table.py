@@ -383,6 +383,7 @@ def class_amount_differs(doc: Document) -> Iterator[Finding]:
         if detail_t.rows and detail_t.column(dcol) is None:
             continue  # the detail table has no such column
         by_code = _by_code(detail_t)
+        coded: list[tuple[Row, str]] | None = None  # the detail table's _function_rows, when asked
         if not by_code and not detail_t.is_empty:
             continue  # the detail table lists no codes (e.g. names only): nothing to compare
         for row in summary.rows:
@@ -398,7 +399,9 @@ def class_amount_differs(doc: Document) -> Iterator[Finding]:
             if other is None:
                 # The class has no line of its own (a cross-tab listing 项 × 经济分类 only, as 北京's
                 # 支出总表): its amount is the sum of its highest lines printed.
-                under = _class_lines(detail_t, code)
+                if coded is None:
+                    coded = _function_rows(detail_t)
+                under = _class_lines(coded, code)
                 if under is None:
                     continue
                 vals = [r.values[dcol] for r in under if dcol in r.values]
@@ -419,15 +422,22 @@ def class_amount_differs(doc: Document) -> Iterator[Finding]:
                                  f"功能分类 {code}")
 
 
-def _class_lines(table: Table, code: str) -> list[Row] | None:
+def _function_rows(table: Table) -> list[tuple[Row, str]]:
+    """The table's item rows coded by function class, with their codes' digits: what
+    ``_class_lines`` looks through, once per table rather than once per class."""
+    return [(r, code.digits) for r in table.rows
+            if r.kind is RowKind.ITEM and (code := r.code) is not None and code.scheme.value == "function"]
+
+
+def _class_lines(coded: list[tuple[Row, str]], code: str) -> list[Row] | None:
     """The highest printed lines under a function class that has no line of its own (codes may
-    repeat in a cross-tab); None when a line under it cannot be read."""
-    rows = [r for r in table.rows if r.kind is RowKind.ITEM and r.code is not None
-            and r.code.scheme.value == "function" and r.code.digits.startswith(code)]
-    if any(not usable(r) for r in rows):
+    repeat in a cross-tab); None when a line under it cannot be read. ``coded``: the detail
+    table's ``_function_rows``."""
+    rows = [(r, digits) for r, digits in coded if digits.startswith(code)]
+    if any(not usable(r) for r, _ in rows):
         return None
-    present = {r.code.digits for r in rows}
-    return [r for r in rows if not any(r.code.digits[:n] in present for n in (3, 5) if n < len(r.code.digits))]
+    present = {digits for _, digits in rows}
+    return [r for r, digits in rows if not any(digits[:n] in present for n in (3, 5) if n < len(digits))]
 
 
 @rule("BL209", name="three-public-below-basic-line", family="cross_table", severity="error",

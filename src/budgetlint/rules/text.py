@@ -259,16 +259,6 @@ def organisation_name_varies(doc: Document) -> Iterator[Finding]:
                            expected=org, found=variant)
 
 
-def _clauses(text: str) -> list[tuple[int, str]]:
-    out: list[tuple[int, str]] = []
-    start = 0
-    for m in _CLAUSE_BREAK.finditer(text + "。"):
-        piece = text[start: m.start()]
-        out.append((start, piece))
-        start = m.end()
-    return out
-
-
 @rule("BL704", name="clause-repeated", family="text", severity="warning", title="语句重复")
 def clause_repeated(doc: Document) -> Iterator[Finding]:
     """## 检查什么
@@ -283,12 +273,13 @@ def clause_repeated(doc: Document) -> Iterator[Finding]:
     "1,000.00 | 1,000.00"：千位分隔的逗号不分句，汉字少于 4 个的分句不算）；跨两个单元格的重复。
     """
     for text, prov in texts(doc):
-        clauses = _clauses(text)
-        for (_, a), (_, b) in zip(clauses, clauses[1:], strict=False):
+        clauses = _CLAUSE_BREAK.split(text + "。")[:-1]  # _clauses' pieces, without their places
+        for a, b in zip(clauses, clauses[1:], strict=False):
             # the list item repeats the end of the clause before it ("为落实《A》、《A》")
-            # words, not figures: "1,000.00 | 1,000.00" in a table row read as prose repeats no wording
-            words = len(_CJK_CHAR.findall(b))
-            if len(squash(b)) >= 8 and words >= 4 and squash(a).endswith(squash(b)):
+            # words, not figures: "1,000.00 | 1,000.00" in a table row read as prose repeats no wording.
+            # squash never makes a text longer, so a clause under 8 characters is passed over unread.
+            if len(b) >= 8 and len(squash(b)) >= 8 and squash(a).endswith(squash(b)) \
+                    and len(_CJK_CHAR.findall(b)) >= 4:
                 yield _finding("BL704", f"同一内容紧接着重复：「{b.strip()[:60]}」", prov, text, found=b.strip())
                 break
 
