@@ -267,3 +267,26 @@ def test_touching_sets_are_the_numpy_labels(hs, vs):
                 touch = (h[i, 1] - tol <= v[j, 0] <= h[i, 2] + tol) and (v[j, 1] - tol <= h[i, 0] <= v[j, 2] + tol)
                 if touch:
                     assert label[i] == label[len(hedges) + j]
+
+
+@pytest.mark.skipif(not pdf.compiled_loops(), reason="the C loops are not built")
+@given(st.lists(st.tuples(st.sampled_from([0.0, -0.0, 1.0, 1.5, 2.0, 2.1, 3.9, 4.0, 7.3, 0.1, 0.2]),
+                          st.sampled_from([0.0, -0.0, 1.0, 3.0, 5.5, 6.0, 9.0]),
+                          st.sampled_from([0.0, 2.0, 3.0, 8.5, 9.0, 12.0])), max_size=16))
+@settings(max_examples=500, deadline=None)
+def test_merge_edges_in_c_is_the_python_merge(spec):
+    """``_pdfium_loops.merge_edges`` groups and joins rulings as ``merge_edges`` does: positions
+    within ``snap`` of a group's first (chained groups not merged), the mean position added left to
+    right, segments joined in order of their start (ties kept in sorted order, signed zeros as
+    Python orders them)."""
+    edges = [pdf.Edge(*t) for t in spec]
+    got = pdf.merge_edges(edges)
+    loops = pdf._LOOPS
+    try:
+        pdf._LOOPS = None
+        want = pdf.merge_edges(edges)
+    finally:
+        pdf._LOOPS = loops
+    assert [tuple(map(repr, e)) for e in got] == [tuple(map(repr, e)) for e in want]
+    assert all(type(e) is pdf.Edge for e in got)
+    assert loops.merge_edges(pdf.Edge, [pdf.Edge(float("nan"), 0.0, 1.0)], 2.0, 3.0) is None

@@ -899,6 +899,116 @@ done:
     return result;
 }
 
+/* merge_edges(Edge, edges, snap, join) -> pdf.py's merge_edges: the edges sorted as tuples,
+ * grouped while a position stays within snap of its group's first, each group's position the
+ * mean of its members' (summed left to right, as _plain_mean does), and its segments joined in
+ * order of their start (a stable sort) where one starts within join of where the last ended.
+ * None where a value is not a number (NaN orders as nothing else does: Python sorts those). */
+static int read_edges(PyObject *edges, double *out);
+
+typedef struct { double pos, a, b; Py_ssize_t order; } seg;
+
+static int by_tuple(const void *p, const void *q) {
+    const seg *x = p, *y = q;
+    if (x->pos != y->pos) return x->pos < y->pos ? -1 : 1;
+    if (x->a != y->a) return x->a < y->a ? -1 : 1;
+    if (x->b != y->b) return x->b < y->b ? -1 : 1;
+    return (x->order > y->order) - (x->order < y->order);
+}
+
+static int by_start(const void *p, const void *q) {
+    const seg *x = p, *y = q;
+    if (x->a != y->a) return x->a < y->a ? -1 : 1;
+    return (x->order > y->order) - (x->order < y->order);
+}
+
+static PyObject *edge_of(PyTypeObject *type, double pos, double a, double b) {
+    PyObject *t = type->tp_alloc(type, 3);
+    if (t == NULL)
+        return NULL;
+    double v[3] = {pos, a, b};
+    for (int k = 0; k < 3; k++) {
+        PyObject *f = PyFloat_FromDouble(v[k]);
+        if (f == NULL) {
+            Py_DECREF(t);
+            return NULL;
+        }
+        PyTuple_SET_ITEM(t, k, f);
+    }
+    return t;
+}
+
+static PyObject *merge_edges(PyObject *self, PyObject *args) {
+    PyTypeObject *type;
+    PyObject *edges, *out = NULL;
+    double snap, join_gap;
+    if (!PyArg_ParseTuple(args, "O!O!dd", &PyType_Type, &type, &PyList_Type, &edges, &snap, &join_gap))
+        return NULL;
+    if (!PyType_IsSubtype(type, &PyTuple_Type)) {
+        PyErr_SetString(PyExc_TypeError, "the Edge type is a tuple type");
+        return NULL;
+    }
+    Py_ssize_t n = PyList_GET_SIZE(edges);
+    seg *e = PyMem_Malloc((size_t)(n > 0 ? n : 1) * sizeof(seg));
+    if (e == NULL)
+        return PyErr_NoMemory();
+    double *raw = PyMem_Malloc((size_t)(n > 0 ? n : 1) * 3 * sizeof(double));
+    if (raw == NULL) {
+        PyMem_Free(e);
+        return PyErr_NoMemory();
+    }
+    if (read_edges(edges, raw) < 0)
+        goto done;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        e[i] = (seg){raw[3 * i], raw[3 * i + 1], raw[3 * i + 2], i};
+        if (isnan(e[i].pos) || isnan(e[i].a) || isnan(e[i].b)) {
+            out = Py_None;
+            Py_INCREF(out);
+            goto done;
+        }
+    }
+    qsort(e, (size_t)n, sizeof(seg), by_tuple);
+    out = PyList_New(0);
+    if (out == NULL)
+        goto done;
+    for (Py_ssize_t start = 0; start < n;) {
+        Py_ssize_t end = start + 1;
+        while (end < n && e[end].pos - e[start].pos <= snap)
+            end++;
+        double total = 0.0;
+        for (Py_ssize_t i = start; i < end; i++) {
+            total += e[i].pos;
+            e[i].order = i; /* the group's order before its stable sort by start */
+        }
+        double pos = total / (double)(end - start);
+        qsort(e + start, (size_t)(end - start), sizeof(seg), by_start);
+        double a = e[start].a, b = e[start].b;
+        for (Py_ssize_t i = start + 1; i <= end; i++) {
+            if (i < end && e[i].a <= b + join_gap) {
+                if (e[i].b > b)
+                    b = e[i].b; /* max(b, e.b) */
+                continue;
+            }
+            PyObject *edge = edge_of(type, pos, a, b);
+            if (edge == NULL || PyList_Append(out, edge) < 0) {
+                Py_XDECREF(edge);
+                Py_CLEAR(out);
+                goto done;
+            }
+            Py_DECREF(edge);
+            if (i < end) {
+                a = e[i].a;
+                b = e[i].b;
+            }
+        }
+        start = end;
+    }
+done:
+    PyMem_Free(e);
+    PyMem_Free(raw);
+    return out;
+}
+
 /* touching_sets(hedges, vedges, tol) -> the label of each ruling (hedges first, then vedges): the
  * least index among the rulings it is connected to by touching, as pdf.py's edges_to_grids
  * labels them (a vertical ruling touches a horizontal one where each reaches the other's line,
@@ -1128,6 +1238,11 @@ static PyObject *make_chars(PyObject *self, PyObject *args) {
     if (!PyArg_ParseTuple(args, "O!y*y*y*y*Uy*", &PyType_Type, &type, &xb, &tb, &rb, &bb, &text, &ib))
         return NULL;
     PyObject *out = NULL;
+    /* one string per character met, shared by its repeats (a page prints the same few hundred
+     * characters again and again): a small cache by code point; the tuples hold their own refs */
+    enum { SEEN = 1024 };
+    Py_UCS4 seen_cp[SEEN];
+    PyObject *seen[SEEN] = {NULL};
     Py_ssize_t n = ib.len / (Py_ssize_t)sizeof(int64_t);
     Py_ssize_t len = PyUnicode_GET_LENGTH(text);
     if (!PyType_IsSubtype(type, &PyTuple_Type) || ib.len % (Py_ssize_t)sizeof(int64_t)
@@ -1137,6 +1252,8 @@ static PyObject *make_chars(PyObject *self, PyObject *args) {
     }
     const double *x0 = xb.buf, *top = tb.buf, *x1 = rb.buf, *bottom = bb.buf;
     const int64_t *index = ib.buf;
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
     out = PyList_New(n);
     if (out == NULL)
         goto done;
@@ -1152,8 +1269,20 @@ static PyObject *make_chars(PyObject *self, PyObject *args) {
             goto done;
         }
         PyList_SET_ITEM(out, j, t);
+        Py_UCS4 cp = PyUnicode_READ(kind, data, index[j]);
+        PyObject **slot = &seen[cp % SEEN];
+        if (*slot == NULL || seen_cp[cp % SEEN] != cp) {
+            PyObject *one = PyUnicode_FromOrdinal((int)cp);
+            if (one == NULL) {
+                Py_CLEAR(out);
+                goto done;
+            }
+            Py_XSETREF(*slot, one);
+            seen_cp[cp % SEEN] = cp;
+        }
+        Py_INCREF(*slot);
         PyObject *items[5] = {PyFloat_FromDouble(x0[j]), PyFloat_FromDouble(top[j]), PyFloat_FromDouble(x1[j]),
-                              PyFloat_FromDouble(bottom[j]), PyUnicode_Substring(text, index[j], index[j] + 1)};
+                              PyFloat_FromDouble(bottom[j]), *slot};
         for (int k = 0; k < 5; k++) {
             if (items[k] == NULL) {
                 for (int q = 0; q < 5; q++)
@@ -1166,6 +1295,8 @@ static PyObject *make_chars(PyObject *self, PyObject *args) {
             PyTuple_SET_ITEM(t, k, items[k]);
     }
 done:
+    for (int q = 0; q < SEEN; q++)
+        Py_XDECREF(seen[q]);
     PyBuffer_Release(&xb);
     PyBuffer_Release(&tb);
     PyBuffer_Release(&rb);
@@ -1191,6 +1322,8 @@ static PyMethodDef methods[] = {
      "turn(fn, textpage, index) -> the page's turn (0, 90, 180, 270) voted by its characters' angles, or None"},
     {"merged_cells", merged_cells, METH_VARARGS,
      "merged_cells(xs, ys, vedges, hedges, tol) -> (which merged cell per grid cell, (r0, c0, r1, c1) per merged cell)"},
+    {"merge_edges", merge_edges, METH_VARARGS,
+     "merge_edges(Edge, edges, snap, join) -> collinear segments that touch as one edge each, or None"},
     {"touching_sets", touching_sets, METH_VARARGS,
      "touching_sets(hedges, vedges, tol) -> per ruling the least index of the rulings it is connected to"},
     {"class_counts", class_counts, METH_VARARGS,

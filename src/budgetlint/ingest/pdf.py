@@ -1108,6 +1108,10 @@ def merge_edges(edges: list[Edge], settings: PdfSettings = DEFAULT) -> list[Edge
     """Collinear segments (positions within ``snap``) that touch or nearly touch → one edge."""
     if not edges:
         return []
+    if _LOOPS is not None:
+        merged = _LOOPS.merge_edges(Edge, edges if type(edges) is list else list(edges), settings.snap, settings.join)
+        if merged is not None:  # None: a position is not a number, sorted below as Python sorts it
+            return merged
     edges = sorted(edges)
     groups: list[list[Edge]] = [[edges[0]]]
     for e in edges[1:]:
@@ -1117,7 +1121,7 @@ def merge_edges(edges: list[Edge], settings: PdfSettings = DEFAULT) -> list[Edge
             groups.append([e])
     out: list[Edge] = []
     for g in groups:
-        pos = sum(e.pos for e in g) / len(g)
+        pos = _plain_mean([e.pos for e in g])
         g.sort(key=lambda e: e.a)
         a, b = g[0].a, g[0].b
         for e in g[1:]:
@@ -1128,6 +1132,15 @@ def merge_edges(edges: list[Edge], settings: PdfSettings = DEFAULT) -> list[Edge
                 a, b = e.a, e.b
         out.append(Edge(pos, a, b))
     return out
+
+
+def _plain_mean(values: list[float]) -> float:
+    """The mean, the values added left to right (Python's sum adds floats with compensation from
+    3.12 on; the C loops add them plainly, and both must give the same positions)."""
+    total = 0.0
+    for v in values:
+        total += v
+    return total / len(values)
 
 
 def _cluster(values: list[float], tol: float) -> list[float]:

@@ -229,6 +229,8 @@ def _read_block(lines: list[Line], start: int, specs: list[TableSpec], vocab: Vo
     header_at: list[int] = []  # the line of each header row
     last_good = start
     expect_header = False  # a repeated title or page furniture was just seen
+    keys_of: list[list[str]] | None = None  # the header rows whose _header_keys are prev_keys
+    prev_keys: list[list[str]] = []
     while j < n:
         line = lines[j]
         if not line.is_tabular:
@@ -312,7 +314,9 @@ def _read_block(lines: list[Line], start: int, specs: list[TableSpec], vocab: Vo
             j += 1
             continue
         prev_header = segments[-1].header if segments else []
-        if mode == "data" and (expect_header or _same_as_header(cells, prev_header)):
+        if prev_header is not keys_of:  # a segment's header rows do not change once it starts
+            keys_of, prev_keys = prev_header, _header_keys(prev_header)
+        if mode == "data" and (expect_header or _same_as_header(cells, prev_keys)):
             header, header_at, mode = [], [], "header"
         expect_header = False
         if mode == "header" and is_indicator_header(cells):
@@ -323,7 +327,7 @@ def _read_block(lines: list[Line], start: int, specs: list[TableSpec], vocab: Vo
             break
         if mode == "header":
             if segments:
-                is_header = _same_as_header(cells, prev_header) or (
+                is_header = _same_as_header(cells, prev_keys) or (
                     not _is_data_row(cells, vocab) and _is_header_word_row(cells, vocab, minimum=3)
                 )
             else:
@@ -369,9 +373,14 @@ def _drop_form_header(lines: list[Line], at: int, header: list[list[str]], heade
     return header[:keep], min(last_good, max(own, default=consumed[0]))
 
 
-def _same_as_header(cells: list[str], header: list[list[str]]) -> bool:
-    key = [squash(c) for c in cells if squash(c)]
-    return any(key == [squash(c) for c in h if squash(c)] for h in header)
+def _header_keys(header: list[list[str]]) -> list[list[str]]:
+    """Each header row's non-empty cells, squashed: what ``_same_as_header`` compares a row with."""
+    return [[k for c in h if (k := squash(c))] for h in header]
+
+
+def _same_as_header(cells: list[str], header_keys: list[list[str]]) -> bool:
+    """The row repeats one of the header rows (``_header_keys``), cell for cell."""
+    return [k for c in cells if (k := squash(c))] in header_keys
 
 
 def says_empty(note: str) -> bool:

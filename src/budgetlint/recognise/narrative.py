@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from budgetlint.ingest.base import Line
-from budgetlint.model import Paragraph, Provenance, Section
+from budgetlint.model import Paragraph, Section
 from budgetlint.recognise.normalise import CN_NUMERAL, clean, squash
 
 _PART = re.compile(rf"^第[{CN_NUMERAL}\d]+部分")
@@ -75,7 +75,7 @@ def recognise_narrative(lines: list[Line]) -> tuple[list[str], list[Section]]:
             else:
                 in_toc = False
         level = heading_level(text)
-        prov = Provenance(line=line.provenance.line, page=line.provenance.page, bbox=line.provenance.bbox)
+        prov = line.provenance  # frozen: shared, not copied
         if level:
             sec = Section(heading=text, level=level, provenance=prov)
             while stack and stack[-1].level >= level:

@@ -31,6 +31,12 @@ _CLOSED = re.compile(r"[。！？；;!?]$")
 _FRAGMENT = re.compile(r"^[\u4e00-\u9fff]{1,2}[，。；、,;]")
 _END_MARK = re.compile(r"[。！？；;：:!?…”’）)》】」』.、，,]$")
 _LIST_START = re.compile(r"^\s*(?:[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、|\d+[、.．]\D|第[一二三四五六七八九十]+|[①-⑳])")
+# compiled once: the passages and the rules that read them run per paragraph
+_UNBROKEN = re.compile(r"[0-9A-Za-z%.,]+")
+_CLOSING_MARK = re.compile(r"[。！？；;：:!?]$")
+_ENDS_IN_HAN = re.compile(r"[\u4e00-\u9fff]$")
+_AS_OF_YEAR_END = re.compile(r"截至\s*((?:19|20)\d{2})\s*年\s*12\s*月\s*31\s*日")
+_CLAUSE_MARK = re.compile(r"[，。；：,;:]")
 _CLASS_NAME = re.compile(r"([\u4e00-\u9fff、]{2,20}?)[（(](\d{3})类[)）]")
 
 
@@ -99,7 +105,7 @@ def _runs_on(prov: Provenance, margins: dict[int | None, float], previous: str, 
         return True
     if not _END_MARK.search(previous) and _FRAGMENT.match(following):
         return True  # the next line starts with the rest of a word and a comma ("…原因是转业干部增" | "加，…")
-    unbroken = re.match(r"[0-9A-Za-z%.,]+", following)
+    unbroken = _UNBROKEN.match(following)
     width = len(unbroken.group(0)) * height * 0.6 if unbroken else 0.0
     return bool(unbroken) and not _END_MARK.search(previous) and box[2] >= margins[prov.page] - width - 1.5 * height
 
@@ -133,7 +139,7 @@ def _passages(doc: Document) -> list[Passage]:
         last_text = ""
         heading = clean(sec.heading) if sec.heading else ""
         opened = bool(heading) and _unbalanced(heading, vocab()["punctuation"]["pairs"]) is not None
-        if heading and (opened or not _is_title_line(heading)) and not re.search(r"[。！？；;：:!?]$", heading):
+        if heading and (opened or not _is_title_line(heading)) and not _CLOSING_MARK.search(heading):
             # A numbered line taken for a heading that is the start of a sentence ("（四）其他收入：
             # 指除上述“财政拨款收入”、“事业收", "（三）监督指导……单位（不"): its paragraph goes on below it.
             current = Passage(heading, sec.provenance, end=sec.provenance)
@@ -153,7 +159,7 @@ def _passages(doc: Document) -> list[Passage]:
                 current.text += text
                 current.end = p.provenance
             else:
-                fresh = current is None or bool(_END_MARK.search(current.text) and re.search(r"[。！？；;：:!?]$", current.text)) \
+                fresh = current is None or bool(_END_MARK.search(current.text) and _CLOSING_MARK.search(current.text)) \
                     or bool(_LIST_START.match(text))
                 current = Passage(text, p.provenance, end=p.provenance, fresh=fresh)
                 out.append(current)
@@ -287,7 +293,7 @@ def full_stop_missing(doc: Document) -> Iterator[Finding]:
             continue  # the last line of its page: the sentence may go on over the page break
         if _reaches_margin(end, margins) or _LIST_START.match(text) or not ps.fresh:
             continue  # runs on into a line read elsewhere; a list item; a piece of a paragraph
-        if _END_MARK.search(text) or not re.search(r"[\u4e00-\u9fff]$", text):
+        if _END_MARK.search(text) or not _ENDS_IN_HAN.search(text):
             continue
         if not any(m in text for m in marks) or text[-1] in conf["open_endings"]:
             continue  # "…执行数为": the sentence goes on (a line the layout did not join)
@@ -354,7 +360,7 @@ def _year_problems(text: str, year: int, kind: DocKind, heading: bool) -> Iterat
         for m in re.finditer(rf"[{words}]\s*({year})\s*年度?(?:部门|单位)?预算(?:数)?(?!执行)", text):
             yield m.group(0), f"{year} 年预算与 {year} 年预算自身比较，应为与 {year - 1} 年比较"
     if kind in _FINAL:
-        for m in re.finditer(r"截至\s*((?:19|20)\d{2})\s*年\s*12\s*月\s*31\s*日", text):
+        for m in _AS_OF_YEAR_END.finditer(text):
             if int(m.group(1)) != year:
                 yield m.group(0), f"{year} 年度决算的资产情况应截至 {year} 年 12 月 31 日"
         for m in re.finditer(rf"[{words}]\s*({year - 1})\s*年度?(?:年初)?预算(?:数)?(?!执行)", text):
@@ -397,7 +403,7 @@ def year_inconsistent(doc: Document) -> Iterator[Finding]:
 
 
 def _is_title_line(text: str) -> bool:
-    return len(text) <= 40 and not re.search(r"[，。；：,;:]", text)
+    return len(text) <= 40 and not _CLAUSE_MARK.search(text)
 
 
 @rule("BL712", name="scope-wording", family="text", severity="warning", title="正文用语与文档类别不符")
