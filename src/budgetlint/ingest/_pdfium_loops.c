@@ -935,6 +935,8 @@ static PyObject *edge_of(PyTypeObject *type, double pos, double a, double b) {
         }
         PyTuple_SET_ITEM(t, k, f);
     }
+    if (PyObject_GC_IsTracked(t))
+        PyObject_GC_UnTrack(t); /* three floats: nothing for the cyclic collector to follow */
     return t;
 }
 
@@ -1293,6 +1295,10 @@ static PyObject *make_chars(PyObject *self, PyObject *args) {
         }
         for (int k = 0; k < 5; k++)
             PyTuple_SET_ITEM(t, k, items[k]);
+        /* four floats and a string can hold nothing that refers back: out of the cyclic
+         * collector's view (tens of thousands a page would be traversed by every collection) */
+        if (PyObject_GC_IsTracked(t))
+            PyObject_GC_UnTrack(t);
     }
 done:
     for (int q = 0; q < SEEN; q++)

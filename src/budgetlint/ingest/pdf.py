@@ -62,6 +62,17 @@ def _address(handle) -> int:
     return ctypes.cast(handle, ctypes.c_void_p).value
 
 
+_FUNCTIONS: dict[str, int] = {}
+
+
+def _function(raw, name: str) -> int:
+    """The address of PDFium's function ``name``, looked up once (a page asks for several)."""
+    address = _FUNCTIONS.get(name)
+    if address is None:
+        address = _FUNCTIONS[name] = _address(getattr(raw, name))
+    return address
+
+
 @dataclass(frozen=True, slots=True)
 class PdfSettings:
     """Tolerances, in PDF points unless said otherwise."""
@@ -174,10 +185,10 @@ def _text_rotation(textpage, text: str, raw, space) -> int:
     step = max(1, len(text) // 40)
     sample = np.arange(0, len(text), step, dtype=np.int32)[~space[::step]]
     if _LOOPS is not None:
-        turned = _LOOPS.turn(_address(raw.FPDFText_GetCharAngle), _address(textpage), sample)
+        turned = _LOOPS.turn(_function(raw, "FPDFText_GetCharAngle"), _address(textpage), sample)
         if turned is not None:
             return turned  # the vote below, in C (an angle that is not a finite number: below)
-        angles = np.frombuffer(_LOOPS.char_angles(_address(raw.FPDFText_GetCharAngle), _address(textpage), sample),
+        angles = np.frombuffer(_LOOPS.char_angles(_function(raw, "FPDFText_GetCharAngle"), _address(textpage), sample),
                                dtype=np.float32).astype(np.float64)
     else:
         angles = np.array([raw.FPDFText_GetCharAngle(textpage, i) for i in sample.tolist()], dtype=np.float64)
@@ -229,7 +240,7 @@ def _loose_box_fn(raw):
     global _LOOSE
     if _LOOSE is None:
         proto = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p)
-        _LOOSE = proto(_address(raw.FPDFText_GetLooseCharBox))
+        _LOOSE = proto(_function(raw, "FPDFText_GetLooseCharBox"))
     return _LOOSE
 
 
@@ -240,7 +251,7 @@ def _loose_boxes(handle, index, raw):
 
     tp = _address(handle)
     if _LOOPS is not None:
-        boxes, ok = _LOOPS.loose_boxes(_address(raw.FPDFText_GetLooseCharBox), tp, np.asarray(index, dtype=np.int32))
+        boxes, ok = _LOOPS.loose_boxes(_function(raw, "FPDFText_GetLooseCharBox"), tp, np.asarray(index, dtype=np.int32))
         # float32 → float64 is exact: the same doubles ctypes hands out field by field.
         return (np.frombuffer(boxes, dtype=np.float32).astype(np.float64).reshape(-1, 4),
                 np.frombuffer(ok, dtype=np.uint8).astype(bool))
@@ -482,7 +493,7 @@ class _Visibility:
             return self._crop_shares(index, edge)
         get_object, tp = self.api.text_object, self.tp
         if _LOOPS is not None:
-            keys = np.frombuffer(_LOOPS.text_objects(_address(self.raw.FPDFText_GetTextObject), tp,
+            keys = np.frombuffer(_LOOPS.text_objects(_function(self.raw, "FPDFText_GetTextObject"), tp,
                                                      np.asarray(index, dtype=np.int32)), dtype=np.uint64)
         else:
             keys = np.array([get_object(tp, i) or 0 for i in index], dtype=np.uint64)
@@ -574,7 +585,7 @@ def _char_boxes(tp: int, index, raw):
     import numpy as np
 
     if _LOOPS is not None:
-        boxes, ok = _LOOPS.char_boxes(_address(raw.FPDFText_GetCharBox), tp, np.asarray(index, dtype=np.int32))
+        boxes, ok = _LOOPS.char_boxes(_function(raw, "FPDFText_GetCharBox"), tp, np.asarray(index, dtype=np.int32))
         return np.frombuffer(boxes, dtype=np.float64).reshape(-1, 4), np.frombuffer(ok, dtype=np.uint8).astype(bool)
     global _CHAR_BOX
     index = index.tolist()

@@ -52,10 +52,28 @@ def texts(doc: Document) -> Iterator[tuple[str, Provenance | None]]:
         yield text, prov
 
 
-def _texts(doc: Document) -> Iterator[tuple[str, Provenance | None, bool, bool]]:
+_LAST: tuple[Document, tuple[int, ...], list[tuple[str, Provenance | None, bool, bool]]] | None = None
+
+
+def _texts(doc: Document) -> list[tuple[str, Provenance | None, bool, bool]]:
     """As ``texts``, with whether the piece is complete (a heading, title or form cell) rather than
     a line of prose a page or line break may have cut, and whether it is one cell of a table row
-    read as prose."""
+    read as prose.
+
+    Five rules read them one after another: the last document's are kept, as ``wording.passages``
+    keeps its passages (the document held, with its counts of sections, paragraphs, tables and
+    forms, so a document changed since is read again); callers must not change them."""
+    global _LAST
+    shape = (len(doc.sections), sum(len(s.paragraphs) for s in doc.sections), len(doc.tables), len(doc.forms))
+    last = _LAST
+    if last is not None and last[0] is doc and last[1] == shape:
+        return last[2]
+    out = list(_read_texts(doc))
+    _LAST = (doc, shape, out)
+    return out
+
+
+def _read_texts(doc: Document) -> Iterator[tuple[str, Provenance | None, bool, bool]]:
     for sec in doc.sections:
         if sec.heading:
             yield clean(sec.heading), sec.provenance, True, False
@@ -198,7 +216,7 @@ def _variants(text: str, org: str, core: str, suffix: str, places: tuple[str, ..
     for m in re.finditer(re.escape(suffix), text):
         end = m.end()
         run_start = end
-        while run_start > 0 and re.match(rf"[{_CJK}]", text[run_start - 1]):
+        while run_start > 0 and _CJK_CHAR.match(text, run_start - 1):
             run_start -= 1
         run = text[run_start:end]
         if run.endswith(org):
