@@ -290,3 +290,21 @@ def test_merge_edges_in_c_is_the_python_merge(spec):
     assert [tuple(map(repr, e)) for e in got] == [tuple(map(repr, e)) for e in want]
     assert all(type(e) is pdf.Edge for e in got)
     assert loops.merge_edges(pdf.Edge, [pdf.Edge(float("nan"), 0.0, 1.0)], 2.0, 3.0) is None
+
+
+@pytest.mark.skipif(not pdf.compiled_loops(), reason="the C loops are not built")
+@given(st.lists(st.tuples(st.sampled_from([0.0, -0.0, 1.5, 2.25, 1e-300]), st.sampled_from([0.0, -0.0, 7.0, 7.5]),
+                          st.integers(0, 5)), max_size=30))
+@settings(max_examples=300, deadline=None)
+def test_make_chars_gives_each_character_its_own_values(spec):
+    """``_pdfium_loops.make_chars`` shares equal floats and strings between characters: each
+    character still reads exactly its own coordinates (signed zeros kept apart) and text."""
+    import numpy as np
+
+    text = "一a一\U00020000b　"
+    x0 = np.array([x for x, _, _ in spec], dtype=np.float64)
+    top = np.array([t for _, t, _ in spec], dtype=np.float64)
+    index = np.array([k for _, _, k in spec], dtype=np.int64)
+    chars = pdf._LOOPS.make_chars(pdf.Char, x0, top, x0 + 1.0, top + 2.0, text, index)
+    assert [tuple(map(repr, c)) for c in chars] == [
+        (repr(x), repr(t), repr(x + 1.0), repr(t + 2.0), repr(text[k])) for x, t, k in spec]

@@ -1233,6 +1233,24 @@ done:
 
 /* The characters a page keeps, as pdf.py's Char named tuples (x0, top, x1, bottom, text):
  * built straight into the tuple subclass, as tuple.__new__(Char, …) builds them. */
+/* The characters of a line share their top and bottom: one float object for a run of equal
+ * values (the same bits, so 0.0 and -0.0 stay apart), as a new reference. */
+typedef struct { uint64_t bits; PyObject *value; } last_float;
+
+static PyObject *same_float(last_float *last, double v) {
+    uint64_t bits;
+    memcpy(&bits, &v, sizeof bits);
+    if (last->value == NULL || last->bits != bits) {
+        PyObject *f = PyFloat_FromDouble(v);
+        if (f == NULL)
+            return NULL;
+        Py_XSETREF(last->value, f);
+        last->bits = bits;
+    }
+    Py_INCREF(last->value);
+    return last->value;
+}
+
 static PyObject *make_chars(PyObject *self, PyObject *args) {
     PyTypeObject *type;
     Py_buffer xb, tb, rb, bb, ib;
@@ -1245,6 +1263,7 @@ static PyObject *make_chars(PyObject *self, PyObject *args) {
     enum { SEEN = 1024 };
     Py_UCS4 seen_cp[SEEN];
     PyObject *seen[SEEN] = {NULL};
+    last_float last_top = {0, NULL}, last_bottom = {0, NULL};
     Py_ssize_t n = ib.len / (Py_ssize_t)sizeof(int64_t);
     Py_ssize_t len = PyUnicode_GET_LENGTH(text);
     if (!PyType_IsSubtype(type, &PyTuple_Type) || ib.len % (Py_ssize_t)sizeof(int64_t)
@@ -1283,8 +1302,8 @@ static PyObject *make_chars(PyObject *self, PyObject *args) {
             seen_cp[cp % SEEN] = cp;
         }
         Py_INCREF(*slot);
-        PyObject *items[5] = {PyFloat_FromDouble(x0[j]), PyFloat_FromDouble(top[j]), PyFloat_FromDouble(x1[j]),
-                              PyFloat_FromDouble(bottom[j]), *slot};
+        PyObject *items[5] = {PyFloat_FromDouble(x0[j]), same_float(&last_top, top[j]), PyFloat_FromDouble(x1[j]),
+                              same_float(&last_bottom, bottom[j]), *slot};
         for (int k = 0; k < 5; k++) {
             if (items[k] == NULL) {
                 for (int q = 0; q < 5; q++)
@@ -1303,6 +1322,8 @@ static PyObject *make_chars(PyObject *self, PyObject *args) {
 done:
     for (int q = 0; q < SEEN; q++)
         Py_XDECREF(seen[q]);
+    Py_XDECREF(last_top.value);
+    Py_XDECREF(last_bottom.value);
     PyBuffer_Release(&xb);
     PyBuffer_Release(&tb);
     PyBuffer_Release(&rb);
