@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from budgetlint.model import Claim, DocKind, Document, Figure, Provenance, Section, Unit
 from budgetlint.recognise.claims.vocab import ITEM_NAME, SEGMENT_NAME, Vocab, may_name_item, vocab
+from budgetlint.recognise.first_chars import scan
 from budgetlint.recognise.narrative import ENUMERATED, page_furniture
 from budgetlint.recognise.normalise import squash
 
@@ -188,7 +189,7 @@ def _paragraph_claims(pieces: list[tuple[str, Provenance]], ctx: _Context, v: Vo
     """The claims one paragraph states: its tokens (``v.pattern``) read in order by a ``_Reading``,
     each kind of token by its own rule (``_RULES``)."""
     reading = _Reading.of(pieces, ctx, v)
-    for m in (v.pattern if may_name_item(reading.text) else v.plain).finditer(reading.text):
+    for m in scan(v.pattern if may_name_item(reading.text) else v.plain, reading.text):
         reading.read(m)
     ctx.topic = reading.topic
     return reading.finish()
