@@ -39,6 +39,10 @@ _TITLE_YEAR = re.compile(r"(?:19|20)\d\d\s*年度?")
 _UNIT_KIND = (("参照公务员法管理", "参公"), ("参公", "参公"), ("行政", "行政"), ("机关", "行政"), ("事业", "事业"))
 # "非参公事业单位", "非行政": a kind named to be denied says nothing of being it.
 _NEGATED_KIND = re.compile(r"[非不](?:属于)?(?:参照公务员法管理|参公|行政)")
+_CLAUSES = re.compile(r"[。；;，,]")
+# 性质 (group a of unit_type_of's pattern) or a kind word as group b writes it: one of them is in
+# every clause the pattern finds anything in
+_MAY_STATE = re.compile("性质|参照公务员法管理|参公|行政单位|行政机关|事业单位")
 _SELF = r"(?:本单位|本部门|我单位|我部门|我局|我委|我办|我中心|该单位|本机关)"
 
 
@@ -63,10 +67,15 @@ def unit_type_of(lines: list[Line], sections: list[Section], organisation: str =
         if any(squash(c) in ("行政", "行政单位", "参公", "事业", "事业单位") for c in cells):
             texts.append("单位性质：" + next(c for c in cells if squash(c) in ("行政", "行政单位", "参公", "事业", "事业单位")))
     for text in texts:
-        for clause in re.split(r"[。；;，,]", text):
+        for clause in _CLAUSES.split(text):
             if "指" in clause:
                 continue  # definitions ("机关运行经费是指…参照公务员法管理…") say nothing of this body
-            m = stated.search(_NEGATED_KIND.sub("", clause))
+            said = _NEGATED_KIND.sub("", clause) if "非" in clause or "不" in clause else clause
+            # every match holds 性质 (a) or one of the kind words (b) as written: a clause with
+            # neither is passed over without the search
+            if not _MAY_STATE.search(said):
+                continue
+            m = stated.search(said)
             if not m:
                 continue
             word = m.group("a") or m.group("b")
@@ -125,7 +134,7 @@ def recognise_meta(lines: list[Line], tables: list[Table], sections: list[Sectio
         meta.year = int(m.group(1))
     orgs: Counter = Counter()
     for line in lines:
-        t = clean(" ".join(c for c in line.cells if c.strip()))
+        t = clean(" ".join([c for c in line.cells if c.strip()]))
         if meta.year is None:
             y = _YEAR_FIELD.search(t)
             if y:
@@ -139,9 +148,9 @@ def recognise_meta(lines: list[Line], tables: list[Table], sections: list[Sectio
             if org:
                 orgs[squash(org)] += 1
         elif line.is_tabular:
-            cells = [clean(c) for c in line.cells if c.strip()]
-            if len(cells) >= 2 and _ORG_CELL.match(squash(cells[0])) and _ORG_NAME.search(squash(cells[1])):
-                orgs[squash(cells[1])] += 1
+            filled = [c for c in line.cells if c.strip()]  # only the first two are read, cleaned
+            if len(filled) >= 2 and _ORG_CELL.match(squash(clean(filled[0]))) and _ORG_NAME.search(squash(clean(filled[1]))):
+                orgs[squash(clean(filled[1]))] += 1
     if meta.year is None:
         years = Counter(int(y) for line in lines[:200] for y in _YEAR.findall(" ".join(line.cells)))
         if years:
