@@ -653,7 +653,8 @@ def _read_chars(page, textpage, raw, clipped: list[str] | None = None,
     size = (box[2] - box[0], box[3] - box[1])
     if rot in (90, 270):
         size = (size[1], size[0])
-    keep_at = np.flatnonzero(~(space | (codes == "\ufffe") | (codes == "\u00ad")))
+    point_all = codes.view(np.uint32)  # compared as integers: numpy compares strings slowly
+    keep_at = np.flatnonzero(~(space | (point_all == 0xFFFE) | (point_all == 0xAD)))
     boxes, ok = _loose_boxes(handle, keep_at, raw)
     x0, top, x1, bottom = _display_boxes(rot, box, boxes)
     width, height = size
@@ -990,14 +991,15 @@ def _walk_objects(container: int, is_form: bool, m: tuple, raw, segs: list, stat
         if text.any():
             state["form_text"] = True
     elif text.any():
-        texts = recs[text]
-        state["texts"] = texts["addr"]  # the one top-level walk of the page: an array, made a set when needed
-        special = np.flatnonzero(texts["text_state"])
+        # the text objects' fields taken by index from the field views: indexing the records
+        # themselves copies each whole record through numpy's slow structured path
+        at = np.flatnonzero(text)
+        state["texts"] = recs["addr"][at]  # the one top-level walk of the page: an array, made a set when needed
+        special = at[np.flatnonzero(recs["text_state"][at])]
         if len(special):
-            sub = texts[special]
             # one value per run of objects with the same (state, clip box): objects drawn under
             # one clipping come one after another, so a page has a few runs against hundreds
-            keyed = np.column_stack([sub["text_state"].astype(np.float64), sub["clip"]])
+            keyed = np.column_stack([recs["text_state"][special].astype(np.float64), recs["clip"][special]])
             starts = np.flatnonzero(np.concatenate(([True], (keyed[1:] != keyed[:-1]).any(axis=1))))
             values = []
             for row in keyed[starts].tolist():
@@ -1008,9 +1010,9 @@ def _walk_objects(container: int, is_form: bool, m: tuple, raw, segs: list, stat
                 else:
                     values.append(_INVISIBLE if kind == 1 else _TRANSPARENT)
                     state["hidden"] = True
-            run = np.zeros(len(sub), dtype=np.int64)
+            run = np.zeros(len(special), dtype=np.int64)
             run[starts[1:]] = 1
-            state["objects"] = _ObjectRuns(sub["addr"], np.cumsum(run), values)
+            state["objects"] = _ObjectRuns(recs["addr"][special], np.cumsum(run), values)
     # what each path is, decided in C as _collect_paths decides it (the same double operations)
     images, plan, only_lines = _LOOPS.path_plan(buf, m, DEFAULT.thin, depth < 8)
     state["images"] += images
