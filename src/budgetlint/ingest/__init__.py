@@ -77,15 +77,19 @@ def _refuse_size(size: int, limit_mb: float, what: str, key: str) -> None:
 def _read_within_limits(p: Path) -> bytes:
     """The file's bytes, refused before reading when it is larger than any document (a text file of
     200 MB would take an hour to check): the whole file against ``file-mb``, a text or HTML file —
-    sniffed from its first bytes — against ``text-mb``."""
+    sniffed from its first bytes — against ``text-mb``. Of a PDF only the first bytes: enough to
+    sniff it, and PDFium opens the file by its path."""
     lim = limits.active()
     try:
         size = p.stat().st_size
         _refuse_size(size, lim.file_mb, "文件", "file-mb")
         with p.open("rb") as fh:
-            head = fh.read(4096)
-            if sniff(head) in ("text", "html"):
+            head = fh.read(4096)  # all that sniff reads: sniff(head) is sniff of the whole file
+            kind = sniff(head)
+            if kind in ("text", "html"):
                 _refuse_size(size, lim.text_mb, "文本文件", "text-mb")
+            if kind == "pdf":
+                return head  # PDFium reads the file itself: its bytes are not read twice
             return head + fh.read()
     except FileNotFoundError as e:
         raise IngestError("文件不存在") from e

@@ -1834,7 +1834,7 @@ def page_to_lines(chars: list[Char], hedges: list[Edge], vedges: list[Edge], pag
     lines around them; a text line beside a grid comes after the grid, never inside it.
     ``coords``: the characters' x0, top, x1, bottom arrays, where the caller has them."""
     grids = edges_to_grids(merge_edges(hedges, settings), merge_edges(vedges, settings), settings)
-    free: list[Char] = list(chars)
+    free: list[Char] = chars  # read, never changed, below
     if grids and chars:
         import numpy as np
 
