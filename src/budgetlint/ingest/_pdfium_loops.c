@@ -733,28 +733,33 @@ done:
  * one where no ruling at their shared border (within tol of it) passes the middle of that
  * border, give or take `along`; the same double operations as the Python loop. */
 
-static double *edge_spans(PyObject *edges, double at, double tol, Py_ssize_t *count) {
-    Py_ssize_t n = PyList_GET_SIZE(edges), k = 0;
+/* A list of Edges (pos, a, b) into pos, a, b triples. */
+static int read_edges(PyObject *edges, double *out) {
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(edges); i++) {
+        PyObject *e = PyList_GET_ITEM(edges, i);
+        if (!PyTuple_Check(e) || PyTuple_GET_SIZE(e) < 3) {
+            PyErr_SetString(PyExc_TypeError, "an Edge is a tuple (pos, a, b)");
+            return -1;
+        }
+        for (Py_ssize_t k = 0; k < 3; k++)
+            if (read_double(e, k, &out[3 * i + k]) < 0)
+                return -1;
+    }
+    return 0;
+}
+
+/* The spans (a, b) of the n edges e (pos, a, b triples) whose position is within tol of at. */
+static double *edge_spans(const double *e, Py_ssize_t n, double at, double tol, Py_ssize_t *count) {
+    Py_ssize_t k = 0;
     double *spans = PyMem_Malloc((size_t)(n > 0 ? n : 1) * 2 * sizeof(double));
     if (spans == NULL) {
         PyErr_NoMemory();
         return NULL;
     }
     for (Py_ssize_t i = 0; i < n; i++) {
-        PyObject *e = PyList_GET_ITEM(edges, i);
-        double pos, a, b;
-        if (!PyTuple_Check(e) || PyTuple_GET_SIZE(e) < 3) {
-            PyErr_SetString(PyExc_TypeError, "an Edge is a tuple (pos, a, b)");
-            PyMem_Free(spans);
-            return NULL;
-        }
-        if (read_double(e, 0, &pos) < 0 || read_double(e, 1, &a) < 0 || read_double(e, 2, &b) < 0) {
-            PyMem_Free(spans);
-            return NULL;
-        }
-        if (fabs(pos - at) <= tol) {
-            spans[2 * k] = a;
-            spans[2 * k + 1] = b;
+        if (fabs(e[3 * i] - at) <= tol) {
+            spans[2 * k] = e[3 * i + 1];
+            spans[2 * k + 1] = e[3 * i + 2];
             k++;
         }
     }
@@ -814,19 +819,23 @@ static PyObject *merged_cells(PyObject *self, PyObject *args) {
     Py_ssize_t *parent = PyMem_Malloc((size_t)(nr * nc) * sizeof(Py_ssize_t));
     Py_ssize_t *number = PyMem_Malloc((size_t)(nr * nc) * sizeof(Py_ssize_t));
     Py_ssize_t *box = PyMem_Malloc((size_t)(nr * nc) * 4 * sizeof(Py_ssize_t));
+    Py_ssize_t nv = PyList_GET_SIZE(vedges), nh = PyList_GET_SIZE(hedges);
+    double *v = PyMem_Malloc((size_t)(nv > 0 ? nv : 1) * 3 * sizeof(double));
+    double *h = PyMem_Malloc((size_t)(nh > 0 ? nh : 1) * 3 * sizeof(double));
     double *spans = NULL;
     PyObject *which = NULL, *boxes = NULL;
-    if (xs == NULL || ys == NULL || parent == NULL || number == NULL || box == NULL) {
+    if (xs == NULL || ys == NULL || parent == NULL || number == NULL || box == NULL || v == NULL || h == NULL) {
         PyErr_NoMemory();
         goto done;
     }
-    if (read_doubles(xs_obj, xs) < 0 || read_doubles(ys_obj, ys) < 0)
+    if (read_doubles(xs_obj, xs) < 0 || read_doubles(ys_obj, ys) < 0 || read_edges(vedges, v) < 0
+            || read_edges(hedges, h) < 0)
         goto done;
     for (Py_ssize_t i = 0; i < nr * nc; i++)
         parent[i] = i;
     Py_ssize_t k;
     for (Py_ssize_t c = 1; c < nc; c++) {
-        spans = edge_spans(vedges, xs[c], tol, &k);
+        spans = edge_spans(v, nv, xs[c], tol, &k);
         if (spans == NULL)
             goto done;
         for (Py_ssize_t r = 0; r < nr; r++) {
@@ -839,7 +848,7 @@ static PyObject *merged_cells(PyObject *self, PyObject *args) {
         spans = NULL;
     }
     for (Py_ssize_t r = 1; r < nr; r++) {
-        spans = edge_spans(hedges, ys[r], tol, &k);
+        spans = edge_spans(h, nh, ys[r], tol, &k);
         if (spans == NULL)
             goto done;
         for (Py_ssize_t c = 0; c < nc; c++) {
@@ -891,6 +900,8 @@ done:
     Py_XDECREF(which);
     Py_XDECREF(boxes);
     PyMem_Free(spans);
+    PyMem_Free(v);
+    PyMem_Free(h);
     PyMem_Free(xs);
     PyMem_Free(ys);
     PyMem_Free(parent);
@@ -904,8 +915,6 @@ done:
  * mean of its members' (summed left to right, as _plain_mean does), and its segments joined in
  * order of their start (a stable sort) where one starts within join of where the last ended.
  * None where a value is not a number (NaN orders as nothing else does: Python sorts those). */
-static int read_edges(PyObject *edges, double *out);
-
 typedef struct { double pos, a, b; Py_ssize_t order; } seg;
 
 static int by_tuple(const void *p, const void *q) {
@@ -1015,20 +1024,6 @@ done:
  * least index among the rulings it is connected to by touching, as pdf.py's edges_to_grids
  * labels them (a vertical ruling touches a horizontal one where each reaches the other's line,
  * give or take tol: the same double comparisons). */
-static int read_edges(PyObject *edges, double *out) {
-    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(edges); i++) {
-        PyObject *e = PyList_GET_ITEM(edges, i);
-        if (!PyTuple_Check(e) || PyTuple_GET_SIZE(e) < 3) {
-            PyErr_SetString(PyExc_TypeError, "an Edge is a tuple (pos, a, b)");
-            return -1;
-        }
-        for (Py_ssize_t k = 0; k < 3; k++)
-            if (read_double(e, k, &out[3 * i + k]) < 0)
-                return -1;
-    }
-    return 0;
-}
-
 static PyObject *touching_sets(PyObject *self, PyObject *args) {
     PyObject *hedges, *vedges, *result = NULL;
     double tol;
@@ -1231,8 +1226,6 @@ done:
     return out;
 }
 
-/* The characters a page keeps, as pdf.py's Char named tuples (x0, top, x1, bottom, text):
- * built straight into the tuple subclass, as tuple.__new__(Char, …) builds them. */
 /* The characters of a line share their top and bottom: one float object for a run of equal
  * values (the same bits, so 0.0 and -0.0 stay apart), as a new reference. */
 typedef struct { uint64_t bits; PyObject *value; } last_float;
@@ -1251,6 +1244,8 @@ static PyObject *same_float(last_float *last, double v) {
     return last->value;
 }
 
+/* The characters a page keeps, as pdf.py's Char named tuples (x0, top, x1, bottom, text):
+ * built straight into the tuple subclass, as tuple.__new__(Char, …) builds them. */
 static PyObject *make_chars(PyObject *self, PyObject *args) {
     PyTypeObject *type;
     Py_buffer xb, tb, rb, bb, ib;

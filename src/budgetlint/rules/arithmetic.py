@@ -149,14 +149,13 @@ def code_hierarchy_mismatch(doc: Document) -> Iterator[Finding]:
         children, _ = coded_children(table)
         keys = [node_key(r) for r in table.rows]  # each row's key worked out once
         counts = Counter(keys)
-        key_of = {id(r): k for r, k in zip(table.rows, keys, strict=True)}
         for parent, parent_key in zip(table.rows, keys, strict=True):
             if parent.kind is not RowKind.ITEM:
                 continue
             kids = children.get(parent_key)
             if not kids or counts[parent_key] > 1 or not usable(parent):
                 continue
-            if any(not usable(k) or counts[key_of[id(k)] if id(k) in key_of else node_key(k)] > 1 for k in kids):
+            if any(not usable(k) or counts[node_key(k)] > 1 for k in kids):
                 continue
             bad = _failing_columns(parent, kids, table)
             if not bad:

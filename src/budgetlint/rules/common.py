@@ -3,13 +3,36 @@
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
-from functools import lru_cache
+from functools import lru_cache, wraps
 from pathlib import Path
 
 from budgetlint.model import Document, Project, Row, Table, Unit, Value, half_unit
 from budgetlint.model import rounding_tolerance as tolerance  # noqa: F401 — the rules' name for it
+
+
+def last_document(shape: Callable[[Document], tuple[int, ...]]):
+    """Keep what ``read(doc)`` made of the last document: the rules of one family ask for it one
+    after another. The document itself is held, so its identity cannot be reused, with its
+    ``shape`` (counts of its parts), so a document changed since is read again; callers must not
+    change what they are given."""
+
+    def wrap(read):
+        last: list = []  # [(document, shape, result)]
+
+        @wraps(read)
+        def remembered(doc: Document):
+            now = shape(doc)
+            if last and last[0][0] is doc and last[0][1] == now:
+                return last[0][2]
+            out = read(doc)
+            last[:] = [(doc, now, out)]
+            return out
+
+        return remembered
+
+    return wrap
 
 
 def within(found: Decimal, expected: Decimal, tol: Decimal) -> bool:

@@ -17,6 +17,7 @@ from pathlib import Path
 from budgetlint.findings import Finding, Location
 from budgetlint.model import Document, Provenance
 from budgetlint.recognise.normalise import clean, squash
+from budgetlint.rules.common import last_document
 from budgetlint.rules.registry import REGISTRY, rule
 
 VOCAB = Path(__file__).resolve().parent / "vocab" / "text.toml"
@@ -52,25 +53,14 @@ def texts(doc: Document) -> Iterator[tuple[str, Provenance | None]]:
         yield text, prov
 
 
-_LAST: tuple[Document, tuple[int, ...], list[tuple[str, Provenance | None, bool, bool]]] | None = None
-
-
+@last_document(lambda doc: (len(doc.sections), sum(len(s.paragraphs) for s in doc.sections),
+                            len(doc.tables), len(doc.forms)))
 def _texts(doc: Document) -> list[tuple[str, Provenance | None, bool, bool]]:
     """As ``texts``, with whether the piece is complete (a heading, title or form cell) rather than
     a line of prose a page or line break may have cut, and whether it is one cell of a table row
-    read as prose.
-
-    Five rules read them one after another: the last document's are kept, as ``wording.passages``
-    keeps its passages (the document held, with its counts of sections, paragraphs, tables and
-    forms, so a document changed since is read again); callers must not change them."""
-    global _LAST
-    shape = (len(doc.sections), sum(len(s.paragraphs) for s in doc.sections), len(doc.tables), len(doc.forms))
-    last = _LAST
-    if last is not None and last[0] is doc and last[1] == shape:
-        return last[2]
-    out = list(_read_texts(doc))
-    _LAST = (doc, shape, out)
-    return out
+    read as prose. Five rules read them one after another: the last document's are kept
+    (``last_document``)."""
+    return list(_read_texts(doc))
 
 
 def _read_texts(doc: Document) -> Iterator[tuple[str, Provenance | None, bool, bool]]:

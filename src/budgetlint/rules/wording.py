@@ -20,6 +20,7 @@ from budgetlint.findings import Finding, Location
 from budgetlint.ingest.notices import parse as parse_notice
 from budgetlint.model import CodeScheme, DocKind, Document, Provenance
 from budgetlint.recognise.normalise import clean
+from budgetlint.rules.common import last_document
 from budgetlint.rules.registry import REGISTRY, rule
 
 VOCAB = Path(__file__).resolve().parent / "vocab" / "wording.toml"
@@ -110,24 +111,12 @@ def _runs_on(prov: Provenance, margins: dict[int | None, float], previous: str, 
     return bool(unbroken) and not _END_MARK.search(previous) and box[2] >= margins[prov.page] - width - 1.5 * height
 
 
-_LAST: tuple[Document, tuple[int, int], list[Passage]] | None = None  # the last document's (``passages``)
-
-
+@last_document(lambda doc: (len(doc.sections), sum(len(s.paragraphs) for s in doc.sections)))
 def passages(doc: Document) -> list[Passage]:
     """The document's prose as paragraphs: headings, and paragraph lines joined where a line runs
-    on to the right margin and the next line does not start a new list item.
-
-    Nine rules read them, one after another for one document: the last document's are kept
-    (the document itself held, so its identity cannot be reused, with its count of sections and
-    paragraphs, so a document changed since is read again); callers must not change them."""
-    global _LAST
-    shape = (len(doc.sections), sum(len(s.paragraphs) for s in doc.sections))
-    last = _LAST
-    if last is not None and last[0] is doc and last[1] == shape:
-        return last[2]
-    out = _passages(doc)
-    _LAST = (doc, shape, out)
-    return out
+    on to the right margin and the next line does not start a new list item. Nine rules read them
+    one after another: the last document's are kept (``last_document``)."""
+    return _passages(doc)
 
 
 def _passages(doc: Document) -> list[Passage]:
